@@ -1,0 +1,25 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+
+let package = Package(
+  name: "tnsim",
+  // MARK: - Products
+  products: [
+    .library(name: "TrueNorth", targets: ["TrueNorth"]),
+    .library(name: "TeaLearning", targets: ["TeaLearning"]),
+    .library(name: "Deployment", targets: ["Deployment"]),
+    .executable(name: "tnsim", targets: ["tnsim"]),
+  ],
+  // MARK: - Targets
+  targets: [
+    .target(name: "TrueNorth"),
+    .target(name: "TeaLearning"),
+    .target(name: "Deployment", dependencies: ["TrueNorth", "TeaLearning"]),
+    .executableTarget(name: "tnsim", dependencies: ["TrueNorth", "TeaLearning", "Deployment"]),
+    // MARK: - Tests
+    .testTarget(name: "TrueNorthTests", dependencies: ["TrueNorth"]),
+    .testTarget(name: "TeaLearningTests", dependencies: ["TeaLearning"]),
+    .testTarget(name: "tnsimTests", dependencies: ["tnsim", "TrueNorth"]),
+  ]
+)

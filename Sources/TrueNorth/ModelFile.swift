@@ -1,0 +1,387 @@
+import Foundation
+
+/// tnsim's model file (JSON, docs/model-format.md): reading and writing.
+extension Model {
+  /// The neuron fields of the file, in the order they are written.
+  static let neuronFields = [
+    "weights", "stochasticSynapses", "leak", "stochasticLeak", "leakReversal", "threshold", "negativeThreshold",
+    "thresholdMaskBits", "resetMode", "resetPotential", "kappa", "potential", "destination",
+  ]
+
+  /// Loads a model file, resolving its chip reference (or using `chip` instead) and checking
+  /// every value against the chip.
+  /// - Throws: `InputError` naming the file, line, JSON path, field and allowed values; for a
+  ///   model that parses but does not fit the chip, the first violation and their count.
+  public static func load(path: String, chip: ChipDefinition? = nil) throws(InputError) -> Model {
+    let (model, lines) = try parse(try readFile(path), file: path, chip: chip)
+    let violations = model.violations()
+    if let first = violations.first {
+      let more = violations.count > 1 ? " (and \(violations.count - 1) more: run `tnsim validate \(path)`)" : ""
+      throw InputError(file: path, line: first.core.flatMap { lines[$0] }, path: first.location,
+        message: first.message + more)
+    }
+    return model
+  }
+
+  /// Parses a model file without checking values against the chip (see `violations()`).
+  /// - Returns: the model and the line of each core's object, for error messages.
+  public static func parse(_ bytes: [UInt8], file: String, chip override: ChipDefinition? = nil)
+    throws(InputError) -> (Model, coreLines: [Int])
+  {
+    let root = try JSONCursor.parse(bytes, file: file)
+    try root.rejectUnknownKeys(["format", "version", "chip", "seed", "cores", "description"])
+    let format = try root.required("format")
+    guard try format.string() == "tnsim-model" else {
+      throw format.fail("expected \"tnsim-model\" (is this a chip definition or another tool's file?)")
+    }
+    _ = try root.required("version").int(in: 1...1, allowed: "1")
+    let chipCursor = try root.required("chip")
+    let reference = try chipCursor.string()
+    let chip: ChipDefinition
+    if let override {
+      chip = override
+    } else {
+      let directory = URL(fileURLWithPath: file).deletingLastPathComponent().path
+      do {
+        chip = try ChipDefinition.resolve(reference, relativeTo: directory)
+      } catch {
+        throw chipCursor.fail("cannot resolve the chip \"\(reference)\": \(error)")
+      }
+    }
+    let seed = UInt64(bitPattern: try root.optional("seed")?.int64() ?? 1)
+    var model = Model(chip: chip, chipReference: reference, seed: seed)
+    var lines: [Int] = []
+    for core in try root.required("cores").elements() {
+      model.cores.append(try parseCore(core, chip: chip))
+      lines.append(core.node.line)
+    }
+    return (model, lines)
+  }
+
+  static func parseCore(_ c: JSONCursor, chip: ChipDefinition) throws(InputError) -> CoreConfig {
+    try c.rejectUnknownKeys(["x", "y", "seed", "axonTypes", "crossbar", "synapses", "neurons"])
+    let representable = Int(Int32.min)...Int(Int32.max)
+    var core = CoreConfig(
+      x: try c.required("x").int(in: representable), y: try c.required("y").int(in: representable),
+      axons: chip.axonsPerCore, neurons: chip.neuronsPerCore)
+    if let s = try c.optional("seed") { core.seed = UInt64(bitPattern: try s.int64()) }
+    if let t = try c.optional("axonTypes") {
+      if t.arrayCount != nil {
+        core.axonTypes = try t.ints(in: 0...255, count: chip.axonsPerCore).map { UInt8($0) }
+      } else {
+        core.axonTypes = [UInt8](repeating: UInt8(try t.int(in: 0...255)), count: chip.axonsPerCore)
+      }
+    }
+    let crossbar = try c.optional("crossbar")
+    let synapses = try c.optional("synapses")
+    if crossbar != nil && synapses != nil {
+      throw c.fail("give either \"crossbar\" (hex rows) or \"synapses\" (axon, neuron pairs), not both")
+    }
+    if let crossbar {
+      let rows = try crossbar.elements()
+      guard rows.count == chip.axonsPerCore else {
+        throw crossbar.fail("expected \(chip.axonsPerCore) rows (one per axon), found \(rows.count)")
+      }
+      for (i, row) in rows.enumerated() {
+        core.crossbar.setRow(i, try parseHexRow(row, neurons: chip.neuronsPerCore))
+      }
+    }
+    if let synapses {
+      for pair in try synapses.elements() {
+        let v = try pair.ints(in: 0...Int(Int32.max), count: 2)
+        guard v[0] < chip.axonsPerCore else {
+          throw pair.fail("axon \(v[0]) is out of range; allowed: 0...\(chip.axonsPerCore - 1)")
+        }
+        guard v[1] < chip.neuronsPerCore else {
+          throw pair.fail("neuron \(v[1]) is out of range; allowed: 0...\(chip.neuronsPerCore - 1)")
+        }
+        core.crossbar[v[0], v[1]] = true
+      }
+    }
+    if let n = try c.optional("neurons") {
+      if n.arrayCount != nil {
+        try parseNeuronList(n, into: &core.neurons)
+      } else {
+        try parseNeuronColumns(n, into: &core.neurons)
+      }
+    }
+    return core
+  }
+
+  static func parseHexRow(_ row: JSONCursor, neurons: Int) throws(InputError) -> SIMD4<UInt64> {
+    let text = try row.string()
+    let digitsNeeded = (neurons + 3) / 4
+    var words = SIMD4<UInt64>.zero
+    var digit = 0
+    for ch in text.utf8 {
+      if ch == UInt8(ascii: " ") || ch == UInt8(ascii: "_") { continue }
+      let v: UInt64
+      switch ch {
+      case 0x30...0x39: v = UInt64(ch - 0x30)
+      case 0x41...0x46: v = UInt64(ch - 0x41 + 10)
+      case 0x61...0x66: v = UInt64(ch - 0x61 + 10)
+      default: throw row.fail("invalid hex digit '\(Character(Unicode.Scalar(ch)))' in a crossbar row")
+      }
+      guard digit < digitsNeeded else {
+        throw row.fail("a crossbar row has \(digitsNeeded) hex digits (\(neurons) neurons), found more")
+      }
+      // Digit k holds neurons 4k...4k+3, most significant bit first.
+      for b in 0..<4 where v >> UInt64(3 - b) & 1 == 1 {
+        let neuron = digit * 4 + b
+        guard neuron < neurons else { throw row.fail("bit for neuron \(neuron) is set; the core has \(neurons)") }
+        words[neuron >> 6] |= 1 << UInt64(neuron & 63)
+      }
+      digit += 1
+    }
+    guard digit == digitsNeeded else {
+      throw row.fail("a crossbar row has \(digitsNeeded) hex digits (\(neurons) neurons), found \(digit)")
+    }
+    return words
+  }
+
+  /// The list form: an array of at most `neuronsPerCore` objects, one per neuron, each with any
+  /// of the neuron fields; neurons not listed keep the defaults.
+  static func parseNeuronList(_ n: JSONCursor, into neurons: inout [Neuron]) throws(InputError) {
+    let list = try n.elements()
+    guard list.count <= neurons.count else {
+      throw n.fail("\(list.count) neurons listed; the core has \(neurons.count)")
+    }
+    for (j, item) in list.enumerated() {
+      try item.rejectUnknownKeys(Set(neuronFields))
+      for field in neuronFields {
+        if let value = try item.optional(field) { try setField(field, value, &neurons[j]) }
+      }
+    }
+  }
+
+  /// The column form: an object whose members are neuron fields, each either one value for all
+  /// neurons or an array of exactly `neuronsPerCore` values.
+  static func parseNeuronColumns(_ n: JSONCursor, into neurons: inout [Neuron]) throws(InputError) {
+    try n.rejectUnknownKeys(Set(neuronFields))
+    for field in neuronFields {
+      guard let value = try n.optional(field) else { continue }
+      let perNeuron: Bool
+      switch field {
+      case "weights", "stochasticSynapses":
+        // One value is itself an array of 4; per neuron it is an array of such arrays.
+        if case .array(let a) = value.node.value, let first = a.first, first.value.isArray {
+          perNeuron = true
+        } else {
+          perNeuron = false
+        }
+      case "destination":
+        perNeuron = true
+      default:
+        perNeuron = value.arrayCount != nil
+      }
+      if perNeuron {
+        let items = try value.elements()
+        guard items.count == neurons.count else {
+          throw value.fail("expected one value or an array of \(neurons.count) (one per neuron), found \(items.count)")
+        }
+        for j in 0..<neurons.count { try setField(field, items[j], &neurons[j]) }
+      } else {
+        for j in 0..<neurons.count { try setField(field, value, &neurons[j]) }
+      }
+    }
+  }
+
+  static func setField(_ field: String, _ v: JSONCursor, _ neuron: inout Neuron) throws(InputError) {
+    let r = Int(Int32.min)...Int(Int32.max)
+    switch field {
+    case "weights":
+      let w = try v.ints(in: r, count: 4)
+      neuron.weights = SIMD4(Int32(w[0]), Int32(w[1]), Int32(w[2]), Int32(w[3]))
+    case "stochasticSynapses":
+      let items = try v.elements()
+      guard items.count == 4 else { throw v.fail("expected 4 booleans (one per axon type), found \(items.count)") }
+      var mask: UInt8 = 0
+      for g in 0..<4 where try items[g].bool() { mask |= 1 << UInt8(g) }
+      neuron.stochasticSynapses = mask
+    case "leak": neuron.leak = Int32(try v.int(in: r))
+    case "stochasticLeak": neuron.stochasticLeak = try v.bool()
+    case "leakReversal": neuron.leakReversal = try v.bool()
+    case "threshold": neuron.threshold = Int32(try v.int(in: r))
+    case "negativeThreshold": neuron.negativeThreshold = Int32(try v.int(in: r))
+    case "thresholdMaskBits": neuron.thresholdMaskBits = Int32(try v.int(in: 0...31))
+    case "resetMode":
+      neuron.resetMode = ResetMode(rawValue: Int32(try v.int(in: 0...2, allowed: "0 (normal), 1 (linear), 2 (none)")))!
+    case "resetPotential": neuron.resetPotential = Int32(try v.int(in: r))
+    case "kappa": neuron.kappa = try v.bool()
+    case "potential": neuron.potential = Int32(try v.int(in: r))
+    case "destination": neuron.destination = try parseDestination(v)
+    default: throw v.fail("unknown neuron field")
+    }
+  }
+
+  static func parseDestination(_ v: JSONCursor) throws(InputError) -> Destination {
+    let r = Int(Int32.min)...Int(Int32.max)
+    if v.isNull { return .none }
+    if v.arrayCount != nil {
+      let d = try v.ints(in: r, count: 4)
+      return .axon(dx: Int32(d[0]), dy: Int32(d[1]), axon: Int32(d[2]), delay: Int32(d[3]))
+    }
+    if let pin = try v.optional("pin") {
+      try v.rejectUnknownKeys(["pin"])
+      return .pin(Int32(try pin.int(in: 0...Int(Int32.max))))
+    }
+    try v.rejectUnknownKeys(["dx", "dy", "axon", "delay"])
+    return .axon(
+      dx: Int32(try v.required("dx").int(in: r)), dy: Int32(try v.required("dy").int(in: r)),
+      axon: Int32(try v.required("axon").int(in: r)), delay: Int32(try v.required("delay").int(in: r)))
+  }
+}
+
+extension JSONValue {
+  var isArray: Bool {
+    switch self {
+    case .array, .integers: return true
+    default: return false
+    }
+  }
+}
+
+// MARK: - Writing
+
+extension Model {
+  /// The model as a tnsim model file (column form, one core per line block). `Model.parse`
+  /// of the result gives back an equal model.
+  public func fileBytes() -> [UInt8] {
+    var out = JSONTextWriter()
+    out.raw("{\n  \"format\": \"tnsim-model\",\n  \"version\": 1,\n  \"chip\": ")
+    out.string(chipReference)
+    out.raw(",\n  \"seed\": \(Int64(bitPattern: seed)),\n  \"cores\": [")
+    for (k, core) in cores.enumerated() {
+      out.raw(k == 0 ? "\n    {" : ",\n    {")
+      out.raw("\"x\": \(core.x), \"y\": \(core.y)")
+      if let s = core.seed { out.raw(", \"seed\": \(Int64(bitPattern: s))") }
+      out.raw(",\n     \"axonTypes\": ")
+      if let t = core.axonTypes.first, core.axonTypes.allSatisfy({ $0 == t }) {
+        out.raw("\(t)")
+      } else {
+        out.intArray(core.axonTypes.map { Int64($0) })
+      }
+      out.raw(",\n     \"crossbar\": [")
+      let digits = (chip.neuronsPerCore + 3) / 4
+      for i in 0..<core.crossbar.axons {
+        if i > 0 { out.raw(",") }
+        if i % 4 == 0 { out.raw("\n      ") }
+        out.hexRow(core.crossbar.row(i), digits: digits)
+      }
+      out.raw("],\n     \"neurons\": {")
+      writeNeuronColumns(core.neurons, &out)
+      out.raw("}}")
+    }
+    out.raw("\n  ]\n}\n")
+    return out.bytes
+  }
+
+  func writeNeuronColumns(_ neurons: [Neuron], _ out: inout JSONTextWriter) {
+    func column<T: Equatable>(_ name: String, first: Bool = false, _ value: (Neuron) -> T, _ write: (T, inout JSONTextWriter) -> Void) {
+      out.raw(first ? "\n       \"" : ",\n       \"")
+      out.raw(name)
+      out.raw("\": ")
+      let v0 = value(neurons[0])
+      if name != "destination" && neurons.allSatisfy({ value($0) == v0 }) {
+        write(v0, &out)
+        return
+      }
+      out.raw("[")
+      for (j, n) in neurons.enumerated() {
+        if j > 0 { out.raw(",") }
+        write(value(n), &out)
+      }
+      out.raw("]")
+    }
+    let int = { (v: Int32, o: inout JSONTextWriter) in o.raw(String(v)) }
+    let bool = { (v: Bool, o: inout JSONTextWriter) in o.raw(v ? "true" : "false") }
+    column("weights", first: true, { $0.weights }) { w, o in o.raw("[\(w[0]),\(w[1]),\(w[2]),\(w[3])]") }
+    column("stochasticSynapses", { $0.stochasticSynapses }) { m, o in
+      o.raw("[" + (0..<4).map { m >> UInt8($0) & 1 == 1 ? "true" : "false" }.joined(separator: ",") + "]")
+    }
+    column("leak", { $0.leak }, int)
+    column("stochasticLeak", { $0.stochasticLeak }, bool)
+    column("leakReversal", { $0.leakReversal }, bool)
+    column("threshold", { $0.threshold }, int)
+    column("negativeThreshold", { $0.negativeThreshold }, int)
+    column("thresholdMaskBits", { $0.thresholdMaskBits }, int)
+    column("resetMode", { $0.resetMode.rawValue }, int)
+    column("resetPotential", { $0.resetPotential }, int)
+    column("kappa", { $0.kappa }, bool)
+    column("potential", { $0.potential }, int)
+    column("destination", { $0.destination }) { d, o in
+      switch d {
+      case .none: o.raw("null")
+      case .axon(let dx, let dy, let axon, let delay): o.raw("[\(dx),\(dy),\(axon),\(delay)]")
+      case .pin(let p): o.raw("{\"pin\":\(p)}")
+      }
+    }
+  }
+
+  /// Writes the model file atomically (a temporary file renamed over the target).
+  public func save(to path: String) throws(InputError) {
+    try writeFileAtomically(fileBytes(), to: path)
+  }
+}
+
+/// A small, fast builder of JSON text.
+public struct JSONTextWriter {
+  public var bytes: [UInt8] = []
+
+  public init() { bytes.reserveCapacity(1 << 16) }
+
+  public mutating func raw(_ s: String) { bytes.append(contentsOf: s.utf8) }
+
+  public mutating func string(_ s: String) {
+    bytes.append(UInt8(ascii: "\""))
+    for u in s.utf8 {
+      switch u {
+      case UInt8(ascii: "\""): raw("\\\"")
+      case UInt8(ascii: "\\"): raw("\\\\")
+      case 0x0A: raw("\\n")
+      case 0x0D: raw("\\r")
+      case 0x09: raw("\\t")
+      case 0..<0x20:
+        let hex = String(u, radix: 16)
+        raw("\\u" + String(repeating: "0", count: 4 - hex.count) + hex)
+      default: bytes.append(u)
+      }
+    }
+    bytes.append(UInt8(ascii: "\""))
+  }
+
+  public mutating func intArray(_ values: [Int64]) {
+    bytes.append(UInt8(ascii: "["))
+    for (i, v) in values.enumerated() {
+      if i > 0 { bytes.append(UInt8(ascii: ",")) }
+      raw(String(v))
+    }
+    bytes.append(UInt8(ascii: "]"))
+  }
+
+  /// A crossbar row as `digits` hex digits, neuron 0 in the most significant bit of the first.
+  mutating func hexRow(_ row: SIMD4<UInt64>, digits: Int) {
+    let hex = Array("0123456789abcdef".utf8)
+    bytes.append(UInt8(ascii: "\""))
+    for k in 0..<digits {
+      var v = 0
+      for b in 0..<4 {
+        let neuron = k * 4 + b
+        if neuron < 256, row[neuron >> 6] >> UInt64(neuron & 63) & 1 == 1 { v |= 1 << (3 - b) }
+      }
+      bytes.append(hex[v])
+    }
+    bytes.append(UInt8(ascii: "\""))
+  }
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same folder and a rename, so that a
+/// reader never sees a half-written file and a failure leaves the old file intact.
+public func writeFileAtomically(_ bytes: [UInt8], to path: String) throws(InputError) {
+  let url = URL(fileURLWithPath: path)
+  do {
+    try Data(bytes).write(to: url, options: .atomic)
+  } catch {
+    throw InputError(file: path, message: "cannot write: \(error.localizedDescription)")
+  }
+}

@@ -1,0 +1,155 @@
+import Dispatch
+
+/// The tick-exact simulator of a model on its chip (docs/neuron-model.md, docs/timing.md).
+///
+/// Timing: `step()` runs tick `tick`. An input spike injected for tick t is integrated in tick
+/// t; a neuron that fires in tick t is reported with tick t, and its spike is integrated by the
+/// target core in tick t + delay.
+///
+/// Determinism: every core has its own generator and draws in a fixed order, and the cores'
+/// outgoing spikes are merged with OR (order-free), so outputs are bit-identical for any
+/// thread count.
+public final class Simulator: @unchecked Sendable {
+  public let chip: ChipDefinition
+  /// Linear ids of the configured cores, ascending; core k of the simulator is `coreIDs[k]`.
+  public let coreIDs: [Int32]
+  /// Which spikes are reported: those sent to output pins, or every spike.
+  public var recordAll: Bool
+  /// The next tick `step()` runs.
+  public private(set) var tick: Int64 = 0
+  /// Counters since the start (or the last `resetStatistics()`).
+  public private(set) var statistics = Statistics()
+  /// The spikes reported by the last `step()`, ordered by core id then neuron.
+  public private(set) var spikes: [OutputSpike] = []
+
+  let storage: SimulatorStorage
+  /// Maps a linear core id to the simulator's core index, or -1.
+  let compactIndex: [Int32]
+  let partitions: [Range<Int>]
+  var partitionResults: [PartitionResult]
+
+  /// Counters of simulated events.
+  public struct Statistics: Sendable, Equatable {
+    public var ticks: Int64 = 0
+    /// Spikes fired by neurons (all destinations).
+    public var spikes: Int64 = 0
+    /// Spikes injected from outside.
+    public var inputSpikes: Int64 = 0
+    /// (active axon, synapse) pairs integrated: each is one synaptic event.
+    public var synapticEvents: Int64 = 0
+    /// Neuron updates the chip performs: every configured neuron, every tick.
+    public var neuronUpdates: Int64 = 0
+    /// Core-ticks the simulator actually computed (the rest were provably idle and skipped).
+    public var coreTicksComputed: Int64 = 0
+    public init() {}
+  }
+
+  struct PartitionResult {
+    var outgoing: [UInt64] = []
+    var spikes: [OutputSpike] = []
+    var synapticEvents: Int64 = 0
+    var fired: Int64 = 0
+    var computed: Int64 = 0
+  }
+
+  /// Builds the simulator's state from a model, which must fit its chip.
+  /// - Parameters:
+  ///   - seed: replaces the model's seed (see `Model.effectiveSeed`).
+  ///   - threads: worker threads; 0 = one per processor, capped so that each has enough cores.
+  ///   - recordAll: report every spike, not only those sent to output pins.
+  /// - Throws: `InputError` with the first violation when the model does not fit its chip.
+  public init(model: Model, seed: UInt64? = nil, threads: Int = 0, recordAll: Bool = false) throws(InputError) {
+    if let v = model.violations().first {
+      throw InputError(file: "model", path: v.location, message: v.description)
+    }
+    let chip = model.chip
+    self.chip = chip
+    self.recordAll = recordAll
+    let order = model.cores.indices.sorted {
+      chip.coreID(x: model.cores[$0].x, y: model.cores[$0].y) < chip.coreID(x: model.cores[$1].x, y: model.cores[$1].y)
+    }
+    coreIDs = order.map { Int32(chip.coreID(x: model.cores[$0].x, y: model.cores[$0].y)) }
+    var compact = [Int32](repeating: -1, count: chip.coreCount)
+    for (k, id) in coreIDs.enumerated() { compact[Int(id)] = Int32(k) }
+    compactIndex = compact
+    storage = SimulatorStorage(cores: order.count, chip: chip)
+    for (k, index) in order.enumerated() {
+      storage.load(core: k, from: model.cores[index], chip: chip, compactIndex: compact,
+        seed: model.effectiveSeed(ofCore: index, seedOverride: seed))
+    }
+    let available = threads > 0 ? threads : ProcessInfo.activeProcessorCountCached
+    let useful = max(1, min(available, order.count / 16))
+    partitions = (0..<useful).map { p in (order.count * p / useful)..<(order.count * (p + 1) / useful) }
+    partitionResults = Array(repeating: PartitionResult(), count: useful)
+  }
+
+  /// The number of worker threads a step uses.
+  public var threadCount: Int { partitions.count }
+
+  /// Schedules an input spike for `tick` (at most `chip.maxDelay` ticks ahead of the next tick).
+  /// - Returns: false when the core is not configured, the axon is out of range or the tick is
+  ///   outside the scheduler's window; the spike is then dropped.
+  @discardableResult
+  public func inject(_ spike: InputSpike) -> Bool {
+    guard spike.core >= 0, Int(spike.core) < compactIndex.count, spike.axon >= 0,
+      Int(spike.axon) < chip.axonsPerCore, spike.tick >= tick, spike.tick - tick < 16
+    else { return false }
+    let k = compactIndex[Int(spike.core)]
+    guard k >= 0 else { return false }
+    storage.schedule(core: Int(k), slot: Int(spike.tick & 15), axon: Int(spike.axon))
+    statistics.inputSpikes += 1
+    return true
+  }
+
+  /// Runs one tick: integrate, leak, threshold, fire, route. The reported spikes are in `spikes`.
+  /// - Complexity: O(configured neurons + synaptic events + spikes); idle cores are skipped.
+  public func step() {
+    let t = tick
+    let record = recordAll
+    if partitions.count == 1 {
+      storage.run(cores: partitions[0], tick: t, recordAll: record, coreIDs: coreIDs, into: &partitionResults[0])
+    } else {
+      partitionResults.withUnsafeMutableBufferPointer { results in
+        let base = SendablePointer(results.baseAddress!)
+        DispatchQueue.concurrentPerform(iterations: partitions.count) { p in
+          storage.run(cores: partitions[p], tick: t, recordAll: record, coreIDs: coreIDs, into: &base.pointer[p])
+        }
+      }
+    }
+    spikes.removeAll(keepingCapacity: true)
+    for p in partitionResults.indices {
+      storage.deliver(partitionResults[p].outgoing)
+      spikes.append(contentsOf: partitionResults[p].spikes)
+      statistics.synapticEvents += partitionResults[p].synapticEvents
+      statistics.spikes += partitionResults[p].fired
+      statistics.coreTicksComputed += partitionResults[p].computed
+    }
+    statistics.ticks += 1
+    statistics.neuronUpdates += Int64(coreIDs.count * chip.neuronsPerCore)
+    tick += 1
+  }
+
+  /// The membrane potential of a neuron of the core with linear id `core`.
+  public func potential(core: Int, neuron: Int) -> Int32? {
+    guard core >= 0, core < compactIndex.count, compactIndex[core] >= 0 else { return nil }
+    return storage.potential[Int(compactIndex[core]) * storage.stride + neuron]
+  }
+
+  /// Zeroes the counters (the state of the chip is kept).
+  public func resetStatistics() { statistics = Statistics() }
+
+  /// Peak bytes of simulator state (crossbars, neuron parameters and state, schedulers).
+  public var stateBytes: Int { storage.bytes }
+}
+
+import Foundation
+
+extension ProcessInfo {
+  static let activeProcessorCountCached = ProcessInfo.processInfo.activeProcessorCount
+}
+
+/// A pointer handed to worker threads that each touch only their own element.
+struct SendablePointer<T>: @unchecked Sendable {
+  let pointer: UnsafeMutablePointer<T>
+  init(_ pointer: UnsafeMutablePointer<T>) { self.pointer = pointer }
+}

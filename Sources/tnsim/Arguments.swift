@@ -1,0 +1,133 @@
+import Foundation
+import TrueNorth
+
+/// One option of a command: `--name VALUE` or, for a flag, `--name`.
+struct Option {
+  var name: String
+  var value: String?  // placeholder shown in help, nil for a flag
+  var help: String
+}
+
+/// A subcommand: its usage line, options and the function that runs it.
+struct Command {
+  var name: String
+  var summary: String
+  var usage: String
+  var details: String = ""
+  var options: [Option]
+  var run: (ParsedArguments) throws -> Int32
+
+  var help: String {
+    var s = "\(summary)\n\nUsage: tnsim \(usage)\n"
+    if !details.isEmpty { s += "\n\(details)\n" }
+    if !options.isEmpty {
+      s += "\nOptions:\n"
+      let width = options.map { $0.name.count + ($0.value.map { $0.count + 1 } ?? 0) }.max() ?? 0
+      for o in options {
+        let left = "--\(o.name)" + (o.value.map { " " + $0 } ?? "")
+        s += "  " + left + String(repeating: " ", count: max(2, width + 4 - left.count)) + o.help + "\n"
+      }
+    }
+    s += "  --help" + String(repeating: " ", count: max(2, (options.map { $0.name.count + ($0.value.map { $0.count + 1 } ?? 0) }.max() ?? 4) + 4 - 6)) + "show this help\n"
+    return s
+  }
+}
+
+/// The parsed command line of one subcommand, with typed accessors whose errors name the flag.
+struct ParsedArguments {
+  var positional: [String] = []
+  var values: [String: String] = [:]
+  var flags: Set<String> = []
+
+  init(_ args: [String], options: [Option]) throws(InputError) {
+    var byName: [String: Option] = [:]
+    for o in options { byName[o.name] = o }
+    var i = 0
+    while i < args.count {
+      let a = args[i]
+      i += 1
+      guard a.hasPrefix("--"), a.count > 2 else {
+        positional.append(a)
+        continue
+      }
+      var name = String(a.dropFirst(2))
+      var inline: String?
+      if let eq = name.firstIndex(of: "=") {
+        inline = String(name[name.index(after: eq)...])
+        name = String(name[..<eq])
+      }
+      guard let option = byName[name] else {
+        throw InputError(file: "--\(name)", message: "unknown option; see --help for the options of this command")
+      }
+      if option.value == nil {
+        guard inline == nil else { throw InputError(file: "--\(name)", message: "takes no value") }
+        flags.insert(name)
+      } else if let inline {
+        values[name] = inline
+      } else {
+        guard i < args.count else { throw InputError(file: "--\(name)", message: "needs a value \(option.value!)") }
+        values[name] = args[i]
+        i += 1
+      }
+    }
+  }
+
+  func flag(_ name: String) -> Bool { flags.contains(name) }
+
+  func string(_ name: String) -> String? { values[name] }
+
+  func int(_ name: String, in range: ClosedRange<Int> = Int.min...Int.max) throws(InputError) -> Int? {
+    guard let s = values[name] else { return nil }
+    guard let v = Int(s.replacingOccurrences(of: "_", with: "")), range.contains(v) else {
+      throw InputError(file: "--\(name)", message: "value '\(s)' is not an integer in \(range.lowerBound)...\(range.upperBound)")
+    }
+    return v
+  }
+
+  func uint64(_ name: String) throws(InputError) -> UInt64? {
+    guard let s = values[name] else { return nil }
+    if let v = UInt64(s) { return v }
+    if let v = Int64(s) { return UInt64(bitPattern: v) }
+    throw InputError(file: "--\(name)", message: "value '\(s)' is not a 64-bit integer")
+  }
+
+  func double(_ name: String, in range: ClosedRange<Double> = -Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude)
+    throws(InputError) -> Double?
+  {
+    guard let s = values[name] else { return nil }
+    guard let v = Double(s), range.contains(v) else {
+      throw InputError(file: "--\(name)", message: "value '\(s)' is not a number in \(range.lowerBound)...\(range.upperBound)")
+    }
+    return v
+  }
+
+  /// A comma-separated list of integers, e.g. `--copies 1,2,4`.
+  func intList(_ name: String, in range: ClosedRange<Int>) throws(InputError) -> [Int]? {
+    guard let s = values[name] else { return nil }
+    var out: [Int] = []
+    for part in s.split(separator: ",") {
+      guard let v = Int(part.trimmingCharacters(in: .whitespaces)), range.contains(v) else {
+        throw InputError(file: "--\(name)", message: "'\(part)' is not an integer in \(range.lowerBound)...\(range.upperBound)")
+      }
+      out.append(v)
+    }
+    guard !out.isEmpty else { throw InputError(file: "--\(name)", message: "needs at least one value") }
+    return out
+  }
+
+  /// The single positional argument, named `what` in the error.
+  func onePositional(_ what: String) throws(InputError) -> String {
+    guard positional.count == 1 else {
+      throw InputError(file: "tnsim", message: positional.isEmpty ? "missing \(what)" : "expected one \(what), got \(positional.count) arguments")
+    }
+    return positional[0]
+  }
+}
+
+/// Writes to standard error.
+func printError(_ s: String) {
+  FileHandle.standardError.write((s + "\n").data(using: .utf8)!)
+}
+
+/// Whether standard output (or error) is a terminal: progress bars only then.
+var stderrIsTerminal: Bool { isatty(2) == 1 }

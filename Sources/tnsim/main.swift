@@ -1,0 +1,42 @@
+import Foundation
+import TrueNorth
+
+/// Every subcommand, in the order `tnsim --help` lists them.
+let commands: [Command] = [runCommand, validateCommand, infoCommand, generateCommand]
+
+let usage = """
+  tnsim: a simulator of IBM's TrueNorth neuromorphic chip, with a Tea-learning trainer and a deployer.
+
+  Usage: tnsim <command> [options]     (tnsim <command> --help for its options)
+
+  Commands:
+  \(commands.map { "  " + $0.name.padding(toLength: 10, withPad: " ", startingAt: 0) + $0.summary }.joined(separator: "\n"))
+  """
+
+func main() -> Int32 {
+  let args = Array(CommandLine.arguments.dropFirst())
+  guard let name = args.first, name != "--help", name != "-h", name != "help" else {
+    print(usage)
+    return args.isEmpty ? 2 : 0
+  }
+  guard let command = commands.first(where: { $0.name == name }) else {
+    printError("tnsim: unknown command '\(name)'\n\n" + usage)
+    return 2
+  }
+  let rest = Array(args.dropFirst())
+  if rest.contains("--help") || rest.contains("-h") {
+    print(command.help)
+    return 0
+  }
+  do {
+    return try command.run(try ParsedArguments(rest, options: command.options))
+  } catch let error as InputError {
+    printError("tnsim \(name): \(error)")
+    return 1
+  } catch {
+    printError("tnsim \(name): \(error)")
+    return 1
+  }
+}
+
+exit(main())
