@@ -2,20 +2,20 @@ import Foundation
 import TrueNorth
 
 /// One option of a command: `--name VALUE` or, for a flag, `--name`.
-struct Option {
+struct Option: Sendable {
   var name: String
   var value: String?  // placeholder shown in help, nil for a flag
   var help: String
 }
 
 /// A subcommand: its usage line, options and the function that runs it.
-struct Command {
+struct Command: Sendable {
   var name: String
   var summary: String
   var usage: String
   var details: String = ""
   var options: [Option]
-  var run: (ParsedArguments) throws -> Int32
+  var run: @Sendable (ParsedArguments) throws -> Int32
 
   var help: String {
     var s = "\(summary)\n\nUsage: tnsim \(usage)\n"
@@ -34,7 +34,7 @@ struct Command {
 }
 
 /// The parsed command line of one subcommand, with typed accessors whose errors name the flag.
-struct ParsedArguments {
+struct ParsedArguments: Sendable {
   var positional: [String] = []
   var values: [String: String] = [:]
   var flags: Set<String> = []

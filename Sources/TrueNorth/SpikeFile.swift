@@ -1,0 +1,288 @@
+import Foundation
+
+/// A kind of spike record with its text (CSV) and binary layouts (docs/spike-formats.md).
+public protocol SpikeRecord: Sendable, Comparable {
+  /// The CSV header line's column names.
+  static var columns: [String] { get }
+  /// The kind byte of the binary header.
+  static var binaryKind: UInt8 { get }
+  /// Bytes per record in the binary format.
+  static var binarySize: Int { get }
+  /// Field values in column order, each checked against `ranges`.
+  init(fields: [Int64])
+  var fields: [Int64] { get }
+  static var ranges: [ClosedRange<Int64>] { get }
+  var tick: Int64 { get }
+}
+
+extension InputSpike: SpikeRecord {
+  public static let columns = ["tick", "core", "axon"]
+  public static let binaryKind: UInt8 = 0
+  public static let binarySize = 12
+  public static let ranges: [ClosedRange<Int64>] = [0...Int64(UInt32.max), 0...Int64(Int32.max), 0...255]
+  public init(fields f: [Int64]) { self.init(tick: f[0], core: Int32(f[1]), axon: Int32(f[2])) }
+  public var fields: [Int64] { [tick, Int64(core), Int64(axon)] }
+}
+
+extension OutputSpike: SpikeRecord {
+  public static let columns = ["tick", "core", "neuron", "pin"]
+  public static let binaryKind: UInt8 = 1
+  public static let binarySize = 16
+  public static let ranges: [ClosedRange<Int64>] = [0...Int64(UInt32.max), 0...Int64(Int32.max), 0...255, -1...Int64(Int32.max)]
+  public init(fields f: [Int64]) { self.init(tick: f[0], core: Int32(f[1]), neuron: Int32(f[2]), pin: Int32(f[3])) }
+  public var fields: [Int64] { [tick, Int64(core), Int64(neuron), Int64(pin)] }
+}
+
+/// The two encodings of a spike file.
+public enum SpikeFileFormat: String, Sendable, CaseIterable {
+  /// Text: a header line naming the columns, then one spike per line, comma-separated.
+  case csv
+  /// Binary: a 16-byte header ("TNSPIKES", version, kind) then fixed-size little-endian records.
+  case binary
+
+  static let magic = Array("TNSPIKES".utf8)
+
+  /// The format a path's extension names: `.csv` or `.tnspk`; nil for anything else.
+  public static func from(path: String) -> SpikeFileFormat? {
+    if path.hasSuffix(".csv") { return .csv }
+    if path.hasSuffix(".tnspk") { return .binary }
+    return nil
+  }
+}
+
+/// Reads a spike file one record at a time (streamed: memory does not grow with the file).
+/// Ticks must not decrease from one record to the next.
+public struct SpikeReader<Record: SpikeRecord> {
+  public let path: String
+  public let format: SpikeFileFormat
+  let handle: FileHandle
+  var buffer: [UInt8] = []
+  var offset = 0
+  var eof = false
+  var consumedBytes = 0
+  /// 1-based line of the last CSV record read, or index of the last binary record.
+  public private(set) var recordNumber = 0
+  var line = 0
+  var lastTick: Int64 = -1
+
+  /// Opens a spike file, detecting the format from its first bytes.
+  /// - Throws: `InputError` when the file is missing, the header is wrong or names other columns.
+  public init(path: String) throws(InputError) {
+    self.path = path
+    guard let h = FileHandle(forReadingAtPath: path) else {
+      throw InputError(file: path, message: FileManager.default.fileExists(atPath: path) ? "cannot be read" : "no such file")
+    }
+    handle = h
+    var probe = SpikeReader.peek(h, 16)
+    if probe.count >= 8 && Array(probe[0..<8]) == SpikeFileFormat.magic {
+      format = .binary
+      guard probe.count == 16 else { throw InputError(file: path, message: "truncated header (\(probe.count) of 16 bytes)") }
+      guard probe[8] == 1 else { throw InputError(file: path, message: "binary spike format version \(probe[8]); this tnsim reads version 1") }
+      guard probe[9] == Record.binaryKind else {
+        throw InputError(file: path, message: "holds \(probe[9] == 0 ? "input" : "output") spikes; expected \(Record.binaryKind == 0 ? "input" : "output") spikes (\(Record.columns.joined(separator: ",")))")
+      }
+      consumedBytes = 16
+      probe = []
+    } else {
+      format = .csv
+      buffer = probe
+      try readHeader()
+    }
+  }
+
+  static func peek(_ h: FileHandle, _ n: Int) -> [UInt8] {
+    var out: [UInt8] = []
+    while out.count < n, let d = try? h.read(upToCount: n - out.count), !d.isEmpty { out += d }
+    return out
+  }
+
+  mutating func fill() -> Bool {
+    if eof { return false }
+    if offset > 0 {
+      buffer.removeFirst(offset)
+      offset = 0
+    }
+    guard let d = try? handle.read(upToCount: 1 << 20), !d.isEmpty else {
+      eof = true
+      return false
+    }
+    buffer += d
+    return true
+  }
+
+  /// The next line without its newline, or nil at the end.
+  mutating func nextLine() -> Substring? {
+    while true {
+      if let nl = buffer[offset...].firstIndex(of: 0x0A) {
+        let s = Substring(decoding: buffer[offset..<nl], as: UTF8.self)
+        offset = nl + 1
+        line += 1
+        return s
+      }
+      if !fill() {
+        guard offset < buffer.count else { return nil }
+        let s = Substring(decoding: buffer[offset...], as: UTF8.self)
+        offset = buffer.count
+        line += 1
+        return s
+      }
+    }
+  }
+
+  mutating func readHeader() throws(InputError) {
+    while let l = nextLine() {
+      let t = l.trimmingCharacters(in: .whitespacesAndNewlines)
+      if t.isEmpty || t.hasPrefix("#") { continue }
+      let cols = t.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+      guard cols == Record.columns else {
+        throw InputError(file: path, line: line, message: "header '\(t)' is not the expected '\(Record.columns.joined(separator: ","))'"
+          + (cols.count == 4 ? " (this looks like an output spike file)" : cols.count == 3 ? " (this looks like an input spike file)" : ""))
+      }
+      return
+    }
+    throw InputError(file: path, message: "empty file: expected the header line '\(Record.columns.joined(separator: ","))'")
+  }
+
+  /// The next spike, or nil at the end of the file.
+  /// - Throws: `InputError` naming the line (CSV) or record and byte offset (binary).
+  public mutating func next() throws(InputError) -> Record? {
+    let record: Record
+    switch format {
+    case .csv:
+      var found: Record?
+      while let l = nextLine() {
+        let t = l.trimmingCharacters(in: .whitespaces)
+        if t.isEmpty || t.hasPrefix("#") { continue }
+        let parts = t.split(separator: ",", omittingEmptySubsequences: false)
+        guard parts.count == Record.columns.count else {
+          throw InputError(file: path, line: line, message: "expected \(Record.columns.count) fields (\(Record.columns.joined(separator: ","))), found \(parts.count)")
+        }
+        var f = [Int64](repeating: 0, count: parts.count)
+        for (k, p) in parts.enumerated() {
+          let s = p.trimmingCharacters(in: .whitespaces)
+          guard let v = Int64(s) else {
+            throw InputError(file: path, line: line, path: Record.columns[k], message: "'\(s)' is not an integer")
+          }
+          guard Record.ranges[k].contains(v) else {
+            throw InputError(file: path, line: line, path: Record.columns[k],
+              message: "value \(v) is out of range; allowed: \(Record.ranges[k].lowerBound)...\(Record.ranges[k].upperBound)")
+          }
+          f[k] = v
+        }
+        found = Record(fields: f)
+        break
+      }
+      guard let found else { return nil }
+      record = found
+      recordNumber = line
+    case .binary:
+      let n = Record.binarySize
+      while buffer.count - offset < n {
+        if !fill() {
+          if buffer.count > offset {
+            throw InputError(file: path, path: "record \(recordNumber + 1)",
+              message: "truncated: \(buffer.count - offset) of \(n) bytes at byte offset \(consumedBytes)")
+          }
+          return nil
+        }
+      }
+      func u32(_ at: Int) -> UInt32 {
+        UInt32(buffer[at]) | UInt32(buffer[at + 1]) << 8 | UInt32(buffer[at + 2]) << 16 | UInt32(buffer[at + 3]) << 24
+      }
+      let o = offset
+      var f: [Int64] = [Int64(u32(o)), Int64(u32(o + 4)), Int64(UInt16(buffer[o + 8]) | UInt16(buffer[o + 9]) << 8)]
+      if n == 16 { f.append(Int64(Int32(bitPattern: u32(o + 12)))) }
+      recordNumber += 1
+      for k in f.indices where !Record.ranges[k].contains(f[k]) {
+        throw InputError(file: path, path: "record \(recordNumber) \(Record.columns[k])",
+          message: "value \(f[k]) is out of range at byte offset \(consumedBytes); allowed: \(Record.ranges[k].lowerBound)...\(Record.ranges[k].upperBound)")
+      }
+      offset += n
+      consumedBytes += n
+      record = Record(fields: f)
+    }
+    if record.tick < lastTick {
+      throw InputError(file: path, line: format == .csv ? line : nil, path: format == .binary ? "record \(recordNumber)" : "tick",
+        message: "tick \(record.tick) comes after tick \(lastTick); spikes must be in tick order")
+    }
+    lastTick = record.tick
+    return record
+  }
+
+  /// Reads all remaining records (for small files and tests).
+  public mutating func readAll() throws(InputError) -> [Record] {
+    var out: [Record] = []
+    while let r = try next() { out.append(r) }
+    return out
+  }
+}
+
+/// Writes spike records to a file in either format, buffered; the file appears complete under its
+/// name only when `close()` succeeds (written to a temporary name, then renamed).
+public final class SpikeWriter<Record: SpikeRecord> {
+  public let path: String
+  public let format: SpikeFileFormat
+  let temporary: String
+  let handle: FileHandle
+  var buffer: [UInt8] = []
+  public private(set) var count = 0
+
+  /// - Parameter format: the encoding; by default from the extension (`.tnspk` binary, else CSV).
+  public init(path: String, format: SpikeFileFormat? = nil) throws(InputError) {
+    self.path = path
+    self.format = format ?? SpikeFileFormat.from(path: path) ?? .csv
+    temporary = path + ".partial"
+    guard FileManager.default.createFile(atPath: temporary, contents: nil), let h = FileHandle(forWritingAtPath: temporary) else {
+      throw InputError(file: path, message: "cannot create the file (does its folder exist?)")
+    }
+    handle = h
+    buffer.reserveCapacity(1 << 20)
+    switch self.format {
+    case .csv: buffer += Array((Record.columns.joined(separator: ",") + "\n").utf8)
+    case .binary: buffer += SpikeFileFormat.magic + [1, Record.binaryKind, 0, 0, 0, 0, 0, 0]
+    }
+  }
+
+  public func write(_ r: Record) throws(InputError) {
+    let f = r.fields
+    switch format {
+    case .csv:
+      for (k, v) in f.enumerated() {
+        if k > 0 { buffer.append(UInt8(ascii: ",")) }
+        buffer += Array(String(v).utf8)
+      }
+      buffer.append(0x0A)
+    case .binary:
+      func u32(_ v: UInt32) { buffer += [UInt8(v & 255), UInt8(v >> 8 & 255), UInt8(v >> 16 & 255), UInt8(v >> 24)] }
+      u32(UInt32(truncatingIfNeeded: f[0]))
+      u32(UInt32(truncatingIfNeeded: f[1]))
+      buffer += [UInt8(f[2] & 255), UInt8(f[2] >> 8 & 255)]
+      if Record.binarySize == 16 {
+        buffer += [0, 0]
+        u32(UInt32(bitPattern: Int32(truncatingIfNeeded: f[3])))
+      } else {
+        buffer += [0, 0]
+      }
+    }
+    count += 1
+    if buffer.count >= 1 << 20 { try flush() }
+  }
+
+  func flush() throws(InputError) {
+    do {
+      try handle.write(contentsOf: buffer)
+    } catch {
+      throw InputError(file: path, message: "cannot write: \(error.localizedDescription)")
+    }
+    buffer.removeAll(keepingCapacity: true)
+  }
+
+  /// Flushes and moves the file into place.
+  public func close() throws(InputError) {
+    try flush()
+    try? handle.close()
+    if rename(temporary, path) != 0 {
+      throw InputError(file: path, message: "cannot move the finished file into place")
+    }
+  }
+}

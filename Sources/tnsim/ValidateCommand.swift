@@ -1,0 +1,110 @@
+import Foundation
+import TrueNorth
+
+let validateCommand = Command(
+  name: "validate",
+  summary: "Check every hardware constraint of a model and list each violation.",
+  usage: "validate MODEL [--chip CHIPDEF] [--json]",
+  details: """
+    Checks core positions (on the grid, one core per position), fan-in (at most the chip's axons), axon
+    types, the range of every neuron field from the chip's bit widths, destinations (one per neuron, on the
+    grid, to a configured core, axon in range, delay 1..maxDelay) and output pins. Each violation names its
+    core, neuron or axon, field, value and what is allowed. Exit status 0 only when the model fits.
+    """,
+  options: [
+    Option(name: "chip", value: "CHIPDEF", help: "check against this chip definition instead of the model's"),
+    Option(name: "json", value: nil, help: "print {\"fits\": ..., \"violations\": [...]}"),
+  ],
+  run: { args in
+    let path = try args.onePositional("MODEL file")
+    let override = try args.string("chip").map { c throws(InputError) in try ChipDefinition.resolve(c) }
+    let (model, lines) = try Model.parse(try readFile(path), file: path, chip: override)
+    let violations = model.violations()
+    if args.flag("json") {
+      var w = JSONTextWriter()
+      w.raw("{\"fits\": \(violations.isEmpty), \"cores\": \(model.cores.count), \"violations\": [")
+      for (k, v) in violations.enumerated() {
+        w.raw(k == 0 ? "" : ", ")
+        w.raw("{\"location\": ")
+        w.string(v.location)
+        w.raw(", \"line\": \(v.core.map { lines[$0] } ?? 0), \"message\": ")
+        w.string(v.description)
+        w.raw("}")
+      }
+      w.raw("]}")
+      print(String(decoding: w.bytes, as: UTF8.self))
+    } else {
+      for v in violations {
+        print("\(path):\(v.core.map { String(lines[$0]) } ?? "-"): \(v.location): \(v.description)")
+      }
+      print(violations.isEmpty
+        ? "\(path): fits \(model.chip.name): \(model.cores.count) cores, no violations"
+        : "\(path): \(violations.count) violation\(violations.count == 1 ? "" : "s") of \(model.chip.name)")
+    }
+    return violations.isEmpty ? 0 : 1
+  })
+
+let infoCommand = Command(
+  name: "info",
+  summary: "Summarise a chip definition, model or spike file.",
+  usage: "info FILE",
+  details: "The kind of FILE is detected from its content.",
+  options: [Option(name: "chip", value: "CHIPDEF", help: "for a model: use this chip definition instead of its own")],
+  run: { args in
+    let path = try args.onePositional("FILE")
+    let bytes = try readFile(path)
+    let head = String(decoding: bytes.prefix(4096), as: UTF8.self)
+    if head.contains("\"tnsim-chip\"") {
+      print(try ChipDefinition.parse(bytes, file: path).summaryText)
+    } else if head.contains("\"tnsim-model\"") {
+      let override = try args.string("chip").map { c throws(InputError) in try ChipDefinition.resolve(c) }
+      let (model, _) = try Model.parse(bytes, file: path, chip: override)
+      print(ModelSummary(model).text(for: model))
+      let v = model.violations()
+      print("  fits          " + (v.isEmpty ? "yes" : "no: \(v.count) violations (tnsim validate \(path))"))
+    } else {
+      print(try SpikeFileSummary(path: path).text)
+    }
+    return 0
+  })
+
+let generateCommand = Command(
+  name: "generate",
+  summary: "Write a generated model: random activity at a chosen rate, for tests and benchmarks.",
+  usage: "generate random --chip CHIPDEF --output MODEL [--seed S] [--cores N] [--rate HZ] [--synapses N] [--weight W] [--reach R] [--stochastic]",
+  details: """
+    random: balanced +w/-w weights, a leak of +1 and a threshold of 1/rate ticks, so each neuron fires at
+    about --rate Hz (at the chip's tick) driven by its leak and jittered by its input; each neuron sends to a
+    random axon of a random core within --reach cores, with a random delay. --stochastic turns on random
+    stochastic synapses, leaks, threshold masks, reset modes and kappa (every neuron mode).
+    """,
+  options: [
+    Option(name: "chip", value: "CHIPDEF", help: "chip definition name or path (default truenorth)"),
+    Option(name: "output", value: "MODEL", help: "the model file to write"),
+    Option(name: "seed", value: "S", help: "seed (default 1)"),
+    Option(name: "cores", value: "N", help: "configure the first N cores (default: the whole grid)"),
+    Option(name: "rate", value: "HZ", help: "target firing rate per neuron (default 20)"),
+    Option(name: "synapses", value: "N", help: "mean synapses per neuron (default 128)"),
+    Option(name: "weight", value: "W", help: "weight magnitude (default 2)"),
+    Option(name: "reach", value: "R", help: "largest |dx|, |dy| of a destination (default 255)"),
+    Option(name: "stochastic", value: nil, help: "use every stochastic mode too"),
+  ],
+  run: { args in
+    guard args.positional == ["random"] else {
+      throw InputError(file: "tnsim generate", message: "expected the generator name: random")
+    }
+    guard let output = args.string("output") else { throw InputError(file: "--output", message: "is required") }
+    let chip = try ChipDefinition.resolve(args.string("chip") ?? "truenorth")
+    var options = Model.RandomOptions()
+    options.rateHz = try args.double("rate", in: 0.001...1e6) ?? options.rateHz
+    options.synapsesPerNeuron = try args.int("synapses", in: 0...256) ?? options.synapsesPerNeuron
+    options.weight = Int32(try args.int("weight", in: 0...255) ?? Int(options.weight))
+    options.reach = try args.int("reach", in: 0...255) ?? options.reach
+    options.cores = try args.int("cores", in: 1...chip.coreCount)
+    options.stochastic = args.flag("stochastic")
+    var model = Model.random(chip: chip, seed: try args.uint64("seed") ?? 1, options: options)
+    model.chipReference = args.string("chip") ?? "truenorth"
+    try model.save(to: output)
+    print("wrote \(output): \(model.cores.count) cores on \(chip.name)")
+    return 0
+  })
