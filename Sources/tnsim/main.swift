@@ -13,7 +13,7 @@ let usage = """
   \(commands.map { "  " + $0.name.padding(toLength: 10, withPad: " ", startingAt: 0) + $0.summary }.joined(separator: "\n"))
   """
 
-func main() -> Int32 {
+@MainActor func main() -> Int32 {
   let args = Array(CommandLine.arguments.dropFirst())
   guard let name = args.first, name != "--help", name != "-h", name != "help" else {
     print(usage)
