@@ -51,7 +51,7 @@ extension Simulator {
   ///   - progress: called about every 1% of the ticks with the ticks done.
   /// - Throws: `InputError` for a spike to an unconfigured core or axon, or a file error.
   public func run(
-    ticks: Int64?, input: inout SpikeReader<InputSpike>?, output: SpikeWriter<OutputSpike>?,
+    ticks: Int64?, input: inout (any SpikeSource<InputSpike>)?, output: SpikeWriter<OutputSpike>?,
     progress: ((Int64, Int64?) -> Void)? = nil
   ) throws(InputError) -> RunSummary {
     let start = Date()
@@ -68,8 +68,7 @@ extension Simulator {
       }
       while let p = pending, p.tick <= tick {
         if p.tick == tick, !inject(p) {
-          throw InputError(file: input!.path, line: input!.format == .csv ? input!.recordNumber : nil,
-            path: input!.format == .binary ? "record \(input!.recordNumber)" : nil,
+          throw InputError(file: input!.path, line: input!.lastLocation.line, path: input!.lastLocation.path,
             message: "spike to core \(p.core) axon \(p.axon): "
               + (Int(p.core) < compactIndex.count && compactIndex[Int(p.core)] >= 0
                 ? "axon out of range; allowed: 0...\(chip.axonsPerCore - 1)"

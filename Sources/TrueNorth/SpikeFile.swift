@@ -50,9 +50,20 @@ public enum SpikeFileFormat: String, Sendable, CaseIterable {
   }
 }
 
+/// A stream of spike records in tick order, from any file format.
+public protocol SpikeSource<Record> {
+  associatedtype Record: SpikeRecord
+  /// The file the spikes come from.
+  var path: String { get }
+  /// Where the last record came from, for error messages: a line, or a record number.
+  var lastLocation: (line: Int?, path: String?) { get }
+  /// The next record, or nil at the end.
+  mutating func next() throws(InputError) -> Record?
+}
+
 /// Reads a spike file one record at a time (streamed: memory does not grow with the file).
 /// Ticks must not decrease from one record to the next.
-public struct SpikeReader<Record: SpikeRecord> {
+public struct SpikeReader<Record: SpikeRecord>: SpikeSource {
   public let path: String
   public let format: SpikeFileFormat
   let handle: FileHandle
@@ -209,6 +220,12 @@ public struct SpikeReader<Record: SpikeRecord> {
     return record
   }
 
+  public var lastLocation: (line: Int?, path: String?) {
+    format == .csv ? (recordNumber, nil) : (nil, "record \(recordNumber)")
+  }
+}
+
+extension SpikeSource {
   /// Reads all remaining records (for small files and tests).
   public mutating func readAll() throws(InputError) -> [Record] {
     var out: [Record] = []
@@ -284,5 +301,18 @@ public final class SpikeWriter<Record: SpikeRecord> {
     if rename(temporary, path) != 0 {
       throw InputError(file: path, message: "cannot move the finished file into place")
     }
+  }
+}
+
+/// Opens spike files of any supported format, detected from their content.
+public enum SpikeFiles {
+  /// A stream of input spikes (tick, core, axon) from `path`.
+  public static func openInput(_ path: String) throws(InputError) -> any SpikeSource<InputSpike> {
+    try SpikeReader<InputSpike>(path: path)
+  }
+
+  /// A stream of output spikes (tick, core, neuron, pin) from `path`.
+  public static func openOutput(_ path: String) throws(InputError) -> any SpikeSource<OutputSpike> {
+    try SpikeReader<OutputSpike>(path: path)
   }
 }
