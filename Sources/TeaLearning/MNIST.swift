@@ -1,0 +1,192 @@
+import Foundation
+
+/// A set of labelled images: pixels scaled to [0, 1] (grey level / 255), row-major, one image
+/// after the other, so that a pixel is directly the spike probability of its input.
+public struct ImageSet: Sendable {
+  /// `count * pixelsPerImage` pixels in [0, 1].
+  public var pixels: [Float]
+  /// One label per image, `0..<classes`.
+  public var labels: [UInt8]
+  /// Rows of an image (28 for MNIST).
+  public var rows: Int
+  /// Columns of an image (28 for MNIST).
+  public var columns: Int
+
+  /// Creates a set; `pixels.count` must be `labels.count * rows * columns`.
+  public init(pixels: [Float], labels: [UInt8], rows: Int, columns: Int) {
+    precondition(pixels.count == labels.count * rows * columns, "pixels do not match labels x rows x columns")
+    self.pixels = pixels
+    self.labels = labels
+    self.rows = rows
+    self.columns = columns
+  }
+
+  /// The number of images.
+  public var count: Int { labels.count }
+  /// Pixels per image.
+  public var pixelsPerImage: Int { rows * columns }
+
+  /// The pixels of image `i`.
+  public func image(_ i: Int) -> ArraySlice<Float> {
+    pixels[(i * pixelsPerImage)..<((i + 1) * pixelsPerImage)]
+  }
+
+  /// The images at `indices`, in that order.
+  public func subset<S: Sequence>(_ indices: S) -> ImageSet where S.Element == Int {
+    var p: [Float] = []
+    var l: [UInt8] = []
+    for i in indices {
+      p.append(contentsOf: image(i))
+      l.append(labels[i])
+    }
+    return ImageSet(pixels: p, labels: l, rows: rows, columns: columns)
+  }
+
+  /// A seeded split into a training set and a validation set of `validationCount` images: a
+  /// random permutation of the images (from `seed`); the first `validationCount` validate.
+  /// Both parts keep the original order of their images.
+  public func split(validationCount: Int, seed: UInt64) -> (train: ImageSet, validation: ImageSet) {
+    let n = min(max(validationCount, 0), count)
+    var g = TeaRandom(seed: seed, stream: 0x5ba1_1d)
+    let p = g.permutation(count)
+    let validation = p[..<n].sorted()
+    let train = p[n...].sorted()
+    return (subset(train), subset(validation))
+  }
+}
+
+/// The MNIST database: 60,000 training and 10,000 test images of 28 x 28 pixels.
+public struct MNIST: Sendable {
+  /// The 60,000 training images.
+  public var train: ImageSet
+  /// The 10,000 test images.
+  public var test: ImageSet
+
+  /// The four files and the SHA-256 of their decompressed content (the original distribution's).
+  public static let files: [(name: String, sha256: String)] = [
+    ("train-images-idx3-ubyte", "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db"),
+    ("train-labels-idx1-ubyte", "65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5"),
+    ("t10k-images-idx3-ubyte", "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7"),
+    ("t10k-labels-idx1-ubyte", "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2"),
+  ]
+
+  /// The directory `make data` fills: `data/mnist`.
+  public static let defaultDirectory = "data/mnist"
+
+  /// Loads and verifies the four decompressed IDX files in `directory`.
+  ///
+  /// - Parameter directory: where `make data` put the files (default `data/mnist`).
+  /// - Throws: `TeaLearningError` naming the file when it is missing, unreadable, has the wrong
+  ///   SHA-256 or a malformed IDX header, with the fix (`run make data`).
+  public static func load(directory: String = defaultDirectory) throws(TeaLearningError) -> MNIST {
+    var bytes: [[UInt8]] = []
+    for f in files {
+      let path = (directory as NSString).appendingPathComponent(f.name)
+      bytes.append(try readVerified(path: path, sha256: f.sha256))
+    }
+    let paths = files.map { (directory as NSString).appendingPathComponent($0.name) }
+    let train = try imageSet(images: bytes[0], imagesFile: paths[0], labels: bytes[1], labelsFile: paths[1])
+    let test = try imageSet(images: bytes[2], imagesFile: paths[2], labels: bytes[3], labelsFile: paths[3])
+    return MNIST(train: train, test: test)
+  }
+
+  /// Reads a file and checks its SHA-256.
+  static func readVerified(path: String, sha256: String) throws(TeaLearningError) -> [UInt8] {
+    guard FileManager.default.fileExists(atPath: path) else {
+      throw TeaLearningError(file: path, message: "MNIST file is missing; run `make data` (it decompresses data/mnist/*.gz)")
+    }
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw TeaLearningError(file: path, message: "cannot read the MNIST file; check its permissions or run `make data`")
+    }
+    let bytes = [UInt8](data)
+    let digest = SHA256.hex(bytes)
+    guard digest == sha256 else {
+      throw TeaLearningError(
+        file: path, field: "SHA-256",
+        message: "is \(digest), expected \(sha256): the file is corrupt or truncated; delete it and run `make data`")
+    }
+    return bytes
+  }
+
+  static func imageSet(images: [UInt8], imagesFile: String, labels: [UInt8], labelsFile: String) throws(TeaLearningError)
+    -> ImageSet
+  {
+    let im = try IDXFile.parse(images, file: imagesFile)
+    let lb = try IDXFile.parse(labels, file: labelsFile)
+    guard im.dimensions.count == 3 else {
+      throw TeaLearningError(file: imagesFile, field: "dimensions", message: "has \(im.dimensions.count), expected 3 (count, rows, columns)")
+    }
+    guard lb.dimensions.count == 1 else {
+      throw TeaLearningError(file: labelsFile, field: "dimensions", message: "has \(lb.dimensions.count), expected 1 (count)")
+    }
+    guard im.dimensions[0] == lb.dimensions[0] else {
+      throw TeaLearningError(
+        file: labelsFile, field: "count", message: "is \(lb.dimensions[0]) but \(imagesFile) holds \(im.dimensions[0]) images")
+    }
+    for (i, l) in lb.data.enumerated() where l > 9 {
+      throw TeaLearningError(file: labelsFile, field: "label[\(i)]", message: "is \(l); allowed: 0...9")
+    }
+    let scale: Float = 1 / 255
+    return ImageSet(pixels: im.data.map { Float($0) * scale }, labels: lb.data, rows: im.dimensions[1], columns: im.dimensions[2])
+  }
+}
+
+/// An IDX file of unsigned bytes (the MNIST format): big-endian magic `0x0000 08 D` (type 0x08 =
+/// unsigned byte, D dimensions), D big-endian 32-bit sizes, then the data.
+public struct IDXFile: Sendable, Equatable {
+  /// The sizes of the dimensions, outermost first.
+  public var dimensions: [Int]
+  /// The product of the dimensions, in row-major order.
+  public var data: [UInt8]
+
+  /// Parses an IDX file of unsigned bytes.
+  /// - Throws: `TeaLearningError` naming `file` and the header field that is wrong.
+  public static func parse(_ bytes: [UInt8], file: String) throws(TeaLearningError) -> IDXFile {
+    func u32(_ at: Int) -> Int {
+      Int(bytes[at]) << 24 | Int(bytes[at + 1]) << 16 | Int(bytes[at + 2]) << 8 | Int(bytes[at + 3])
+    }
+    guard bytes.count >= 4 else {
+      throw TeaLearningError(file: file, field: "magic", message: "file has \(bytes.count) bytes, too short for an IDX header; run `make data`")
+    }
+    guard bytes[0] == 0, bytes[1] == 0 else {
+      throw TeaLearningError(file: file, field: "magic", message: "starts with \(bytes[0]), \(bytes[1]); an IDX file starts with 0, 0 (is it still gzip-compressed? run `make data`)")
+    }
+    guard bytes[2] == 0x08 else {
+      throw TeaLearningError(file: file, field: "type", message: "is 0x\(String(bytes[2], radix: 16)); allowed: 0x08 (unsigned byte)")
+    }
+    let d = Int(bytes[3])
+    guard (1...4).contains(d) else {
+      throw TeaLearningError(file: file, field: "dimensions", message: "is \(d); allowed: 1...4")
+    }
+    guard bytes.count >= 4 + 4 * d else {
+      throw TeaLearningError(file: file, field: "sizes", message: "header truncated: \(bytes.count) bytes, need \(4 + 4 * d)")
+    }
+    var dims: [Int] = []
+    var total = 1
+    for k in 0..<d {
+      let n = u32(4 + 4 * k)
+      dims.append(n)
+      let (t, overflow) = total.multipliedReportingOverflow(by: n)
+      guard !overflow, t <= 1 << 32 else {
+        throw TeaLearningError(file: file, field: "size[\(k)]", message: "\(n) makes the data too large")
+      }
+      total = t
+    }
+    let start = 4 + 4 * d
+    guard bytes.count == start + total else {
+      throw TeaLearningError(
+        file: file, field: "data",
+        message: "has \(bytes.count - start) bytes, the header \(dims.map(String.init).joined(separator: " x ")) needs \(total) (truncated or corrupt; run `make data`)")
+    }
+    return IDXFile(dimensions: dims, data: Array(bytes[start...]))
+  }
+
+  /// The file's bytes (header and data), for writing test files.
+  public var bytes: [UInt8] {
+    var out: [UInt8] = [0, 0, 0x08, UInt8(dimensions.count)]
+    for n in dimensions {
+      for k in (0..<4).reversed() { out.append(UInt8(truncatingIfNeeded: n >> (8 * k))) }
+    }
+    return out + data
+  }
+}

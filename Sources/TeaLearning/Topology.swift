@@ -1,0 +1,299 @@
+import Foundation
+
+/// The shape of a core-structured network: layers of cores, each core reading at most 256 inputs
+/// (its axons) and holding at most 256 neurons.
+///
+/// Layer 0 reads the input vector (the image's pixels, row-major); layer `l > 0` reads the outputs
+/// of layer `l - 1`, which are the outputs of its cores concatenated in core order. Axon `a` of a
+/// core reads index `inputs[a]`. The outputs of the last layer are the class neurons: output `j`
+/// votes for class `j % classes`.
+public struct Topology: Sendable, Equatable, Codable {
+  /// One core: the indices its axons read and its number of neurons.
+  public struct Core: Sendable, Equatable, Codable {
+    /// Axon `a` reads input (layer 0) or previous-layer output `inputs[a]`.
+    public var inputs: [Int]
+    /// Number of neurons, 1...256.
+    public var neurons: Int
+
+    /// Creates a core.
+    public init(inputs: [Int], neurons: Int) {
+      self.inputs = inputs
+      self.neurons = neurons
+    }
+
+    /// Number of axons (inputs).
+    public var axons: Int { inputs.count }
+  }
+
+  /// A name such as `mnist-5core`.
+  public var name: String
+  /// Rows of the input image (the input vector has `inputRows * inputColumns` entries).
+  public var inputRows: Int
+  /// Columns of the input image.
+  public var inputColumns: Int
+  /// Number of classes of the readout.
+  public var classes: Int
+  /// The layers, input side first; each is a list of cores.
+  public var layers: [[Core]]
+
+  /// Axons per core and neurons per core on TrueNorth.
+  public static let maxAxons = 256
+  /// Neurons per core on TrueNorth.
+  public static let maxNeurons = 256
+
+  /// Creates a topology; call `validate(file:)` before use on untrusted data.
+  public init(name: String, inputRows: Int, inputColumns: Int, classes: Int, layers: [[Core]]) {
+    self.name = name
+    self.inputRows = inputRows
+    self.inputColumns = inputColumns
+    self.classes = classes
+    self.layers = layers
+  }
+
+  /// The size of the input vector.
+  public var inputSize: Int { inputRows * inputColumns }
+  /// All cores, layer by layer.
+  public var cores: [Core] { layers.flatMap { $0 } }
+  /// Number of outputs of layer `l` (its cores' neurons, concatenated).
+  public func outputs(ofLayer l: Int) -> Int { layers[l].reduce(0) { $0 + $1.neurons } }
+  /// Number of class neurons (outputs of the last layer).
+  public var outputCount: Int { layers.isEmpty ? 0 : outputs(ofLayer: layers.count - 1) }
+  /// The class that output neuron `j` of the last layer votes for: `j % classes`.
+  public func classOf(output j: Int) -> Int { j % classes }
+  /// How many output neurons vote for each class.
+  public var neuronsPerClass: [Int] {
+    var n = [Int](repeating: 0, count: classes)
+    for j in 0..<outputCount { n[classOf(output: j)] += 1 }
+    return n
+  }
+
+  /// Checks every core against the hardware limits and every input index against its layer.
+  /// - Throws: `TeaLearningError` naming `file`, the core (`layers[l].cores[k]`) and the field.
+  public func validate(file: String) throws(TeaLearningError) {
+    guard inputRows >= 1, inputColumns >= 1 else {
+      throw TeaLearningError(file: file, field: "input", message: "\(inputRows) x \(inputColumns); rows and columns must be at least 1")
+    }
+    guard classes >= 1 else { throw TeaLearningError(file: file, field: "classes", message: "is \(classes); must be at least 1") }
+    guard !layers.isEmpty else { throw TeaLearningError(file: file, field: "layers", message: "is empty; give at least one layer") }
+    var previous = inputSize
+    for (l, layer) in layers.enumerated() {
+      guard !layer.isEmpty else {
+        throw TeaLearningError(file: file, field: "layers[\(l)].cores", message: "is empty; a layer needs at least one core")
+      }
+      for (k, core) in layer.enumerated() {
+        let at = "layers[\(l)].cores[\(k)]"
+        guard (1...Self.maxNeurons).contains(core.neurons) else {
+          throw TeaLearningError(file: file, field: at + ".neurons", message: "is \(core.neurons); allowed: 1...\(Self.maxNeurons)")
+        }
+        guard (1...Self.maxAxons).contains(core.inputs.count) else {
+          throw TeaLearningError(file: file, field: at + ".inputs", message: "has \(core.inputs.count) entries; allowed: 1...\(Self.maxAxons) (one per axon)")
+        }
+        for (a, i) in core.inputs.enumerated() where !(0..<previous).contains(i) {
+          throw TeaLearningError(
+            file: file, field: at + ".inputs[\(a)]",
+            message: "is \(i); allowed: 0...\(previous - 1) (\(l == 0 ? "input pixels" : "outputs of layer \(l - 1)"))")
+        }
+      }
+      previous = outputs(ofLayer: l)
+    }
+    guard outputCount >= classes else {
+      throw TeaLearningError(file: file, field: "layers[\(layers.count - 1)]", message: "has \(outputCount) neurons; needs at least one per class (\(classes))")
+    }
+  }
+}
+
+// MARK: - The topology file
+
+extension Topology {
+  /// The JSON topology file (docs/topology-format.md): cores given by explicit inputs, an image
+  /// patch, a range of the previous layer's outputs, or a grid of patches.
+  struct File: Codable {
+    struct Patch: Codable {
+      var row: Int
+      var column: Int
+      var height: Int
+      var width: Int
+    }
+    struct Range: Codable {
+      var start: Int
+      var count: Int
+    }
+    struct Grid: Codable {
+      var size: Int
+      var stride: Int
+      var neurons: Int
+    }
+    struct Core: Codable {
+      var inputs: [Int]?
+      var patch: Patch?
+      var range: Range?
+      var neurons: Int
+    }
+    struct Layer: Codable {
+      var cores: [Core]?
+      var patchGrid: Grid?
+    }
+    struct Input: Codable {
+      var rows: Int
+      var columns: Int
+    }
+    var format: String
+    var version: Int
+    var name: String
+    var input: Input
+    var classes: Int
+    var layers: [Layer]
+  }
+
+  /// Parses a topology file and validates it.
+  /// - Throws: `TeaLearningError` naming `file` and the field that is wrong.
+  public static func parse(_ data: Data, file: String) throws(TeaLearningError) -> Topology {
+    let f: File
+    do {
+      f = try JSONDecoder().decode(File.self, from: data)
+    } catch let e as DecodingError {
+      throw TeaLearningError(decoding: e, file: file)
+    } catch {
+      throw TeaLearningError(file: file, message: "invalid JSON: \(error)")
+    }
+    guard f.format == "tnsim-topology" else {
+      throw TeaLearningError(file: file, field: "format", message: "is \"\(f.format)\"; expected \"tnsim-topology\"")
+    }
+    guard f.version == 1 else { throw TeaLearningError(file: file, field: "version", message: "is \(f.version); allowed: 1") }
+    let cols = f.input.columns
+    guard f.input.rows >= 1, cols >= 1 else {
+      throw TeaLearningError(file: file, field: "input", message: "rows and columns must be at least 1")
+    }
+    func patchInputs(_ p: File.Patch, at: String) throws(TeaLearningError) -> [Int] {
+      guard p.row >= 0, p.column >= 0, p.height >= 1, p.width >= 1, p.row + p.height <= f.input.rows, p.column + p.width <= cols else {
+        throw TeaLearningError(
+          file: file, field: at,
+          message: "rows \(p.row)..<\(p.row + p.height), columns \(p.column)..<\(p.column + p.width) do not fit the \(f.input.rows) x \(cols) input")
+      }
+      var out: [Int] = []
+      for r in p.row..<(p.row + p.height) { for c in p.column..<(p.column + p.width) { out.append(r * cols + c) } }
+      return out
+    }
+    var layers: [[Topology.Core]] = []
+    for (l, layer) in f.layers.enumerated() {
+      var cores: [Topology.Core] = []
+      if let g = layer.patchGrid {
+        guard l == 0 else {
+          throw TeaLearningError(file: file, field: "layers[\(l)].patchGrid", message: "only layer 0 reads the image")
+        }
+        guard g.size >= 1, g.stride >= 1, g.size <= min(f.input.rows, cols) else {
+          throw TeaLearningError(file: file, field: "layers[\(l)].patchGrid", message: "size \(g.size), stride \(g.stride) do not fit the input")
+        }
+        for r in stride(from: 0, through: f.input.rows - g.size, by: g.stride) {
+          for c in stride(from: 0, through: cols - g.size, by: g.stride) {
+            let inputs = try patchInputs(File.Patch(row: r, column: c, height: g.size, width: g.size), at: "layers[\(l)].patchGrid")
+            cores.append(Topology.Core(inputs: inputs, neurons: g.neurons))
+          }
+        }
+      }
+      for (k, c) in (layer.cores ?? []).enumerated() {
+        let at = "layers[\(l)].cores[\(k)]"
+        let given = [c.inputs != nil, c.patch != nil, c.range != nil].filter { $0 }.count
+        guard given == 1 else {
+          throw TeaLearningError(file: file, field: at, message: "give exactly one of \"inputs\", \"patch\", \"range\"")
+        }
+        if let inputs = c.inputs {
+          cores.append(Topology.Core(inputs: inputs, neurons: c.neurons))
+        } else if let p = c.patch {
+          guard l == 0 else { throw TeaLearningError(file: file, field: at + ".patch", message: "only layer 0 reads the image") }
+          cores.append(Topology.Core(inputs: try patchInputs(p, at: at + ".patch"), neurons: c.neurons))
+        } else if let r = c.range {
+          guard r.start >= 0, r.count >= 1 else {
+            throw TeaLearningError(file: file, field: at + ".range", message: "start must be >= 0 and count >= 1")
+          }
+          cores.append(Topology.Core(inputs: Array(r.start..<(r.start + r.count)), neurons: c.neurons))
+        }
+      }
+      layers.append(cores)
+    }
+    let t = Topology(name: f.name, inputRows: f.input.rows, inputColumns: cols, classes: f.classes, layers: layers)
+    try t.validate(file: file)
+    return t
+  }
+
+  /// A built-in topology by name, or a topology file by path.
+  /// - Throws: `TeaLearningError` when `nameOrPath` is neither a built-in name nor a readable,
+  ///   valid topology file.
+  public static func resolve(_ nameOrPath: String) throws(TeaLearningError) -> Topology {
+    if let json = builtinFiles.first(where: { $0.name == nameOrPath })?.json {
+      return try parse(Data(json.utf8), file: "built-in topology \(nameOrPath)")
+    }
+    guard let data = FileManager.default.contents(atPath: nameOrPath) else {
+      throw TeaLearningError(
+        file: nameOrPath,
+        message: "is neither a built-in topology (\(builtinFiles.map(\.name).joined(separator: ", "))) nor a readable topology file")
+    }
+    return try parse(data, file: nameOrPath)
+  }
+
+  /// The built-in topologies as topology files (the same text docs/topology-format.md shows).
+  public static let builtinFiles: [(name: String, json: String)] = [
+    (
+      "mnist-5core",
+      """
+      {
+        "format": "tnsim-topology", "version": 1, "name": "mnist-5core",
+        "input": {"rows": 28, "columns": 28}, "classes": 10,
+        "layers": [
+          {"cores": [
+            {"patch": {"row": 0, "column": 0, "height": 16, "width": 16}, "neurons": 64},
+            {"patch": {"row": 0, "column": 12, "height": 16, "width": 16}, "neurons": 64},
+            {"patch": {"row": 12, "column": 0, "height": 16, "width": 16}, "neurons": 64},
+            {"patch": {"row": 12, "column": 12, "height": 16, "width": 16}, "neurons": 64}
+          ]},
+          {"cores": [{"range": {"start": 0, "count": 256}, "neurons": 256}]}
+        ]
+      }
+      """
+    ),
+    (
+      "mnist-21core",
+      """
+      {
+        "format": "tnsim-topology", "version": 1, "name": "mnist-21core",
+        "input": {"rows": 28, "columns": 28}, "classes": 10,
+        "layers": [
+          {"patchGrid": {"size": 16, "stride": 4, "neurons": 64}},
+          {"cores": [
+            {"range": {"start": 0, "count": 256}, "neurons": 64},
+            {"range": {"start": 256, "count": 256}, "neurons": 64},
+            {"range": {"start": 512, "count": 256}, "neurons": 64},
+            {"range": {"start": 768, "count": 256}, "neurons": 64}
+          ]},
+          {"cores": [{"range": {"start": 0, "count": 256}, "neurons": 250}]}
+        ]
+      }
+      """
+    ),
+  ]
+}
+
+extension TeaLearningError {
+  /// An error from Foundation's JSON decoder, with the JSON path of the offending field.
+  init(decoding e: DecodingError, file: String) {
+    func path(_ p: [CodingKey]) -> String {
+      var s = ""
+      for k in p {
+        if let i = k.intValue { s += "[\(i)]" } else { s += (s.isEmpty ? "" : ".") + k.stringValue }
+      }
+      return s
+    }
+    switch e {
+    case .keyNotFound(let key, let ctx):
+      self.init(file: file, field: path(ctx.codingPath), message: "missing the required field \"\(key.stringValue)\"")
+    case .typeMismatch(let type, let ctx):
+      self.init(file: file, field: path(ctx.codingPath), message: "expected \(type): \(ctx.debugDescription)")
+    case .valueNotFound(let type, let ctx):
+      self.init(file: file, field: path(ctx.codingPath), message: "expected \(type), found null")
+    case .dataCorrupted(let ctx):
+      self.init(file: file, field: path(ctx.codingPath), message: "invalid: \(ctx.debugDescription)")
+    @unknown default:
+      self.init(file: file, message: "\(e)")
+    }
+  }
+}

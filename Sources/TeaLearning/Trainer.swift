@@ -1,0 +1,175 @@
+import Foundation
+
+/// What happened in one epoch.
+public struct EpochRecord: Sendable, Equatable, Codable {
+  /// 1-based epoch number.
+  public var epoch: Int
+  /// Mean training loss over the epoch's mini-batches (data term only).
+  public var trainLoss: Double
+  /// Fraction of training images classified correctly during the epoch (before each step).
+  public var trainAccuracy: Double
+  /// Accuracy on the validation images after the epoch (nil without validation images).
+  public var validationAccuracy: Double?
+  /// Wall time of the epoch in seconds (not part of the deterministic result).
+  public var seconds: Double
+}
+
+/// Progress inside an epoch, for progress bars.
+public struct StepProgress: Sendable {
+  /// 0-based epoch.
+  public var epoch: Int
+  /// Steps done in this epoch and steps per epoch.
+  public var step: Int
+  public var stepsPerEpoch: Int
+  /// Running mean loss and accuracy of this epoch so far.
+  public var loss: Double
+  public var accuracy: Double
+}
+
+/// The Tea-learning training loop: mini-batches, exact gradients, plug-ins and the optimiser.
+public final class Trainer {
+  /// The options of the run.
+  public let options: TrainingOptions
+  /// The network being trained.
+  public private(set) var network: ShadowNetwork
+  /// The optimiser and its state.
+  public private(set) var optimizer: Optimizer
+  /// The plug-ins, applied in order at every step (default: `[ClipParameters()]`).
+  public var plugins: [any TrainingPlugin]
+  /// Epochs completed.
+  public private(set) var epochsDone: Int = 0
+  /// One record per completed epoch.
+  public private(set) var history: [EpochRecord] = []
+  /// Training wall time so far, summed over resumed sessions.
+  public private(set) var elapsedSeconds: Double = 0
+  /// The training images.
+  public let train: ImageSet
+  /// The validation images (may be empty).
+  public let validation: ImageSet
+
+  let engine: _BatchEngine
+
+  /// A fresh run: the network is initialised from `options.seed`.
+  /// - Parameters:
+  ///   - topology: the network's shape (its input size must match the images).
+  ///   - train: the training images.
+  ///   - validation: images to report accuracy on after each epoch (may be empty).
+  ///   - plugins: applied in order at every step.
+  public init(options: TrainingOptions, topology: Topology, train: ImageSet, validation: ImageSet,
+    plugins: [any TrainingPlugin] = [ClipParameters()])
+  {
+    precondition(train.pixelsPerImage == topology.inputSize, "images do not match the topology's input")
+    self.options = options
+    self.train = train
+    self.validation = validation
+    self.plugins = plugins
+    network = ShadowNetwork(topology: topology, style: options.weightTables, seed: options.seed)
+    optimizer = Optimizer(kind: options.optimizer, momentum: Float(options.momentum), network: network)
+    engine = _BatchEngine(topology: topology, capacity: options.batchSize, threads: options.threads)
+  }
+
+  /// Continues a run from a checkpoint; the options must match the checkpoint's (except threads).
+  /// - Throws: `TeaLearningError` naming the first option that differs.
+  public convenience init(resuming checkpoint: Checkpoint, options: TrainingOptions, train: ImageSet, validation: ImageSet,
+    plugins: [any TrainingPlugin] = [ClipParameters()], file: String = "checkpoint") throws(TeaLearningError)
+  {
+    if let field = options.firstDifference(from: checkpoint.options) {
+      throw TeaLearningError(
+        file: file, field: field,
+        message: "the checkpoint was written with a different \(field); resume with the same options or start without --resume")
+    }
+    self.init(options: options, topology: checkpoint.network.topology, train: train, validation: validation, plugins: plugins)
+    network = checkpoint.network
+    optimizer = checkpoint.optimizer
+    epochsDone = checkpoint.epochsDone
+    history = checkpoint.history
+    elapsedSeconds = checkpoint.elapsedSeconds
+  }
+
+  /// Mini-batches per epoch.
+  public var stepsPerEpoch: Int { (train.count + options.batchSize - 1) / options.batchSize }
+
+  /// The state to resume from.
+  public var checkpoint: Checkpoint {
+    Checkpoint(options: options, network: network, optimizer: optimizer, epochsDone: epochsDone, history: history, elapsedSeconds: elapsedSeconds)
+  }
+
+  /// The order of the training images in `epoch`: a permutation from the seed and the epoch.
+  func order(epoch: Int) -> [Int] {
+    var g = TeaRandom(seed: options.seed, stream: 0xE90C_0000 + UInt64(epoch))
+    return g.permutation(train.count)
+  }
+
+  /// Trains one epoch and returns its record.
+  /// - Parameter progress: called after every step.
+  @discardableResult
+  public func trainEpoch(progress: (StepProgress) -> Void = { _ in }) -> EpochRecord {
+    let start = Date()
+    let epoch = epochsDone
+    let order = order(epoch: epoch)
+    let steps = stepsPerEpoch
+    let total = steps * options.epochs
+    var lossSum = 0.0
+    var correct = 0
+    var seen = 0
+    let width = train.pixelsPerImage
+    train.pixels.withUnsafeBufferPointer { px in
+      for s in 0..<steps {
+        let lo = s * options.batchSize
+        let count = min(options.batchSize, train.count - lo)
+        engine.setInputs(count: count) { i in px.baseAddress! + order[lo + i] * width }
+        for i in 0..<count { engine.labels[i] = Int32(train.labels[order[lo + i]]) }
+        let rate = Float(options.learningRate) * options.schedule.factor(step: optimizer.steps, total: total)
+        let context = StepContext(step: optimizer.steps, epoch: epoch, seed: options.seed, batchSize: count, learningRate: rate)
+        let r = step(count: count, context: context)
+        lossSum += r.loss
+        correct += r.correct
+        seen += count
+        progress(StepProgress(epoch: epoch, step: s + 1, stepsPerEpoch: steps, loss: lossSum / Double(seen), accuracy: Double(correct) / Double(seen)))
+      }
+    }
+    epochsDone += 1
+    let validationAccuracy = validation.count > 0 ? evaluate(validation).accuracy : nil
+    let seconds = Date().timeIntervalSince(start)
+    elapsedSeconds += seconds
+    let record = EpochRecord(
+      epoch: epochsDone, trainLoss: lossSum / Double(max(seen, 1)), trainAccuracy: Double(correct) / Double(max(seen, 1)),
+      validationAccuracy: validationAccuracy, seconds: seconds)
+    history.append(record)
+    return record
+  }
+
+  /// One optimisation step on the `count` samples already in the engine.
+  func step(count: Int, context: StepContext) -> (loss: Double, correct: Int) {
+    let (loss, correct, gradient) = lossAndGradient(count: count)
+    var g = gradient
+    var extra = 0.0
+    for i in plugins.indices { extra += plugins[i].regularize(network, gradient: &g, context: context) }
+    for i in plugins.indices { plugins[i].transformGradient(&g, network: network, context: context) }
+    optimizer.step(&network, gradient: g, rate: context.learningRate, leakRate: context.learningRate * Float(options.leakLearningRateScale))
+    for i in plugins.indices { plugins[i].afterStep(&network, context: context) }
+    _ = extra
+    return (loss * Double(count), correct)
+  }
+
+  /// The mean data loss over the `count` samples in the engine, the number classified correctly
+  /// and the gradient of the mean loss.
+  func lossAndGradient(count: Int) -> (loss: Double, correct: Int, gradient: ParameterGradient) {
+    engine.load(network)
+    engine.forward(count: count)
+    let r = engine.loss(count: count, function: options.loss, softmaxScale: options.softmaxScale, gradients: true, gradScale: 1 / Float(count))
+    engine.backward(count: count)
+    var g = ParameterGradient(zeroLike: network)
+    for k in engine.cores.indices {
+      let core = engine.cores[k]
+      g.cores[k].connections = Array(UnsafeBufferPointer(start: core.gc, count: core.axons * core.neurons))
+      g.cores[k].leaks = Array(UnsafeBufferPointer(start: core.gb, count: core.neurons))
+    }
+    return (r.loss / Double(count), r.correct, g)
+  }
+
+  /// Accuracy and mean loss of the current network on `images`.
+  public func evaluate(_ images: ImageSet) -> (accuracy: Double, loss: Double) {
+    network.accuracy(on: images, loss: options.loss, softmaxScale: options.softmaxScale, threads: options.threads)
+  }
+}

@@ -1,0 +1,70 @@
+/// Where a training step is when a plug-in is called.
+public struct StepContext: Sendable {
+  /// Steps taken before this one (0 for the first step of the run).
+  public var step: Int
+  /// The 0-based epoch the step belongs to.
+  public var epoch: Int
+  /// The run's seed (stateful plug-ins derive their randomness from it and `step`, so that a
+  /// resumed run repeats it exactly).
+  public var seed: UInt64
+  /// Images in this step's mini-batch.
+  public var batchSize: Int
+  /// The learning rate of the connections at this step (after the schedule).
+  public var learningRate: Float
+}
+
+/// A plug-in of the training loop: regularisers, gradient transforms and after-step projections
+/// attach here without touching the loop.
+///
+/// In every step the trainer computes the data loss and its gradient (the mean over the
+/// mini-batch), then calls, for each plug-in in order:
+/// 1. `regularize`: adds a term to the loss and its gradient to `gradient`;
+/// 2. `transformGradient`: rewrites the gradient before the optimiser sees it (e.g. ternarisation);
+/// then the optimiser updates the parameters, and finally, for each plug-in in order,
+/// 3. `afterStep`: projects the parameters (clipping, zeroing, masks).
+///
+/// Every method has a default that does nothing. The default plug-in list is `[ClipParameters()]`;
+/// put plug-ins whose projections must be clipped afterwards in front of it.
+public protocol TrainingPlugin {
+  /// A short name for logs and training metadata.
+  var name: String { get }
+  /// Adds the plug-in's loss term: returns its value and adds its gradient to `gradient`.
+  mutating func regularize(_ network: ShadowNetwork, gradient: inout ParameterGradient, context: StepContext) -> Double
+  /// Rewrites the gradient before it is applied.
+  mutating func transformGradient(_ gradient: inout ParameterGradient, network: ShadowNetwork, context: StepContext)
+  /// Projects the parameters after the optimiser's update.
+  mutating func afterStep(_ network: inout ShadowNetwork, context: StepContext)
+}
+
+extension TrainingPlugin {
+  public mutating func regularize(_ network: ShadowNetwork, gradient: inout ParameterGradient, context: StepContext) -> Double { 0 }
+  public mutating func transformGradient(_ gradient: inout ParameterGradient, network: ShadowNetwork, context: StepContext) {}
+  public mutating func afterStep(_ network: inout ShadowNetwork, context: StepContext) {}
+}
+
+/// The default after-step projection: connection probabilities into [0, 1], leaks into
+/// [-255, 255] (the chip's leak range).
+public struct ClipParameters: TrainingPlugin, Sendable {
+  /// The range of the connection probabilities.
+  public var connections: ClosedRange<Float> = 0...1
+  /// The range of the leaks.
+  public var leaks: ClosedRange<Float> = ShadowNetwork.leakRange
+
+  /// The default clipper.
+  public init() {}
+
+  public var name: String { "clip" }
+
+  public mutating func afterStep(_ network: inout ShadowNetwork, context: StepContext) {
+    for k in network.cores.indices {
+      let c = connections
+      let l = leaks
+      network.cores[k].connections.withUnsafeMutableBufferPointer { p in
+        for i in p.indices { p[i] = min(max(p[i], c.lowerBound), c.upperBound) }
+      }
+      network.cores[k].leaks.withUnsafeMutableBufferPointer { p in
+        for i in p.indices { p[i] = min(max(p[i], l.lowerBound), l.upperBound) }
+      }
+    }
+  }
+}

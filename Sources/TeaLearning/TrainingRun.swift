@@ -1,0 +1,89 @@
+import Foundation
+
+/// What a training run reports while it works, for progress bars and logs.
+public enum TrainingEvent: Sendable {
+  /// The data is loaded and split.
+  case loaded(train: Int, validation: Int, test: Int)
+  /// A checkpoint was found and the run continues after `epochsDone` epochs.
+  case resumed(epochsDone: Int)
+  /// A mini-batch step finished.
+  case step(StepProgress)
+  /// An epoch finished and its checkpoint was written.
+  case epoch(EpochRecord, of: Int)
+  /// The final test-set evaluation begins.
+  case testing
+}
+
+/// The outcome of `TrainingRun.run`.
+public struct TrainingResult: Sendable {
+  /// The trained network with its metadata (also written to the output file).
+  public var trained: TrainedNetwork
+  /// The metadata: accuracies, epochs, time.
+  public var metadata: TrainingMetadata { trained.training! }
+  /// Where the network file was written.
+  public var output: String
+  /// Where the checkpoint was written.
+  public var checkpoint: String
+}
+
+/// A whole training run as `tnsim train` performs it: load and verify MNIST, split, train with a
+/// checkpoint after every epoch (or resume from one), evaluate the shadow network on the test
+/// set, write the network file.
+public enum TrainingRun {
+  /// The checkpoint path used when none is given: the output path plus `.checkpoint`.
+  public static func defaultCheckpoint(for output: String) -> String { output + ".checkpoint" }
+
+  /// Runs (or resumes) a training run.
+  /// - Parameters:
+  ///   - options: every choice of the run.
+  ///   - dataDirectory: where the decompressed MNIST files are (`data/mnist`).
+  ///   - output: the network file to write.
+  ///   - checkpoint: the checkpoint file (default: `output + ".checkpoint"`).
+  ///   - resume: continue from the checkpoint (which must exist and match `options`).
+  ///   - plugins: the training plug-ins (default: clipping).
+  ///   - progress: called on the calling thread.
+  /// - Throws: `TeaLearningError` for missing or corrupt data, a bad topology, an unusable
+  ///   checkpoint or an unwritable output.
+  public static func run(
+    options: TrainingOptions, dataDirectory: String = MNIST.defaultDirectory, output: String, checkpoint: String? = nil, resume: Bool = false,
+    plugins: [any TrainingPlugin] = [ClipParameters()], progress: (TrainingEvent) -> Void = { _ in }
+  ) throws(TeaLearningError) -> TrainingResult {
+    let topology = try Topology.resolve(options.topology)
+    let checkpointPath = checkpoint ?? defaultCheckpoint(for: output)
+    let mnist = try MNIST.load(directory: dataDirectory)
+    guard mnist.train.pixelsPerImage == topology.inputSize else {
+      throw TeaLearningError(file: options.topology, field: "input", message: "\(topology.inputRows) x \(topology.inputColumns) does not match the 28 x 28 MNIST images")
+    }
+    guard topology.classes == 10 else {
+      throw TeaLearningError(file: options.topology, field: "classes", message: "is \(topology.classes); MNIST has 10")
+    }
+    var (train, validation) = mnist.train.split(validationCount: options.validationCount, seed: options.seed)
+    if options.trainLimit > 0 && options.trainLimit < train.count { train = train.subset(0..<options.trainLimit) }
+    progress(.loaded(train: train.count, validation: validation.count, test: mnist.test.count))
+    let trainer: Trainer
+    if resume {
+      trainer = try Trainer(resuming: try Checkpoint.read(from: checkpointPath), options: options, train: train, validation: validation,
+        plugins: plugins, file: checkpointPath)
+      guard trainer.network.topology == topology else {
+        throw TeaLearningError(file: checkpointPath, field: "topology", message: "differs from \(options.topology); start without --resume")
+      }
+      progress(.resumed(epochsDone: trainer.epochsDone))
+    } else {
+      trainer = Trainer(options: options, topology: topology, train: train, validation: validation, plugins: plugins)
+    }
+    while trainer.epochsDone < options.epochs {
+      let record = trainer.trainEpoch { progress(.step($0)) }
+      try trainer.checkpoint.write(to: checkpointPath)
+      progress(.epoch(record, of: options.epochs))
+    }
+    progress(.testing)
+    let test = trainer.evaluate(mnist.test)
+    let metadata = TrainingMetadata(
+      options: options, epochs: trainer.epochsDone, trainImages: train.count, validationImages: validation.count,
+      validationAccuracy: trainer.history.last?.validationAccuracy, testAccuracy: test.accuracy, testImages: mnist.test.count,
+      trainingSeconds: trainer.elapsedSeconds, history: trainer.history)
+    let trained = TrainedNetwork(network: trainer.network, score: options.score, training: metadata)
+    try trained.write(to: output)
+    return TrainingResult(trained: trained, output: output, checkpoint: checkpointPath)
+  }
+}
