@@ -20,6 +20,6 @@ let package = Package(
     // MARK: - Tests
     .testTarget(name: "TrueNorthTests", dependencies: ["TrueNorth"]),
     .testTarget(name: "TeaLearningTests", dependencies: ["TeaLearning"]),
-    .testTarget(name: "tnsimTests", dependencies: ["tnsim", "TrueNorth"]),
+    .testTarget(name: "tnsimTests", dependencies: ["tnsim"]),
   ]
 )

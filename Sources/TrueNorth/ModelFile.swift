@@ -18,7 +18,7 @@ extension Model {
     if let first = violations.first {
       let more = violations.count > 1 ? " (and \(violations.count - 1) more: run `tnsim validate \(path)`)" : ""
       throw InputError(file: path, line: first.core.flatMap { lines[$0] }, path: first.location,
-        message: first.message + more)
+        message: first.description + more)
     }
     return model
   }

@@ -7,14 +7,18 @@ final class ProgressBar {
   let terminal = isatty(2) == 1
   var lastTenth = -1
   var drawn = false
+  /// Nothing is shown for work that finishes within this many seconds.
+  let quietSeconds: Double
+  let start = Date()
 
-  init(label: String, enabled: Bool = true) {
+  init(label: String, enabled: Bool = true, quietSeconds: Double = 1) {
     self.label = label
     self.enabled = enabled
+    self.quietSeconds = quietSeconds
   }
 
   func update(_ fraction: Double, _ detail: String) {
-    guard enabled else { return }
+    guard enabled, Date().timeIntervalSince(start) >= quietSeconds else { return }
     let f = min(max(fraction, 0), 1)
     if terminal {
       let width = 30

@@ -1,1 +1,151 @@
+import Foundation
 import Testing
+
+/// Runs the built `tnsim` executable (next to the test bundle) and captures its output.
+struct CLI {
+  static let root = #filePath.components(separatedBy: "/Tests/").first!
+
+  static var executable: String {
+    var dir = URL(fileURLWithPath: CommandLine.arguments.first ?? "").deletingLastPathComponent()
+    for _ in 0..<4 {
+      let candidate = dir.appendingPathComponent("tnsim").path
+      if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+      dir = dir.deletingLastPathComponent()
+    }
+    for config in ["release", "debug"] {
+      let candidate = root + "/.build/\(config)/tnsim"
+      if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+    }
+    return root + "/.build/release/tnsim"
+  }
+
+  struct Result {
+    var status: Int32
+    var out: String
+    var err: String
+  }
+
+  static func run(_ args: [String]) throws -> Result {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: executable)
+    p.arguments = args
+    p.currentDirectoryURL = URL(fileURLWithPath: root)
+    let out = Pipe(), err = Pipe()
+    p.standardOutput = out
+    p.standardError = err
+    try p.run()
+    let o = out.fileHandleForReading.readDataToEndOfFile()
+    let e = err.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return Result(status: p.terminationStatus, out: String(decoding: o, as: UTF8.self), err: String(decoding: e, as: UTF8.self))
+  }
+
+  static func temporary(_ name: String) -> String {
+    FileManager.default.temporaryDirectory.appendingPathComponent("tnsim-cli-\(UInt32.random(in: 0...UInt32.max))-\(name)").path
+  }
+}
+
+@Suite struct CLITests {
+  @Test func theNeuronExampleProducesTheDocumentedSpikes() throws {
+    let out = CLI.temporary("out.csv")
+    defer { try? FileManager.default.removeItem(atPath: out) }
+    let r = try CLI.run(["run", "examples/neurons/model.json", "--input", "examples/neurons/input.csv", "--ticks", "30",
+                         "--record", "all", "--output", out])
+    #expect(r.status == 0, "\(r.err)")
+    let lines = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n").dropFirst()
+    func ticks(_ neuron: Int) -> [Int] {
+      lines.map { $0.split(separator: ",").map { Int($0)! } }.filter { $0[2] == neuron }.map { $0[0] }
+    }
+    #expect(ticks(0) == [4, 9, 14, 19, 24, 29])
+    #expect(ticks(1) == [2, 5, 8])
+    #expect(ticks(2) == [])
+    #expect(ticks(3) == [3, 6, 9, 13, 16, 19, 23, 26, 29])
+    #expect((4...12).contains(ticks(4).count))
+    #expect(ticks(5) == [0, 6, 12, 18, 24])
+    #expect(ticks(6) == [3, 9, 15, 21, 27])
+  }
+
+  @Test func runJSONIsOneObjectWithTheCounts() throws {
+    let r = try CLI.run(["run", "examples/neurons/model.json", "--input", "examples/neurons/input.csv", "--ticks", "30", "--json"])
+    #expect(r.status == 0)
+    let object = try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any]
+    #expect(object?["ticks"] as? Int == 30)
+    #expect(object?["inputSpikes"] as? Int == 10)
+    #expect(object?["synapticEvents"] as? Int == 19)  // 9 on axon 0 -> neuron 1; 5 + 5 around the ring
+    #expect(object?["cores"] as? Int == 1)
+  }
+
+  @Test func runWithoutTicksStopsSixteenTicksAfterTheLastInput() throws {
+    let r = try CLI.run(["run", "examples/neurons/model.json", "--input", "examples/neurons/input.csv", "--json"])
+    let object = try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any]
+    #expect(object?["ticks"] as? Int == 25)  // last input in tick 8: ticks 0...24
+  }
+
+  @Test func validateListsViolationsAndExitsNonZero() throws {
+    let bad = CLI.temporary("bad.json")
+    defer { try? FileManager.default.removeItem(atPath: bad) }
+    try """
+      {"format": "tnsim-model", "version": 1, "chip": "tiny",
+       "cores": [{"x": 0, "y": 0, "neurons": [{"leak": 300}, {"destination": [5, 0, 0, 1]}, {"destination": [0, 0, 0, 0]}]}]}
+      """.write(toFile: bad, atomically: true, encoding: .utf8)
+    let r = try CLI.run(["validate", bad, "--chip", "chipdefs/tiny.json"])
+    #expect(r.status == 1)
+    #expect(r.out.contains("cores[0].neurons.leak[0]: core (0, 0) neuron 0 leak: value 300 is out of range; allowed: -255...255"))
+    #expect(r.out.contains("neuron 1 destination: target core (5, 0) is off the 4 x 4 grid"))
+    #expect(r.out.contains("neuron 2 destination: delay 0 is out of range; allowed: 1...15"))
+    #expect(r.out.contains("3 violations of tiny"))
+    let ok = try CLI.run(["validate", "examples/neurons/model.json"])
+    #expect(ok.status == 0)
+    #expect(ok.out.contains("fits tiny"))
+    // run refuses the model with one line naming the file and the first violation.
+    let run = try CLI.run(["run", bad, "--ticks", "3", "--chip", "tiny"])
+    #expect(run.status == 1)
+    #expect(run.err.split(separator: "\n").count == 1)
+    #expect(run.err.contains("\(bad):2: cores[0].neurons.leak[0]: core (0, 0) neuron 0 leak: value 300"))
+  }
+
+  @Test(arguments: [
+    (["run"], "missing MODEL file"),
+    (["run", "examples/neurons/model.json"], "--ticks: give --ticks N"),
+    (["run", "examples/neurons/model.json", "--ticks", "x"], "--ticks: value 'x' is not an integer"),
+    (["run", "examples/neurons/model.json", "--tick", "3"], "--tick: unknown option"),
+    (["run", "/no/such.json", "--ticks", "3"], "/no/such.json: no such file"),
+    (["run", "examples/neurons/model.json", "--ticks", "3", "--record", "some"], "--record: 'some' is not allowed"),
+    (["frobnicate"], "unknown command 'frobnicate'"),
+  ])
+  func badFlagsGiveOneClearError(args: [String], message: String) throws {
+    let r = try CLI.run(args)
+    #expect(r.status != 0)
+    #expect(r.err.contains(message), "\(r.err)")
+  }
+
+  @Test func everyCommandHasHelp() throws {
+    let top = try CLI.run(["--help"])
+    #expect(top.status == 0)
+    for command in ["run", "validate", "info", "generate"] {
+      #expect(top.out.contains("  \(command) "))
+      let r = try CLI.run([command, "--help"])
+      #expect(r.status == 0)
+      #expect(r.out.contains("Usage: tnsim \(command)"))
+    }
+  }
+
+  @Test func infoRecognisesEveryKindOfFile() throws {
+    #expect(try CLI.run(["info", "chipdefs/ns16e.json"]).out.contains("256 x 256 cores (4 x 4 chips of 64 x 64), 65536 cores"))
+    #expect(try CLI.run(["info", "examples/neurons/model.json"]).out.contains("1 configured"))
+    #expect(try CLI.run(["info", "examples/neurons/input.csv"]).out.contains("spikes        10"))
+  }
+
+  @Test func generatedModelsRunAndValidate() throws {
+    let m = CLI.temporary("random.json")
+    defer { try? FileManager.default.removeItem(atPath: m) }
+    #expect(try CLI.run(["generate", "random", "--chip", "tiny", "--seed", "3", "--stochastic", "--output", m]).status == 0)
+    #expect(try CLI.run(["validate", m]).status == 0)
+    let a = try CLI.run(["run", m, "--ticks", "50", "--record", "all", "--threads", "1", "--output", m + ".1.tnspk"])
+    let b = try CLI.run(["run", m, "--ticks", "50", "--record", "all", "--threads", "4", "--output", m + ".4.tnspk"])
+    defer { try? FileManager.default.removeItem(atPath: m + ".1.tnspk"); try? FileManager.default.removeItem(atPath: m + ".4.tnspk") }
+    #expect(a.status == 0 && b.status == 0)
+    #expect(FileManager.default.contents(atPath: m + ".1.tnspk") == FileManager.default.contents(atPath: m + ".4.tnspk"))
+    #expect((FileManager.default.contents(atPath: m + ".1.tnspk")?.count ?? 0) > 1000)
+  }
+}
