@@ -1,0 +1,111 @@
+import Foundation
+import TeaLearning
+import TrueNorth
+
+let trainCommand = Command(
+  name: "train",
+  summary: "Train a Tea-learning shadow network on MNIST and write it as a network file.",
+  usage: "train --topology NAME|FILE --output NET.json [--epochs N] [--batch B] [--lr X] [--seed S] [--resume] [--json]",
+  details: """
+    Reads the decompressed MNIST files from data/mnist (run `make data` first; their SHA-256 is checked).
+    Built-in topologies: \(Topology.builtinFiles.map(\.name).joined(separator: ", ")); or a topology file
+    (docs/topology-format.md). After every epoch a checkpoint is written atomically to NET.json.checkpoint
+    (or --checkpoint); --resume continues from it to the same result as an uninterrupted run. At the end
+    the shadow network's accuracy on the 10,000 test images is printed and the network file
+    (docs/network-format.md) is written. The same options give the same network on any thread count.
+    """,
+  options: [
+    Option(name: "topology", value: "NAME|FILE", help: "built-in topology name or topology file (default mnist-5core)"),
+    Option(name: "output", value: "NET.json", help: "the network file to write (required)"),
+    Option(name: "epochs", value: "N", help: "passes over the training images (default 15)"),
+    Option(name: "batch", value: "B", help: "images per mini-batch (default 64)"),
+    Option(name: "lr", value: "X", help: "learning rate of the connection probabilities (default 0.005)"),
+    Option(name: "leak-lr-scale", value: "X", help: "leak learning rate = lr * X (default 10)"),
+    Option(name: "optimizer", value: "adam|sgd", help: "Adam (default) or SGD with momentum 0.9"),
+    Option(name: "schedule", value: "cosine|constant", help: "learning-rate schedule (default cosine, to 2% of lr)"),
+    Option(name: "loss", value: "softmax|gaussian", help: "softmax over class sums (default) or pytruenorth's Gaussian loss"),
+    Option(name: "weights", value: "pytruenorth|ranc", help: "axon types and weight tables (default pytruenorth)"),
+    Option(name: "seed", value: "S", help: "seed of every random choice (default 1)"),
+    Option(name: "validation", value: "N", help: "training images held out for validation (default 5000)"),
+    Option(name: "train-limit", value: "N", help: "train on only the first N training images (default all)"),
+    Option(name: "threads", value: "T", help: "1 = single thread, else all processors (results are identical)"),
+    Option(name: "data", value: "DIR", help: "directory of the decompressed MNIST files (default data/mnist)"),
+    Option(name: "checkpoint", value: "FILE", help: "checkpoint file (default NET.json.checkpoint)"),
+    Option(name: "resume", value: nil, help: "continue from the checkpoint (same options required)"),
+    Option(name: "json", value: nil, help: "print the result as one JSON object (no progress output)"),
+  ],
+  run: { args in
+    guard let output = args.string("output") else {
+      throw InputError(file: "--output", message: "missing; give the network file to write, e.g. --output out/net.json")
+    }
+    var o = TrainingOptions()
+    o.topology = args.string("topology") ?? o.topology
+    o.epochs = try args.int("epochs", in: 1...100_000) ?? o.epochs
+    o.batchSize = try args.int("batch", in: 1...60_000) ?? o.batchSize
+    o.learningRate = try args.double("lr", in: 1e-9...100) ?? o.learningRate
+    o.leakLearningRateScale = try args.double("leak-lr-scale", in: 0...1e6) ?? o.leakLearningRateScale
+    o.seed = try args.uint64("seed") ?? o.seed
+    o.validationCount = try args.int("validation", in: 0...59_999) ?? o.validationCount
+    o.trainLimit = try args.int("train-limit", in: 1...60_000) ?? o.trainLimit
+    o.threads = try args.int("threads", in: 0...1024) ?? o.threads
+    func choice<T: RawRepresentable & CaseIterable>(_ flag: String, _ current: T) throws(InputError) -> T where T.RawValue == String {
+      guard let s = args.string(flag) else { return current }
+      guard let v = T(rawValue: s) else {
+        throw InputError(file: "--\(flag)", message: "'\(s)' is not allowed; use \(T.allCases.map(\.rawValue).joined(separator: " or "))")
+      }
+      return v
+    }
+    o.optimizer = try choice("optimizer", o.optimizer)
+    o.schedule = try choice("schedule", o.schedule)
+    o.loss = try choice("loss", o.loss)
+    o.weightTables = try choice("weights", o.weightTables)
+    let json = args.flag("json")
+    let bar = ProgressBar(label: "train", enabled: !json)
+    let terminal = stderrIsTerminal
+    let result = try TrainingRun.run(
+      options: o, dataDirectory: args.string("data") ?? MNIST.defaultDirectory, output: output, checkpoint: args.string("checkpoint"),
+      resume: args.flag("resume")
+    ) { event in
+      guard !json else { return }
+      switch event {
+      case .loaded(let train, let validation, let test):
+        printError("train: \(o.topology), \(train) training, \(validation) validation, \(test) test images; \(o.epochs) epochs of batch \(o.batchSize)")
+      case .resumed(let done):
+        printError("train: resumed after epoch \(done)")
+      case .step(let p):
+        // Plain lines (no terminal) come once per epoch, from .epoch below.
+        if terminal {
+          bar.update(Double(p.step) / Double(p.stepsPerEpoch),
+            String(format: "epoch %d/%d  loss %.4f  acc %.2f%%", p.epoch + 1, o.epochs, p.loss, 100 * p.accuracy))
+        }
+      case .epoch(let r, let of):
+        bar.finish()
+        printError(String(format: "epoch %d/%d: loss %.4f, train %.2f%%", r.epoch, of, r.trainLoss, 100 * r.trainAccuracy)
+          + (r.validationAccuracy.map { String(format: ", validation %.2f%%", 100 * $0) } ?? "")
+          + String(format: ", %.1f s (checkpoint written)", r.seconds))
+      case .testing:
+        printError("train: evaluating the shadow network on the test set")
+      }
+    }
+    let m = result.metadata
+    if json {
+      var fields: [String] = []
+      fields.append("\"topology\": \"\(o.topology)\"")
+      fields.append("\"output\": \"\(output)\"")
+      fields.append("\"epochs\": \(m.epochs)")
+      fields.append("\"batch\": \(o.batchSize)")
+      fields.append("\"lr\": \(o.learningRate)")
+      fields.append("\"seed\": \(o.seed)")
+      fields.append("\"trainImages\": \(m.trainImages)")
+      fields.append("\"validationAccuracy\": \(m.validationAccuracy.map { "\($0)" } ?? "null")")
+      fields.append("\"testAccuracy\": \(m.testAccuracy.map { "\($0)" } ?? "null")")
+      fields.append("\"testImages\": \(m.testImages)")
+      fields.append("\"trainingSeconds\": \(String(format: "%.3f", m.trainingSeconds))")
+      print("{" + fields.joined(separator: ", ") + "}")
+    } else {
+      print(String(format: "test accuracy %.2f%% (shadow network, %d test images), %d epochs, %.1f s training", 100 * (m.testAccuracy ?? 0),
+        m.testImages, m.epochs, m.trainingSeconds))
+      print("wrote \(output) (checkpoint \(result.checkpoint))")
+    }
+    return 0
+  })
