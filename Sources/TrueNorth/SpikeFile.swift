@@ -304,15 +304,33 @@ public final class SpikeWriter<Record: SpikeRecord> {
   }
 }
 
-/// Opens spike files of any supported format, detected from their content.
+/// Opens and creates spike files of any supported format, detected from their content on
+/// reading and named by their extension on writing (docs/spike-formats.md, docs/interop.md).
 public enum SpikeFiles {
-  /// A stream of input spikes (tick, core, axon) from `path`.
-  public static func openInput(_ path: String) throws(InputError) -> any SpikeSource<InputSpike> {
-    try SpikeReader<InputSpike>(path: path)
+  /// A stream of input spikes (tick, core, axon) from `path`: tnsim CSV or binary, IBM `.sfti`
+  /// or `.sfri`, or the packets of a RANC `input.json` (which needs `chip` to number its cores).
+  public static func openInput(_ path: String, chip: ChipDefinition? = nil) throws(InputError) -> any SpikeSource<InputSpike> {
+    try InteropSpikeFiles.openInput(path, chip: chip)
   }
 
-  /// A stream of output spikes (tick, core, neuron, pin) from `path`.
+  /// A stream of output spikes (tick, core, neuron, pin) from `path`: tnsim CSV or binary, IBM
+  /// RAWO6, or RANC's output text (whose spikes have core and neuron -1).
   public static func openOutput(_ path: String) throws(InputError) -> any SpikeSource<OutputSpike> {
-    try SpikeReader<OutputSpike>(path: path)
+    try InteropSpikeFiles.openOutput(path)
+  }
+
+  /// A writer of input spikes: `.sfti` and `.sfri` write the IBM formats, `.tnspk` tnsim's
+  /// binary, anything else tnsim's CSV.
+  public static func createInput(_ path: String) throws(InputError) -> any SpikeSink<InputSpike> {
+    try InteropSpikeFiles.createInput(path)
+  }
+
+  /// A writer of output spikes: `.sfro` writes IBM RAWO6, `.txt` RANC's output text (`ticks`
+  /// lines of `outputs` tokens; by default up to the last spike's tick and pin), `.tnspk` tnsim's
+  /// binary, anything else tnsim's CSV.
+  public static func createOutput(_ path: String, ticks: Int? = nil, outputs: Int? = nil) throws(InputError)
+    -> any SpikeSink<OutputSpike>
+  {
+    try InteropSpikeFiles.createOutput(path, ticks: ticks, outputs: outputs)
   }
 }

@@ -4,16 +4,23 @@ import TrueNorth
 let validateCommand = Command(
   name: "validate",
   summary: "Check every hardware constraint of a model and list each violation.",
-  usage: "validate MODEL [--chip CHIPDEF] [--json]",
+  usage: "validate MODEL [--chip CHIPDEF] [--json] [--expect SPIKES [--input SPIKES] [--ticks N] [--record all|pins]]",
   details: """
     Checks core positions (on the grid, one core per position), fan-in (at most the chip's axons), axon
     types, the range of every neuron field from the chip's bit widths, destinations (one per neuron, on the
     grid, to a configured core, axon in range, delay 1..maxDelay) and output pins. Each violation names its
     core, neuron or axon, field, value and what is allowed. Exit status 0 only when the model fits.
+    With --expect, a model that fits is also run on --input (for --ticks, or until the input ends) and its
+    reported spikes are compared with SPIKES as `tnsim diff` does (any supported format, docs/interop.md);
+    exit status 0 then needs identical spikes too.
     """,
   options: [
     Option(name: "chip", value: "CHIPDEF", help: "check against this chip definition instead of the model's"),
     Option(name: "json", value: nil, help: "print {\"fits\": ..., \"violations\": [...]}"),
+    Option(name: "expect", value: "SPIKES", help: "run the model and compare its output with these spikes"),
+    Option(name: "input", value: "SPIKES", help: "with --expect: input spikes (tnsim, IBM .sfti/.sfri, RANC input.json)"),
+    Option(name: "ticks", value: "N", help: "with --expect: ticks to run"),
+    Option(name: "record", value: "all|pins", help: "with --expect: compare spikes sent to pins (default) or every spike"),
   ],
   run: { args in
     let path = try args.onePositional("MODEL file")
@@ -41,7 +48,16 @@ let validateCommand = Command(
         ? "\(path): fits \(model.chip.name): \(model.cores.count) cores, no violations"
         : "\(path): \(violations.count) violation\(violations.count == 1 ? "" : "s") of \(model.chip.name)")
     }
-    return violations.isEmpty ? 0 : 1
+    guard let expected = args.string("expect") else { return violations.isEmpty ? 0 : 1 }
+    guard violations.isEmpty else { return 1 }
+    let record = args.string("record") ?? "pins"
+    guard record == "all" || record == "pins" else {
+      throw InputError(file: "--record", message: "'\(record)' is not allowed; use all or pins")
+    }
+    let (summary, diff) = try MappingCheck.run(model: model, input: args.string("input"),
+      ticks: try args.int("ticks", in: 0...Int(UInt32.max)).map(Int64.init), recordAll: record == "all", expected: expected)
+    print(args.flag("json") ? diff.json : "ran \(summary.ticks) ticks; " + diff.report(expectedName: expected, actualName: "the run"))
+    return diff.identical ? 0 : 1
   })
 
 let infoCommand = Command(

@@ -1,0 +1,224 @@
+/// The IBM toolchain's spike files (docs/interop.md, spec: nscs-format.md): `.sfti` text and
+/// `.sfri` (RAWI3) binary inputs, and RAWO6 binary outputs.
+///
+/// Timing: an input spike has a source time `srcTime` and arrives `defaultDestinationDelay`
+/// ticks later (the header's value, or a spike's own `"delay"` in text files), so tnsim
+/// integrates it in tick srcTime + delay. The writers use a delay of 1 and so cannot write a spike
+/// for tick 0. Core ids are the linear ids of tnsim (row-major, x fastest). RAWO6 records are
+/// read as time = field 0 (the tick the neuron fired), core = field 3, neuron = field 4 and, in
+/// files tnsim wrote, pin = field 5 (-1 for a spike to an axon); fields 1 and 2 are written 0.
+public enum IBMSpikeFile {
+  /// What the first bytes of a file say it is, or nil when it is no IBM spike file.
+  public enum Kind: String, Sendable {
+    /// `.sfti`: text input spikes.
+    case textInput = "TEXT"
+    /// `.sfri`: RAWI3 binary input spikes.
+    case binaryInput = "RAWI3"
+    /// RAWO6 binary output spikes.
+    case binaryOutput = "RAWO6"
+  }
+
+  static let writerHeader = "{\"class\":\"SpikeWriter\",\"nscsVersion\":\"1.4.0\",\"encoding\":"
+
+  /// Detects an IBM spike file from its first bytes: a JSON header of class SpikeWriter.
+  public static func detect(_ head: [UInt8]) -> Kind? {
+    guard head.first == UInt8(ascii: "{") else { return nil }
+    let end = head.firstIndex(where: { $0 == 0x0A || $0 == 0xFF }) ?? head.count
+    let text = String(decoding: head[..<end], as: UTF8.self)
+    guard text.contains("SpikeWriter") else { return nil }
+    for kind in [Kind.binaryOutput, .binaryInput, .textInput] where text.contains("\"\(kind.rawValue)\"") { return kind }
+    return nil
+  }
+
+  // MARK: - Reading
+
+  /// Reads `.sfti` or `.sfri` input spikes, sorted by tick.
+  /// - Throws: `InputError` naming the file, the line (text) or record and byte offset (binary),
+  ///   and the field: a bad header, a cut-off record, a value out of range.
+  public static func readInput(path: String) throws(InputError) -> SpikeList<InputSpike> {
+    let bytes = try readFile(path)
+    switch detect(Array(bytes.prefix(512))) {
+    case .textInput: return try readText(bytes, path: path)
+    case .binaryInput: return try readBinary(bytes, path: path)
+    case .binaryOutput: throw InputError(file: path, line: 1, message: "holds output spikes (RAWO6); expected input spikes")
+    case nil: throw InputError(file: path, line: 1, message: "not an IBM spike file: expected a {\"class\":\"SpikeWriter\", ...} header")
+    }
+  }
+
+  static func readText(_ bytes: [UInt8], path: String) throws(InputError) -> SpikeList<InputSpike> {
+    var records: [InputSpike] = []
+    var locations: [(line: Int?, path: String?)] = []
+    var delay: Int64 = 1
+    var line = 0
+    var start = 0
+    if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { start = 3 }
+    while start < bytes.count {
+      let end = bytes[start...].firstIndex(of: 0x0A) ?? bytes.count
+      line += 1
+      let text = bytes[start..<end]
+      start = end + 1
+      if text.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
+      let c: JSONCursor
+      do {
+        c = JSONCursor(try JSONNode.parse(Array(text)), file: path)
+      } catch {
+        throw InputError(file: path, line: line, message: "invalid JSON at column \(error.column): \(error.message)")
+      }
+      do throws(InputError) {
+        if line == 1 {
+          try c.rejectUnknownKeys(["class", "encoding", "nscsVersion"])
+          guard try c.required("encoding").string() == "TEXT" else { throw c.fail("expected \"encoding\": \"TEXT\"") }
+          continue
+        }
+        if try c.optional("spike") == nil {
+          // The second header line: {"version":"sfto1.0", "defaultDestinationDelay": 1}.
+          try c.rejectUnknownKeys(["version", "defaultDestinationDelay"])
+          if let d = try c.optional("defaultDestinationDelay") { delay = Int64(try d.int(in: 0...15)) }
+          continue
+        }
+        try c.rejectUnknownKeys(["spike"])
+        let s = try c.required("spike")
+        try s.rejectUnknownKeys(["srcTime", "destCore", "destAxon", "delay"])
+        let time = Int64(try s.required("srcTime").int(in: 0...Int(UInt32.max)))
+        let d = try s.optional("delay").map { v throws(InputError) in Int64(try v.int(in: 0...15)) } ?? delay
+        records.append(InputSpike(
+          tick: time + d, core: Int32(try s.required("destCore").int(in: 0...Int(Int32.max))),
+          axon: Int32(try s.required("destAxon").int(in: 0...255))))
+        locations.append((line, nil))
+      } catch {
+        var e = error
+        e.line = line
+        throw e
+      }
+    }
+    guard line > 0 else { throw InputError(file: path, message: "empty file: expected the SpikeWriter header") }
+    return SpikeList(path: path, records: records, locations: locations)
+  }
+
+  /// The JSON header before the 0xFF marker of a binary file, and the offset of the first record.
+  static func binaryHeader(_ bytes: [UInt8], path: String, encoding: String) throws(InputError) -> (JSONCursor, Int) {
+    guard let marker = bytes.prefix(65536).firstIndex(of: 0xFF) else {
+      throw InputError(file: path, path: "header", message: "no 0xFF byte ends the header (truncated or not a \(encoding) file)")
+    }
+    let header: JSONCursor
+    do {
+      header = JSONCursor(try JSONNode.parse(Array(bytes[..<marker])), file: path, path: "header")
+    } catch {
+      throw InputError(file: path, path: "header", message: "invalid JSON at column \(error.column): \(error.message)")
+    }
+    let found = try header.required("encoding").string()
+    guard found == encoding else { throw try header.required("encoding").fail("\"\(found)\"; expected \"\(encoding)\"") }
+    return (header, marker + 1)
+  }
+
+  static func u32(_ b: [UInt8], _ at: Int) -> UInt32 {
+    UInt32(b[at]) << 24 | UInt32(b[at + 1]) << 16 | UInt32(b[at + 2]) << 8 | UInt32(b[at + 3])
+  }
+
+  static func records(_ bytes: [UInt8], from start: Int, size: Int, path: String) throws(InputError) -> Int {
+    let remainder = (bytes.count - start) % size
+    guard remainder == 0 else {
+      let k = (bytes.count - start) / size
+      throw InputError(file: path, path: "record \(k + 1)",
+        message: "truncated: \(remainder) of \(size) bytes at byte offset \(start + k * size)")
+    }
+    return (bytes.count - start) / size
+  }
+
+  static func readBinary(_ bytes: [UInt8], path: String) throws(InputError) -> SpikeList<InputSpike> {
+    let (header, start) = try binaryHeader(bytes, path: path, encoding: "RAWI3")
+    let delay = Int64(try header.optional("defaultDestinationDelay")?.int(in: 0...15) ?? 1)
+    let count = try records(bytes, from: start, size: 12, path: path)
+    var out: [InputSpike] = []
+    var locations: [(line: Int?, path: String?)] = []
+    out.reserveCapacity(count)
+    for k in 0..<count {
+      let o = start + k * 12
+      let core = u32(bytes, o + 4), axon = u32(bytes, o + 8)
+      guard core <= UInt32(Int32.max), axon <= 255 else {
+        throw InputError(file: path, path: "record \(k + 1) " + (axon > 255 ? "axon" : "core"),
+          message: "value \(axon > 255 ? axon : core) is out of range at byte offset \(o); allowed: "
+            + (axon > 255 ? "0...255" : "0...\(Int32.max)"))
+      }
+      out.append(InputSpike(tick: Int64(u32(bytes, o)) + delay, core: Int32(core), axon: Int32(axon)))
+      locations.append((nil, "record \(k + 1) at byte offset \(o)"))
+    }
+    return SpikeList(path: path, records: out, locations: locations)
+  }
+
+  /// Reads RAWO6 output spikes, sorted by tick.
+  /// - Throws: `InputError` for a bad header or a cut-off record (naming its byte offset).
+  public static func readOutput(path: String) throws(InputError) -> SpikeList<OutputSpike> {
+    let bytes = try readFile(path)
+    let (_, start) = try binaryHeader(bytes, path: path, encoding: "RAWO6")
+    let count = try records(bytes, from: start, size: 24, path: path)
+    var out: [OutputSpike] = []
+    var locations: [(line: Int?, path: String?)] = []
+    out.reserveCapacity(count)
+    for k in 0..<count {
+      let o = start + k * 24
+      let core = u32(bytes, o + 12), neuron = u32(bytes, o + 16)
+      guard core <= UInt32(Int32.max), neuron <= 255 else {
+        throw InputError(file: path, path: "record \(k + 1) " + (neuron > 255 ? "neuron (field 4)" : "core (field 3)"),
+          message: "value \(neuron > 255 ? neuron : core) is out of range at byte offset \(o)")
+      }
+      let pin = Int32(bitPattern: u32(bytes, o + 20))
+      out.append(OutputSpike(tick: Int64(u32(bytes, o)), core: Int32(core), neuron: Int32(neuron), pin: max(pin, -1)))
+      locations.append((nil, "record \(k + 1) at byte offset \(o)"))
+    }
+    return SpikeList(path: path, records: out, locations: locations)
+  }
+
+  // MARK: - Writing
+
+  static func srcTime(_ s: InputSpike) throws(ConversionError) -> UInt32 {
+    guard s.tick >= 1, s.tick - 1 <= Int64(UInt32.max) else {
+      throw ConversionError(format: "IBM spike file", field: "tick",
+        message: "an input spike for tick \(s.tick) (core \(s.core), axon \(s.axon)): IBM inputs arrive "
+          + "defaultDestinationDelay = 1 tick after srcTime, so tick 0 cannot be written")
+    }
+    return UInt32(s.tick - 1)
+  }
+
+  /// `.sfti` text of input spikes (srcTime = tick - 1, defaultDestinationDelay 1).
+  /// - Throws: `ConversionError` for a spike in tick 0.
+  public static func textInputBytes(_ spikes: [InputSpike]) throws(ConversionError) -> [UInt8] {
+    var out = Array("{\"class\":\"SpikeWriter\",\"encoding\":\"TEXT\",\"nscsVersion\":\"1.4.0\"}\n{\"version\":\"sfto1.0\", \"defaultDestinationDelay\" : 1}\n".utf8)
+    for s in spikes {
+      out += Array("{\"spike\":{\"srcTime\":\(try srcTime(s)),\"destCore\":\(s.core),\"destAxon\":\(s.axon)}}\n".utf8)
+    }
+    return out
+  }
+
+  static func append(_ v: UInt32, to out: inout [UInt8]) {
+    out += [UInt8(v >> 24), UInt8(v >> 16 & 255), UInt8(v >> 8 & 255), UInt8(v & 255)]
+  }
+
+  /// `.sfri` (RAWI3) bytes of input spikes (srcTime = tick - 1, defaultDestinationDelay 1).
+  /// - Throws: `ConversionError` for a spike in tick 0.
+  public static func binaryInputBytes(_ spikes: [InputSpike]) throws(ConversionError) -> [UInt8] {
+    var out = Array((writerHeader + "\"RAWI3\",\"defaultDestinationDelay\":1}").utf8) + [0xFF]
+    out.reserveCapacity(out.count + spikes.count * 12)
+    for s in spikes {
+      append(try srcTime(s), to: &out)
+      append(UInt32(s.core), to: &out)
+      append(UInt32(s.axon), to: &out)
+    }
+    return out
+  }
+
+  /// RAWO6 bytes of output spikes: time, 0, 0, core, neuron, pin (as a two's-complement uint32).
+  public static func binaryOutputBytes(_ spikes: [OutputSpike]) -> [UInt8] {
+    var out = Array((writerHeader + "\"RAWO6\"}").utf8) + [0xFF]
+    out.reserveCapacity(out.count + spikes.count * 24)
+    for s in spikes {
+      append(UInt32(truncatingIfNeeded: s.tick), to: &out)
+      append(0, to: &out)
+      append(0, to: &out)
+      append(UInt32(bitPattern: s.core), to: &out)
+      append(UInt32(bitPattern: s.neuron), to: &out)
+      append(UInt32(bitPattern: s.pin), to: &out)
+    }
+    return out
+  }
+}

@@ -1,0 +1,357 @@
+/// RANC's `input.json` + `config.json` (docs/interop.md, spec: ranc-format.md): import into a
+/// tnsim `Model` (with the input packets as input spikes) and export from one.
+///
+/// Mapping:
+/// - Ticks: RANC tick k is tnsim tick k. A packet in `packets[t]` with `destination_tick` d is
+///   the tnsim input spike for tick t + 1 + d; export writes the spike for tick T into
+///   `packets[T - 1]` with d = 0, so a tnsim input in tick 0 cannot be exported.
+/// - Cores keep their (x, y); RANC's grid must fit the tnsim chip. A neuron's destination offset
+///   and `destination_tick` d give the tnsim destination (dx, dy, axon, delay 1 + d). A
+///   destination on the output-bus slot is output pin `destination_axon`; a destination on an
+///   unlisted grid slot (a default core that never fires), or with d = max_tick_offset - 1
+///   (RANC drops it), is no destination. Export sends pins to the bus and neurons with no
+///   destination to a free "sink" slot; both are the first free slots of the grid in row-major
+///   order, and the grid grows by columns when it has none.
+/// - Neurons: reset_mode 0 is gamma 0, 1 is gamma 1; positive_threshold is alpha; the negative
+///   threshold is -beta (neuron_reset_type 0, V < neg) or -beta - 1 (type 1, V <= neg, reset
+///   mode 0 only). A reset-mode-0 neuron whose reset potential equals beta reads as kappa = 1
+///   (saturating at -beta is then the same as resetting to -R); others read as kappa = 0.
+/// - Export refuses, naming core, neuron and field, stochastic synapses or leak, leak reversal,
+///   TM > 0, gamma 2, and kappa = 1 unless gamma = 0 and R = beta. RANC has no potential
+///   saturation: the export is exact while potentials stay inside tnsim's bounds (the chip's
+///   `bits.potential`), which tnsim cannot check statically. Seeds are not written (RANC has no
+///   randomness, and every exportable neuron is deterministic).
+public enum RANCModelFiles {
+  static let format = "RANC"
+  static let configKeys = [
+    "num_neurons", "num_axons", "num_cores_x", "num_cores_y", "num_weights", "max_tick_offset",
+    "neuron_block_trace_verbosity", "core_controller_trace_verbosity", "scheduler_trace_verbosity", "neuron_reset_type",
+  ]
+  static let neuronKeys: Set<String> = [
+    "current_potential", "reset_potential", "weights", "leak", "positive_threshold", "negative_threshold",
+    "reset_mode", "destination_core_offset", "destination_axon", "destination_tick",
+  ]
+
+  /// The values of `config.json` tnsim uses.
+  public struct Config: Sendable, Equatable {
+    public var neurons: Int
+    public var axons: Int
+    public var width: Int
+    public var height: Int
+    public var weights: Int
+    public var maxTickOffset: Int
+    /// 0: the negative threshold test is V < neg; 1: V <= neg.
+    public var resetType: Int
+  }
+
+  // MARK: - Import
+
+  /// Reads `config.json`, checking that the RANC network fits `chip`.
+  public static func parseConfig(_ bytes: [UInt8], file: String, chip: ChipDefinition) throws(InputError) -> Config {
+    let c = try JSONCursor.parse(bytes, file: file)
+    try c.rejectUnknownKeys(Set(configKeys))
+    for key in configKeys where try c.optional(key) == nil { throw c.fail("missing the required field \"\(key)\"") }
+    let config = Config(
+      neurons: try c.required("num_neurons").int(in: 1...chip.neuronsPerCore, allowed: "1...\(chip.neuronsPerCore) (the cores of \(chip.name))"),
+      axons: try c.required("num_axons").int(in: 1...chip.axonsPerCore, allowed: "1...\(chip.axonsPerCore) (the cores of \(chip.name))"),
+      width: try c.required("num_cores_x").int(in: 1...chip.width, allowed: "1...\(chip.width) (the grid of \(chip.name); choose a larger chip with --chip)"),
+      height: try c.required("num_cores_y").int(in: 1...chip.height, allowed: "1...\(chip.height) (the grid of \(chip.name); choose a larger chip with --chip)"),
+      weights: try c.required("num_weights").int(in: 1...chip.axonTypes),
+      maxTickOffset: try c.required("max_tick_offset").int(in: 2...(chip.maxDelay + 1)),
+      resetType: try c.required("neuron_reset_type").int(in: 0...1))
+    for key in configKeys where key.hasSuffix("verbosity") { _ = try c.required(key).int(in: 0...Int(Int32.max)) }
+    return config
+  }
+
+  /// Reads `input.json` with its `config.json` onto `chip`.
+  /// - Returns: the model, and the packets as tnsim input spikes (tick t + 1 + destination_tick;
+  ///   packets to unlisted cores, which RANC ignores, are dropped).
+  /// - Throws: `InputError` naming the file, line, JSON path and field.
+  public static func parse(input: [UInt8], file: String, config: Config, chip: ChipDefinition, chipReference: String? = nil)
+    throws(InputError) -> (Model, SpikeList<InputSpike>)
+  {
+    let root = try JSONCursor.parse(input, file: file)
+    try root.rejectUnknownKeys(["packets", "output_bus", "cores"])
+    let bus = try root.required("output_bus")
+    try bus.rejectUnknownKeys(["coordinates", "num_outputs"])
+    let (busX, busY) = try coordinates(try bus.required("coordinates"), config)
+    let outputs = try bus.required("num_outputs").int(in: 0...chip.outputPins, allowed: "0...\(chip.outputPins) (the output pins of \(chip.name))")
+    var model = Model(chip: chip, chipReference: chipReference ?? chip.name)
+    var listed: [Int: Int] = [:]  // slot -> line
+    let cores = try root.required("cores").elements()
+    for c in cores {
+      let place = try c.required("coordinates")
+      let (x, y) = try coordinates(place, config)
+      if x == busX && y == busY { throw place.fail("core (\(x), \(y)) is on the output bus slot") }
+      if let line = listed[y * config.width + x] { throw place.fail("duplicate core (\(x), \(y)): line \(line) has it already") }
+      listed[y * config.width + x] = c.node.line
+    }
+    for c in cores {
+      try c.rejectUnknownKeys(["coordinates", "axons", "connections", "neurons"])
+      let (x, y) = try coordinates(try c.required("coordinates"), config)
+      var core = model.emptyCore(x: x, y: y)
+      let axons = try c.required("axons")
+      let types = try axons.ints(in: 0...(config.weights - 1))
+      guard types.count <= config.axons else { throw axons.fail("\(types.count) axons; num_axons is \(config.axons)") }
+      for (i, t) in types.enumerated() { core.axonTypes[i] = UInt8(t) }
+      let rows = try c.required("connections").elements()
+      guard rows.count <= config.neurons else {
+        throw try c.required("connections").fail("\(rows.count) rows; num_neurons is \(config.neurons)")
+      }
+      for (j, row) in rows.enumerated() {
+        let bits = try row.ints(in: 0...1)
+        guard bits.count <= config.axons else { throw row.fail("\(bits.count) synapse bits; num_axons is \(config.axons)") }
+        for (i, b) in bits.enumerated() where b == 1 { core.crossbar[i, j] = true }
+      }
+      let neurons = try c.required("neurons").elements()
+      guard neurons.count <= config.neurons else {
+        throw try c.required("neurons").fail("\(neurons.count) neurons; num_neurons is \(config.neurons)")
+      }
+      for (j, n) in neurons.enumerated() {
+        core.neurons[j] = try parseNeuron(n, x: x, y: y, bus: (busX, busY), outputs: outputs, listed: listed, config: config)
+      }
+      model.cores.append(core)
+    }
+    if let v = model.violations().first {
+      let k = v.core ?? 0
+      throw InputError(file: file, line: cores.indices.contains(k) ? cores[k].node.line : nil,
+        path: v.core.map { "cores[\($0)]" + (v.neuron.map { ".neurons[\($0)]" } ?? "") } ?? "",
+        message: "\(v.field): \(v.message)")
+    }
+    let spikes = try parsePackets(root, config: config, listed: listed, chip: chip)
+    return (model, spikes)
+  }
+
+  /// Loads `input.json` and `config.json`.
+  public static func load(input: String, config: String, chip: ChipDefinition, chipReference: String? = nil)
+    throws(InputError) -> (Model, SpikeList<InputSpike>)
+  {
+    let c = try parseConfig(try readFile(config), file: config, chip: chip)
+    return try parse(input: try readFile(input), file: input, config: c, chip: chip, chipReference: chipReference)
+  }
+
+  static func coordinates(_ c: JSONCursor, _ config: Config) throws(InputError) -> (Int, Int) {
+    let v = try c.ints(in: Int(Int32.min)...Int(Int32.max), count: 2)
+    guard (0..<config.width).contains(v[0]), (0..<config.height).contains(v[1]) else {
+      throw c.fail("(\(v[0]), \(v[1])) is off the \(config.width) x \(config.height) grid of config.json")
+    }
+    return (v[0], v[1])
+  }
+
+  static func parseNeuron(_ n: JSONCursor, x: Int, y: Int, bus: (Int, Int), outputs: Int, listed: [Int: Int], config: Config)
+    throws(InputError) -> Neuron
+  {
+    try n.rejectUnknownKeys(neuronKeys)
+    let r = Int(Int32.min)...Int(Int32.max)
+    func int(_ key: String) throws(InputError) -> Int32 { Int32(try n.required(key).int(in: r)) }
+    var neuron = Neuron()
+    let w = try n.required("weights").ints(in: r, count: config.weights)
+    for g in 0..<w.count { neuron.weights[g] = Int32(w[g]) }
+    neuron.leak = try int("leak")
+    neuron.threshold = try int("positive_threshold")
+    neuron.potential = try int("current_potential")
+    neuron.resetPotential = try int("reset_potential")
+    let modeCursor = try n.required("reset_mode")
+    let mode = try modeCursor.int(in: 0...1, allowed: "0 (reset to R) or 1 (subtract the threshold)")
+    let negCursor = try n.required("negative_threshold")
+    let neg = Int64(try int("negative_threshold"))
+    if config.resetType == 1 && mode == 1 {
+      throw modeCursor.fail("reset_mode 1 with neuron_reset_type 1 (V <= neg, then V - neg) has no exact tnsim equivalent")
+    }
+    let beta = config.resetType == 0 ? -neg : -neg - 1
+    guard beta >= 0 && beta <= Int64(Int32.max) else {
+      throw negCursor.fail("value \(neg): tnsim's negative threshold is -beta with beta >= 0, so it must be "
+        + (config.resetType == 0 ? "0 or less" : "-1 or less (neuron_reset_type 1)"))
+    }
+    neuron.negativeThreshold = Int32(beta)
+    neuron.resetMode = mode == 0 ? .normal : .linear
+    neuron.kappa = mode == 0 && Int64(neuron.resetPotential) == beta
+    let offset = try n.required("destination_core_offset")
+    let d = try offset.ints(in: r, count: 2)
+    let axonCursor = try n.required("destination_axon")
+    let axon = try axonCursor.int(in: r)
+    let tickCursor = try n.required("destination_tick")
+    let tick = try tickCursor.int(in: r)
+    let tx = x + d[0], ty = y + d[1]
+    if tx == bus.0 && ty == bus.1 {
+      guard (0..<outputs).contains(axon) else {
+        throw axonCursor.fail("output \(axon) is out of range; the bus has num_outputs = \(outputs)")
+      }
+      neuron.destination = .pin(Int32(axon))
+      return neuron
+    }
+    guard (0..<config.width).contains(tx), (0..<config.height).contains(ty) else {
+      throw offset.fail("destination core (\(tx), \(ty)) is off the \(config.width) x \(config.height) grid of config.json")
+    }
+    guard (0..<config.axons).contains(axon) else {
+      throw axonCursor.fail("value \(axon) is out of range; allowed: 0...\(config.axons - 1)")
+    }
+    guard (0...(config.maxTickOffset - 1)).contains(tick) else {
+      throw tickCursor.fail("value \(tick) is out of range; allowed: 0...\(config.maxTickOffset - 1) (max_tick_offset - 1 drops the spike)")
+    }
+    if listed[ty * config.width + tx] == nil || tick == config.maxTickOffset - 1 {
+      neuron.destination = .none
+    } else {
+      neuron.destination = .axon(dx: Int32(d[0]), dy: Int32(d[1]), axon: Int32(axon), delay: Int32(tick + 1))
+    }
+    return neuron
+  }
+
+  static func parsePackets(_ root: JSONCursor, config: Config?, listed: [Int: Int]?, chip: ChipDefinition) throws(InputError)
+    -> SpikeList<InputSpike>
+  {
+    var spikes: [InputSpike] = []
+    var locations: [(line: Int?, path: String?)] = []
+    for (t, step) in try root.required("packets").elements().enumerated() {
+      for p in try step.elements() {
+        try p.rejectUnknownKeys(["destination_core", "destination_axon", "destination_tick"])
+        let place = try p.required("destination_core")
+        let v = try place.ints(in: Int(Int32.min)...Int(Int32.max), count: 2)
+        let width = config?.width ?? chip.width, height = config?.height ?? chip.height
+        guard (0..<width).contains(v[0]), (0..<height).contains(v[1]) else {
+          throw place.fail("(\(v[0]), \(v[1])) is off the \(width) x \(height) grid")
+        }
+        let axon = try p.required("destination_axon").int(in: 0...((config?.axons ?? chip.axonsPerCore) - 1))
+        let maxTick = (config?.maxTickOffset ?? 16) - 1
+        let d = try p.required("destination_tick").int(in: 0...maxTick)
+        if let listed, listed[v[1] * width + v[0]] == nil { continue }
+        if d == maxTick { continue }
+        spikes.append(InputSpike(tick: Int64(t + 1 + d), core: Int32(chip.coreID(x: v[0], y: v[1])), axon: Int32(axon)))
+        locations.append((p.node.line, p.path))
+      }
+    }
+    return SpikeList(path: root.file, records: spikes, locations: locations)
+  }
+
+  /// The packets of an `input.json` as tnsim input spikes, core ids on `chip`'s grid (for
+  /// `tnsim run --input input.json`). Without the config, grid bounds are the chip's.
+  public static func readPackets(path: String, chip: ChipDefinition) throws(InputError) -> SpikeList<InputSpike> {
+    let root = try JSONCursor.parse(try readFile(path), file: path)
+    return try parsePackets(root, config: nil, listed: nil, chip: chip)
+  }
+
+  // MARK: - Export
+
+  /// The model (and input spikes, as packets) as RANC's `input.json` and `config.json`.
+  /// - Throws: `ConversionError` naming the core, neuron and field RANC cannot express, or the
+  ///   input spike in tick 0.
+  public static func export(_ model: Model, inputs: [InputSpike] = []) throws(ConversionError) -> (input: [UInt8], config: [UInt8]) {
+    let chip = model.chip
+    if let v = model.violations().first {
+      throw ConversionError(format: format, coreX: v.coreX, coreY: v.coreY, neuron: v.neuron, field: v.field,
+        message: v.message + " (the model does not fit its chip; run tnsim validate)")
+    }
+    var needsSink = false
+    var outputs = 0
+    for core in model.cores {
+      for (j, n) in core.neurons.enumerated() {
+        try check(n, core: core, neuron: j)
+        switch n.destination {
+        case .none: needsSink = true
+        case .pin(let p): outputs = max(outputs, Int(p) + 1)
+        case .axon: break
+        }
+      }
+    }
+    var width = (model.cores.map(\.x).max() ?? 0) + 1
+    let height = (model.cores.map(\.y).max() ?? 0) + 1
+    let taken = Set(model.cores.map { $0.y * chip.width + $0.x })
+    var free: [(Int, Int)] = []
+    while free.count < (needsSink ? 2 : 1) {
+      free = []
+      for y in 0..<height {
+        for x in 0..<width where !taken.contains(y * chip.width + x) { free.append((x, y)) }
+      }
+      if free.count < (needsSink ? 2 : 1) { width += 1 }
+    }
+    let bus = free[0]
+    let sink = needsSink ? free[1] : bus
+
+    var out = JSONTextWriter()
+    out.raw("{\"packets\": [")
+    var byStep: [[InputSpike]] = []
+    for s in inputs.sorted() {
+      guard s.tick >= 1 else {
+        throw ConversionError(format: format, field: "tick", message: "an input spike for tick 0 (core \(s.core), axon \(s.axon)): "
+          + "RANC integrates packets[t] at tick t + 1 or later")
+      }
+      guard s.core >= 0, Int(s.core) < chip.coreCount else {
+        throw ConversionError(format: format, field: "core", message: "an input spike to core \(s.core), which is off the grid")
+      }
+      let t = Int(s.tick - 1)
+      while byStep.count <= t { byStep.append([]) }
+      byStep[t].append(s)
+    }
+    for (t, step) in byStep.enumerated() {
+      out.raw(t == 0 ? "\n  [" : ",\n  [")
+      for (k, s) in step.enumerated() {
+        let (x, y) = chip.coordinates(ofCore: Int(s.core))
+        out.raw((k == 0 ? "" : ", ") + "{\"destination_core\": [\(x),\(y)], \"destination_axon\": \(s.axon), \"destination_tick\": 0}")
+      }
+      out.raw("]")
+    }
+    out.raw("],\n \"output_bus\": {\"coordinates\": [\(bus.0),\(bus.1)], \"num_outputs\": \(outputs)},\n \"cores\": [")
+    for (k, core) in model.cores.enumerated() {
+      out.raw(k == 0 ? "\n  {" : ",\n  {")
+      out.raw("\"coordinates\": [\(core.x),\(core.y)],\n   \"axons\": ")
+      out.intArray(core.axonTypes.map { Int64($0) })
+      out.raw(",\n   \"connections\": [")
+      for j in 0..<core.neurons.count {
+        var last = -1
+        for i in 0..<core.crossbar.axons where core.crossbar[i, j] { last = i }
+        out.raw(j == 0 ? "" : ",")
+        out.intArray(last < 0 ? [] : (0...last).map { core.crossbar[$0, j] ? 1 : 0 })
+      }
+      out.raw("],\n   \"neurons\": [")
+      for (j, n) in core.neurons.enumerated() {
+        let (offset, axon, tick): ((Int, Int), Int32, Int32)
+        switch n.destination {
+        case .none: (offset, axon, tick) = ((sink.0 - core.x, sink.1 - core.y), 0, 0)
+        case .pin(let p): (offset, axon, tick) = ((bus.0 - core.x, bus.1 - core.y), p, 0)
+        case .axon(let dx, let dy, let a, let delay): (offset, axon, tick) = ((Int(dx), Int(dy)), a, delay - 1)
+        }
+        out.raw(j == 0 ? "\n    " : ",\n    ")
+        out.raw("{\"current_potential\": \(n.potential), \"reset_potential\": \(n.resetPotential), ")
+        out.raw("\"weights\": [\(n.weights[0]),\(n.weights[1]),\(n.weights[2]),\(n.weights[3])], \"leak\": \(n.leak), ")
+        out.raw("\"positive_threshold\": \(n.threshold), \"negative_threshold\": \(-Int64(n.negativeThreshold)), ")
+        out.raw("\"reset_mode\": \(n.resetMode.rawValue), \"destination_core_offset\": [\(offset.0),\(offset.1)], ")
+        out.raw("\"destination_axon\": \(axon), \"destination_tick\": \(tick)}")
+      }
+      out.raw("]}")
+    }
+    out.raw("\n ]\n}\n")
+    let config = """
+      {"num_neurons": \(chip.neuronsPerCore), "num_axons": \(chip.axonsPerCore), "num_cores_x": \(width), "num_cores_y": \(height), \
+      "num_weights": 4, "max_tick_offset": 16, "neuron_block_trace_verbosity": 0, "core_controller_trace_verbosity": 0, \
+      "scheduler_trace_verbosity": 0, "neuron_reset_type": 0}
+
+      """
+    return (out.bytes, Array(config.utf8))
+  }
+
+  /// Throws unless RANC runs `n` exactly.
+  static func check(_ n: Neuron, core: CoreConfig, neuron j: Int) throws(ConversionError) {
+    func refuse(_ field: String, _ message: String) -> ConversionError {
+      ConversionError(format: format, coreX: core.x, coreY: core.y, neuron: j, field: field, message: message)
+    }
+    if n.stochasticSynapses != 0 { throw refuse("stochasticSynapses", "RANC has no stochastic synapses") }
+    if n.stochasticLeak { throw refuse("stochasticLeak", "RANC has no stochastic leak") }
+    if n.leakReversal { throw refuse("leakReversal", "RANC has no leak reversal") }
+    if n.thresholdMaskBits != 0 { throw refuse("thresholdMaskBits", "TM = \(n.thresholdMaskBits); RANC has no threshold mask (TM must be 0)") }
+    if n.resetMode == .none { throw refuse("resetMode", "gamma 2 (no reset); RANC has reset modes 0 and 1 only") }
+    if n.kappa && !(n.resetMode == .normal && n.resetPotential == n.negativeThreshold) {
+      throw refuse("kappa", "kappa = 1 saturates at -beta; RANC can express it only with gamma 0 and R = beta "
+        + "(here gamma \(n.resetMode.rawValue), R = \(n.resetPotential), beta = \(n.negativeThreshold))")
+    }
+    if case .axon(_, _, _, let delay) = n.destination, delay > 15 {
+      throw refuse("destination", "delay \(delay); RANC's max_tick_offset 16 allows 1...15")
+    }
+  }
+
+  /// Writes `input.json` and `config.json` atomically.
+  public static func save(_ model: Model, inputs: [InputSpike] = [], input: String, config: String) throws {
+    let (i, c) = try export(model, inputs: inputs)
+    try writeFileAtomically(i, to: input)
+    try writeFileAtomically(c, to: config)
+  }
+}

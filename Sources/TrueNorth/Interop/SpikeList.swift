@@ -1,0 +1,32 @@
+/// Spikes held in memory, sorted by tick, served through `SpikeSource`; each record keeps the
+/// place in its file it came from, so that a later error (a spike to an unconfigured core) can
+/// name it. The readers of the IBM and RANC formats produce these.
+public struct SpikeList<Record: SpikeRecord>: SpikeSource {
+  public let path: String
+  /// The records in tick order (stable: records of one tick keep their file order).
+  public let records: [Record]
+  /// Where record k came from: a line, or a description such as `record 12 at byte 80`.
+  let locations: [(line: Int?, path: String?)]
+  var position = 0
+
+  /// Sorts `records` stably by tick, keeping each one's location.
+  public init(path: String, records: [Record], locations: [(line: Int?, path: String?)]) {
+    self.path = path
+    var order = Array(records.indices)
+    if !zip(records, records.dropFirst()).allSatisfy({ $0.tick <= $1.tick }) {
+      order.sort { (records[$0].tick, $0) < (records[$1].tick, $1) }
+    }
+    self.records = order.map { records[$0] }
+    self.locations = order.map { locations.indices.contains($0) ? locations[$0] : (nil, nil) }
+  }
+
+  public var lastLocation: (line: Int?, path: String?) {
+    position > 0 ? locations[position - 1] : (nil, nil)
+  }
+
+  public mutating func next() throws(InputError) -> Record? {
+    guard position < records.count else { return nil }
+    position += 1
+    return records[position - 1]
+  }
+}
