@@ -110,6 +110,11 @@ public struct Crossbar: Sendable, Hashable {
   public var synapseCount: Int { words.reduce(0) { $0 + $1.nonzeroBitCount } }
 }
 
+extension SIMD4 where Scalar == UInt64 {
+  /// Bits set over the four words.
+  public var popcount: Int { self[0].nonzeroBitCount + self[1].nonzeroBitCount + self[2].nonzeroBitCount + self[3].nonzeroBitCount }
+}
+
 /// One configured core at (x, y) of the board grid.
 public struct CoreConfig: Sendable, Hashable {
   public var x: Int

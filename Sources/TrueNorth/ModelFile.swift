@@ -108,33 +108,38 @@ extension Model {
     return core
   }
 
+  /// Reversed nibbles: hex digit v holds neurons 4k...4k+3 most significant bit first, so
+  /// neuron 4k is bit 3 of v and bit 0 of the row's word.
+  static let reversedNibble: [UInt64] = [0, 8, 4, 12, 2, 10, 6, 14, 1, 9, 5, 13, 3, 11, 7, 15]
+
   static func parseHexRow(_ row: JSONCursor, neurons: Int) throws(InputError) -> SIMD4<UInt64> {
-    let text = try row.string()
+    var text = try row.string()
     let digitsNeeded = (neurons + 3) / 4
     var words = SIMD4<UInt64>.zero
     var digit = 0
-    for ch in text.utf8 {
-      if ch == UInt8(ascii: " ") || ch == UInt8(ascii: "_") { continue }
-      let v: UInt64
-      switch ch {
-      case 0x30...0x39: v = UInt64(ch - 0x30)
-      case 0x41...0x46: v = UInt64(ch - 0x41 + 10)
-      case 0x61...0x66: v = UInt64(ch - 0x61 + 10)
-      default: throw row.fail("invalid hex digit '\(Character(Unicode.Scalar(ch)))' in a crossbar row")
+    var bad: UInt8? = nil
+    text.withUTF8 { buffer in
+      for ch in buffer {
+        let v: Int
+        switch ch {
+        case 0x30...0x39: v = Int(ch &- 0x30)
+        case 0x41...0x46: v = Int(ch &- 0x41 &+ 10)
+        case 0x61...0x66: v = Int(ch &- 0x61 &+ 10)
+        case UInt8(ascii: " "), UInt8(ascii: "_"): continue
+        default:
+          bad = ch
+          return
+        }
+        if digit < 64 { words[digit >> 4] |= Self.reversedNibble[v] << UInt64((digit & 15) * 4) }
+        digit += 1
       }
-      guard digit < digitsNeeded else {
-        throw row.fail("a crossbar row has \(digitsNeeded) hex digits (\(neurons) neurons), found more")
-      }
-      // Digit k holds neurons 4k...4k+3, most significant bit first.
-      for b in 0..<4 where v >> UInt64(3 - b) & 1 == 1 {
-        let neuron = digit * 4 + b
-        guard neuron < neurons else { throw row.fail("bit for neuron \(neuron) is set; the core has \(neurons)") }
-        words[neuron >> 6] |= 1 << UInt64(neuron & 63)
-      }
-      digit += 1
     }
+    if let bad { throw row.fail("invalid hex digit '\(Character(Unicode.Scalar(bad)))' in a crossbar row") }
     guard digit == digitsNeeded else {
-      throw row.fail("a crossbar row has \(digitsNeeded) hex digits (\(neurons) neurons), found \(digit)")
+      throw row.fail("a crossbar row has \(digitsNeeded) hex digits (\(neurons) neurons), found \(digit > digitsNeeded ? "more" : String(digit))")
+    }
+    for j in neurons..<(digitsNeeded * 4) where words[j >> 6] >> UInt64(j & 63) & 1 == 1 {
+      throw row.fail("bit for neuron \(j) is set; the core has \(neurons)")
     }
     return words
   }

@@ -15,6 +15,10 @@ public final class Simulator: @unchecked Sendable {
   public let coreIDs: [Int32]
   /// Which spikes are reported: those sent to output pins, or every spike.
   public var recordAll: Bool
+  /// Whether `step()` fills `traffic` (for the routing and energy models).
+  public var recordTraffic = false
+  /// What the last `step()` sent over the mesh and computed per core, when `recordTraffic` is set.
+  public private(set) var traffic = Traffic()
   /// The next tick `step()` runs.
   public private(set) var tick: Int64 = 0
   /// Counters since the start (or the last `resetStatistics()`).
@@ -44,7 +48,24 @@ public final class Simulator: @unchecked Sendable {
     public init() {}
   }
 
+  /// The work of one tick, for the routing and energy models.
+  public struct Traffic: Sendable {
+    /// Spikes sent to axons: (source core id, target core id), ordered by source core id then neuron.
+    public var routes: [Route] = []
+    /// Synaptic events of each core that had any: (core id, events), ordered by core id.
+    public var coreEvents: [(core: Int32, events: Int32)] = []
+    public init() {}
+  }
+
+  /// One spike's path: from the core that fired to the core whose axon it targets.
+  public struct Route: Sendable, Hashable {
+    public var source: Int32
+    public var target: Int32
+  }
+
   struct PartitionResult {
+    var routes: [UInt64] = []
+    var coreEvents: [UInt64] = []
     var outgoing: [UInt64] = []
     var spikes: [OutputSpike] = []
     var synapticEvents: Int64 = 0
@@ -106,17 +127,30 @@ public final class Simulator: @unchecked Sendable {
   public func step() {
     let t = tick
     let record = recordAll
+    let routes = recordTraffic
     if partitions.count == 1 {
-      storage.run(cores: partitions[0], tick: t, recordAll: record, coreIDs: coreIDs, into: &partitionResults[0])
+      storage.run(cores: partitions[0], tick: t, recordAll: record, recordTraffic: routes, coreIDs: coreIDs, into: &partitionResults[0])
     } else {
       partitionResults.withUnsafeMutableBufferPointer { results in
         let base = SendablePointer(results.baseAddress!)
         DispatchQueue.concurrentPerform(iterations: partitions.count) { p in
-          storage.run(cores: partitions[p], tick: t, recordAll: record, coreIDs: coreIDs, into: &base.pointer[p])
+          storage.run(cores: partitions[p], tick: t, recordAll: record, recordTraffic: routes, coreIDs: coreIDs, into: &base.pointer[p])
         }
       }
     }
     spikes.removeAll(keepingCapacity: true)
+    if routes {
+      traffic.routes.removeAll(keepingCapacity: true)
+      traffic.coreEvents.removeAll(keepingCapacity: true)
+      for p in partitionResults.indices {
+        for r in partitionResults[p].routes {
+          traffic.routes.append(Route(source: coreIDs[Int(r >> 32)], target: coreIDs[Int(r & 0xFFFF_FFFF)]))
+        }
+        for e in partitionResults[p].coreEvents {
+          traffic.coreEvents.append((coreIDs[Int(e >> 32)], Int32(truncatingIfNeeded: e & 0xFFFF_FFFF)))
+        }
+      }
+    }
     for p in partitionResults.indices {
       storage.deliver(partitionResults[p].outgoing)
       spikes.append(contentsOf: partitionResults[p].spikes)

@@ -6,6 +6,7 @@ extension SimulatorStorage {
     var coreFlag: UInt8 = 0
     for i in 0..<config.crossbar.axons {
       for w in 0..<4 { crossbar[(base + i) * 4 + w] = config.crossbar.words[i * 4 + w] }
+      rowSynapses[base + i] = UInt16(config.crossbar.row(i).popcount)
       axonType[base + i] = config.axonTypes[i]
     }
     for (j, n) in config.neurons.enumerated() {
@@ -65,14 +66,21 @@ extension SimulatorStorage {
 
   /// Runs tick `t` for the cores in `range`, writing their outgoing spikes and reported spikes
   /// into `result` (cleared first).
-  func run(cores range: Range<Int>, tick t: Int64, recordAll: Bool, coreIDs: [Int32], into result: inout Simulator.PartitionResult) {
+  func run(cores range: Range<Int>, tick t: Int64, recordAll: Bool, recordTraffic: Bool, coreIDs: [Int32],
+    into result: inout Simulator.PartitionResult)
+  {
     result.outgoing.removeAll(keepingCapacity: true)
+    result.routes.removeAll(keepingCapacity: true)
+    result.coreEvents.removeAll(keepingCapacity: true)
     result.spikes.removeAll(keepingCapacity: true)
     result.synapticEvents = 0
     result.fired = 0
     result.computed = 0
     let slot = Int(t & 15)
-    withUnsafeTemporaryAllocation(of: Int32.self, capacity: 256) { acc in
+    withUnsafeTemporaryAllocation(of: Int32.self, capacity: 256 + 512) { scratch in
+      // acc: 256 Int32 inputs; counts: 4 types x 256 UInt16 active-synapse counts (same bytes as 512 Int32).
+      let acc = scratch.baseAddress!
+      let counts = UnsafeMutableRawPointer(acc + 256).bindMemory(to: UInt16.self, capacity: 1024)
       for k in range {
         let s = scheduler + (k * 16 + slot) * 4
         let a0 = s[0], a1 = s[1], a2 = s[2], a3 = s[3]
@@ -80,12 +88,15 @@ extension SimulatorStorage {
         if !hasInput && coreFlags[k] & Self.quiescent != 0 { continue }
         s[0] = 0; s[1] = 0; s[2] = 0; s[3] = 0
         result.computed += 1
-        let accBase = acc.baseAddress!
-        accBase.initialize(repeating: 0, count: neurons)
+        acc.initialize(repeating: 0, count: 256)
         if hasInput {
-          result.synapticEvents += integrate(core: k, active: SIMD4(a0, a1, a2, a3), into: accBase)
+          let events = integrate(core: k, active: SIMD4(a0, a1, a2, a3), counts: counts, stochasticInput: acc)
+          result.synapticEvents += events
+          if recordTraffic { result.coreEvents.append(UInt64(k) << 32 | UInt64(events)) }
+          sumInputs(core: k, counts: counts, into: acc)
         }
-        let changed = update(core: k, tick: t, recordAll: recordAll, coreID: coreIDs[k], input: accBase, into: &result)
+        let changed = update(core: k, tick: t, recordAll: recordAll, recordTraffic: recordTraffic, coreID: coreIDs[k],
+          input: acc, into: &result)
         if hasInput || changed || coreFlags[k] & Self.drawsWithoutInput != 0 {
           coreFlags[k] &= ~Self.quiescent
         } else {
@@ -95,13 +106,23 @@ extension SimulatorStorage {
     }
   }
 
-  /// Synaptic integration of core `k`: adds every active axon's weights to its neurons.
+  /// Bit k of lane k: expands 16 crossbar bits into 16 lanes.
+  static let laneBits = SIMD16<UInt16>(1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768)
+
+  /// Synaptic integration of core `k`: counts, per axon type, the active axons connected to each
+  /// neuron (deterministic synapses, 16 neurons per SIMD step), and adds the stochastic synapses'
+  /// draws to `stochasticInput` in the documented order.
   /// - Returns: the number of synaptic events.
   @inline(__always)
-  func integrate(core k: Int, active words: SIMD4<UInt64>, into acc: UnsafeMutablePointer<Int32>) -> Int64 {
+  func integrate(core k: Int, active words: SIMD4<UInt64>, counts: UnsafeMutablePointer<UInt16>,
+    stochasticInput acc: UnsafeMutablePointer<Int32>) -> Int64
+  {
     let base = k * stride
     let stochastic = coreFlags[k] & Self.hasStochasticSynapses != 0
     var events = 0
+    counts.initialize(repeating: 0, count: 1024)
+    let raw = UnsafeMutableRawPointer(counts)
+    let laneBits = Self.laneBits
     for w in 0..<4 {
       var bits = words[w]
       while bits != 0 {
@@ -109,16 +130,24 @@ extension SimulatorStorage {
         bits &= bits &- 1
         let g = Int(axonType[base + i])
         let row = crossbar + (base + i) * 4
-        let weights = weight + k * 1024 + g * 256
         let det = deterministic + (k * 4 + g) * 4
+        events &+= Int(rowSynapses[base + i])
         for rw in 0..<4 {
           var r = row[rw]
-          events &+= r.nonzeroBitCount
           if stochastic { r &= det[rw] }
+          var q = 0
           while r != 0 {
-            let j = rw << 6 | r.trailingZeroBitCount
-            r &= r &- 1
-            acc[j] &+= weights[j]
+            let chunk = UInt16(truncatingIfNeeded: r)
+            if chunk != 0 {
+              let p = raw + (g * 256 + rw * 64 + q * 16) * 2
+              // Lane k holds bit k of the chunk; (v | -v) >> 15 turns 2^k into 1 and keeps 0 (plain lane arithmetic,
+              // which vectorises, unlike a SIMDMask).
+              let v = SIMD16<UInt16>(repeating: chunk) & laneBits
+              let c = p.loadUnaligned(as: SIMD16<UInt16>.self) &+ ((v | (SIMD16<UInt16>.zero &- v)) &>> 15)
+              p.storeBytes(of: c, as: SIMD16<UInt16>.self)
+            }
+            r >>= 16
+            q += 1
           }
         }
       }
@@ -143,10 +172,26 @@ extension SimulatorStorage {
     return Int64(events)
   }
 
+  /// input[j] += sum over types G of counts[G][j] * s^G_j, eight neurons per SIMD step.
+  @inline(__always)
+  func sumInputs(core k: Int, counts: UnsafeMutablePointer<UInt16>, into acc: UnsafeMutablePointer<Int32>) {
+    let w = UnsafeRawPointer(weight + k * 1024)
+    let c = UnsafeRawPointer(counts)
+    let a = UnsafeMutableRawPointer(acc)
+    for j in Swift.stride(from: 0, to: 256, by: 8) {
+      var sum = a.loadUnaligned(fromByteOffset: j * 4, as: SIMD8<Int32>.self)
+      for g in 0..<4 {
+        let n = SIMD8<Int32>(truncatingIfNeeded: c.loadUnaligned(fromByteOffset: (g * 256 + j) * 2, as: SIMD8<UInt16>.self))
+        sum &+= n &* w.loadUnaligned(fromByteOffset: (g * 256 + j) * 4, as: SIMD8<Int32>.self)
+      }
+      a.storeBytes(of: sum, toByteOffset: j * 4, as: SIMD8<Int32>.self)
+    }
+  }
+
   /// Leak, threshold, fire and reset of every neuron of core `k`, after integration.
   /// - Returns: whether any neuron's potential changed or any neuron fired.
   @inline(__always)
-  func update(core k: Int, tick t: Int64, recordAll: Bool, coreID: Int32, input acc: UnsafeMutablePointer<Int32>,
+  func update(core k: Int, tick t: Int64, recordAll: Bool, recordTraffic: Bool, coreID: Int32, input acc: UnsafeMutablePointer<Int32>,
     into result: inout Simulator.PartitionResult) -> Bool
   {
     let base = k * stride
@@ -199,6 +244,7 @@ extension SimulatorStorage {
       if target >= 0 {
         let when = UInt64((t &+ Int64(destDelay[n])) & 15)
         result.outgoing.append(UInt64(target) << 12 | when << 8 | UInt64(destAxon[n]))
+        if recordTraffic { result.routes.append(UInt64(k) << 32 | UInt64(target)) }
         if recordAll { result.spikes.append(OutputSpike(tick: t, core: coreID, neuron: Int32(j), pin: -1)) }
       } else if target == -2 {
         result.spikes.append(OutputSpike(tick: t, core: coreID, neuron: Int32(j), pin: destAxon[n]))

@@ -9,6 +9,8 @@ final class SimulatorStorage: @unchecked Sendable {
 
   let crossbar: UnsafeMutablePointer<UInt64>
   let axonType: UnsafeMutablePointer<UInt8>
+  /// Synapses on each crossbar row (the synaptic events one spike on that axon causes).
+  let rowSynapses: UnsafeMutablePointer<UInt16>
   /// s^G_j at k * 1024 + G * 256 + j.
   let weight: UnsafeMutablePointer<Int32>
   /// Neurons whose synapses from type-G axons are deterministic: 4 words at (k * 4 + G) * 4.
@@ -47,7 +49,7 @@ final class SimulatorStorage: @unchecked Sendable {
   /// Bytes allocated for the state.
   var bytes: Int {
     let n = cores * stride
-    let perNeuron = 4 * 8 + 1 + 4 * 4 + 1 + 4 + 1 + 4 * 6 + 4 + 1  // row, type, weights, flags, ..., delay
+    let perNeuron = 4 * 8 + 1 + 2 + 4 * 4 + 1 + 4 + 1 + 4 * 6 + 4 + 1  // row, type, weights, flags, ..., delay
     return n * perNeuron + cores * (16 * 8 + 64 * 8 + 8 + 1)
   }
 
@@ -62,6 +64,7 @@ final class SimulatorStorage: @unchecked Sendable {
     }
     crossbar = zeroed(n * 4, 0)
     axonType = zeroed(n, 0)
+    rowSynapses = zeroed(n, 0)
     weight = zeroed(n * 4, 0)
     deterministic = zeroed(cores * 16, ~0)
     stochasticSynapses = zeroed(n, 0)
@@ -83,7 +86,7 @@ final class SimulatorStorage: @unchecked Sendable {
   }
 
   deinit {
-    crossbar.deallocate(); axonType.deallocate(); weight.deallocate(); deterministic.deallocate()
+    crossbar.deallocate(); axonType.deallocate(); rowSynapses.deallocate(); weight.deallocate(); deterministic.deallocate()
     stochasticSynapses.deallocate(); leak.deallocate(); flags.deallocate(); threshold.deallocate()
     negativeThreshold.deallocate(); thresholdMask.deallocate(); resetPotential.deallocate()
     potential.deallocate(); destCore.deallocate(); destAxon.deallocate(); destDelay.deallocate()

@@ -37,3 +37,29 @@ import Testing
     #expect(one == one.sorted())
   }
 }
+
+@Suite struct TrafficTests {
+  @Test func trafficListsEveryRouteAndEveryCoresEvents() throws {
+    let chip = try ChipDefinition.load(path: chipdefPath("tiny"))
+    var options = Model.RandomOptions()
+    options.rateHz = 100
+    let model = Model.random(chip: chip, seed: 8, options: options)
+    let sim = try Simulator(model: model, threads: 1, recordAll: true)
+    sim.recordTraffic = true
+    var routes = 0
+    for _ in 0..<20 {
+      let eventsBefore = sim.statistics.synapticEvents
+      sim.step()
+      // Every spike goes to an axon in this model: one route per spike, from the neuron's core.
+      #expect(sim.traffic.routes.map(\.source) == sim.spikes.map(\.core))
+      for (r, s) in zip(sim.traffic.routes, sim.spikes) {
+        let core = model.cores[Int(s.core)]
+        guard case .axon(let dx, let dy, _, _) = core.neurons[Int(s.neuron)].destination else { continue }
+        #expect(r.target == Int32(chip.coreID(x: core.x + Int(dx), y: core.y + Int(dy))))
+      }
+      #expect(Int64(sim.traffic.coreEvents.map { Int($0.events) }.reduce(0, +)) == sim.statistics.synapticEvents - eventsBefore)
+      routes += sim.traffic.routes.count
+    }
+    #expect(routes > 500)
+  }
+}
