@@ -224,10 +224,16 @@ public enum RANCModelFiles {
   }
 
   /// The packets of an `input.json` as tnsim input spikes, core ids on `chip`'s grid (for
-  /// `tnsim run --input input.json`). Without the config, grid bounds are the chip's.
+  /// `tnsim run --input input.json`). Without the config, grid bounds are the chip's; packets to
+  /// cores the file does not list are dropped, as RANC ignores them.
   public static func readPackets(path: String, chip: ChipDefinition) throws(InputError) -> SpikeList<InputSpike> {
     let root = try JSONCursor.parse(try readFile(path), file: path)
-    return try parsePackets(root, config: nil, listed: nil, chip: chip)
+    var listed: [Int: Int] = [:]
+    for c in try root.optional("cores")?.elements() ?? [] {
+      let v = try c.required("coordinates").ints(in: Int(Int32.min)...Int(Int32.max), count: 2)
+      listed[v[1] * chip.width + v[0]] = c.node.line
+    }
+    return try parsePackets(root, config: nil, listed: listed, chip: chip)
   }
 
   // MARK: - Export
