@@ -47,6 +47,9 @@ public final class Trainer {
   /// The validation images (may be empty).
   public let validation: ImageSet
 
+  /// The sum of the plug-ins' loss terms at the last step (the reported losses are data terms).
+  public private(set) var lastRegularization: Double = 0
+
   let engine: _BatchEngine
 
   /// A fresh run: the network is initialised from `options.seed`.
@@ -143,12 +146,12 @@ public final class Trainer {
   func step(count: Int, context: StepContext) -> (loss: Double, correct: Int) {
     let (loss, correct, gradient) = lossAndGradient(count: count)
     var g = gradient
-    var extra = 0.0
-    for i in plugins.indices { extra += plugins[i].regularize(network, gradient: &g, context: context) }
+    var regularization = 0.0
+    for i in plugins.indices { regularization += plugins[i].regularize(network, gradient: &g, context: context) }
+    lastRegularization = regularization
     for i in plugins.indices { plugins[i].transformGradient(&g, network: network, context: context) }
     optimizer.step(&network, gradient: g, rate: context.learningRate, leakRate: context.learningRate * Float(options.leakLearningRateScale))
     for i in plugins.indices { plugins[i].afterStep(&network, context: context) }
-    _ = extra
     return (loss * Double(count), correct)
   }
 

@@ -5,7 +5,7 @@ import TrueNorth
 let trainCommand = Command(
   name: "train",
   summary: "Train a Tea-learning shadow network on MNIST and write it as a network file.",
-  usage: "train --topology NAME|FILE --output NET.json [--epochs N] [--batch B] [--lr X] [--seed S] [--resume] [--json]",
+  usage: "train --output NET.json [--topology NAME|FILE] [--epochs N] [--batch B] [--lr X] [--seed S] [--resume] [--json]",
   details: """
     Reads the decompressed MNIST files from data/mnist (run `make data` first; their SHA-256 is checked).
     Built-in topologies: \(Topology.builtinFiles.map(\.name).joined(separator: ", ")); or a topology file
@@ -89,19 +89,14 @@ let trainCommand = Command(
     }
     let m = result.metadata
     if json {
-      var fields: [String] = []
-      fields.append("\"topology\": \"\(o.topology)\"")
-      fields.append("\"output\": \"\(output)\"")
-      fields.append("\"epochs\": \(m.epochs)")
-      fields.append("\"batch\": \(o.batchSize)")
-      fields.append("\"lr\": \(o.learningRate)")
-      fields.append("\"seed\": \(o.seed)")
-      fields.append("\"trainImages\": \(m.trainImages)")
-      fields.append("\"validationAccuracy\": \(m.validationAccuracy.map { "\($0)" } ?? "null")")
-      fields.append("\"testAccuracy\": \(m.testAccuracy.map { "\($0)" } ?? "null")")
-      fields.append("\"testImages\": \(m.testImages)")
-      fields.append("\"trainingSeconds\": \(String(format: "%.3f", m.trainingSeconds))")
-      print("{" + fields.joined(separator: ", ") + "}")
+      let object: [String: Any] = [
+        "topology": o.topology, "output": output, "checkpoint": result.checkpoint, "epochs": m.epochs, "batch": o.batchSize,
+        "lr": o.learningRate, "seed": o.seed, "trainImages": m.trainImages, "validationImages": m.validationImages,
+        "validationAccuracy": m.validationAccuracy ?? NSNull(), "testAccuracy": m.testAccuracy ?? NSNull(), "testImages": m.testImages,
+        "trainingSeconds": (m.trainingSeconds * 1000).rounded() / 1000,
+      ]
+      let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+      print(String(decoding: data, as: UTF8.self))
     } else {
       print(String(format: "test accuracy %.2f%% (shadow network, %d test images), %d epochs, %.1f s training", 100 * (m.testAccuracy ?? 0),
         m.testImages, m.epochs, m.trainingSeconds))
