@@ -1,0 +1,185 @@
+import TeaLearning
+import TrueNorth
+
+/// Why a network cannot be deployed.
+public struct DeploymentError: Error, CustomStringConvertible, Sendable {
+  public var message: String
+  public init(_ message: String) { self.message = message }
+  public var description: String { message }
+}
+
+/// A trained network sampled onto the chip: the model, where everything is, and how to feed and
+/// read it.
+public struct DeployedNetwork: Sendable {
+  public var model: Model
+  public var placement: Placement
+  public var options: DeploymentOptions
+  /// Classes of the readout and the class of each output pin.
+  public var classes: Int
+  public var pinClass: [Int32]
+  /// Neurons voting for each class in one copy.
+  public var neuronsPerClass: [Int]
+  public var score: ClassScore
+  /// Ticks from an input spike to the output spikes it causes: one per layer after the first.
+  public var pipelineDepth: Int
+  /// Values of the input vector (pixels).
+  public var inputSize: Int
+  /// For copy c, the axons input value i drives: `inputAxons[c][inputStart[i]..<inputStart[i + 1]]`.
+  public var inputStart: [Int]
+  public var inputAxons: [[(core: Int32, axon: Int32)]]
+  /// The weight table each neuron got and its sampled probabilities' source, for reports.
+  public var weightsShrunk: Int
+
+  /// Cores the deployment uses.
+  public var coresUsed: Int { model.cores.count }
+}
+
+extension DeployedNetwork {
+  /// Samples `trained` onto `chip`: every synapse drawn from its connection probability, each copy
+  /// independently, neurons configured as memoryless McCulloch-Pitts neurons firing iff their input
+  /// plus the leak is >= 0, layer l's neurons sent with delay 1 to the axons of layer l + 1 that read
+  /// them, the last layer sent to output pins.
+  /// - Throws: `DeploymentError` when the copies do not fit the chip, an output feeds more than one
+  ///   axon (a neuron has one destination), or the result breaks a hardware constraint.
+  public init(_ trained: TrainedNetwork, chip: ChipDefinition, options: DeploymentOptions) throws(DeploymentError) {
+    let net = trained.network
+    let topology = net.topology
+    let shapes = topology.cores
+    var layerOfCore: [Int] = []
+    var coreIndexInLayerStart: [Int] = []
+    for (l, layer) in topology.layers.enumerated() {
+      coreIndexInLayerStart.append(layerOfCore.count)
+      layerOfCore += Array(repeating: l, count: layer.count)
+    }
+    guard shapes.allSatisfy({ $0.axons <= chip.axonsPerCore && $0.neurons <= chip.neuronsPerCore }) else {
+      throw DeploymentError("a core of \(topology.name) is larger than \(chip.name)'s \(chip.axonsPerCore) x \(chip.neuronsPerCore) cores")
+    }
+    guard let placement = Placement.blocks(copies: options.copies, coresPerCopy: shapes.count, layerOfCore: layerOfCore, chip: chip) else {
+      throw DeploymentError("\(options.copies) copies of \(shapes.count) cores do not fit on \(chip.name) (\(chip.width) x \(chip.height) cores); use a board such as --chip ns16e")
+    }
+    let outputs = topology.outputCount
+    guard options.copies * outputs <= chip.outputPins else {
+      throw DeploymentError("\(options.copies * outputs) output pins needed; \(chip.name) has \(chip.outputPins)")
+    }
+    // Which (core, axon) of layer l reads each output of layer l - 1.
+    var consumers: [[(core: Int, axon: Int)?]] = []
+    var firstOutputOfCore = [Int](repeating: 0, count: shapes.count)
+    for l in topology.layers.indices {
+      var offset = 0
+      for k in coreIndexInLayerStart[l]..<(coreIndexInLayerStart[l] + topology.layers[l].count) {
+        firstOutputOfCore[k] = offset
+        offset += shapes[k].neurons
+      }
+    }
+    for l in 1..<max(topology.layers.count, 1) {
+      var reader = [(core: Int, axon: Int)?](repeating: nil, count: topology.outputs(ofLayer: l - 1))
+      for k in coreIndexInLayerStart[l]..<(coreIndexInLayerStart[l] + topology.layers[l].count) {
+        for (a, i) in shapes[k].inputs.enumerated() {
+          if let other = reader[i] {
+            throw DeploymentError("output \(i) of layer \(l - 1) feeds axon \(other.axon) of core \(other.core) and axon \(a) of core \(k); a TrueNorth neuron has one destination (splitter neurons are not implemented)")
+          }
+          reader[i] = (k, a)
+        }
+      }
+      consumers.append(reader)
+    }
+    var model = Model(chip: chip, seed: options.seed)
+    var pinClass = [Int32](repeating: -1, count: options.copies * outputs)
+    var shrunk = 0
+    let tables = (0..<shapes.count).map { k in DeployedNetwork.weightTable(net.cores[k], shrink: options.shrinkWeights) }
+    for t in tables { shrunk += t.shrunk }
+    for copy in 0..<options.copies {
+      for k in shapes.indices {
+        let p = net.cores[k]
+        let (x, y) = placement.cores[copy][k]
+        var core = model.emptyCore(x: x, y: y)
+        var rng = SplitMix64(seed: SplitMix64.mix(options.seed ^ SplitMix64.mix(UInt64(copy) << 20 | UInt64(k))))
+        for a in 0..<p.axons { core.axonTypes[a] = p.axonTypes[a] }
+        let table = tables[k].weights
+        for a in 0..<p.axons {
+          let g = Int(p.axonTypes[a])
+          for n in 0..<p.neurons {
+            let c = Double(p.connections[a * p.neurons + n])
+            guard c > 0 else { continue }
+            let s = Double(p.weights[n * 4 + g]), s2 = Double(table[n * 4 + g])
+            let probability = s2 == 0 ? 0 : c * s / s2
+            if rng.nextUnit() < probability { core.crossbar[a, n] = true }
+          }
+        }
+        let l = layerOfCore[k]
+        for n in 0..<p.neurons {
+          let b = Double(p.leaks[n])
+          var neuron = Neuron.mcCullochPitts(
+            weights: SIMD4(table[n * 4], table[n * 4 + 1], table[n * 4 + 2], table[n * 4 + 3]),
+            leak: Int32(DeployedNetwork.integerLeak(b, options.leak)), destination: .none)
+          if options.leak == .dither {
+            let f = b - b.rounded(.down)
+            if f >= 0.25 && f < 0.75 { neuron.thresholdMaskBits = 1 }
+          }
+          let output = firstOutputOfCore[k] + n
+          if l == topology.layers.count - 1 {
+            let pin = copy * outputs + output
+            neuron.destination = .pin(Int32(pin))
+            pinClass[pin] = Int32(topology.classOf(output: output))
+          } else if let target = consumers[l][output] {
+            let (tx, ty) = placement.cores[copy][target.core]
+            neuron.destination = .axon(dx: Int32(tx - x), dy: Int32(ty - y), axon: Int32(target.axon), delay: 1)
+          }
+          core.neurons[n] = neuron
+        }
+        model.cores.append(core)
+      }
+    }
+    if let v = model.violations().first {
+      throw DeploymentError("the deployed model does not fit \(chip.name): \(v)")
+    }
+    // Input value i drives every layer-0 axon that reads it, in every copy.
+    var lists = [[(core: Int, axon: Int)]](repeating: [], count: topology.inputSize)
+    for k in shapes.indices where layerOfCore[k] == 0 {
+      for (a, i) in shapes[k].inputs.enumerated() { lists[i].append((k, a)) }
+    }
+    var start = [0]
+    for l in lists { start.append(start.last! + l.count) }
+    let axons = (0..<options.copies).map { copy in
+      lists.flatMap { $0.map { (core: Int32(chip.coreID(x: placement.cores[copy][$0.core].x, y: placement.cores[copy][$0.core].y)), axon: Int32($0.axon)) } }
+    }
+    self.init(model: model, placement: placement, options: options, classes: topology.classes, pinClass: pinClass,
+      neuronsPerClass: topology.neuronsPerClass, score: trained.score, pipelineDepth: topology.layers.count - 1,
+      inputSize: topology.inputSize, inputStart: start, inputAxons: axons, weightsShrunk: shrunk)
+  }
+
+  /// The integer leak for a trained bias.
+  public static func integerLeak(_ b: Double, _ rounding: DeploymentOptions.LeakRounding) -> Int {
+    let v: Double
+    switch rounding {
+    case .floor, .dither: v = b.rounded(.down)
+    case .round: v = b.rounded()
+    }
+    return Int(min(255, max(-255, v)))
+  }
+
+  /// Each neuron's deployed weight per axon type: the trained weight, or with `shrink` the smallest
+  /// integer magnitude of the same sign that is at least every effective weight c * s of that type.
+  /// - Returns: the table (`weights[n * 4 + g]`) and how many entries were shrunk.
+  public static func weightTable(_ p: CoreParameters, shrink: Bool) -> (weights: [Int32], shrunk: Int) {
+    var table = p.weights.map { Int32($0) }
+    guard shrink else { return (table, 0) }
+    var largest = [Double](repeating: 0, count: p.neurons * 4)
+    for a in 0..<p.axons {
+      let g = Int(p.axonTypes[a])
+      for n in 0..<p.neurons {
+        let w = Double(p.connections[a * p.neurons + n]) * abs(Double(p.weights[n * 4 + g]))
+        largest[n * 4 + g] = max(largest[n * 4 + g], w)
+      }
+    }
+    var shrunk = 0
+    for i in table.indices where table[i] != 0 {
+      let magnitude = Int32(max(1, (largest[i] - 1e-9).rounded(.up)))
+      if magnitude < abs(table[i]) {
+        table[i] = table[i] > 0 ? magnitude : -magnitude
+        shrunk += 1
+      }
+    }
+    return (table, shrunk)
+  }
+}

@@ -1,0 +1,47 @@
+import TrueNorth
+
+/// How a trained network is turned into a chip configuration (docs/deployment.md).
+public struct DeploymentOptions: Sendable, Equatable {
+  /// Independent samples of the network placed side by side.
+  public var copies: Int = 1
+  /// Seed of the synapse sampling (and of the chip model's per-core generators).
+  public var seed: UInt64 = 1
+  /// How a trained leak bias b becomes the integer leak.
+  public var leak: LeakRounding = .floor
+  /// Shrink each neuron's weight for an axon type to the smallest integer magnitude that still
+  /// realises every trained effective weight c * s of that type, raising the probabilities: the
+  /// same expected input with less variance (the seed's p = w / c rule).
+  public var shrinkWeights: Bool = true
+
+  public init() {}
+
+  /// Rounding of the trained leak bias b to the chip's integer leak.
+  public enum LeakRounding: String, Sendable, CaseIterable {
+    /// floor(b): for an integer input sum S, S + b >= 0 exactly when S + floor(b) >= 0, so the
+    /// deployed neuron makes the hard decision the shadow neuron's mean describes.
+    case floor
+    /// The nearest integer.
+    case round
+    /// floor(b), plus a one-bit threshold mask (TM = 1) when the fraction of b is at least 1/4 and
+    /// below 3/4: the threshold is then 0 or 1 with equal chance, i.e. b's fraction dithered to 1/2.
+    /// The neuron stays memoryless (a potential of 0 below a threshold of 1 is the rest state).
+    case dither
+  }
+}
+
+/// Where the deployed network's parts are on the chip: every copy's cores.
+public struct Placement: Sendable, Equatable {
+  /// The chip or board the copies are placed on.
+  public var chip: ChipDefinition
+  /// `cores[copy][k]` is the (x, y) of core k (topology order) of that copy.
+  public var cores: [[(x: Int, y: Int)]]
+  /// Width and height of the block of cores one copy occupies.
+  public var blockWidth: Int
+  public var blockHeight: Int
+
+  public static func == (a: Placement, b: Placement) -> Bool {
+    a.chip == b.chip && a.blockWidth == b.blockWidth && a.blockHeight == b.blockHeight
+      && a.cores.count == b.cores.count
+      && zip(a.cores, b.cores).allSatisfy { zip($0, $1).allSatisfy { $0.x == $1.x && $0.y == $1.y } }
+  }
+}

@@ -1,0 +1,111 @@
+import Deployment
+import Foundation
+import TeaLearning
+import TrueNorth
+
+/// Reads a trained network, naming the file in errors.
+func loadNetwork(_ path: String) throws -> TrainedNetwork {
+  try TrainedNetwork.read(from: path)
+}
+
+/// The deployment options shared by deploy, eval and sweep.
+let deploymentOptions: [Option] = [
+  Option(name: "chip", value: "CHIPDEF", help: "chip or board (default truenorth; ns16e when the copies need more than one chip)"),
+  Option(name: "seed", value: "S", help: "seed of the synapse sampling, the input encoding and the chip (default 1)"),
+  Option(name: "leak", value: "floor|round|dither", help: "how trained leak biases become integer leaks (default floor)"),
+  Option(name: "no-shrink", value: nil, help: "keep the trained weight tables (default: shrink them to minimise variance)"),
+]
+
+func parseDeploymentOptions(_ args: ParsedArguments, copies: Int) throws -> DeploymentOptions {
+  var o = DeploymentOptions()
+  o.copies = copies
+  o.seed = try args.uint64("seed") ?? 1
+  if let l = args.string("leak") {
+    guard let r = DeploymentOptions.LeakRounding(rawValue: l) else {
+      throw InputError(file: "--leak", message: "'\(l)' is not allowed; use floor, round or dither")
+    }
+    o.leak = r
+  }
+  o.shrinkWeights = !args.flag("no-shrink")
+  return o
+}
+
+/// The chip a deployment of `copies` copies goes on: --chip, or truenorth, or ns16e when needed.
+func deploymentChip(_ args: ParsedArguments, copies: Int, coresPerCopy: Int) throws -> ChipDefinition {
+  if let c = args.string("chip") { return try ChipDefinition.resolve(c) }
+  let one = try ChipDefinition.resolve("truenorth")
+  let layer = [Int](repeating: 0, count: coresPerCopy)
+  if Placement.blocks(copies: copies, coresPerCopy: coresPerCopy, layerOfCore: layer, chip: one) != nil { return one }
+  return try ChipDefinition.resolve("ns16e")
+}
+
+let deployCommand = Command(
+  name: "deploy",
+  summary: "Sample a trained network into a chip model: N copies, integer weights, binary synapses.",
+  usage: "deploy NET.json --copies N --output MODEL.json [--chip CHIPDEF] [--seed S] [--leak floor|round|dither] [--no-shrink]",
+  details: """
+    Every synapse is drawn from its connection probability, each copy independently; neurons become memoryless
+    McCulloch-Pitts neurons; layer outputs go to the next layer's axons with delay 1, the last layer to output
+    pins (pin = copy * outputs + output). The model file is accepted by run, validate and info (docs/deployment.md).
+    """,
+  options: [
+    Option(name: "copies", value: "N", help: "independent copies of the network (default 1)"),
+    Option(name: "output", value: "MODEL", help: "the model file to write"),
+    Option(name: "spf", value: "S", help: "accepted for symmetry with eval; a model does not depend on it"),
+  ] + deploymentOptions,
+  run: { args in
+    let path = try args.onePositional("NET.json")
+    guard let output = args.string("output") else { throw InputError(file: "--output", message: "is required") }
+    let copies = try args.int("copies", in: 1...65536) ?? 1
+    _ = try args.int("spf", in: 1...1_000_000)
+    let net = try loadNetwork(path)
+    let chip = try deploymentChip(args, copies: copies, coresPerCopy: net.network.topology.cores.count)
+    let deployed = try DeployedNetwork(net, chip: chip, options: try parseDeploymentOptions(args, copies: copies))
+    var model = deployed.model
+    model.chipReference = args.string("chip") ?? chip.name
+    try model.save(to: output)
+    print("wrote \(output): \(copies) cop\(copies == 1 ? "y" : "ies") of \(net.network.topology.name), \(deployed.coresUsed) cores on \(chip.name), "
+      + "\(model.cores.reduce(0) { $0 + $1.crossbar.synapseCount }) synapses, \(deployed.weightsShrunk) weight-table entries shrunk")
+    return 0
+  })
+
+let evalCommand = Command(
+  name: "eval",
+  summary: "Deploy a trained network and classify MNIST test images on the simulated chip.",
+  usage: "eval NET.json --copies N --spf S [--images K] [--seed S] [--threads T] [--json] [--chip CHIPDEF] [--leak ...] [--no-shrink]",
+  details: """
+    Prints the accuracy on the chip, cores used, ticks per image, spikes, synaptic events and energy per image,
+    and the accuracy predicted from the shadow network without simulation (docs/deployment.md).
+    """,
+  options: [
+    Option(name: "copies", value: "N", help: "independent copies of the network (default 1)"),
+    Option(name: "spf", value: "S", help: "spikes (ticks) per frame (default 1)"),
+    Option(name: "images", value: "K", help: "the first K test images (default all 10,000)"),
+    Option(name: "data", value: "DIR", help: "MNIST folder (default data/mnist)"),
+    Option(name: "threads", value: "T", help: "simulator threads (default all processors)"),
+    Option(name: "json", value: nil, help: "print one JSON object"),
+  ] + deploymentOptions,
+  run: { args in
+    let path = try args.onePositional("NET.json")
+    let copies = try args.int("copies", in: 1...65536) ?? 1
+    let spf = try args.int("spf", in: 1...1_000_000) ?? 1
+    let net = try loadNetwork(path)
+    let mnist = try MNIST.load(directory: args.string("data") ?? MNIST.defaultDirectory)
+    let count = min(try args.int("images", in: 1...1_000_000) ?? mnist.test.count, mnist.test.count)
+    let images = mnist.test.subset(0..<count)
+    let chip = try deploymentChip(args, copies: copies, coresPerCopy: net.network.topology.cores.count)
+    let options = try parseDeploymentOptions(args, copies: copies)
+    let deployed = try DeployedNetwork(net, chip: chip, options: options)
+    let bar = ProgressBar(label: "eval", enabled: !args.flag("json"))
+    let r = try deployed.evaluate(images: images, spf: spf, seed: options.seed, threads: try args.int("threads", in: 1...1024) ?? 0) {
+      done, total in bar.update(Double(done) / Double(total), "\(done)/\(total) images")
+    }
+    bar.finish()
+    let predicted = AccuracyPrediction(network: net, images: images).accuracy(copies: copies, spf: spf, seed: options.seed)
+    if args.flag("json") {
+      print(EvaluationReport(evaluation: r, predicted: predicted, chip: chip.name).json)
+    } else {
+      print(EvaluationReport(evaluation: r, predicted: predicted, chip: chip.name).text)
+    }
+    return 0
+  })
