@@ -1,0 +1,149 @@
+import Foundation
+import TeaLearning
+import TrueNorth
+
+/// A sweep of copies x spf: every combination deployed and evaluated, each result appended to
+/// `DIR/sweep.csv` as it finishes so an interrupted sweep resumes where it stopped, then a
+/// Markdown table and SVG plots (docs/deployment.md).
+public struct Sweep {
+  public var networkPath: String
+  public var copies: [Int]
+  public var spf: [Int]
+  public var images: Int
+  public var options: DeploymentOptions
+  public var directory: String
+
+  public init(networkPath: String, copies: [Int], spf: [Int], images: Int, options: DeploymentOptions, directory: String) {
+    self.networkPath = networkPath
+    self.copies = copies
+    self.spf = spf
+    self.images = images
+    self.options = options
+    self.directory = directory
+  }
+
+  public var csvPath: String { directory + "/sweep.csv" }
+
+  /// The first line of the CSV: the settings a resumed sweep must share.
+  var settingsLine: String {
+    "# tnsim sweep: network=\(networkPath) images=\(images) seed=\(options.seed) leak=\(options.leak.rawValue) shrink=\(options.shrinkWeights)"
+  }
+
+  static var columns: [String] {
+    EvaluationReport(evaluation: ChipEvaluation(images: 0, correct: 0, copies: 0, spf: 0, coresUsed: 0, ticksPerImage: 0,
+      latencyTicks: 0, spikesPerImage: 0, synapticEventsPerImage: 0, hopsPerImage: 0, energyPerImageJoules: 0, wallSeconds: 0),
+      predicted: 0, chip: "").fields.map(\.0) + ["chip"]
+  }
+
+  /// Rows already in the CSV, keyed by (copies, spf).
+  /// - Throws: `InputError` when the file was made with other settings or is malformed.
+  public func finishedRows() throws(InputError) -> [[String: String]] {
+    guard FileManager.default.fileExists(atPath: csvPath) else { return [] }
+    let text = String(decoding: try readFile(csvPath), as: UTF8.self)
+    var lines = text.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
+    guard lines.first == settingsLine else {
+      throw InputError(file: csvPath, line: 1, message: "was written by a sweep with other settings ('\(lines.first ?? "")'); use another --output folder or delete it")
+    }
+    lines.removeFirst()
+    guard let header = lines.first?.split(separator: ",").map(String.init), header == Self.columns else {
+      throw InputError(file: csvPath, line: 2, message: "the header is not \(Self.columns.joined(separator: ","))")
+    }
+    var rows: [[String: String]] = []
+    for (n, line) in lines.dropFirst().enumerated() {
+      let values = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+      // A line cut short by an interruption is dropped and recomputed.
+      guard values.count == header.count else {
+        if n == lines.count - 2 { break }
+        throw InputError(file: csvPath, line: n + 3, message: "expected \(header.count) fields, found \(values.count)")
+      }
+      rows.append(Dictionary(uniqueKeysWithValues: zip(header, values)))
+    }
+    return rows
+  }
+
+  /// Runs every combination not yet in the CSV, appending each result as it finishes.
+  /// - Parameter progress: called before each point with (points done, points, the point).
+  /// - Returns: every row, finished earlier or now, in (copies, spf) order.
+  public func run(progress: ((Int, Int, String) -> Void)? = nil) throws -> [[String: String]] {
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    var rows = try finishedRows()
+    let done = Set(rows.map { "\($0["copies"] ?? ""),\($0["spf"] ?? "")" })
+    if rows.isEmpty {
+      try Data((settingsLine + "\n" + Self.columns.joined(separator: ",") + "\n").utf8).write(to: URL(fileURLWithPath: csvPath), options: .atomic)
+    } else {
+      // Drop a trailing partial line before appending.
+      let kept = [settingsLine, Self.columns.joined(separator: ",")] + rows.map { r in Self.columns.map { r[$0] ?? "" }.joined(separator: ",") }
+      try Data((kept.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: csvPath), options: .atomic)
+    }
+    let points = copies.flatMap { c in spf.map { (c, $0) } }
+    let todo = points.filter { !done.contains("\($0.0),\($0.1)") }
+    guard !todo.isEmpty else { return Self.sorted(rows) }
+    let trained = try TrainedNetwork.read(from: networkPath)
+    let test = try MNIST.load().test
+    let images = test.subset(0..<min(self.images, test.count))
+    let prediction = AccuracyPrediction(network: trained, images: images)
+    let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: csvPath))
+    defer { try? handle.close() }
+    try handle.seekToEnd()
+    for (n, (c, s)) in todo.enumerated() {
+      progress?(points.count - todo.count + n, points.count, "\(c) copies x \(s) spf")
+      var o = options
+      o.copies = c
+      let chip = try Self.chip(copies: c, coresPerCopy: trained.network.topology.cores.count)
+      let deployed = try DeployedNetwork(trained, chip: chip, options: o)
+      let evaluation = try deployed.evaluate(images: images, spf: s, seed: o.seed)
+      let report = EvaluationReport(evaluation: evaluation, predicted: prediction.accuracy(copies: c, spf: s, seed: o.seed), chip: chip.name)
+      var row = Dictionary(uniqueKeysWithValues: report.fields)
+      row["chip"] = chip.name
+      try handle.write(contentsOf: Data((Self.columns.map { row[$0] ?? "" }.joined(separator: ",") + "\n").utf8))
+      rows.append(row)
+    }
+    progress?(points.count, points.count, "done")
+    return Self.sorted(rows)
+  }
+
+  /// truenorth when the copies fit on one chip, else ns16e.
+  static func chip(copies: Int, coresPerCopy: Int) throws -> ChipDefinition {
+    let one = try ChipDefinition.resolve("truenorth")
+    if Placement.blocks(copies: copies, coresPerCopy: coresPerCopy, layerOfCore: [Int](repeating: 0, count: coresPerCopy), chip: one) != nil {
+      return one
+    }
+    return try ChipDefinition.resolve("ns16e")
+  }
+
+  static func sorted(_ rows: [[String: String]]) -> [[String: String]] {
+    rows.sorted { (Int($0["copies"] ?? "") ?? 0, Int($0["spf"] ?? "") ?? 0) < (Int($1["copies"] ?? "") ?? 0, Int($1["spf"] ?? "") ?? 0) }
+  }
+
+  /// The rows as a Markdown table.
+  public static func markdown(_ rows: [[String: String]]) -> String {
+    var s = "| copies | spf | cores | chip | accuracy | predicted | ticks/image | latency (ticks) | spikes/image | energy/image (uJ) |\n"
+    s += "|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|\n"
+    for r in rows {
+      func pct(_ k: String) -> String { Double(r[k] ?? "").map { String(format: "%.2f%%", $0 * 100) } ?? "" }
+      s += "| \(r["copies"] ?? "") | \(r["spf"] ?? "") | \(r["cores"] ?? "") | \(r["chip"] ?? "") | \(pct("accuracy")) | \(pct("predictedAccuracy")) | "
+        + "\(r["ticksPerImage"] ?? "") | \(r["latencyTicks"] ?? "") | \(r["spikesPerImage"] ?? "") | \(r["energyPerImageMicrojoules"] ?? "") |\n"
+    }
+    return s
+  }
+
+  /// Writes sweep.md and the two SVG plots next to the CSV.
+  public func writeReports(_ rows: [[String: String]]) throws {
+    try Data(Self.markdown(rows).utf8).write(to: URL(fileURLWithPath: directory + "/sweep.md"), options: .atomic)
+    func value(_ r: [String: String], _ k: String) -> Double { Double(r[k] ?? "") ?? 0 }
+    let spfs = Array(Set(rows.map { Int(value($0, "spf")) })).sorted()
+    var byCopies = LinePlot(title: "Accuracy on the chip against copies", xLabel: "copies (log scale)", yLabel: "accuracy (%)", logX: true)
+    var byEnergy = LinePlot(title: "Accuracy against energy per image", xLabel: "energy per image (uJ, log scale)", yLabel: "accuracy (%)", logX: true)
+    for s in spfs {
+      let points = rows.filter { Int(value($0, "spf")) == s }
+      byCopies.series.append((name: "\(s) spf", points: points.map { (value($0, "copies"), value($0, "accuracy") * 100) }))
+      byEnergy.series.append((name: "\(s) spf", points: points.map { (value($0, "energyPerImageMicrojoules"), value($0, "accuracy") * 100) }))
+    }
+    if let s = spfs.first {
+      let points = rows.filter { Int(value($0, "spf")) == s }
+      byCopies.series.append((name: "predicted, \(s) spf", points: points.map { (value($0, "copies"), value($0, "predictedAccuracy") * 100) }))
+    }
+    try Data(byCopies.svg().utf8).write(to: URL(fileURLWithPath: directory + "/accuracy-vs-copies.svg"), options: .atomic)
+    try Data(byEnergy.svg().utf8).write(to: URL(fileURLWithPath: directory + "/accuracy-vs-energy.svg"), options: .atomic)
+  }
+}
