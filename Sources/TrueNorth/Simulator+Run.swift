@@ -49,10 +49,12 @@ extension Simulator {
   ///   - input: input spikes in tick order; each is injected in its tick.
   ///   - output: where reported spikes go (pin spikes, or all with `recordAll`).
   ///   - progress: called about every 1% of the ticks with the ticks done.
+  ///   - afterTick: called after every tick (e.g. the cycle model of `runCycleFidelity`); what it
+  ///     throws ends the run.
   /// - Throws: `InputError` for a spike to an unconfigured core or axon, or a file error.
   public func run(
     ticks: Int64?, input: inout (any SpikeSource<InputSpike>)?, output: SpikeWriter<OutputSpike>?,
-    progress: ((Int64, Int64?) -> Void)? = nil
+    progress: ((Int64, Int64?) -> Void)? = nil, afterTick: ((Simulator) throws(InputError) -> Void)? = nil
   ) throws(InputError) -> RunSummary {
     let start = Date()
     let startTick = tick
@@ -82,6 +84,7 @@ extension Simulator {
         for s in spikes { try output.write(s) }
       }
       written += Int64(spikes.count)
+      try afterTick?(self)
       if let progress, (tick - startTick) % step == 0 { progress(tick - startTick, ticks) }
     }
     return RunSummary(

@@ -10,12 +10,15 @@ func loadModel(_ path: String, chipFlag: String?) throws(InputError) -> Model {
 let runCommand = Command(
   name: "run",
   summary: "Simulate a model tick by tick and report spikes, synaptic events and throughput.",
-  usage: "run MODEL [--input SPIKES] [--ticks N] [--output SPIKES] [--seed S] [--threads T] [--record all|pins] [--json]",
+  usage: "run MODEL [--input SPIKES] [--ticks N] [--output SPIKES] [--seed S] [--threads T] [--record all|pins] [--fidelity tick|cycle] [--strict] [--report DIR] [--json]",
   details: """
     MODEL is a tnsim model file (docs/model-format.md). Input spikes stamped t are integrated in tick t;
     output spikes carry the tick the neuron fired in (docs/timing.md). Spike files are CSV (.csv) or binary
     (.tnspk), detected from their content (docs/spike-formats.md). Without --ticks the run lasts until 16
     ticks after the last input spike.
+    --fidelity cycle also schedules every tick's spikes hop by hop through the mesh of routers and checks each
+    tick's cycles against its budget; the spikes are the same as at tick fidelity. Both print an energy
+    estimate (docs/routing-and-energy.md). --strict and --report imply --fidelity cycle.
     """,
   options: [
     Option(name: "input", value: "SPIKES", help: "input spikes (tick,core,axon), CSV or binary, in tick order"),
@@ -25,6 +28,9 @@ let runCommand = Command(
     Option(name: "seed", value: "S", help: "replace the model's seed (every core's generator derives from it)"),
     Option(name: "threads", value: "T", help: "worker threads (default: all processors; outputs are identical)"),
     Option(name: "chip", value: "CHIPDEF", help: "use this chip definition instead of the model's"),
+    Option(name: "fidelity", value: "tick|cycle", help: "tick (default) or cycle: also model routing cycles, link loads, deadlines"),
+    Option(name: "strict", value: nil, help: "stop with an error at the first tick that misses its deadline"),
+    Option(name: "report", value: "DIR", help: "write summary.json and SVG pictures (raster, link loads, ticks) to DIR"),
     Option(name: "json", value: nil, help: "print the summary as one JSON object"),
   ],
   run: { args in
@@ -42,14 +48,39 @@ let runCommand = Command(
     let output = try args.string("output").map { p throws(InputError) in try SpikeWriter<OutputSpike>(path: p) }
     let sim = try Simulator(model: model, seed: try args.uint64("seed"), threads: try args.int("threads", in: 1...1024) ?? 0,
       recordAll: record == "all")
+    let fidelity = args.string("fidelity") ?? (args.flag("strict") || args.string("report") != nil ? "cycle" : "tick")
+    guard fidelity == "tick" || fidelity == "cycle" else {
+      throw InputError(file: "--fidelity", message: "'\(fidelity)' is not allowed; use tick or cycle")
+    }
+    guard fidelity == "cycle" || (!args.flag("strict") && args.string("report") == nil) else {
+      throw InputError(file: "--fidelity", message: "--strict and --report need --fidelity cycle")
+    }
+    let report = try args.string("report").map { dir throws(InputError) in try RunReport.prepare(directory: dir) }
+    let analysis = fidelity == "cycle" ? CycleRun(chip: model.chip, strict: args.flag("strict"), keepSeries: report != nil) : nil
+    if report != nil { analysis?.raster = RasterSampler(model: model, recordAll: record == "all") }
     let bar = ProgressBar(label: "run", enabled: !args.flag("json"))
-    let summary = try sim.run(ticks: ticks, input: &input, output: output) { done, total in
+    let progress: (Int64, Int64?) -> Void = { done, total in
       bar.update(Double(done) / Double(total ?? max(done, 1)), "tick \(done)")
+    }
+    let summary: RunSummary
+    do {
+      if let analysis {
+        summary = try sim.runCycleFidelity(ticks: ticks, input: &input, output: output, analysis: analysis, progress: progress)
+      } else {
+        summary = try sim.run(ticks: ticks, input: &input, output: output, progress: progress)
+      }
+    } catch {
+      bar.finish()
+      try? output?.close()
+      throw error
     }
     bar.finish()
     try output?.close()
+    if let report, let analysis {
+      try report.write(summary: summary, model: model, analysis: analysis)
+    }
     if args.flag("json") {
-      print(summary.json(tickSeconds: model.chip.tickSeconds))
+      print(summary.json(chip: model.chip, analysis: analysis))
     } else {
       let s = summary.statistics
       print("""
@@ -59,6 +90,8 @@ let runCommand = Command(
         wall time        \(String(format: "%.3f", summary.wallSeconds)) s: \(String(format: "%.0f", summary.ticksPerSecond)) ticks/s, \(String(format: "%.3g", summary.synapticEventsPerSecond)) synaptic events/s, \(String(format: "%.3g", summary.spikesPerSecond)) spikes/s
         state            \(String(format: "%.1f", Double(summary.stateBytes) / 1048576)) MiB
         """)
+      print(summary.costText(chip: model.chip, analysis: analysis))
+      if let report { print("report           \(report.directory)/: " + RunReport.files.joined(separator: ", ")) }
     }
     return 0
   })

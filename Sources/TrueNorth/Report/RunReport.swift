@@ -1,0 +1,72 @@
+import Foundation
+
+/// `tnsim run --report DIR`: a JSON summary and SVG pictures of a cycle-fidelity run
+/// (docs/routing-and-energy.md, "Reports").
+public struct RunReport: Sendable {
+  /// The folder the files go to.
+  public let directory: String
+
+  /// The files a report holds.
+  public static let files = ["summary.json", "raster.svg", "links.svg", "ticks.svg"]
+
+  /// Creates `directory` (and its parents) when missing, so that a bad path fails before the run.
+  /// - Throws: `InputError` naming the folder when it cannot be created or is a file.
+  public static func prepare(directory: String) throws(InputError) -> RunReport {
+    var isDirectory: ObjCBool = false
+    if FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) {
+      guard isDirectory.boolValue else { throw InputError(file: directory, message: "--report needs a folder; this is a file") }
+    } else {
+      do {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+      } catch {
+        throw InputError(file: directory, message: "cannot create the report folder: \(error.localizedDescription)")
+      }
+    }
+    return RunReport(directory: directory)
+  }
+
+  /// Writes every file of the report.
+  /// - Throws: `InputError` naming a file that cannot be written.
+  public func write(summary: RunSummary, model: Model, analysis: CycleRun) throws(InputError) {
+    try writeFileAtomically(Array(Self.summaryJSON(summary: summary, chip: model.chip, analysis: analysis).utf8), to: directory + "/summary.json")
+    let raster = analysis.raster ?? RasterSampler(model: model, recordAll: false)
+    try writeFileAtomically(Array(Self.rasterSVG(raster).utf8), to: directory + "/raster.svg")
+    try writeFileAtomically(Array(Self.linkMapSVG(analysis.model).utf8), to: directory + "/links.svg")
+    try writeFileAtomically(Array(Self.tickChartSVG(analysis.series, budget: analysis.model.budgetCycles).utf8), to: directory + "/ticks.svg")
+  }
+
+  /// The summary: the `tnsim run --json` object plus the deadline misses, the chip-to-chip link
+  /// loads, and the per-tick series (ticks, spikes, hops, chip-link crossings, cycles, core
+  /// cycles, joules) when kept.
+  public static func summaryJSON(summary: RunSummary, chip: ChipDefinition, analysis: CycleRun) -> String {
+    var w = JSONTextWriter()
+    w.raw(String(summary.json(chip: chip, analysis: analysis).dropLast()))
+    w.raw(",\n\"misses\": [")
+    for (k, miss) in analysis.misses.enumerated() {
+      w.raw(k == 0 ? "" : ", ")
+      w.string(miss.description)
+    }
+    w.raw("],\n\"chipLinks\": [")
+    var first = true
+    for (link, packets) in analysis.model.chipLinkLoads.enumerated() where packets > 0 {
+      w.raw(first ? "{\"link\": " : ", {\"link\": ")
+      first = false
+      w.string(analysis.model.mesh.describeChipLink(link))
+      w.raw(", \"packets\": \(packets), \"bits\": \(packets * Int64(chip.routing.chipLinkBitsPerSpike))")
+      w.raw(", \"utilisation\": \(RunSummary.number(Double(packets) * analysis.model.chipLinkCyclesPerPacket / Double(max(1, analysis.ticks * Int64(analysis.model.budgetCycles)))))}")
+    }
+    w.raw("]")
+    let s = analysis.series
+    if !s.ticks.isEmpty {
+      w.raw(",\n\"perTick\": {\"ticks\": ")
+      w.intArray(s.ticks)
+      for (name, values) in [("spikes", s.spikes), ("hops", s.hops), ("chipLinkCrossings", s.chipLinkCrossings), ("cycles", s.cycles), ("coreCycles", s.coreCycles)] {
+        w.raw(", \"\(name)\": ")
+        w.intArray(values.map(Int64.init))
+      }
+      w.raw(", \"joules\": [" + s.joules.map(RunSummary.number).joined(separator: ",") + "]}")
+    }
+    w.raw("}\n")
+    return String(decoding: w.bytes, as: UTF8.self)
+  }
+}
