@@ -4,7 +4,7 @@ import TrueNorth
 let validateCommand = Command(
   name: "validate",
   summary: "Check every hardware constraint of a model and list each violation.",
-  usage: "validate MODEL [--chip CHIPDEF] [--json] [--expect SPIKES [--input SPIKES] [--ticks N] [--record all|pins]]",
+  usage: "validate MODEL [--chip CHIPDEF] [--json] [--expect SPIKES [--input SPIKES] [--record all|pins]] [--traffic SPIKES] [--ticks N]",
   details: """
     Checks core positions (on the grid, one core per position), fan-in (at most the chip's axons), axon
     types, the range of every neuron field from the chip's bit widths, destinations (one per neuron, on the
@@ -13,20 +13,28 @@ let validateCommand = Command(
     With --expect, a model that fits is also run on --input (for --ticks, or until the input ends) and its
     reported spikes are compared with SPIKES as `tnsim diff` does (any supported format, docs/interop.md);
     exit status 0 then needs identical spikes too.
+    With --traffic, a model that fits is also run at cycle fidelity over those input spikes and the traffic
+    checks are added: deadline misses, the busiest links and the chip-to-chip load (docs/routing-and-energy.md);
+    exit status 0 then needs every tick within its budget too.
     """,
   options: [
     Option(name: "chip", value: "CHIPDEF", help: "check against this chip definition instead of the model's"),
     Option(name: "json", value: nil, help: "print {\"fits\": ..., \"violations\": [...]}"),
     Option(name: "expect", value: "SPIKES", help: "run the model and compare its output with these spikes"),
     Option(name: "input", value: "SPIKES", help: "with --expect: input spikes (tnsim, IBM .sfti/.sfri, RANC input.json)"),
-    Option(name: "ticks", value: "N", help: "with --expect: ticks to run"),
+    Option(name: "ticks", value: "N", help: "with --expect or --traffic: ticks to run"),
     Option(name: "record", value: "all|pins", help: "with --expect: compare spikes sent to pins (default) or every spike"),
+    Option(name: "traffic", value: "SPIKES", help: "run at cycle fidelity on these input spikes and check the traffic"),
   ],
   run: { args in
     let path = try args.onePositional("MODEL file")
     let override = try args.string("chip").map { c throws(InputError) in try ChipDefinition.resolve(c) }
     let (model, lines) = try Model.parse(try readFile(path), file: path, chip: override)
     let violations = model.violations()
+    let ticks = try args.int("ticks", in: 0...Int(UInt32.max)).map(Int64.init)
+    let traffic = try args.string("traffic").flatMap { p throws(InputError) -> TrafficCheck? in
+      violations.isEmpty ? try TrafficCheck.run(model: model, input: p, ticks: ticks) : nil
+    }
     if args.flag("json") {
       var w = JSONTextWriter()
       w.raw("{\"fits\": \(violations.isEmpty), \"cores\": \(model.cores.count), \"violations\": [")
@@ -38,7 +46,9 @@ let validateCommand = Command(
         w.string(v.description)
         w.raw("}")
       }
-      w.raw("]}")
+      w.raw("]")
+      if let traffic { w.raw(", \"traffic\": " + traffic.json) }
+      w.raw("}")
       print(String(decoding: w.bytes, as: UTF8.self))
     } else {
       for v in violations {
@@ -47,17 +57,19 @@ let validateCommand = Command(
       print(violations.isEmpty
         ? "\(path): fits \(model.chip.name): \(model.cores.count) cores, no violations"
         : "\(path): \(violations.count) violation\(violations.count == 1 ? "" : "s") of \(model.chip.name)")
+      if let traffic { print(traffic.text) }
     }
-    guard let expected = args.string("expect") else { return violations.isEmpty ? 0 : 1 }
+    let trafficPasses = traffic?.passes ?? true
+    guard let expected = args.string("expect") else { return violations.isEmpty && trafficPasses ? 0 : 1 }
     guard violations.isEmpty else { return 1 }
     let record = args.string("record") ?? "pins"
     guard record == "all" || record == "pins" else {
       throw InputError(file: "--record", message: "'\(record)' is not allowed; use all or pins")
     }
     let (summary, diff) = try MappingCheck.run(model: model, input: args.string("input"),
-      ticks: try args.int("ticks", in: 0...Int(UInt32.max)).map(Int64.init), recordAll: record == "all", expected: expected)
+      ticks: ticks, recordAll: record == "all", expected: expected)
     print(args.flag("json") ? diff.json : "ran \(summary.ticks) ticks; " + diff.report(expectedName: expected, actualName: "the run"))
-    return diff.identical ? 0 : 1
+    return diff.identical && trafficPasses ? 0 : 1
   })
 
 let infoCommand = Command(
