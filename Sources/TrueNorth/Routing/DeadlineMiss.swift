@@ -27,7 +27,8 @@ public struct DeadlineMiss: Sendable, Equatable, CustomStringConvertible {
   public var description: String {
     let c = cost
     var s = "tick \(c.tick) missed its deadline: \(c.cycles) cycles > budget \(c.budgetCycles)"
-    s += " (cores done at \(c.coreCycles), slowest core \(c.slowestCore); last delivery at \(c.deliveryCycles)"
+    s += " (cores done at \(c.coreCycles)" + (c.slowestCore >= 0 ? ", slowest core \(c.slowestCore)" : "")
+    s += "; last delivery at \(c.deliveryCycles)"
     if let last = c.lastSpike { s += ", spike core \(last.source) -> core \(last.target)" }
     s += ")"
     if let name = hottestLinkName, let hot = c.hottestLink {
