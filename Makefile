@@ -21,11 +21,11 @@ data: $(addprefix data/mnist/,$(MNIST))
 data/mnist/%-ubyte: data/mnist/%-ubyte.gz
 	gzip -dc $< > $@.tmp && mv $@.tmp $@
 
+# The main job: train the reference 5-core network on MNIST (a short schedule), deploy it at 1, 4 and
+# 16 copies at 1 spike per frame, classify the 10,000 test images on the simulated chip, print the table.
 demo: build data
-	$(BIN) validate examples/neurons/model.json
-	$(BIN) run examples/neurons/model.json --input examples/neurons/input.csv --ticks 40 --record all
-	$(BIN) generate random --chip truenorth --seed 7 --output out/random-chip.json
-	$(BIN) run out/random-chip.json --ticks 1000
+	$(BIN) train --topology mnist-5core --epochs 3 --output out/mnist-5core.json
+	$(BIN) sweep out/mnist-5core.json --copies 1,4,16 --spf 1 --output out/demo-sweep
 
 bench: build
 	$(BIN) generate random --chip truenorth --seed 7 --output out/random-chip.json

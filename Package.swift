@@ -20,6 +20,7 @@ let package = Package(
     // MARK: - Tests
     .testTarget(name: "TrueNorthTests", dependencies: ["TrueNorth"]),
     .testTarget(name: "TeaLearningTests", dependencies: ["TeaLearning"]),
+    .testTarget(name: "DeploymentTests", dependencies: ["Deployment", "TeaLearning", "TrueNorth"]),
     .testTarget(name: "tnsimTests", dependencies: ["tnsim"]),
   ]
 )

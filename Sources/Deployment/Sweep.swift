@@ -12,6 +12,8 @@ public struct Sweep {
   public var images: Int
   public var options: DeploymentOptions
   public var directory: String
+  /// Where MNIST is read from.
+  public var dataDirectory = MNIST.defaultDirectory
 
   public init(networkPath: String, copies: [Int], spf: [Int], images: Int, options: DeploymentOptions, directory: String) {
     self.networkPath = networkPath
@@ -25,8 +27,16 @@ public struct Sweep {
   public var csvPath: String { directory + "/sweep.csv" }
 
   /// The first line of the CSV: the settings a resumed sweep must share.
-  var settingsLine: String {
-    "# tnsim sweep: network=\(networkPath) images=\(images) seed=\(options.seed) leak=\(options.leak.rawValue) shrink=\(options.shrinkWeights)"
+  func settingsLine() throws(InputError) -> String {
+    "# tnsim sweep: network=\(networkPath) fingerprint=\(String(Self.fingerprint(try readFile(networkPath)), radix: 16)) images=\(images) "
+      + "seed=\(options.seed) leak=\(options.leak.rawValue) shrink=\(options.shrinkWeights)"
+  }
+
+  /// FNV-1a of a file's bytes: a retrained network under the same name starts a new sweep.
+  static func fingerprint(_ bytes: [UInt8]) -> UInt64 {
+    var h: UInt64 = 0xCBF2_9CE4_8422_2325
+    for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01B3 }
+    return h
   }
 
   static var columns: [String] {
@@ -41,7 +51,7 @@ public struct Sweep {
     guard FileManager.default.fileExists(atPath: csvPath) else { return [] }
     let text = String(decoding: try readFile(csvPath), as: UTF8.self)
     var lines = text.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
-    guard lines.first == settingsLine else {
+    guard lines.first == (try settingsLine()) else {
       throw InputError(file: csvPath, line: 1, message: "was written by a sweep with other settings ('\(lines.first ?? "")'); use another --output folder or delete it")
     }
     lines.removeFirst()
@@ -68,20 +78,21 @@ public struct Sweep {
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     var rows = try finishedRows()
     let done = Set(rows.map { "\($0["copies"] ?? ""),\($0["spf"] ?? "")" })
+    let settings = try settingsLine()
     if rows.isEmpty {
-      try Data((settingsLine + "\n" + Self.columns.joined(separator: ",") + "\n").utf8).write(to: URL(fileURLWithPath: csvPath), options: .atomic)
+      try Data((settings + "\n" + Self.columns.joined(separator: ",") + "\n").utf8).write(to: URL(fileURLWithPath: csvPath), options: .atomic)
     } else {
       // Drop a trailing partial line before appending.
-      let kept = [settingsLine, Self.columns.joined(separator: ",")] + rows.map { r in Self.columns.map { r[$0] ?? "" }.joined(separator: ",") }
+      let kept = [settings, Self.columns.joined(separator: ",")] + rows.map { r in Self.columns.map { r[$0] ?? "" }.joined(separator: ",") }
       try Data((kept.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: csvPath), options: .atomic)
     }
     let points = copies.flatMap { c in spf.map { (c, $0) } }
     let todo = points.filter { !done.contains("\($0.0),\($0.1)") }
     guard !todo.isEmpty else { return Self.sorted(rows) }
     let trained = try TrainedNetwork.read(from: networkPath)
-    let test = try MNIST.load().test
+    let test = try MNIST.load(directory: dataDirectory).test
     let images = test.subset(0..<min(self.images, test.count))
-    let prediction = AccuracyPrediction(network: trained, images: images)
+    let prediction = AccuracyPrediction(network: trained, images: images, seed: options.seed)
     let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: csvPath))
     defer { try? handle.close() }
     try handle.seekToEnd()
@@ -115,21 +126,29 @@ public struct Sweep {
     rows.sorted { (Int($0["copies"] ?? "") ?? 0, Int($0["spf"] ?? "") ?? 0) < (Int($1["copies"] ?? "") ?? 0, Int($1["spf"] ?? "") ?? 0) }
   }
 
-  /// The rows as a Markdown table.
-  public static func markdown(_ rows: [[String: String]]) -> String {
-    var s = "| copies | spf | cores | chip | accuracy | predicted | ticks/image | latency (ticks) | spikes/image | energy/image (uJ) |\n"
-    s += "|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|\n"
+  /// The published figures for the reference 5-core MNIST network (Wen et al., DAC 2016, the
+  /// seed talk), by (copies, spf), over the full test set.
+  public static let seedFigures: [String: String] = ["1,1": "90.04%", "16,1": "94.63%"]
+
+  /// The rows as a Markdown table; `topology` mnist-5core adds the seeds' figures.
+  public static func markdown(_ rows: [[String: String]], topology: String = "") -> String {
+    let seeds = topology == "mnist-5core"
+    var s = "| copies | spf | cores | chip | accuracy | predicted |" + (seeds ? " seeds' figure |" : "")
+      + " ticks/image | latency (ticks) | spikes/image | energy/image (uJ) | images |\n"
+    s += "|---:|---:|---:|---|---:|---:|" + (seeds ? "---:|" : "") + "---:|---:|---:|---:|---:|\n"
     for r in rows {
       func pct(_ k: String) -> String { Double(r[k] ?? "").map { String(format: "%.2f%%", $0 * 100) } ?? "" }
-      s += "| \(r["copies"] ?? "") | \(r["spf"] ?? "") | \(r["cores"] ?? "") | \(r["chip"] ?? "") | \(pct("accuracy")) | \(pct("predictedAccuracy")) | "
-        + "\(r["ticksPerImage"] ?? "") | \(r["latencyTicks"] ?? "") | \(r["spikesPerImage"] ?? "") | \(r["energyPerImageMicrojoules"] ?? "") |\n"
+      let key = "\(r["copies"] ?? ""),\(r["spf"] ?? "")"
+      s += "| \(r["copies"] ?? "") | \(r["spf"] ?? "") | \(r["cores"] ?? "") | \(r["chip"] ?? "") | \(pct("accuracy")) | \(pct("predictedAccuracy")) |"
+        + (seeds ? " \(seedFigures[key] ?? "") |" : "")
+        + " \(r["ticksPerImage"] ?? "") | \(r["latencyTicks"] ?? "") | \(r["spikesPerImage"] ?? "") | \(r["energyPerImageMicrojoules"] ?? "") | \(r["images"] ?? "") |\n"
     }
     return s
   }
 
   /// Writes sweep.md and the two SVG plots next to the CSV.
-  public func writeReports(_ rows: [[String: String]]) throws {
-    try Data(Self.markdown(rows).utf8).write(to: URL(fileURLWithPath: directory + "/sweep.md"), options: .atomic)
+  public func writeReports(_ rows: [[String: String]], topology: String = "") throws {
+    try Data(Self.markdown(rows, topology: topology).utf8).write(to: URL(fileURLWithPath: directory + "/sweep.md"), options: .atomic)
     func value(_ r: [String: String], _ k: String) -> Double { Double(r[k] ?? "") ?? 0 }
     let spfs = Array(Set(rows.map { Int(value($0, "spf")) })).sorted()
     var byCopies = LinePlot(title: "Accuracy on the chip against copies", xLabel: "copies (log scale)", yLabel: "accuracy (%)", logX: true)

@@ -101,7 +101,7 @@ let evalCommand = Command(
       done, total in bar.update(Double(done) / Double(total), "\(done)/\(total) images")
     }
     bar.finish()
-    let predicted = AccuracyPrediction(network: net, images: images).accuracy(copies: copies, spf: spf, seed: options.seed)
+    let predicted = AccuracyPrediction(network: net, images: images, seed: options.seed).accuracy(copies: copies, spf: spf, seed: options.seed)
     if args.flag("json") {
       print(EvaluationReport(evaluation: r, predicted: predicted, chip: chip.name).json)
     } else {
@@ -136,8 +136,9 @@ let sweepCommand = Command(
     let bar = ProgressBar(label: "sweep", quietSeconds: 0)
     let rows = try sweep.run { done, total, point in bar.update(Double(done) / Double(total), point) }
     bar.finish()
-    try sweep.writeReports(rows)
-    print(Sweep.markdown(rows), terminator: "")
+    let topology = try loadNetwork(path).network.topology.name
+    try sweep.writeReports(rows, topology: topology)
+    print(Sweep.markdown(rows, topology: topology), terminator: "")
     print("wrote \(sweep.csvPath), \(output)/sweep.md, \(output)/accuracy-vs-copies.svg, \(output)/accuracy-vs-energy.svg")
     return 0
   })

@@ -1,0 +1,215 @@
+import Foundation
+import Testing
+@testable import Deployment
+import TeaLearning
+import TrueNorth
+
+let root = #filePath.components(separatedBy: "/Tests/").first!
+let truenorth = try! ChipDefinition.load(path: root + "/chipdefs/truenorth.json")
+let tiny = try! ChipDefinition.load(path: root + "/chipdefs/tiny.json")
+
+/// A two-layer network on `inputs` binary pixels: `hiddenCores` cores of `hidden` neurons reading
+/// consecutive pixel ranges, then one output core of `outputs` neurons reading every hidden output.
+func network(inputs: Int, hiddenCores: Int, hidden: Int, outputs: Int, classes: Int = 10, seed: UInt64,
+  connection: (inout SplitMix64) -> Float, leak: (inout SplitMix64) -> Float) -> TrainedNetwork
+{
+  let per = inputs / hiddenCores
+  let layer0 = (0..<hiddenCores).map { k in Topology.Core(inputs: Array((k * per)..<((k + 1) * per)), neurons: hidden) }
+  let layer1 = [Topology.Core(inputs: Array(0..<(hiddenCores * hidden)), neurons: outputs)]
+  let topology = Topology(name: "test", inputRows: 1, inputColumns: inputs, classes: classes, layers: [layer0, layer1])
+  var rng = SplitMix64(seed: seed)
+  var shadow = ShadowNetwork(topology: topology, style: .pytruenorth, seed: seed)
+  for k in shadow.cores.indices {
+    for i in shadow.cores[k].connections.indices { shadow.cores[k].connections[i] = connection(&rng) }
+    for n in shadow.cores[k].leaks.indices { shadow.cores[k].leaks[n] = leak(&rng) }
+  }
+  return TrainedNetwork(network: shadow, score: .sum, training: nil)
+}
+
+/// Hidden neuron j fires iff pixel j spikes; output neuron k fires iff hidden k fires.
+func oneHotNetwork() -> TrainedNetwork {
+  let layer0 = [Topology.Core(inputs: Array(0..<10), neurons: 10)]
+  let layer1 = [Topology.Core(inputs: Array(0..<10), neurons: 10)]
+  let topology = Topology(name: "onehot", inputRows: 1, inputColumns: 10, classes: 10, layers: [layer0, layer1])
+  var shadow = ShadowNetwork(topology: topology, style: .ranc, seed: 1)
+  for k in 0..<2 {
+    shadow.cores[k].axonTypes = [UInt8](repeating: 0, count: 10)
+    for a in 0..<10 {
+      for n in 0..<10 { shadow.cores[k].connections[a * 10 + n] = a == n ? 1 : 0 }
+    }
+    shadow.cores[k].leaks = [Float](repeating: -0.5, count: 10)
+  }
+  return TrainedNetwork(network: shadow, score: .sum, training: nil)
+}
+
+@Suite struct DeploymentTests {
+  /// The firing rule the deployed neuron implements: fire iff sum(c * s) + b >= 0 for binary inputs
+  /// and c in {0, 1} (the integer sum clears -b exactly when it clears -floor(b)).
+  static func fires(_ p: CoreParameters, inputs: [Bool], neuron n: Int) -> (fires: Bool, margin: Double) {
+    var sum = 0.0
+    for a in 0..<p.axons where inputs[a] { sum += Double(p.connections[a * p.neurons + n]) * Double(p.weight(axon: a, neuron: n)) }
+    let margin = sum + Double(p.leaks[n])
+    return (margin >= 0, margin)
+  }
+
+  @Test func binaryProbabilitiesReproduceTheShadowNetworkExactly() throws {
+    let net = network(inputs: 64, hiddenCores: 4, hidden: 32, outputs: 40, seed: 3,
+      connection: { Float($0.next(below: 2)) }, leak: { Float($0.next(below: 1200)) / 100 - 6 })
+    let deployed = try DeployedNetwork(net, chip: tiny, options: DeploymentOptions())
+    #expect(deployed.model.violations().isEmpty)
+    let sim = try Simulator(model: deployed.model, threads: 1, recordAll: true)
+    var coreIndex: [Int32: Int] = [:]
+    for (k, c) in deployed.model.cores.enumerated() { coreIndex[Int32(tiny.coreID(x: c.x, y: c.y))] = k }
+    var rng = SplitMix64(seed: 9)
+    var checked = 0
+    for _ in 0..<40 {
+      let pixels = (0..<64).map { _ in rng.next(below: 2) == 1 }
+      let shadow = net.network.forward(image: pixels.map { $0 ? 1 : 0 })
+      var hidden = [Bool](repeating: false, count: 128)
+      for k in 0..<4 {
+        for n in 0..<32 {
+          let r = Self.fires(net.network.cores[k], inputs: Array(pixels[(k * 16)..<(k * 16 + 16)]), neuron: n)
+          hidden[k * 32 + n] = r.fires
+          // The shadow network agrees wherever its variance floor (width 0.01) does not blur the step.
+          if abs(r.margin) > 0.05 { #expect((shadow[0][k * 32 + n] > 0.5) == r.fires) }
+        }
+      }
+      let output = (0..<40).map { Self.fires(net.network.cores[4], inputs: hidden, neuron: $0).fires }
+      for (i, p) in pixels.enumerated() where p {
+        for t in deployed.inputAxons[0][deployed.inputStart[i]..<deployed.inputStart[i + 1]] {
+          sim.inject(InputSpike(tick: sim.tick, core: t.core, axon: t.axon))
+        }
+      }
+      sim.step()  // layer 0 fires in the tick of its input
+      let hiddenFired = Set(sim.spikes.filter { $0.pin < 0 }.map { coreIndex[$0.core]! * 32 + Int($0.neuron) })
+      #expect(hiddenFired == Set(hidden.indices.filter { hidden[$0] }))
+      sim.step()  // layer 1 one tick later
+      #expect(Set(sim.spikes.filter { $0.pin >= 0 }.map { Int($0.pin) }) == Set(output.indices.filter { output[$0] }))
+      sim.step()  // drain: the next image starts on an empty pipeline
+      checked += hidden.filter { $0 }.count + output.filter { $0 }.count
+    }
+    #expect(checked > 1000)
+  }
+
+  @Test(arguments: [false, true])
+  func sampledSynapsesMatchTheProbabilities(shrink: Bool) throws {
+    // c = 0.3 everywhere: without shrinking a synapse exists with probability 0.3; with shrinking a
+    // weight of magnitude 2 becomes 1 (0.3 * 2 <= 1) and its synapses exist with probability 0.6.
+    let net = network(inputs: 256, hiddenCores: 1, hidden: 200, outputs: 10, seed: 4, connection: { _ in 0.3 }, leak: { _ in 0 })
+    var options = DeploymentOptions()
+    options.shrinkWeights = shrink
+    options.copies = 4
+    let deployed = try DeployedNetwork(net, chip: tiny, options: options)
+    let p = net.network.cores[0]
+    var set = [0, 0], total = [0, 0]
+    for copy in 0..<4 {
+      let core = deployed.model.cores[copy * 2 + 0]
+      #expect(core.neurons[0].weights.replacing(with: 0, where: core.neurons[0].weights .== 0) == core.neurons[0].weights)
+      for a in 0..<256 {
+        for n in 0..<200 {
+          let magnitude = abs(Int(p.weights[n * 4 + Int(p.axonTypes[a])]))
+          total[magnitude - 1] += 1
+          if core.crossbar[a, n] { set[magnitude - 1] += 1 }
+        }
+      }
+    }
+    let expected = shrink ? [0.3, 0.6] : [0.3, 0.3]
+    for m in 0..<2 {
+      let f = Double(set[m]) / Double(total[m])
+      // About 100,000 synapses each: sigma < 0.0016; bound 5 sigma.
+      #expect(abs(f - expected[m]) < 0.008, "magnitude \(m + 1): frequency \(f), expected \(expected[m])")
+    }
+  }
+
+  @Test func placementNeverOverlapsAndStaysOnTheGrid() {
+    for (chip, cores) in [(truenorth, 5), (tiny, 5), (tiny, 3), (truenorth, 21)] {
+      var copies = 1
+      while let p = Placement.blocks(copies: copies, coresPerCopy: cores, layerOfCore: Array(repeating: 0, count: cores - 1) + [1], chip: chip) {
+        let all = p.cores.flatMap { $0 }
+        #expect(all.count == copies * cores)
+        #expect(Set(all.map { $0.y * chip.width + $0.x }).count == all.count)
+        #expect(all.allSatisfy { (0..<chip.width).contains($0.x) && (0..<chip.height).contains($0.y) })
+        copies = copies < 16 ? copies + 1 : copies * 2
+      }
+      #expect(copies > 1, "\(chip.name): not even one copy placed")
+    }
+    // 64 copies of 5 cores fit one chip; 1000 do not, but fit an NS16e board.
+    #expect(Placement.blocks(copies: 64, coresPerCopy: 5, layerOfCore: [0, 0, 0, 0, 1], chip: truenorth) != nil)
+    #expect(Placement.blocks(copies: 1000, coresPerCopy: 5, layerOfCore: [0, 0, 0, 0, 1], chip: truenorth) == nil)
+  }
+
+  @Test func readoutCountsTheSpikesOfEachFramesTicks() throws {
+    // A one-hot image of class k is classified k only if the readout reads frame f's ticks,
+    // shifted by the one-tick pipeline.
+    let net = oneHotNetwork()
+    var pixels: [Float] = []
+    var labels: [UInt8] = []
+    for f in 0..<50 {
+      let label = (f * 7 + 3) % 10
+      pixels += (0..<10).map { $0 == label ? 1 : 0 }
+      labels.append(UInt8(label))
+    }
+    let images = ImageSet(pixels: pixels, labels: labels, rows: 1, columns: 10)
+    for spf in [1, 3] {
+      let r = try DeployedNetwork(net, chip: tiny, options: DeploymentOptions()).evaluate(images: images, spf: spf, seed: 1, threads: 1)
+      #expect(r.correct == 50, "spf \(spf)")
+      #expect(r.spikesPerImage == Double(2 * spf))
+      #expect(r.latencyTicks == spf + 1)
+    }
+  }
+
+  @Test func sweepResumesWithoutRepeatingFinishedPoints() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tnsim-sweep-\(UInt32.random(in: 0...UInt32.max))").path
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let net = TrainedNetwork(network: ShadowNetwork(topology: try Topology.resolve("mnist-5core"), style: .pytruenorth, seed: 2), score: .sum, training: nil)
+    try net.write(to: dir + "/net.json")
+    var sweep = Sweep(networkPath: dir + "/net.json", copies: [1, 2], spf: [1], images: 30, options: DeploymentOptions(), directory: dir + "/out")
+    sweep.dataDirectory = root + "/data/mnist"
+    let first = try sweep.run()
+    #expect(first.map { $0["copies"]! } == ["1", "2"])
+    let csv = try String(contentsOfFile: sweep.csvPath, encoding: .utf8)
+    // Interrupted while writing a third point: a partial line at the end.
+    try (csv + "4,1,30,1").write(toFile: sweep.csvPath, atomically: true, encoding: .utf8)
+    sweep.copies = [1, 2, 4]
+    var ran: [String] = []
+    let second = try sweep.run { _, _, point in ran.append(point) }
+    #expect(ran == ["4 copies x 1 spf", "done"])
+    #expect(second.map { $0["copies"]! } == ["1", "2", "4"])
+    #expect(second[0] == first[0] && second[1] == first[1])
+    let lines = try String(contentsOfFile: sweep.csvPath, encoding: .utf8).split(separator: "\n")
+    #expect(lines.count == 5)
+    try sweep.writeReports(second)
+    for f in ["sweep.md", "accuracy-vs-copies.svg", "accuracy-vs-energy.svg"] {
+      let text = try String(contentsOfFile: dir + "/out/" + f, encoding: .utf8)
+      #expect(f.hasSuffix(".svg") ? text.hasPrefix("<svg") && text.hasSuffix("</svg>\n") : text.contains("| 4 | 1 | 20 |"))
+    }
+    // Another network under the same folder is refused rather than mixed in.
+    var other = sweep
+    other.options.seed = 2
+    #expect(throws: InputError.self) { try other.run() }
+  }
+
+  @Test(arguments: [(1, 1), (1, 3), (4, 1), (2, 4)])
+  func predictionMatchesTheChip(copies: Int, spf: Int) throws {
+    // Noisy images: the label's pixel spikes with probability 0.5, every other pixel with 0.3, so
+    // class counts are binomial and ties are common: the readout rule decides.
+    var rng = SplitMix64(seed: 13)
+    var pixels: [Float] = []
+    var labels: [UInt8] = []
+    for _ in 0..<2000 {
+      let label = rng.next(below: 10)
+      pixels += (0..<10).map { $0 == label ? 0.5 : 0.3 }
+      labels.append(UInt8(label))
+    }
+    let images = ImageSet(pixels: pixels, labels: labels, rows: 1, columns: 10)
+    let net = oneHotNetwork()
+    var options = DeploymentOptions()
+    options.copies = copies
+    let chip = try DeployedNetwork(net, chip: tiny, options: options).evaluate(images: images, spf: spf, seed: 5, threads: 1)
+    let predicted = AccuracyPrediction(network: net, images: images, seed: 5).accuracy(copies: copies, spf: spf, seed: 5)
+    // Each figure is a mean over 2,000 images: standard error below 0.012, bound about 3.3 sigma of the difference.
+    #expect(abs(predicted - chip.accuracy) < 0.055, "predicted \(predicted), chip \(chip.accuracy)")
+    #expect(chip.accuracy > 0.1)
+  }
+}
