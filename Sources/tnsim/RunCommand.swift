@@ -41,7 +41,7 @@ let runCommand = Command(
       throw InputError(file: "--record", message: "'\(record)' is not allowed; use all or pins")
     }
     let ticks = try args.int("ticks", in: 0...Int(UInt32.max)).map(Int64.init)
-    var input: (any SpikeSource<InputSpike>)? = try args.string("input").map { p throws(InputError) in try SpikeFiles.openInput(p) }
+    var input: (any SpikeSource<InputSpike>)? = try args.string("input").map { p throws(InputError) in try SpikeFiles.openInput(p, chip: model.chip) }
     guard ticks != nil || input != nil else {
       throw InputError(file: "--ticks", message: "give --ticks N (or --input, to run until the input ends)")
     }

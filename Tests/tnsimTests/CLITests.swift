@@ -122,7 +122,7 @@ struct CLI {
   @Test func everyCommandHasHelp() throws {
     let top = try CLI.run(["--help"])
     #expect(top.status == 0)
-    for command in ["run", "validate", "info", "generate"] {
+    for command in ["run", "validate", "info", "generate", "train", "deploy", "eval", "sweep", "convert", "diff"] {
       #expect(top.out.contains("  \(command) "))
       let r = try CLI.run([command, "--help"])
       #expect(r.status == 0)
@@ -147,5 +147,61 @@ struct CLI {
     #expect(a.status == 0 && b.status == 0)
     #expect(FileManager.default.contents(atPath: m + ".1.tnspk") == FileManager.default.contents(atPath: m + ".4.tnspk"))
     #expect((FileManager.default.contents(atPath: m + ".1.tnspk")?.count ?? 0) > 1000)
+  }
+
+  @Test func cycleFidelityGivesTheSameSpikesAndDiffAgrees() throws {
+    let m = CLI.temporary("random.json")
+    let a = m + ".tick.csv", b = m + ".cycle.csv", c = m + ".other.csv"
+    defer { for f in [m, a, b, c] { try? FileManager.default.removeItem(atPath: f) } }
+    #expect(try CLI.run(["generate", "random", "--chip", "tiny", "--seed", "5", "--output", m]).status == 0)
+    #expect(try CLI.run(["run", m, "--ticks", "40", "--record", "all", "--output", a]).status == 0)
+    let cycle = try CLI.run(["run", m, "--ticks", "40", "--record", "all", "--fidelity", "cycle", "--output", b, "--json"])
+    #expect(cycle.status == 0, "\(cycle.err)")
+    #expect(FileManager.default.contents(atPath: a) == FileManager.default.contents(atPath: b))
+    let same = try CLI.run(["diff", a, b])
+    #expect(same.status == 0)
+    #expect(same.out.contains("identical"))
+    // Drop one spike: diff names its tick, core and neuron and exits 1.
+    var lines = try String(contentsOfFile: a, encoding: .utf8).split(separator: "\n").map(String.init)
+    let removed = lines.remove(at: 50).split(separator: ",")
+    try (lines.joined(separator: "\n") + "\n").write(toFile: c, atomically: true, encoding: .utf8)
+    let different = try CLI.run(["diff", a, c])
+    #expect(different.status == 1)
+    #expect(different.out.contains("first difference: tick \(removed[0]), core \(removed[1]), neuron \(removed[2])"), "\(different.out)")
+  }
+
+  @Test func convertToTheIBMFormatAndBackRunsTheSame() throws {
+    let m = CLI.temporary("random.json")
+    let ibm = m + ".ibm.json", back = m + ".back.json", a = m + ".a.csv", b = m + ".b.csv"
+    defer { for f in [m, ibm, back, a, b] { try? FileManager.default.removeItem(atPath: f) } }
+    #expect(try CLI.run(["generate", "random", "--chip", "tiny", "--seed", "6", "--output", m]).status == 0)
+    let to = try CLI.run(["convert", m, ibm, "--to", "ibm"])
+    #expect(to.status == 0, "\(to.err)")
+    let from = try CLI.run(["convert", ibm, back, "--chip", "tiny"])
+    #expect(from.status == 0, "\(from.err)")
+    #expect(try CLI.run(["run", m, "--ticks", "30", "--record", "all", "--output", a]).status == 0)
+    #expect(try CLI.run(["run", back, "--ticks", "30", "--record", "all", "--output", b]).status == 0)
+    #expect(try CLI.run(["diff", a, b]).status == 0)
+  }
+
+  @Test func trainDeployEvalAndSweepOnASmallSubset() throws {
+    let dir = CLI.temporary("tea")
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let train = try CLI.run(["train", "--topology", "mnist-5core", "--epochs", "1", "--train-limit", "2000", "--validation", "200",
+                             "--output", dir + "/net.json", "--json"])
+    #expect(train.status == 0, "\(train.err)")
+    let deploy = try CLI.run(["deploy", dir + "/net.json", "--copies", "2", "--output", dir + "/model.json"])
+    #expect(deploy.status == 0, "\(deploy.err)")
+    #expect(try CLI.run(["validate", dir + "/model.json"]).status == 0)
+    let eval = try CLI.run(["eval", dir + "/net.json", "--copies", "2", "--spf", "2", "--images", "200", "--json"])
+    #expect(eval.status == 0, "\(eval.err)")
+    let object = try JSONSerialization.jsonObject(with: Data(eval.out.utf8)) as? [String: Any]
+    #expect(object?["cores"] as? Int == 10)
+    #expect((object?["accuracy"] as? Double ?? 0) > 0.5)
+    let sweep = try CLI.run(["sweep", dir + "/net.json", "--copies", "1,2", "--spf", "1", "--images", "100", "--output", dir + "/sweep"])
+    #expect(sweep.status == 0, "\(sweep.err)")
+    #expect(sweep.out.contains("| 2 | 1 | 10 | truenorth |"))
+    #expect(FileManager.default.fileExists(atPath: dir + "/sweep/accuracy-vs-copies.svg"))
   }
 }
