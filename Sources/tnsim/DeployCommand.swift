@@ -52,6 +52,7 @@ let deployCommand = Command(
     Option(name: "copies", value: "N", help: "independent copies of the network (default 1)"),
     Option(name: "output", value: "MODEL", help: "the model file to write"),
     Option(name: "spf", value: "S", help: "accepted for symmetry with eval; a model does not depend on it"),
+    Option(name: "data", value: "DIR", help: "MNIST folder for the deployment-variance report (default data/mnist)"),
   ] + deploymentOptions,
   run: { args in
     let path = try args.onePositional("NET.json")
@@ -66,6 +67,13 @@ let deployCommand = Command(
     try model.save(to: output)
     print("wrote \(output): \(copies) cop\(copies == 1 ? "y" : "ies") of \(net.network.topology.name), \(deployed.coresUsed) cores on \(chip.name), "
       + "\(model.cores.reduce(0) { $0 + $1.crossbar.synapseCount }) synapses, \(deployed.weightsShrunk) weight-table entries shrunk")
+    if let data = try? MNIST.load(directory: args.string("data") ?? MNIST.defaultDirectory) {
+      let trainedTables = DeploymentVariance(net, images: data.test, shrink: false).perLayer
+      let deployedTables = DeploymentVariance(net, images: data.test, shrink: deployed.options.shrinkWeights).perLayer
+      for l in trainedTables.indices {
+        print("deployment variance per neuron, layer \(l): \(String(format: "%.3f", deployedTables[l])) (trained weight tables: \(String(format: "%.3f", trainedTables[l])); mean over 200 test images)")
+      }
+    }
     return 0
   })
 

@@ -1,0 +1,45 @@
+import TeaLearning
+
+/// The deployment variance of the neurons (docs/deployment.md): a synapse realised as weight s
+/// present with probability p, fed spikes with probability x, adds s * Bernoulli(x p) to its
+/// neuron's input, with variance s^2 x p (1 - x p). A neuron's deployment variance is the sum over
+/// its synapses; the report averages it over the neurons of each layer and over images, with the
+/// spike probabilities x the shadow network gives for those images.
+public struct DeploymentVariance: Sendable {
+  /// Mean variance per neuron, one entry per layer.
+  public var perLayer: [Double]
+
+  /// - Parameters:
+  ///   - shrink: the variance of the shrunk weight tables (`DeploymentOptions.shrinkWeights`), or
+  ///     of the trained ones.
+  public init(_ trained: TrainedNetwork, images: ImageSet, shrink: Bool, maxImages: Int = 200) {
+    let net = trained.network
+    let topology = net.topology
+    let starts = net.layerStarts
+    let tables = net.cores.map { DeployedNetwork.weightTable($0, shrink: shrink).weights }
+    var totals = [Double](repeating: 0, count: topology.layers.count)
+    let count = min(maxImages, images.count)
+    for i in 0..<count {
+      let layers = net.forward(image: Array(images.image(i)))
+      for l in topology.layers.indices {
+        let inputs = l == 0 ? Array(images.image(i)) : layers[l - 1]
+        for k in starts[l]..<starts[l + 1] {
+          let p = net.cores[k]
+          let shape = topology.cores[k]
+          for a in 0..<p.axons {
+            let x = Double(inputs[shape.inputs[a]])
+            guard x > 0 else { continue }
+            let g = Int(p.axonTypes[a])
+            for n in 0..<p.neurons {
+              let s = Double(p.weights[n * 4 + g]), s2 = Double(tables[k][n * 4 + g])
+              guard s2 != 0 else { continue }
+              let q = x * Double(p.connections[a * p.neurons + n]) * s / s2
+              totals[l] += s2 * s2 * q * (1 - q)
+            }
+          }
+        }
+      }
+    }
+    perLayer = totals.enumerated().map { l, t in t / Double(max(count, 1)) / Double(max(topology.outputs(ofLayer: l), 1)) }
+  }
+}
