@@ -15,8 +15,9 @@ public struct ChipEvaluation: Sendable {
   public var spikesPerImage: Double
   public var synapticEventsPerImage: Double
   public var hopsPerImage: Double
-  /// Energy estimate per image (docs/deployment.md): dynamic energy of the counted events plus the
-  /// static power of the cores used for the image's ticks.
+  /// Energy estimate per image (docs/deployment.md): the dynamic energy of the counted events
+  /// (`EnergyEstimate`, docs/routing-and-energy.md) plus the static power of the share of a chip
+  /// the cores used occupy, over the image's ticks.
   public var energyPerImageJoules: Double
   public var wallSeconds: Double
 
@@ -93,15 +94,20 @@ extension DeployedNetwork {
     }
     let n = Double(max(frames, 1))
     let s = sim.statistics
-    let e = model.chip.energy
-    let dynamic = Double(s.synapticEvents) * e.synapticEventJoules + Double(s.neuronUpdates) * e.neuronUpdateJoules
-      + Double(hops) * e.spikeHopJoules
+    var events = EventCounts()
+    events.synapticEvents = s.synapticEvents
+    events.neuronUpdates = s.neuronUpdates
+    events.spikes = s.spikes
+    events.hops = Int64(hops)
+    events.ticks = Int64(totalTicks)
+    let estimate = EnergyEstimate(events, chip: model.chip)
+    // Static power is charged for the share of a chip the deployment uses, not the whole board.
     let coreShare = Double(coresUsed) / Double(model.chip.coresPerChipX * model.chip.coresPerChipY)
-    let staticEnergy = e.staticWattsPerChip * coreShare * Double(totalTicks) * model.chip.tickSeconds
+    let staticEnergy = model.chip.energy.staticWattsPerChip * coreShare * estimate.seconds
     return ChipEvaluation(
       images: frames, correct: correct, copies: inputAxons.count, spf: spf, coresUsed: coresUsed, ticksPerImage: spf,
       latencyTicks: spf + pipelineDepth, spikesPerImage: Double(s.spikes) / n,
       synapticEventsPerImage: Double(s.synapticEvents) / n, hopsPerImage: Double(hops) / n,
-      energyPerImageJoules: (dynamic + staticEnergy) / n, wallSeconds: Date().timeIntervalSince(start))
+      energyPerImageJoules: (estimate.dynamicJoules + staticEnergy) / n, wallSeconds: Date().timeIntervalSince(start))
   }
 }
