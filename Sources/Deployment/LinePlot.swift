@@ -1,7 +1,8 @@
 import Foundation
+import TrueNorth
 
-/// A small line chart written as a standalone SVG file (no packages): axes with ticks, one
-/// coloured polyline with markers per series, a legend.
+/// A small line chart (sweep plots): axes with ticks, one coloured line with markers per series,
+/// a legend.
 public struct LinePlot {
   public var title: String
   public var xLabel: String
@@ -18,10 +19,8 @@ public struct LinePlot {
 
   static let colours = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"]
 
-  static func escape(_ s: String) -> String {
-    s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
-  }
-
+  /// The chart as SVG text, drawn with the chip reports' `SVGWriter`. Series whose name starts
+  /// with "predicted" are dashed.
   public func svg(width: Double = 720, height: Double = 460) -> String {
     let left = 70.0, right = 170.0, top = 40.0, bottom = 60.0
     let all = series.flatMap(\.points).filter { !logX || $0.0 > 0 }
@@ -34,14 +33,13 @@ public struct LinePlot {
     let pw = width - left - right, ph = height - top - bottom
     func px(_ x: Double) -> Double { left + ((logX ? log10(x) : x) - x0) / (x1 - x0) * pw }
     func py(_ y: Double) -> Double { top + (1 - (y - y0) / (y1 - y0)) * ph }
-    var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" font-family=\"sans-serif\" font-size=\"12\">\n"
-    s += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
-    s += "<text x=\"\(left)\" y=\"24\" font-size=\"15\">\(Self.escape(title))</text>\n"
-    s += "<rect x=\"\(left)\" y=\"\(top)\" width=\"\(pw)\" height=\"\(ph)\" fill=\"none\" stroke=\"#444\"/>\n"
+    var w = SVGWriter(width: width, height: height, title: title)
+    w.text(title, x: left, y: 24, size: 15, bold: true)
+    w.rect(x: left, y: top, width: pw, height: ph, fill: "none", stroke: "#444")
     for k in 0...5 {
       let yv = y0 + (y1 - y0) * Double(k) / 5
-      s += "<line x1=\"\(left)\" x2=\"\(left + pw)\" y1=\"\(py(yv))\" y2=\"\(py(yv))\" stroke=\"#ddd\"/>"
-      s += "<text x=\"\(left - 6)\" y=\"\(py(yv) + 4)\" text-anchor=\"end\">\(String(format: "%.1f", yv))</text>\n"
+      w.line(x1: left, y1: py(yv), x2: left + pw, y2: py(yv), stroke: "#ddd")
+      w.text(String(format: "%.1f", yv), x: left - 6, y: py(yv) + 4, anchor: "end")
     }
     var xTicks: [Double] = []
     if logX {
@@ -55,22 +53,25 @@ public struct LinePlot {
       for k in 0...5 { xTicks.append(x0 + (x1 - x0) * Double(k) / 5) }
     }
     for xv in xTicks {
-      let x = px(xv)
-      s += "<line x1=\"\(x)\" x2=\"\(x)\" y1=\"\(top)\" y2=\"\(top + ph)\" stroke=\"#eee\"/>"
-      s += "<text x=\"\(x)\" y=\"\(top + ph + 16)\" text-anchor=\"middle\">\(xv >= 100 || xv == xv.rounded() ? String(format: "%.0f", xv) : String(format: "%.2g", xv))</text>\n"
+      w.line(x1: px(xv), y1: top, x2: px(xv), y2: top + ph, stroke: "#eee")
+      w.text(xv >= 100 || xv == xv.rounded() ? String(format: "%.0f", xv) : String(format: "%.2g", xv), x: px(xv), y: top + ph + 16, anchor: "middle")
     }
-    s += "<text x=\"\(left + pw / 2)\" y=\"\(height - 18)\" text-anchor=\"middle\">\(Self.escape(xLabel))</text>\n"
-    s += "<text transform=\"translate(18 \(top + ph / 2)) rotate(-90)\" text-anchor=\"middle\">\(Self.escape(yLabel))</text>\n"
+    w.text(xLabel, x: left + pw / 2, y: height - 18, anchor: "middle")
+    w.text(yLabel, x: 8, y: top - 8)
     for (i, serie) in series.enumerated() {
       let colour = Self.colours[i % Self.colours.count]
-      let points = serie.points.filter { !logX || $0.0 > 0 }.sorted { $0.0 < $1.0 }
-      let dash = serie.name.hasPrefix("predicted") ? " stroke-dasharray=\"5 4\"" : ""
-      s += "<polyline fill=\"none\" stroke=\"\(colour)\" stroke-width=\"2\"\(dash) points=\"" + points.map { "\(px($0.0)),\(py($0.1))" }.joined(separator: " ") + "\"/>\n"
-      for p in points { s += "<circle cx=\"\(px(p.0))\" cy=\"\(py(p.1))\" r=\"3\" fill=\"\(colour)\"/>" }
+      let points = serie.points.filter { !logX || $0.0 > 0 }.sorted { $0.0 < $1.0 }.map { (x: px($0.0), y: py($0.1)) }
+      let dashed = serie.name.hasPrefix("predicted")
+      if dashed {
+        for (a, b) in zip(points, points.dropFirst()) { w.line(x1: a.x, y1: a.y, x2: b.x, y2: b.y, stroke: colour, width: 2, dashed: true) }
+      } else {
+        w.polyline(points, stroke: colour, width: 2)
+      }
+      for p in points { w.rect(x: p.x - 3, y: p.y - 3, width: 6, height: 6, fill: colour) }
       let ly = top + 14 + Double(i) * 18
-      s += "\n<line x1=\"\(left + pw + 12)\" x2=\"\(left + pw + 36)\" y1=\"\(ly - 4)\" y2=\"\(ly - 4)\" stroke=\"\(colour)\" stroke-width=\"2\"\(dash)/>"
-      s += "<text x=\"\(left + pw + 42)\" y=\"\(ly)\">\(Self.escape(serie.name))</text>\n"
+      w.line(x1: left + pw + 12, y1: ly - 4, x2: left + pw + 36, y2: ly - 4, stroke: colour, width: 2, dashed: dashed)
+      w.text(serie.name, x: left + pw + 42, y: ly)
     }
-    return s + "</svg>\n"
+    return w.finished()
   }
 }
