@@ -19,7 +19,7 @@ public struct TrainingOptions: Sendable, Equatable, Codable {
   /// How the learning rate changes over the run.
   public var schedule: LearningRateSchedule = .cosine
   /// The loss on the class neurons.
-  public var loss: LossFunction = .softmax
+  public var loss: LossFunction = .gaussian
   /// The factor on the class scores before the softmax.
   public var softmaxScale: Double = 1
   /// How axon types and weight tables are chosen.

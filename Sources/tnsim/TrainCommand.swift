@@ -23,7 +23,7 @@ let trainCommand = Command(
     Option(name: "leak-lr-scale", value: "X", help: "leak learning rate = lr * X (default 10)"),
     Option(name: "optimizer", value: "adam|sgd", help: "Adam (default) or SGD with momentum 0.9"),
     Option(name: "schedule", value: "cosine|constant", help: "learning-rate schedule (default cosine, to 2% of lr)"),
-    Option(name: "loss", value: "softmax|gaussian", help: "softmax over class sums (default) or pytruenorth's Gaussian loss"),
+    Option(name: "loss", value: "softmax|gaussian", help: "pytruenorth's Gaussian loss (default; deploys far better at 1 copy) or softmax over class sums"),
     Option(name: "weights", value: "pytruenorth|ranc", help: "axon types and weight tables (default pytruenorth)"),
     Option(name: "seed", value: "S", help: "seed of every random choice (default 1)"),
     Option(name: "validation", value: "N", help: "training images held out for validation (default 5000)"),
