@@ -27,10 +27,11 @@ demo: build data
 	$(BIN) train --topology mnist-5core --epochs 3 --output out/mnist-5core.json
 	$(BIN) sweep out/mnist-5core.json --copies 1,4,16 --spf 1 --output out/demo-sweep
 
-# The full-chip workload of docs/benchmarks.md at both fidelities.
+# The benchmark workloads of docs/benchmarks.md, single-threaded and on all processors, then the
+# full chip at cycle fidelity.
 bench: build
+	$(BIN) bench
 	$(BIN) generate random --chip truenorth --seed 7 --output out/random-chip.json
-	$(BIN) run out/random-chip.json --ticks 1000 --json
 	$(BIN) run out/random-chip.json --ticks 1000 --json --fidelity cycle
 
 clean:

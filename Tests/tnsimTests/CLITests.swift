@@ -122,7 +122,7 @@ struct CLI {
   @Test func everyCommandHasHelp() throws {
     let top = try CLI.run(["--help"])
     #expect(top.status == 0)
-    for command in ["run", "validate", "info", "generate", "train", "deploy", "eval", "sweep", "convert", "diff"] {
+    for command in ["run", "validate", "info", "generate", "train", "deploy", "eval", "sweep", "bench", "convert", "diff"] {
       #expect(top.out.contains("  \(command) "))
       let r = try CLI.run([command, "--help"])
       #expect(r.status == 0)
@@ -204,5 +204,19 @@ struct CLI {
     #expect(sweep.status == 0, "\(sweep.err)")
     #expect(sweep.out.contains("| 2 | 1 | 10 | truenorth |"))
     #expect(FileManager.default.fileExists(atPath: dir + "/sweep/accuracy-vs-copies.svg"))
+  }
+
+  @Test func benchRunsAWorkloadAndReportsItsFigures() throws {
+    let r = try CLI.run(["bench", "mnist-stream", "--threads", "1", "--ticks", "200", "--json"])
+    #expect(r.status == 0, "\(r.err)")
+    let object = try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any]
+    #expect(object?["name"] as? String == "mnist-stream")
+    #expect(object?["frames"] as? Int == 200)
+    #expect(object?["cores"] as? Int == 5)
+    #expect((object?["synapticEvents"] as? Int ?? 0) > 0)
+    #expect((object?["peakResidentBytes"] as? Int ?? 0) > 0)
+    let bad = try CLI.run(["bench", "no-such"])
+    #expect(bad.status == 1)
+    #expect(bad.err.contains("no such benchmark"))
   }
 }

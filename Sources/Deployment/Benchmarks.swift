@@ -1,0 +1,113 @@
+import Foundation
+import TeaLearning
+import TrueNorth
+
+/// The deterministic generated workloads of `tnsim bench` (docs/benchmarks.md).
+public enum Benchmark: String, CaseIterable, Sendable {
+  /// A generated mnist-5core network (random connection probabilities, seed 1), 1 copy, 1 spf,
+  /// 10,000 generated frames streamed back to back.
+  case mnistStream = "mnist-stream"
+  /// The same network, 64 copies (320 cores), 1 spf, 1,000 frames.
+  case mnist64 = "mnist-64"
+  /// One chip, 4,096 cores, about 20 Hz with 128 synapses per neuron, 1,000 ticks.
+  case chip20hz = "chip-20hz"
+  /// One chip, 4,096 cores, full crossbars at about 200 Hz, 100 ticks.
+  case denseRandom = "dense-random"
+  /// An NS16e board (65,536 cores) at the chip-20hz activity, 100 ticks.
+  case board16 = "board-16"
+
+  /// What one run of a workload measured.
+  public struct Result: Sendable {
+    public var name: String
+    public var threads: Int
+    public var cores: Int
+    public var ticks: Int64
+    public var frames: Int
+    public var synapticEvents: Int64
+    public var spikes: Int64
+    public var wallSeconds: Double
+    public var stateBytes: Int
+    /// Peak resident memory of the process so far (getrusage), bytes.
+    public var peakResidentBytes: Int
+
+    public var ticksPerSecond: Double { Double(ticks) / max(wallSeconds, 1e-9) }
+    public var synapticEventsPerSecond: Double { Double(synapticEvents) / max(wallSeconds, 1e-9) }
+    public var spikesPerSecond: Double { Double(spikes) / max(wallSeconds, 1e-9) }
+    public var nsPerSynapticEvent: Double { synapticEvents > 0 ? wallSeconds * 1e9 / Double(synapticEvents) : 0 }
+    public var framesPerSecond: Double { Double(frames) / max(wallSeconds, 1e-9) }
+
+    public var json: String {
+      "{\"name\": \"\(name)\", \"threads\": \(threads), \"cores\": \(cores), \"ticks\": \(ticks), \"frames\": \(frames), "
+        + "\"synapticEvents\": \(synapticEvents), \"spikes\": \(spikes), \"wallSeconds\": \(String(format: "%.4f", wallSeconds)), "
+        + "\"ticksPerSecond\": \(String(format: "%.1f", ticksPerSecond)), \"synapticEventsPerSecond\": \(String(format: "%.4g", synapticEventsPerSecond)), "
+        + "\"spikesPerSecond\": \(String(format: "%.4g", spikesPerSecond)), \"nsPerSynapticEvent\": \(String(format: "%.3f", nsPerSynapticEvent)), "
+        + "\"framesPerSecond\": \(String(format: "%.1f", framesPerSecond)), \"stateBytes\": \(stateBytes), \"peakResidentBytes\": \(peakResidentBytes)}"
+    }
+  }
+
+  /// The workload's prepared input: a model to run for some ticks, or a network to stream frames through.
+  enum Prepared {
+    case model(Model, ticks: Int64)
+    case frames(DeployedNetwork, ImageSet)
+  }
+
+  /// Builds the workload (not timed). `ticks` overrides the tick or frame count.
+  func prepare(ticks: Int?) throws -> Prepared {
+    switch self {
+    case .mnistStream, .mnist64:
+      let topology = try Topology.resolve("mnist-5core")
+      let net = TrainedNetwork(network: ShadowNetwork(topology: topology, style: .pytruenorth, seed: 1), score: .sum, training: nil)
+      var options = DeploymentOptions()
+      options.copies = self == .mnistStream ? 1 : 64
+      let deployed = try DeployedNetwork(net, chip: try ChipDefinition.resolve("truenorth"), options: options)
+      let frames = ticks ?? (self == .mnistStream ? 10_000 : 1_000)
+      // Generated frames: a fifth of the pixels lit at random intensities, like a handwritten digit.
+      var rng = SplitMix64(seed: 42)
+      var pixels = [Float](repeating: 0, count: frames * topology.inputSize)
+      for i in pixels.indices where rng.next(below: 5) == 0 { pixels[i] = Float(rng.nextUnit()) }
+      return .frames(deployed, ImageSet(pixels: pixels, labels: [UInt8](repeating: 0, count: frames), rows: 28, columns: 28))
+    case .chip20hz, .denseRandom, .board16:
+      var options = Model.RandomOptions()
+      if self == .denseRandom {
+        options.synapsesPerNeuron = 256
+        options.rateHz = 200
+      }
+      let chip = try ChipDefinition.resolve(self == .board16 ? "ns16e" : "truenorth")
+      return .model(Model.random(chip: chip, seed: 7, options: options), ticks: Int64(ticks ?? (self == .chip20hz ? 1_000 : 100)))
+    }
+  }
+
+  /// Runs the workload with `threads` threads (0 = all processors).
+  public func run(threads: Int, ticks: Int? = nil) throws -> Result {
+    switch try prepare(ticks: ticks) {
+    case .model(let model, let n):
+      let sim = try Simulator(model: model, threads: threads)
+      var input: (any SpikeSource<InputSpike>)? = nil
+      let s = try sim.run(ticks: n, input: &input, output: nil)
+      return Result(name: rawValue, threads: sim.threadCount, cores: model.cores.count, ticks: s.ticks, frames: 0,
+        synapticEvents: s.statistics.synapticEvents, spikes: s.statistics.spikes, wallSeconds: s.wallSeconds,
+        stateBytes: s.stateBytes, peakResidentBytes: Self.peakResident())
+    case .frames(let deployed, let images):
+      let e = try deployed.evaluate(images: images, spf: 1, seed: 1, threads: threads)
+      let threadCount = try Simulator(model: deployed.model, threads: threads).threadCount
+      return Result(name: rawValue, threads: threadCount, cores: e.coresUsed, ticks: Int64(images.count + deployed.pipelineDepth),
+        frames: images.count, synapticEvents: Int64((e.synapticEventsPerImage * Double(images.count)).rounded()),
+        spikes: Int64((e.spikesPerImage * Double(images.count)).rounded()), wallSeconds: e.wallSeconds,
+        stateBytes: SimulatorStateSize.bytes(of: deployed.model), peakResidentBytes: Self.peakResident())
+    }
+  }
+
+  /// The process's peak resident set size in bytes.
+  static func peakResident() -> Int {
+    var usage = rusage()
+    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+    return Int(usage.ru_maxrss) * 1024
+  }
+}
+
+/// The simulator state a model needs, without keeping a simulator around.
+enum SimulatorStateSize {
+  static func bytes(of model: Model) -> Int {
+    (try? Simulator(model: model, threads: 1).stateBytes) ?? 0
+  }
+}
