@@ -89,11 +89,10 @@ public enum Benchmark: String, CaseIterable, Sendable {
         stateBytes: s.stateBytes, peakResidentBytes: Self.peakResident())
     case .frames(let deployed, let images):
       let e = try deployed.evaluate(images: images, spf: 1, seed: 1, threads: threads)
-      let threadCount = try Simulator(model: deployed.model, threads: threads).threadCount
-      return Result(name: rawValue, threads: threadCount, cores: e.coresUsed, ticks: Int64(images.count + deployed.pipelineDepth),
+      return Result(name: rawValue, threads: e.threads, cores: e.coresUsed, ticks: Int64(images.count + deployed.pipelineDepth),
         frames: images.count, synapticEvents: Int64((e.synapticEventsPerImage * Double(images.count)).rounded()),
         spikes: Int64((e.spikesPerImage * Double(images.count)).rounded()), wallSeconds: e.wallSeconds,
-        stateBytes: SimulatorStateSize.bytes(of: deployed.model), peakResidentBytes: Self.peakResident())
+        stateBytes: e.stateBytes, peakResidentBytes: Self.peakResident())
     }
   }
 
@@ -102,12 +101,5 @@ public enum Benchmark: String, CaseIterable, Sendable {
     var usage = rusage()
     getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
     return Int(usage.ru_maxrss) * 1024
-  }
-}
-
-/// The simulator state a model needs, without keeping a simulator around.
-enum SimulatorStateSize {
-  static func bytes(of model: Model) -> Int {
-    (try? Simulator(model: model, threads: 1).stateBytes) ?? 0
   }
 }

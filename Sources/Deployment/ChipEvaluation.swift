@@ -20,6 +20,9 @@ public struct ChipEvaluation: Sendable {
   /// the cores used occupy, over the image's ticks.
   public var energyPerImageJoules: Double
   public var wallSeconds: Double
+  /// Threads the simulator used and the bytes of its state.
+  public var threads: Int = 1
+  public var stateBytes: Int = 0
 
   public var accuracy: Double { Double(correct) / Double(max(images, 1)) }
 }
@@ -108,6 +111,7 @@ extension DeployedNetwork {
       images: frames, correct: correct, copies: inputAxons.count, spf: spf, coresUsed: coresUsed, ticksPerImage: spf,
       latencyTicks: spf + pipelineDepth, spikesPerImage: Double(s.spikes) / n,
       synapticEventsPerImage: Double(s.synapticEvents) / n, hopsPerImage: Double(hops) / n,
-      energyPerImageJoules: (estimate.dynamicJoules + staticEnergy) / n, wallSeconds: Date().timeIntervalSince(start))
+      energyPerImageJoules: (estimate.dynamicJoules + staticEnergy) / n, wallSeconds: Date().timeIntervalSince(start),
+      threads: sim.threadCount, stateBytes: sim.stateBytes)
   }
 }

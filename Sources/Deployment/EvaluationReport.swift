@@ -12,19 +12,23 @@ public struct EvaluationReport: Sendable {
     self.chip = chip
   }
 
-  /// Named figures in a fixed order: the CSV columns of a sweep and the JSON keys.
+  /// The names of `fields`, in order.
+  public static let fieldNames = [
+    "copies", "spf", "images", "correct", "accuracy", "predictedAccuracy", "cores", "ticksPerImage", "latencyTicks",
+    "spikesPerImage", "synapticEventsPerImage", "hopsPerImage", "energyPerImageMicrojoules", "wallSeconds",
+  ]
+
+  /// Named figures in a fixed order (`fieldNames`): the CSV columns of a sweep and the JSON keys.
   public var fields: [(String, String)] {
     let e = evaluation
-    return [
-      ("copies", "\(e.copies)"), ("spf", "\(e.spf)"), ("images", "\(e.images)"), ("correct", "\(e.correct)"),
-      ("accuracy", String(format: "%.4f", e.accuracy)), ("predictedAccuracy", String(format: "%.4f", predicted)),
-      ("cores", "\(e.coresUsed)"), ("ticksPerImage", "\(e.ticksPerImage)"), ("latencyTicks", "\(e.latencyTicks)"),
-      ("spikesPerImage", String(format: "%.1f", e.spikesPerImage)),
-      ("synapticEventsPerImage", String(format: "%.1f", e.synapticEventsPerImage)),
-      ("hopsPerImage", String(format: "%.1f", e.hopsPerImage)),
-      ("energyPerImageMicrojoules", String(format: "%.4f", e.energyPerImageJoules * 1e6)),
-      ("wallSeconds", String(format: "%.2f", e.wallSeconds)),
+    let values = [
+      "\(e.copies)", "\(e.spf)", "\(e.images)", "\(e.correct)", String(format: "%.4f", e.accuracy),
+      String(format: "%.4f", predicted), "\(e.coresUsed)", "\(e.ticksPerImage)", "\(e.latencyTicks)",
+      String(format: "%.1f", e.spikesPerImage), String(format: "%.1f", e.synapticEventsPerImage),
+      String(format: "%.1f", e.hopsPerImage), String(format: "%.4f", e.energyPerImageJoules * 1e6),
+      String(format: "%.2f", e.wallSeconds),
     ]
+    return Array(zip(Self.fieldNames, values))
   }
 
   public var json: String {

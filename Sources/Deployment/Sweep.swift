@@ -39,11 +39,7 @@ public struct Sweep {
     return h
   }
 
-  static var columns: [String] {
-    EvaluationReport(evaluation: ChipEvaluation(images: 0, correct: 0, copies: 0, spf: 0, coresUsed: 0, ticksPerImage: 0,
-      latencyTicks: 0, spikesPerImage: 0, synapticEventsPerImage: 0, hopsPerImage: 0, energyPerImageJoules: 0, wallSeconds: 0),
-      predicted: 0, chip: "").fields.map(\.0) + ["chip"]
-  }
+  static var columns: [String] { EvaluationReport.fieldNames + ["chip"] }
 
   /// Rows already in the CSV, keyed by (copies, spf).
   /// - Throws: `InputError` when the file was made with other settings or is malformed.

@@ -75,10 +75,7 @@ public struct TrainedNetwork: Sendable, Equatable {
       var score: ClassScore
       var neuronsPerClass: [Int]
     }
-    struct Input: Codable {
-      var rows: Int
-      var columns: Int
-    }
+    typealias Input = Topology.File.Input
     var format: String
     var version: Int
     var name: String

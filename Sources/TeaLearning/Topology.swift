@@ -133,6 +133,7 @@ extension Topology {
       var cores: [Core]?
       var patchGrid: Grid?
     }
+    /// The image size, shared with the trained network file.
     struct Input: Codable {
       var rows: Int
       var columns: Int

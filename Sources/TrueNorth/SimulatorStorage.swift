@@ -46,18 +46,16 @@ final class SimulatorStorage: @unchecked Sendable {
   static let drawsWithoutInput: UInt8 = 2
   static let quiescent: UInt8 = 4
 
-  /// Bytes allocated for the state.
-  var bytes: Int {
-    let n = cores * stride
-    let perNeuron = 4 * 8 + 1 + 2 + 4 * 4 + 1 + 4 + 1 + 4 * 6 + 4 + 1  // row, type, weights, flags, ..., delay
-    return n * perNeuron + cores * (16 * 8 + 64 * 8 + 8 + 1)
-  }
+  /// Bytes allocated for the state, counted as it is allocated.
+  let bytes: Int
 
   init(cores: Int, chip: ChipDefinition) {
     self.cores = cores
     neurons = chip.neuronsPerCore
     let n = cores * stride
+    var allocated = 0
     func zeroed<T>(_ count: Int, _ value: T) -> UnsafeMutablePointer<T> {
+      allocated += max(count, 1) * MemoryLayout<T>.stride
       let p = UnsafeMutablePointer<T>.allocate(capacity: max(count, 1))
       p.initialize(repeating: value, count: max(count, 1))
       return p
@@ -81,6 +79,7 @@ final class SimulatorStorage: @unchecked Sendable {
     scheduler = zeroed(cores * 64, 0)
     rng = zeroed(cores, SplitMix64(seed: 0))
     coreFlags = zeroed(cores, 0)
+    bytes = allocated
     vMin = Int32(chip.potentialRange.lowerBound)
     vMax = Int32(chip.potentialRange.upperBound)
   }

@@ -104,7 +104,6 @@ func oneHotNetwork() -> TrainedNetwork {
     var set = [0, 0], total = [0, 0]
     for copy in 0..<4 {
       let core = deployed.model.cores[copy * 2 + 0]
-      #expect(core.neurons[0].weights.replacing(with: 0, where: core.neurons[0].weights .== 0) == core.neurons[0].weights)
       for a in 0..<256 {
         for n in 0..<200 {
           let magnitude = abs(Int(p.weights[n * 4 + Int(p.axonTypes[a])]))
