@@ -50,7 +50,10 @@ public final class Trainer {
   /// The sum of the plug-ins' loss terms at the last step (the reported losses are data terms).
   public private(set) var lastRegularization: Double = 0
 
-  let engine: _BatchEngine
+  let engine: GradientEngine
+  /// The network the run started from, handed to the plug-ins' `begin`.
+  let initialNetwork: ShadowNetwork
+  var pluginsBegun = false
 
   /// A fresh run: the network is initialised from `options.seed`.
   /// - Parameters:
@@ -58,30 +61,34 @@ public final class Trainer {
   ///   - train: the training images.
   ///   - validation: images to report accuracy on after each epoch (may be empty).
   ///   - plugins: applied in order at every step.
+  ///   - initial: the network to start from (fine-tuning) instead of the seeded initialisation;
+  ///     its topology must be `topology`.
   public init(options: TrainingOptions, topology: Topology, train: ImageSet, validation: ImageSet,
-    plugins: [any TrainingPlugin] = [ClipParameters()])
+    plugins: [any TrainingPlugin] = [ClipParameters()], initial: ShadowNetwork? = nil)
   {
     precondition(train.pixelsPerImage == topology.inputSize, "images do not match the topology's input")
     self.options = options
     self.train = train
     self.validation = validation
     self.plugins = plugins
-    network = ShadowNetwork(topology: topology, style: options.weightTables, seed: options.seed)
+    precondition(initial == nil || initial!.topology == topology, "the initial network has another topology")
+    network = initial ?? ShadowNetwork(topology: topology, style: options.weightTables, seed: options.seed)
+    initialNetwork = network
     optimizer = Optimizer(kind: options.optimizer, momentum: Float(options.momentum), network: network)
-    engine = _BatchEngine(topology: topology, capacity: options.batchSize, threads: options.threads)
+    engine = GradientEngine(topology: topology, capacity: options.batchSize, threads: options.threads, loss: options.loss, softmaxScale: options.softmaxScale)
   }
 
   /// Continues a run from a checkpoint; the options must match the checkpoint's (except threads).
   /// - Throws: `TeaLearningError` naming the first option that differs.
   public convenience init(resuming checkpoint: Checkpoint, options: TrainingOptions, train: ImageSet, validation: ImageSet,
-    plugins: [any TrainingPlugin] = [ClipParameters()], file: String = "checkpoint") throws(TeaLearningError)
+    plugins: [any TrainingPlugin] = [ClipParameters()], initial: ShadowNetwork? = nil, file: String = "checkpoint") throws(TeaLearningError)
   {
     if let field = options.firstDifference(from: checkpoint.options) {
       throw TeaLearningError(
         file: file, field: field,
         message: "the checkpoint was written with a different \(field); resume with the same options or start without --resume")
     }
-    self.init(options: options, topology: checkpoint.network.topology, train: train, validation: validation, plugins: plugins)
+    self.init(options: options, topology: checkpoint.network.topology, train: train, validation: validation, plugins: plugins, initial: initial)
     network = checkpoint.network
     optimizer = checkpoint.optimizer
     epochsDone = checkpoint.epochsDone
@@ -112,24 +119,29 @@ public final class Trainer {
     let order = order(epoch: epoch)
     let steps = stepsPerEpoch
     let total = steps * options.epochs
+    if !pluginsBegun {
+      let context = StepContext(
+        step: optimizer.steps, epoch: epoch, seed: options.seed, batchSize: options.batchSize, learningRate: Float(options.learningRate),
+        threads: options.threads, loss: options.loss, softmaxScale: options.softmaxScale)
+      for i in plugins.indices { plugins[i].begin(initial: initialNetwork, context: context) }
+      pluginsBegun = true
+    }
     var lossSum = 0.0
     var correct = 0
     var seen = 0
-    let width = train.pixelsPerImage
-    train.pixels.withUnsafeBufferPointer { px in
-      for s in 0..<steps {
-        let lo = s * options.batchSize
-        let count = min(options.batchSize, train.count - lo)
-        engine.setInputs(count: count) { i in px.baseAddress! + order[lo + i] * width }
-        for i in 0..<count { engine.labels[i] = Int32(train.labels[order[lo + i]]) }
-        let rate = Float(options.learningRate) * options.schedule.factor(step: optimizer.steps, total: total)
-        let context = StepContext(step: optimizer.steps, epoch: epoch, seed: options.seed, batchSize: count, learningRate: rate)
-        let r = step(count: count, context: context)
-        lossSum += r.loss
-        correct += r.correct
-        seen += count
-        progress(StepProgress(epoch: epoch, step: s + 1, stepsPerEpoch: steps, loss: lossSum / Double(seen), accuracy: Double(correct) / Double(seen)))
-      }
+    for s in 0..<steps {
+      let lo = s * options.batchSize
+      let count = min(options.batchSize, train.count - lo)
+      let batch = MiniBatch(images: train, indices: order[lo..<(lo + count)])
+      let rate = Float(options.learningRate) * options.schedule.factor(step: optimizer.steps, total: total)
+      let context = StepContext(
+        step: optimizer.steps, epoch: epoch, seed: options.seed, batchSize: count, learningRate: rate, threads: options.threads,
+        loss: options.loss, softmaxScale: options.softmaxScale)
+      let r = step(batch, context: context)
+      lossSum += r.loss
+      correct += r.correct
+      seen += count
+      progress(StepProgress(epoch: epoch, step: s + 1, stepsPerEpoch: steps, loss: lossSum / Double(seen), accuracy: Double(correct) / Double(seen)))
     }
     epochsDone += 1
     let validationAccuracy = validation.count > 0 ? evaluate(validation).accuracy : nil
@@ -142,33 +154,21 @@ public final class Trainer {
     return record
   }
 
-  /// One optimisation step on the `count` samples already in the engine.
-  func step(count: Int, context: StepContext) -> (loss: Double, correct: Int) {
-    let (loss, correct, gradient) = lossAndGradient(count: count)
-    var g = gradient
+  /// One optimisation step on `batch`: the data gradient (from the first plug-in that computes
+  /// it, else the trainer's engine), the plug-ins' terms and transforms, the update, the plug-ins'
+  /// projections.
+  func step(_ batch: MiniBatch, context: StepContext) -> (loss: Double, correct: Int) {
+    var data: BatchGradient? = nil
+    for i in plugins.indices where data == nil { data = plugins[i].computeGradient(network, batch: batch, context: context) }
+    let r = data ?? engine.lossAndGradient(network, on: batch)
+    var g = r.gradient
     var regularization = 0.0
     for i in plugins.indices { regularization += plugins[i].regularize(network, gradient: &g, context: context) }
     lastRegularization = regularization
     for i in plugins.indices { plugins[i].transformGradient(&g, network: network, context: context) }
     optimizer.step(&network, gradient: g, rate: context.learningRate, leakRate: context.learningRate * Float(options.leakLearningRateScale))
     for i in plugins.indices { plugins[i].afterStep(&network, context: context) }
-    return (loss * Double(count), correct)
-  }
-
-  /// The mean data loss over the `count` samples in the engine, the number classified correctly
-  /// and the gradient of the mean loss.
-  func lossAndGradient(count: Int) -> (loss: Double, correct: Int, gradient: ParameterGradient) {
-    engine.load(network)
-    engine.forward(count: count)
-    let r = engine.loss(count: count, function: options.loss, softmaxScale: options.softmaxScale, gradients: true, gradScale: 1 / Float(count))
-    engine.backward(count: count)
-    var g = ParameterGradient(zeroLike: network)
-    for k in engine.cores.indices {
-      let core = engine.cores[k]
-      g.cores[k].connections = Array(UnsafeBufferPointer(start: core.gc, count: core.axons * core.neurons))
-      g.cores[k].leaks = Array(UnsafeBufferPointer(start: core.gb, count: core.neurons))
-    }
-    return (r.loss / Double(count), r.correct, g)
+    return (r.lossSum, r.correct)
   }
 
   /// Accuracy and mean loss of the current network on `images`.

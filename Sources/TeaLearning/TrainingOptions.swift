@@ -33,9 +33,42 @@ public struct TrainingOptions: Sendable, Equatable, Codable {
   /// Worker threads: 1 runs on the calling thread, 0 (or any other value) uses all processors.
   /// Results do not depend on it.
   public var threads: Int = 0
+  /// The training plug-ins in order, each `NAME` or `NAME:key=value,...` (docs/plugins.md);
+  /// clipping always runs after them.
+  public var plugins: [String] = []
+  /// A network file to start from (fine-tuning) instead of the seeded initialisation.
+  public var initialNetwork: String? = nil
 
   /// The default options.
   public init() {}
+
+  enum CodingKeys: String, CodingKey {
+    case topology, epochs, batchSize, learningRate, leakLearningRateScale, optimizer, momentum, schedule, loss, softmaxScale
+    case weightTables, seed, validationCount, trainLimit, threads, plugins, initialNetwork
+  }
+
+  /// Decodes options; fields missing from older files take their defaults.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    let d = TrainingOptions()
+    topology = try c.decodeIfPresent(String.self, forKey: .topology) ?? d.topology
+    epochs = try c.decodeIfPresent(Int.self, forKey: .epochs) ?? d.epochs
+    batchSize = try c.decodeIfPresent(Int.self, forKey: .batchSize) ?? d.batchSize
+    learningRate = try c.decodeIfPresent(Double.self, forKey: .learningRate) ?? d.learningRate
+    leakLearningRateScale = try c.decodeIfPresent(Double.self, forKey: .leakLearningRateScale) ?? d.leakLearningRateScale
+    optimizer = try c.decodeIfPresent(OptimizerKind.self, forKey: .optimizer) ?? d.optimizer
+    momentum = try c.decodeIfPresent(Double.self, forKey: .momentum) ?? d.momentum
+    schedule = try c.decodeIfPresent(LearningRateSchedule.self, forKey: .schedule) ?? d.schedule
+    loss = try c.decodeIfPresent(LossFunction.self, forKey: .loss) ?? d.loss
+    softmaxScale = try c.decodeIfPresent(Double.self, forKey: .softmaxScale) ?? d.softmaxScale
+    weightTables = try c.decodeIfPresent(WeightTableStyle.self, forKey: .weightTables) ?? d.weightTables
+    seed = try c.decodeIfPresent(UInt64.self, forKey: .seed) ?? d.seed
+    validationCount = try c.decodeIfPresent(Int.self, forKey: .validationCount) ?? d.validationCount
+    trainLimit = try c.decodeIfPresent(Int.self, forKey: .trainLimit) ?? d.trainLimit
+    threads = try c.decodeIfPresent(Int.self, forKey: .threads) ?? d.threads
+    plugins = try c.decodeIfPresent([String].self, forKey: .plugins) ?? d.plugins
+    initialNetwork = try c.decodeIfPresent(String.self, forKey: .initialNetwork) ?? d.initialNetwork
+  }
 
   /// Whether a checkpoint written with `other` can be resumed with these options: everything but
   /// `threads` must match. Returns the name of the first field that differs.
@@ -51,6 +84,7 @@ public struct TrainingOptions: Sendable, Equatable, Codable {
       ("optimizer", a.optimizer == b.optimizer), ("momentum", a.momentum == b.momentum), ("schedule", a.schedule == b.schedule),
       ("loss", a.loss == b.loss), ("softmaxScale", a.softmaxScale == b.softmaxScale), ("weightTables", a.weightTables == b.weightTables),
       ("seed", a.seed == b.seed), ("validation", a.validationCount == b.validationCount), ("trainLimit", a.trainLimit == b.trainLimit),
+      ("plugins", a.plugins == b.plugins), ("init", a.initialNetwork == b.initialNetwork),
     ]
     return pairs.first { !$0.1 }?.0 ?? "options"
   }

@@ -11,13 +11,34 @@ public struct StepContext: Sendable {
   public var batchSize: Int
   /// The learning rate of the connections at this step (after the schedule).
   public var learningRate: Float
+  /// The run's thread setting (1: the calling thread only; results never depend on it).
+  public var threads: Int = 0
+  /// The loss of the run and its softmax scale, for plug-ins that compute gradients themselves.
+  public var loss: LossFunction = .gaussian
+  public var softmaxScale: Double = 1
+
+  /// A context from its parts.
+  public init(step: Int, epoch: Int, seed: UInt64, batchSize: Int, learningRate: Float, threads: Int = 0, loss: LossFunction = .gaussian,
+    softmaxScale: Double = 1)
+  {
+    self.step = step
+    self.epoch = epoch
+    self.seed = seed
+    self.batchSize = batchSize
+    self.learningRate = learningRate
+    self.threads = threads
+    self.loss = loss
+    self.softmaxScale = softmaxScale
+  }
 }
 
 /// A plug-in of the training loop: regularisers, gradient transforms and after-step projections
 /// attach here without touching the loop.
 ///
-/// In every step the trainer computes the data loss and its gradient (the mean over the
-/// mini-batch), then calls, for each plug-in in order:
+/// Once per run, before the first step (also when a run is resumed), the trainer calls `begin`
+/// with the network the run started from. In every step the data loss and its gradient (the mean
+/// over the mini-batch) come from the first plug-in whose `computeGradient` returns one (a
+/// data-parallel plug-in), else from the trainer's own engine; then, for each plug-in in order:
 /// 1. `regularize`: adds a term to the loss and its gradient to `gradient`;
 /// 2. `transformGradient`: rewrites the gradient before the optimiser sees it (e.g. ternarisation);
 /// then the optimiser updates the parameters, and finally, for each plug-in in order,
@@ -28,6 +49,12 @@ public struct StepContext: Sendable {
 public protocol TrainingPlugin {
   /// A short name for logs and training metadata.
   var name: String { get }
+  /// Called once before the first step of a run (fresh or resumed) with the network the run
+  /// started from (the seeded initialisation or the `--init` network), not the resumed one.
+  mutating func begin(initial: ShadowNetwork, context: StepContext)
+  /// Computes the step's data term itself (data-parallel training), or returns nil to leave it
+  /// to the trainer (or to a later plug-in).
+  mutating func computeGradient(_ network: ShadowNetwork, batch: MiniBatch, context: StepContext) -> BatchGradient?
   /// Adds the plug-in's loss term: returns its value and adds its gradient to `gradient`.
   mutating func regularize(_ network: ShadowNetwork, gradient: inout ParameterGradient, context: StepContext) -> Double
   /// Rewrites the gradient before it is applied.
@@ -37,6 +64,8 @@ public protocol TrainingPlugin {
 }
 
 extension TrainingPlugin {
+  public mutating func begin(initial: ShadowNetwork, context: StepContext) {}
+  public mutating func computeGradient(_ network: ShadowNetwork, batch: MiniBatch, context: StepContext) -> BatchGradient? { nil }
   public mutating func regularize(_ network: ShadowNetwork, gradient: inout ParameterGradient, context: StepContext) -> Double { 0 }
   public mutating func transformGradient(_ gradient: inout ParameterGradient, network: ShadowNetwork, context: StepContext) {}
   public mutating func afterStep(_ network: inout ShadowNetwork, context: StepContext) {}

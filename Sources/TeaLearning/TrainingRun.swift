@@ -40,15 +40,21 @@ public enum TrainingRun {
   ///   - output: the network file to write.
   ///   - checkpoint: the checkpoint file (default: `output + ".checkpoint"`).
   ///   - resume: continue from the checkpoint (which must exist and match `options`).
-  ///   - plugins: the training plug-ins (default: clipping).
+  ///   - plugins: the training plug-ins (default: those `options.plugins` names, then clipping).
   ///   - progress: called on the calling thread.
   /// - Throws: `TeaLearningError` for missing or corrupt data, a bad topology, an unusable
   ///   checkpoint or an unwritable output.
   public static func run(
     options: TrainingOptions, dataDirectory: String = MNIST.defaultDirectory, output: String, checkpoint: String? = nil, resume: Bool = false,
-    plugins: [any TrainingPlugin] = [ClipParameters()], progress: (TrainingEvent) -> Void = { _ in }
+    plugins: [any TrainingPlugin]? = nil, progress: (TrainingEvent) -> Void = { _ in }
   ) throws(TeaLearningError) -> TrainingResult {
-    let topology = try Topology.resolve(options.topology)
+    var plugins = plugins ?? []
+    if plugins.isEmpty { plugins = try TrainingPlugins.make(for: options) }
+    // Fine-tuning starts from a network file, whose topology and weight tables it keeps.
+    var initial: ShadowNetwork? = nil
+    if let path = options.initialNetwork { initial = try TrainedNetwork.read(from: path).network }
+    var topology: Topology
+    if let initial { topology = initial.topology } else { topology = try Topology.resolve(options.topology) }
     let checkpointPath = checkpoint ?? defaultCheckpoint(for: output)
     let mnist = try MNIST.load(directory: dataDirectory)
     guard mnist.train.pixelsPerImage == topology.inputSize else {
@@ -63,13 +69,13 @@ public enum TrainingRun {
     let trainer: Trainer
     if resume {
       trainer = try Trainer(resuming: try Checkpoint.read(from: checkpointPath), options: options, train: train, validation: validation,
-        plugins: plugins, file: checkpointPath)
+        plugins: plugins, initial: initial, file: checkpointPath)
       guard trainer.network.topology == topology else {
         throw TeaLearningError(file: checkpointPath, field: "topology", message: "differs from \(options.topology); start without --resume")
       }
       progress(.resumed(epochsDone: trainer.epochsDone))
     } else {
-      trainer = Trainer(options: options, topology: topology, train: train, validation: validation, plugins: plugins)
+      trainer = Trainer(options: options, topology: topology, train: train, validation: validation, plugins: plugins, initial: initial)
     }
     while trainer.epochsDone < options.epochs {
       let record = trainer.trainEpoch { progress(.step($0)) }

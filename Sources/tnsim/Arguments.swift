@@ -37,6 +37,8 @@ struct Command: Sendable {
 struct ParsedArguments: Sendable {
   var positional: [String] = []
   var values: [String: String] = [:]
+  /// Every value of an option given more than once, in order (`values` keeps the last).
+  var repeated: [String: [String]] = [:]
   var flags: Set<String> = []
 
   init(_ args: [String], options: [Option]) throws(InputError) {
@@ -64,15 +66,20 @@ struct ParsedArguments: Sendable {
         flags.insert(name)
       } else if let inline {
         values[name] = inline
+        repeated[name, default: []].append(inline)
       } else {
         guard i < args.count else { throw InputError(file: "--\(name)", message: "needs a value \(option.value!)") }
         values[name] = args[i]
+        repeated[name, default: []].append(args[i])
         i += 1
       }
     }
   }
 
   func flag(_ name: String) -> Bool { flags.contains(name) }
+
+  /// Every value of an option that may be repeated, in order.
+  func strings(_ name: String) -> [String] { repeated[name] ?? [] }
 
   func string(_ name: String) -> String? { values[name] }
 

@@ -5,7 +5,7 @@ import TrueNorth
 let trainCommand = Command(
   name: "train",
   summary: "Train a Tea-learning shadow network on MNIST and write it as a network file.",
-  usage: "train --output NET.json [--topology NAME|FILE] [--epochs N] [--batch B] [--lr X] [--seed S] [--resume] [--json]",
+  usage: "train --output NET.json [--topology NAME|FILE] [--epochs N] [--batch B] [--lr X] [--seed S] [--plugin NAME:K=V,...]... [--init NET.json] [--resume] [--json]",
   details: """
     Reads the decompressed MNIST files from data/mnist (run `make data` first; their SHA-256 is checked).
     Built-in topologies: \(Topology.builtinFiles.map(\.name).joined(separator: ", ")); or a topology file
@@ -13,6 +13,15 @@ let trainCommand = Command(
     (or --checkpoint); --resume continues from it to the same result as an uninterrupted run. At the end
     the shadow network's accuracy on the 10,000 test images is printed and the network file
     (docs/network-format.md) is written. The same options give the same network on any thread count.
+    Plug-ins (docs/plugins.md), repeat --plugin to combine them, applied in the order given:
+      probreg:lambda=1e-4,a=0.5,b=0.5        probability-biased regularisation (binary connections)
+      ssl:lambda=1e-3,groups=axons+neurons,layers=1/1,zero=1e-4,block=16x16,finetune=0
+                                             structured sparsity (group Lasso; groups: axons, neurons,
+                                             cores, inputs, blocks); finetune=1 keeps removed groups zero
+      terngrad:workers=4,scaler=max|sigma,float-below=1024
+                                             data-parallel workers exchanging ternary gradients
+    --init NET.json starts from a trained network (its topology and weight tables), e.g. to fine-tune
+    after SSL with --plugin ssl:lambda=0,finetune=1 --lr 0.0005.
     """,
   options: [
     Option(name: "topology", value: "NAME|FILE", help: "built-in topology name or topology file (default mnist-5core)"),
@@ -31,6 +40,8 @@ let trainCommand = Command(
     Option(name: "threads", value: "T", help: "1 = single thread, else all processors (results are identical)"),
     Option(name: "data", value: "DIR", help: "directory of the decompressed MNIST files (default data/mnist)"),
     Option(name: "checkpoint", value: "FILE", help: "checkpoint file (default NET.json.checkpoint)"),
+    Option(name: "plugin", value: "NAME:K=V,...", help: "a training plug-in (probreg, ssl, terngrad); repeat to combine"),
+    Option(name: "init", value: "NET.json", help: "start from this trained network instead of a fresh initialisation"),
     Option(name: "resume", value: nil, help: "continue from the checkpoint (same options required)"),
     Option(name: "json", value: nil, help: "print the result as one JSON object (no progress output)"),
   ],
@@ -48,6 +59,9 @@ let trainCommand = Command(
     o.validationCount = try args.int("validation", in: 0...59_999) ?? o.validationCount
     o.trainLimit = try args.int("train-limit", in: 1...60_000) ?? o.trainLimit
     o.threads = try args.int("threads", in: 0...1024) ?? o.threads
+    o.plugins = args.strings("plugin")
+    o.initialNetwork = args.string("init")
+    for p in o.plugins { _ = try TrainingPlugins.make(p) }  // bad settings fail before the data loads
     func choice<T: RawRepresentable & CaseIterable>(_ flag: String, _ current: T) throws(InputError) -> T where T.RawValue == String {
       guard let s = args.string(flag) else { return current }
       guard let v = T(rawValue: s) else {

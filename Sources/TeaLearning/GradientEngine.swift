@@ -1,0 +1,92 @@
+/// The training images of one step, in order: `images` at `indices`.
+public struct MiniBatch: Sendable {
+  /// The image set the indices point into.
+  public var images: ImageSet
+  /// The batch's images, in batch order.
+  public var indices: ArraySlice<Int>
+
+  /// A batch of `images` at `indices`.
+  public init(images: ImageSet, indices: ArraySlice<Int>) {
+    self.images = images
+    self.indices = indices
+  }
+
+  /// Images in the batch.
+  public var count: Int { indices.count }
+
+  /// The part of the batch data-parallel worker `rank` of `workers` takes: contiguous shards of
+  /// nearly equal size, the first `count % workers` shards one image larger.
+  public func shard(_ rank: Int, of workers: Int) -> MiniBatch {
+    let base = count / workers, extra = count % workers
+    let lo = indices.startIndex + rank * base + min(rank, extra)
+    let hi = lo + base + (rank < extra ? 1 : 0)
+    return MiniBatch(images: images, indices: indices[lo..<hi])
+  }
+}
+
+/// The data term of one step: the loss summed over the samples, how many were classified
+/// correctly, and the gradient of the mean loss.
+public struct BatchGradient: Sendable {
+  /// The data loss summed over the samples.
+  public var lossSum: Double
+  /// Samples classified correctly (before the step).
+  public var correct: Int
+  /// Samples the gradient was computed on.
+  public var count: Int
+  /// The gradient of the mean data loss over the samples.
+  public var gradient: ParameterGradient
+
+  /// A result from its parts.
+  public init(lossSum: Double, correct: Int, count: Int, gradient: ParameterGradient) {
+    self.lossSum = lossSum
+    self.correct = correct
+    self.count = count
+    self.gradient = gradient
+  }
+}
+
+/// Computes the data loss and its exact gradient for a network on a mini-batch: the trainer's
+/// own engine, and the one a data-parallel plug-in gives each of its workers. Not thread-safe:
+/// one engine per thread.
+public final class GradientEngine {
+  /// The loss on the class neurons and the factor on the class scores before a softmax.
+  public let loss: LossFunction
+  public let softmaxScale: Double
+  /// The largest batch the engine takes.
+  public let capacity: Int
+  let engine: _BatchEngine
+
+  /// An engine for `topology` and batches of up to `capacity` images; `threads` 1 runs on the
+  /// calling thread, any other value on all processors (the results are the same).
+  public init(topology: Topology, capacity: Int, threads: Int, loss: LossFunction, softmaxScale: Double) {
+    self.loss = loss
+    self.softmaxScale = softmaxScale
+    self.capacity = max(capacity, 1)
+    engine = _BatchEngine(topology: topology, capacity: self.capacity, threads: threads)
+  }
+
+  /// The loss, correct count and mean-loss gradient of `network` on `batch` (at most `capacity`
+  /// images; an empty batch gives a zero gradient).
+  public func lossAndGradient(_ network: ShadowNetwork, on batch: MiniBatch) -> BatchGradient {
+    precondition(batch.count <= capacity, "batch larger than the engine")
+    var g = ParameterGradient(zeroLike: network)
+    let count = batch.count
+    guard count > 0 else { return BatchGradient(lossSum: 0, correct: 0, count: 0, gradient: g) }
+    let width = batch.images.pixelsPerImage
+    batch.images.pixels.withUnsafeBufferPointer { px in
+      let start = batch.indices.startIndex
+      engine.setInputs(count: count) { i in px.baseAddress! + batch.indices[start + i] * width }
+    }
+    for (i, j) in batch.indices.enumerated() { engine.labels[i] = Int32(batch.images.labels[j]) }
+    engine.load(network)
+    engine.forward(count: count)
+    let r = engine.loss(count: count, function: loss, softmaxScale: softmaxScale, gradients: true, gradScale: 1 / Float(count))
+    engine.backward(count: count)
+    for k in engine.cores.indices {
+      let core = engine.cores[k]
+      g.cores[k].connections = Array(UnsafeBufferPointer(start: core.gc, count: core.axons * core.neurons))
+      g.cores[k].leaks = Array(UnsafeBufferPointer(start: core.gb, count: core.neurons))
+    }
+    return BatchGradient(lossSum: r.loss, correct: r.correct, count: count, gradient: g)
+  }
+}

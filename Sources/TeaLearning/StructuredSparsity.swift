@@ -1,0 +1,320 @@
+/// The kinds of connection groups structured sparsity learning can remove.
+public enum GroupKind: String, Sendable, CaseIterable {
+  /// One axon of a core: a crossbar row (freed axons let cores merge).
+  case axons
+  /// One neuron of a core: a crossbar column (also the dense layer's column, one output).
+  case neurons
+  /// A whole core.
+  case cores
+  /// The dense layer's row: one input of a layer, over every core that reads it.
+  case inputs
+  /// The dense layer's blocks: `rows x columns` blocks of the layer's (input x output) matrix,
+  /// restricted to the connections its cores have (the reference's block group lasso).
+  case blocks
+}
+
+/// Groups of connection probabilities of a network, as flat indices into the concatenation of
+/// every core's `connections` (core `k` starts at `offsets[k]`).
+public struct ConnectionGroups: Sendable {
+  /// The group kind.
+  public var kind: GroupKind
+  /// Start of each core's connections in the flat numbering, plus the total at the end.
+  public var offsets: [Int]
+  /// The layer of each group.
+  public var layer: [Int]
+  /// Group g holds the flat indices `members[starts[g]..<starts[g + 1]]`.
+  public var starts: [Int]
+  public var members: [Int32]
+
+  /// Number of groups.
+  public var count: Int { layer.count }
+
+  /// The groups of `kind` in `network`; `block` is the block size of `.blocks` (rows x columns).
+  public init(_ kind: GroupKind, of network: ShadowNetwork, block: (rows: Int, columns: Int) = (16, 16)) {
+    self.kind = kind
+    var offsets = [0]
+    for c in network.cores { offsets.append(offsets.last! + c.connections.count) }
+    self.offsets = offsets
+    layer = []
+    starts = [0]
+    members = []
+    let starts = network.layerStarts
+    var layerOf: [Int] = []
+    for l in 0..<(starts.count - 1) { layerOf += Array(repeating: l, count: starts[l + 1] - starts[l]) }
+    func close(_ l: Int) {
+      layer.append(l)
+      self.starts.append(members.count)
+    }
+    switch kind {
+    case .axons:
+      for (k, c) in network.cores.enumerated() {
+        for a in 0..<c.axons {
+          for n in 0..<c.neurons { members.append(Int32(offsets[k] + a * c.neurons + n)) }
+          close(layerOf[k])
+        }
+      }
+    case .neurons:
+      for (k, c) in network.cores.enumerated() {
+        for n in 0..<c.neurons {
+          for a in 0..<c.axons { members.append(Int32(offsets[k] + a * c.neurons + n)) }
+          close(layerOf[k])
+        }
+      }
+    case .cores:
+      for (k, c) in network.cores.enumerated() {
+        for i in 0..<c.connections.count { members.append(Int32(offsets[k] + i)) }
+        close(layerOf[k])
+      }
+    case .inputs, .blocks:
+      let topology = network.topology
+      for l in topology.layers.indices {
+        let width = l == 0 ? topology.inputSize : topology.outputs(ofLayer: l - 1)
+        // Per dense cell group: the layer's connections, bucketed by input (or block).
+        let rowsPerGroup = kind == .inputs ? 1 : block.rows
+        let columnsPerGroup = kind == .inputs ? Int.max : block.columns
+        var buckets: [Int: [Int32]] = [:]
+        var outputOffset = 0
+        for k in starts[l]..<starts[l + 1] {
+          let c = network.cores[k]
+          let inputs = topology.cores[k].inputs
+          for a in 0..<c.axons {
+            for n in 0..<c.neurons {
+              let column = columnsPerGroup == Int.max ? 0 : (outputOffset + n) / columnsPerGroup
+              let key = (inputs[a] / rowsPerGroup) * (width + topology.outputs(ofLayer: l) + 1) + column
+              buckets[key, default: []].append(Int32(offsets[k] + a * c.neurons + n))
+            }
+          }
+          outputOffset += c.neurons
+        }
+        for key in buckets.keys.sorted() {
+          members += buckets[key]!
+          close(l)
+        }
+      }
+    }
+  }
+
+  /// The group lasso `sum_g scale[layer g] * ||w_g||_2` of `flat` (all connections, flat), and
+  /// with `gradient` its gradient `scale * w_g / ||w_g||` added (nothing for an all-zero group).
+  public func lasso(_ flat: UnsafeBufferPointer<Float>, scale: [Double], gradient: UnsafeMutableBufferPointer<Float>?) -> Double {
+    var total = 0.0
+    for g in 0..<count {
+      let lambda = scale[min(layer[g], scale.count - 1)]
+      guard lambda != 0 else { continue }
+      var sum = 0.0
+      for m in starts[g]..<starts[g + 1] {
+        let w = Double(flat[Int(members[m])])
+        sum += w * w
+      }
+      guard sum > 0 else { continue }
+      let norm = sum.squareRoot()
+      total += lambda * norm
+      if let gradient {
+        let f = lambda / norm
+        for m in starts[g]..<starts[g + 1] {
+          let i = Int(members[m])
+          gradient[i] += Float(f * Double(flat[i]))
+        }
+      }
+    }
+    return total
+  }
+
+  /// Whether every connection of group `g` is exactly zero.
+  public func isZero(_ g: Int, _ flat: UnsafeBufferPointer<Float>) -> Bool {
+    for m in starts[g]..<starts[g + 1] where flat[Int(members[m])] != 0 { return false }
+    return true
+  }
+}
+
+extension ShadowNetwork {
+  /// Every core's connection probabilities, concatenated in core order.
+  public var flatConnections: [Float] { cores.flatMap(\.connections) }
+}
+
+/// Structured sparsity learning (Wen et al., NIPS 2016) for core-structured networks: a group
+/// Lasso `lambda * layerScale[l] * ||c_g||_2` over groups of connection probabilities (crossbar
+/// rows, crossbar columns, whole cores; the dense layer's input rows and blocks), then after every
+/// step every connection below `zeroBelow` is set to exactly 0. A group counts as removed only
+/// when all of it is zero. With `finetune`, the groups of the chosen kinds that are entirely zero
+/// in the network the run starts from are masked: their gradient is zeroed and they stay zero.
+///
+/// `tnsim train --plugin ssl:lambda=X,groups=axons+neurons,layers=1/0.1,zero=1e-4,finetune=1`
+/// (docs/plugins.md).
+public struct StructuredSparsity: TrainingPlugin, Sendable {
+  /// The global coefficient.
+  public var lambda: Double
+  /// Per-layer multipliers (the last one repeats for deeper layers).
+  public var layerScale: [Double]
+  /// The group kinds penalised (and masked when fine-tuning).
+  public var kinds: [GroupKind]
+  /// Connections below this are set to 0 after each step (0: no zeroing).
+  public var zeroBelow: Float
+  /// The block size of `.blocks` groups.
+  public var block: (rows: Int, columns: Int)
+  /// Mask the groups removed in the initial network.
+  public var finetune: Bool
+
+  var groups: [ConnectionGroups] = []
+  /// Flat indices that stay zero (fine-tuning).
+  var masked: [Int32] = []
+
+  /// An SSL plug-in.
+  public init(lambda: Double, kinds: [GroupKind], layerScale: [Double] = [1], zeroBelow: Float = 1e-4, block: (rows: Int, columns: Int) = (16, 16), finetune: Bool = false) {
+    self.lambda = lambda
+    self.kinds = kinds
+    self.layerScale = layerScale.isEmpty ? [1] : layerScale
+    self.zeroBelow = zeroBelow
+    self.block = block
+    self.finetune = finetune
+  }
+
+  /// From `ssl:lambda=X,groups=K+K,layers=S/S,zero=Z,block=RxC,finetune=0|1` (defaults: lambda
+  /// 1e-3, groups axons+neurons, layers 1, zero 1e-4, block 16x16, finetune 0).
+  public init(_ spec: PluginSpec) throws(TeaLearningError) {
+    try spec.check(known: ["lambda", "groups", "layers", "zero", "block", "finetune"])
+    var kinds: [GroupKind] = []
+    for part in (spec.value("groups") ?? "axons+neurons").split(separator: "+") {
+      guard let k = GroupKind(rawValue: String(part)) else {
+        throw TeaLearningError(file: "--plugin", field: "ssl.groups", message: "'\(part)' is not a group kind; use \(GroupKind.allCases.map(\.rawValue).joined(separator: ", ")) joined by +")
+      }
+      if !kinds.contains(k) { kinds.append(k) }
+    }
+    var block = (rows: 16, columns: 16)
+    if let b = spec.value("block") {
+      let p = b.split(separator: "x").compactMap { Int($0) }
+      guard p.count == 2, p.allSatisfy({ (1...4096).contains($0) }) else {
+        throw TeaLearningError(file: "--plugin", field: "ssl.block", message: "is '\(b)'; give ROWSxCOLUMNS, e.g. 16x16")
+      }
+      block = (p[0], p[1])
+    }
+    self.init(
+      lambda: try spec.double("lambda", default: 1e-3, in: 0...1e6), kinds: kinds,
+      layerScale: try spec.doubles("layers", default: [1], in: 0...1e6), zeroBelow: Float(try spec.double("zero", default: 1e-4, in: 0...1)),
+      block: block, finetune: try spec.int("finetune", default: 0, in: 0...1) == 1)
+  }
+
+  public var name: String { "ssl" }
+
+  public mutating func begin(initial: ShadowNetwork, context: StepContext) {
+    groups = kinds.map { ConnectionGroups($0, of: initial, block: block) }
+    masked = []
+    guard finetune else { return }
+    let flat = initial.flatConnections
+    var mask = [Bool](repeating: false, count: flat.count)
+    flat.withUnsafeBufferPointer { f in
+      for gs in groups {
+        for g in 0..<gs.count where gs.isZero(g, f) {
+          for m in gs.starts[g]..<gs.starts[g + 1] { mask[Int(gs.members[m])] = true }
+        }
+      }
+    }
+    masked = mask.indices.filter { mask[$0] }.map { Int32($0) }
+  }
+
+  /// The group Lasso of `network` (all kinds), and with `gradient` its gradient added.
+  public func lasso(_ network: ShadowNetwork, gradient: inout ParameterGradient?) -> Double {
+    let flat = network.flatConnections
+    let scale = layerScale.map { $0 * lambda }
+    var flatGradient = [Float](repeating: 0, count: flat.count)
+    var total = 0.0
+    flat.withUnsafeBufferPointer { f in
+      flatGradient.withUnsafeMutableBufferPointer { g in
+        for gs in groups { total += gs.lasso(f, scale: scale, gradient: gradient == nil ? nil : g) }
+      }
+    }
+    if gradient != nil {
+      var offset = 0
+      for k in network.cores.indices {
+        for i in gradient!.cores[k].connections.indices { gradient!.cores[k].connections[i] += flatGradient[offset + i] }
+        offset += network.cores[k].connections.count
+      }
+    }
+    return total
+  }
+
+  public mutating func regularize(_ network: ShadowNetwork, gradient: inout ParameterGradient, context: StepContext) -> Double {
+    guard lambda != 0 else { return 0 }
+    var g: ParameterGradient? = gradient
+    let value = lasso(network, gradient: &g)
+    gradient = g!
+    return value
+  }
+
+  public mutating func transformGradient(_ gradient: inout ParameterGradient, network: ShadowNetwork, context: StepContext) {
+    guard !masked.isEmpty else { return }
+    forEachMasked(cores: network.cores.map(\.connections.count)) { k, i in gradient.cores[k].connections[i] = 0 }
+  }
+
+  public mutating func afterStep(_ network: inout ShadowNetwork, context: StepContext) {
+    if zeroBelow > 0 {
+      let z = zeroBelow
+      for k in network.cores.indices {
+        network.cores[k].connections.withUnsafeMutableBufferPointer { p in
+          for i in p.indices where abs(p[i]) < z { p[i] = 0 }
+        }
+      }
+    }
+    if !masked.isEmpty {
+      var cores = network.cores
+      forEachMasked(cores: cores.map(\.connections.count)) { k, i in cores[k].connections[i] = 0 }
+      network.cores = cores
+    }
+  }
+
+  /// Calls `body(core, index)` for every masked connection, in order.
+  func forEachMasked(cores sizes: [Int], _ body: (Int, Int) -> Void) {
+    var k = 0, offset = 0
+    for m in masked {
+      let i = Int(m)
+      while i >= offset + sizes[k] {
+        offset += sizes[k]
+        k += 1
+      }
+      body(k, i - offset)
+    }
+  }
+}
+
+/// How much of a network structured sparsity removed, per layer: groups entirely zero of each
+/// core-level kind, and zero connections.
+public struct LayerSparsity: Sendable, Equatable {
+  public var layer: Int
+  public var axons: (removed: Int, total: Int)
+  public var neurons: (removed: Int, total: Int)
+  public var cores: (removed: Int, total: Int)
+  public var connections: (zero: Int, total: Int)
+
+  public static func == (a: LayerSparsity, b: LayerSparsity) -> Bool {
+    a.layer == b.layer && a.axons == b.axons && a.neurons == b.neurons && a.cores == b.cores && a.connections == b.connections
+  }
+
+  /// The sparsity of every layer of `network`.
+  public static func of(_ network: ShadowNetwork) -> [LayerSparsity] {
+    let flat = network.flatConnections
+    let layers = network.topology.layers.count
+    var out = (0..<layers).map { LayerSparsity(layer: $0, axons: (0, 0), neurons: (0, 0), cores: (0, 0), connections: (0, 0)) }
+    flat.withUnsafeBufferPointer { f in
+      for kind in [GroupKind.axons, .neurons, .cores] {
+        let gs = ConnectionGroups(kind, of: network)
+        for g in 0..<gs.count {
+          let zero = gs.isZero(g, f) ? 1 : 0
+          let l = gs.layer[g]
+          switch kind {
+          case .axons: out[l].axons = (out[l].axons.removed + zero, out[l].axons.total + 1)
+          case .neurons: out[l].neurons = (out[l].neurons.removed + zero, out[l].neurons.total + 1)
+          default: out[l].cores = (out[l].cores.removed + zero, out[l].cores.total + 1)
+          }
+        }
+      }
+    }
+    let starts = network.layerStarts
+    for l in 0..<layers {
+      for k in starts[l]..<starts[l + 1] {
+        let c = network.cores[k].connections
+        out[l].connections = (out[l].connections.zero + c.filter { $0 == 0 }.count, out[l].connections.total + c.count)
+      }
+    }
+    return out
+  }
+}
