@@ -13,6 +13,8 @@ public struct DeploymentError: Error, CustomStringConvertible, Sendable {
 public struct DeployedNetwork: Sendable {
   public var model: Model
   public var placement: Placement
+  /// Which chip core of a copy each logical core's live axons and neurons went to.
+  public var packing: CorePacking
   public var options: DeploymentOptions
   /// Classes of the readout and the class of each output pin.
   public var classes: Int
@@ -54,8 +56,9 @@ extension DeployedNetwork {
     guard shapes.allSatisfy({ $0.axons <= chip.axonsPerCore && $0.neurons <= chip.neuronsPerCore }) else {
       throw DeploymentError("a core of \(topology.name) is larger than \(chip.name)'s \(chip.axonsPerCore) x \(chip.neuronsPerCore) cores")
     }
-    guard let placement = Placement.blocks(copies: options.copies, coresPerCopy: shapes.count, layerOfCore: layerOfCore, chip: chip) else {
-      throw DeploymentError("\(options.copies) copies of \(shapes.count) cores do not fit on \(chip.name) (\(chip.width) x \(chip.height) cores); use a board such as --chip ns16e")
+    let packing = options.pack ? CorePacking.pack(net, leak: options.leak, axonsPerCore: chip.axonsPerCore, neuronsPerCore: chip.neuronsPerCore) : CorePacking.identity(net)
+    guard let placement = Placement.blocks(copies: options.copies, coresPerCopy: packing.coresPerCopy, layerOfCore: packing.binLayer, chip: chip) else {
+      throw DeploymentError("\(options.copies) copies of \(packing.coresPerCopy) cores do not fit on \(chip.name) (\(chip.width) x \(chip.height) cores); use a board such as --chip ns16e")
     }
     let outputs = topology.outputCount
     guard options.copies * outputs <= chip.outputPins else {
@@ -89,46 +92,53 @@ extension DeployedNetwork {
     let tables = (0..<shapes.count).map { k in DeployedNetwork.weightTable(net.cores[k], shrink: options.shrinkWeights) }
     for t in tables { shrunk += t.shrunk }
     for copy in 0..<options.copies {
-      for k in shapes.indices {
-        let p = net.cores[k]
-        let (x, y) = placement.cores[copy][k]
+      for (b, members) in packing.bins.enumerated() {
+        let (x, y) = placement.cores[copy][b]
         var core = model.emptyCore(x: x, y: y)
-        var rng = SplitMix64(seed: SplitMix64.mix(options.seed ^ SplitMix64.mix(UInt64(copy) << 20 | UInt64(k))))
-        for a in 0..<p.axons { core.axonTypes[a] = p.axonTypes[a] }
-        let table = tables[k].weights
-        for a in 0..<p.axons {
-          let g = Int(p.axonTypes[a])
-          for n in 0..<p.neurons {
-            let c = Double(p.connections[a * p.neurons + n])
-            guard c > 0 else { continue }
-            let s = Double(p.weights[n * 4 + g]), s2 = Double(table[n * 4 + g])
-            let probability = s2 == 0 ? 0 : c * s / s2
-            if rng.nextUnit() < probability { core.crossbar[a, n] = true }
+        for k in members {
+          let p = net.cores[k]
+          let axonSlot = packing.axonSlot[k], neuronSlot = packing.neuronSlot[k]
+          // The same draws whatever was removed, so that packing never changes a live synapse.
+          var rng = SplitMix64(seed: SplitMix64.mix(options.seed ^ SplitMix64.mix(UInt64(copy) << 20 | UInt64(k))))
+          for a in 0..<p.axons where axonSlot[a] >= 0 { core.axonTypes[axonSlot[a]] = p.axonTypes[a] }
+          let table = tables[k].weights
+          for a in 0..<p.axons {
+            let g = Int(p.axonTypes[a])
+            for n in 0..<p.neurons {
+              let c = Double(p.connections[a * p.neurons + n])
+              guard c > 0 else { continue }
+              let s = Double(p.weights[n * 4 + g]), s2 = Double(table[n * 4 + g])
+              let probability = s2 == 0 ? 0 : c * s / s2
+              if rng.nextUnit() < probability && axonSlot[a] >= 0 && neuronSlot[n] >= 0 { core.crossbar[axonSlot[a], neuronSlot[n]] = true }
+            }
           }
-        }
-        let l = layerOfCore[k]
-        for n in 0..<p.neurons {
-          let b = Double(p.leaks[n])
-          var neuron = Neuron.mcCullochPitts(
-            weights: SIMD4(table[n * 4], table[n * 4 + 1], table[n * 4 + 2], table[n * 4 + 3]),
-            leak: Int32(DeployedNetwork.integerLeak(b, options.leak)), destination: .none)
-          if options.leak == .dither {
-            let f = b - b.rounded(.down)
-            if f >= 0.25 && f < 0.75 { neuron.thresholdMaskBits = 1 }
+          let l = layerOfCore[k]
+          for n in 0..<p.neurons where neuronSlot[n] >= 0 {
+            let b = Double(p.leaks[n])
+            var neuron = Neuron.mcCullochPitts(
+              weights: SIMD4(table[n * 4], table[n * 4 + 1], table[n * 4 + 2], table[n * 4 + 3]),
+              leak: Int32(DeployedNetwork.integerLeak(b, options.leak)), destination: .none)
+            if options.leak == .dither {
+              let f = b - b.rounded(.down)
+              if f >= 0.25 && f < 0.75 { neuron.thresholdMaskBits = 1 }
+            }
+            let output = firstOutputOfCore[k] + n
+            if l == topology.layers.count - 1 {
+              let pin = copy * outputs + output
+              neuron.destination = .pin(Int32(pin))
+            } else if let target = consumers[l][output], packing.axonSlot[target.core][target.axon] >= 0 {
+              let (tx, ty) = placement.cores[copy][packing.binOf[target.core]]
+              neuron.destination = .axon(dx: Int32(tx - x), dy: Int32(ty - y), axon: Int32(packing.axonSlot[target.core][target.axon]), delay: 1)
+            }
+            core.neurons[neuronSlot[n]] = neuron
           }
-          let output = firstOutputOfCore[k] + n
-          if l == topology.layers.count - 1 {
-            let pin = copy * outputs + output
-            neuron.destination = .pin(Int32(pin))
-            pinClass[pin] = Int32(topology.classOf(output: output))
-          } else if let target = consumers[l][output] {
-            let (tx, ty) = placement.cores[copy][target.core]
-            neuron.destination = .axon(dx: Int32(tx - x), dy: Int32(ty - y), axon: Int32(target.axon), delay: 1)
-          }
-          core.neurons[n] = neuron
         }
         model.cores.append(core)
       }
+    }
+    // Pins of removed class neurons never fire; they keep their class.
+    for copy in 0..<options.copies {
+      for output in 0..<outputs { pinClass[copy * outputs + output] = Int32(topology.classOf(output: output)) }
     }
     if let v = model.violations().first {
       throw DeploymentError("the deployed model does not fit \(chip.name): \(v)")
@@ -136,14 +146,14 @@ extension DeployedNetwork {
     // Input value i drives every layer-0 axon that reads it, in every copy.
     var lists = [[(core: Int, axon: Int)]](repeating: [], count: topology.inputSize)
     for k in shapes.indices where layerOfCore[k] == 0 {
-      for (a, i) in shapes[k].inputs.enumerated() { lists[i].append((k, a)) }
+      for (a, i) in shapes[k].inputs.enumerated() where packing.axonSlot[k][a] >= 0 { lists[i].append((packing.binOf[k], packing.axonSlot[k][a])) }
     }
     var start = [0]
     for l in lists { start.append(start.last! + l.count) }
     let axons = (0..<options.copies).map { copy in
       lists.flatMap { $0.map { (core: Int32(chip.coreID(x: placement.cores[copy][$0.core].x, y: placement.cores[copy][$0.core].y)), axon: Int32($0.axon)) } }
     }
-    self.init(model: model, placement: placement, options: options, classes: topology.classes, pinClass: pinClass,
+    self.init(model: model, placement: placement, packing: packing, options: options, classes: topology.classes, pinClass: pinClass,
       neuronsPerClass: topology.neuronsPerClass, score: trained.score, pipelineDepth: topology.layers.count - 1,
       inputSize: topology.inputSize, inputStart: start, inputAxons: axons, weightsShrunk: shrunk)
   }

@@ -12,6 +12,10 @@ public struct DeploymentOptions: Sendable, Equatable {
   /// realises every trained effective weight c * s of that type, raising the probabilities: the
   /// same expected input with less variance (the seed's p = w / c rule).
   public var shrinkWeights: Bool = true
+  /// Remove the axons and neurons that cannot affect the outputs and pack the cores' live parts
+  /// into as few chip cores as fit (`CorePacking`); exact, and it changes nothing for a network
+  /// without removable parts.
+  public var pack: Bool = true
 
   public init() {}
 

@@ -14,6 +14,7 @@ let deploymentOptions: [Option] = [
   Option(name: "seed", value: "S", help: "seed of the synapse sampling, the input encoding and the chip (default 1)"),
   Option(name: "leak", value: "floor|round|dither", help: "how trained leak biases become integer leaks (default floor)"),
   Option(name: "no-shrink", value: nil, help: "keep the trained weight tables (default: shrink them to minimise variance)"),
+  Option(name: "no-pack", value: nil, help: "one chip core per network core (default: drop unused axons and neurons, merge cores that fit)"),
 ]
 
 func parseDeploymentOptions(_ args: ParsedArguments, copies: Int) throws -> DeploymentOptions {
@@ -27,7 +28,26 @@ func parseDeploymentOptions(_ args: ParsedArguments, copies: Int) throws -> Depl
     o.leak = r
   }
   o.shrinkWeights = !args.flag("no-shrink")
+  o.pack = !args.flag("no-pack")
   return o
+}
+
+/// Per layer the removed axons, neurons and cores, and the chip cores per copy before and after
+/// packing, as `deploy` prints them.
+func packingSummary(_ network: ShadowNetwork, _ packing: CorePacking) -> String {
+  let layerOf = network.layerOfCore
+  var lines: [String] = []
+  for l in network.topology.layers.indices {
+    let ks = network.cores.indices.filter { layerOf[$0] == l }
+    let axons = ks.reduce(0) { $0 + network.cores[$1].axons }, neurons = ks.reduce(0) { $0 + network.cores[$1].neurons }
+    let liveAxons = ks.reduce(0) { $0 + packing.axonSlot[$1].filter { $0 >= 0 }.count }
+    let liveNeurons = ks.reduce(0) { $0 + packing.neuronSlot[$1].filter { $0 >= 0 }.count }
+    let cores = ks.filter { packing.binOf[$0] >= 0 }.count
+    lines.append("layer \(l): \(liveAxons)/\(axons) axons, \(liveNeurons)/\(neurons) neurons, \(cores)/\(ks.count) cores in use")
+  }
+  let sizes = packing.binSizes().map { "\($0.axons)x\($0.neurons)" }.joined(separator: ", ")
+  lines.append("cores per copy: \(network.cores.count) -> \(packing.coresPerCopy) after packing (axons x neurons per chip core: \(sizes))")
+  return lines.joined(separator: "\n")
 }
 
 /// The chip a deployment of `copies` copies goes on: --chip, or truenorth, or ns16e when needed.
@@ -60,13 +80,15 @@ let deployCommand = Command(
     let copies = try args.int("copies", in: 1...65536) ?? 1
     _ = try args.int("spf", in: 1...1_000_000)
     let net = try loadNetwork(path)
-    let chip = try deploymentChip(args, copies: copies, coresPerCopy: net.network.topology.cores.count)
-    let deployed = try DeployedNetwork(net, chip: chip, options: try parseDeploymentOptions(args, copies: copies))
+    let options = try parseDeploymentOptions(args, copies: copies)
+    let chip = try deploymentChip(args, copies: copies, coresPerCopy: CorePacking.coresPerCopy(net.network, options: options))
+    let deployed = try DeployedNetwork(net, chip: chip, options: options)
     var model = deployed.model
     model.chipReference = args.string("chip") ?? chip.name
     try model.save(to: output)
     print("wrote \(output): \(copies) cop\(copies == 1 ? "y" : "ies") of \(net.network.topology.name), \(deployed.coresUsed) cores on \(chip.name), "
       + "\(model.cores.reduce(0) { $0 + $1.crossbar.synapseCount }) synapses, \(deployed.weightsShrunk) weight-table entries shrunk")
+    print(packingSummary(net.network, deployed.packing))
     if let data = try? MNIST.load(directory: args.string("data") ?? MNIST.defaultDirectory) {
       let trainedTables = DeploymentVariance(net, images: data.test, shrink: false).perLayer
       let deployedTables = DeploymentVariance(net, images: data.test, shrink: deployed.options.shrinkWeights).perLayer
@@ -101,8 +123,8 @@ let evalCommand = Command(
     let mnist = try MNIST.load(directory: args.string("data") ?? MNIST.defaultDirectory)
     let count = min(try args.int("images", in: 1...1_000_000) ?? mnist.test.count, mnist.test.count)
     let images = mnist.test.subset(0..<count)
-    let chip = try deploymentChip(args, copies: copies, coresPerCopy: net.network.topology.cores.count)
     let options = try parseDeploymentOptions(args, copies: copies)
+    let chip = try deploymentChip(args, copies: copies, coresPerCopy: CorePacking.coresPerCopy(net.network, options: options))
     let deployed = try DeployedNetwork(net, chip: chip, options: options)
     let bar = ProgressBar(label: "eval", enabled: !args.flag("json"))
     let r = try deployed.evaluate(images: images, spf: spf, seed: options.seed, threads: try args.int("threads", in: 1...1024) ?? 0) {

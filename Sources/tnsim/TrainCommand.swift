@@ -115,6 +115,12 @@ let trainCommand = Command(
       print(String(format: "test accuracy %.2f%% (shadow network, %d test images), %d epochs, %.1f s training", 100 * (m.testAccuracy ?? 0),
         m.testImages, m.epochs, m.trainingSeconds))
       print("wrote \(output) (checkpoint \(result.checkpoint))")
+      if o.plugins.contains(where: { $0.hasPrefix("ssl") }) {
+        for l in LayerSparsity.of(result.trained.network) {
+          print("layer \(l.layer): removed \(l.axons.removed)/\(l.axons.total) axons, \(l.neurons.removed)/\(l.neurons.total) neurons, "
+            + "\(l.cores.removed)/\(l.cores.total) cores; \(l.connections.zero)/\(l.connections.total) connections zero")
+        }
+      }
     }
     return 0
   })
