@@ -122,7 +122,7 @@ struct CLI {
   @Test func everyCommandHasHelp() throws {
     let top = try CLI.run(["--help"])
     #expect(top.status == 0)
-    for command in ["run", "validate", "info", "generate", "train", "deploy", "eval", "sweep", "bench", "convert", "diff"] {
+    for command in ["run", "validate", "info", "generate", "train", "histogram", "deploy", "eval", "sweep", "bench", "convert", "diff"] {
       #expect(top.out.contains("  \(command) "))
       let r = try CLI.run([command, "--help"])
       #expect(r.status == 0)
@@ -204,6 +204,29 @@ struct CLI {
     #expect(sweep.status == 0, "\(sweep.err)")
     #expect(sweep.out.contains("| 2 | 1 | 10 | truenorth |"))
     #expect(FileManager.default.fileExists(atPath: dir + "/sweep/accuracy-vs-copies.svg"))
+  }
+
+  @Test func trainWithPluginsFineTuneAndDeployPacked() throws {
+    let dir = CLI.temporary("plugins")
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let bad = try CLI.run(["train", "--plugin", "ssl:lambda=1,grups=axons", "--output", dir + "/x.json"])
+    #expect(bad.status != 0 && bad.err.contains("--plugin: ssl.grups: is not a setting of ssl"), "\(bad.err)")
+    let common = ["--topology", "mnist-5core", "--epochs", "1", "--train-limit", "2000", "--validation", "200", "--loss", "softmax"]
+    // A strong first-layer Lasso on axon rows: the border pixels' rows go first.
+    let ssl = try CLI.run(["train"] + common + ["--plugin", "probreg:lambda=1e-5", "--plugin", "ssl:lambda=0.05,groups=axons,layers=1/0", "--lr", "0.05", "--output", dir + "/ssl.json"])
+    #expect(ssl.status == 0, "\(ssl.err)")
+    #expect(ssl.out.contains("layer 0: removed "), "\(ssl.out)")
+    let fine = try CLI.run(["train"] + common + ["--init", dir + "/ssl.json", "--plugin", "ssl:lambda=0,groups=axons,finetune=1", "--lr", "0.0005", "--output", dir + "/ft.json"])
+    #expect(fine.status == 0, "\(fine.err)")
+    let deploy = try CLI.run(["deploy", dir + "/ft.json", "--copies", "1", "--output", dir + "/model.json"])
+    #expect(deploy.status == 0, "\(deploy.err)")
+    let line = deploy.out.split(separator: "\n").first { $0.hasPrefix("cores per copy: 5 -> ") }
+    #expect(line != nil && !line!.hasPrefix("cores per copy: 5 -> 5 "), "\(deploy.out)")
+    #expect(try CLI.run(["validate", dir + "/model.json"]).status == 0)
+    let h = try CLI.run(["histogram", dir + "/ssl.json", dir + "/ft.json", "--bins", "10", "--output", dir + "/c.svg"])
+    #expect(h.status == 0 && h.out.contains("| 0.00-0.10) |"), "\(h.out)\(h.err)")
+    #expect(try String(contentsOfFile: dir + "/c.svg", encoding: .utf8).hasPrefix("<svg"))
   }
 
   @Test func benchRunsAWorkloadAndReportsItsFigures() throws {
