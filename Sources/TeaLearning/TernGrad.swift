@@ -124,8 +124,11 @@ public struct TernGrad: TrainingPlugin {
     let capacity = (batch.count + n - 1) / n
     if engines.count != ranks.count || engines.contains(where: { $0.capacity < capacity }) {
       let c = max(capacity, (context.batchSize + n - 1) / n)
+      // Several local ranks run side by side on single-threaded engines; a lone local rank (one
+      // rank per process) uses the run's threads itself.
+      let engineThreads = ranks.count == 1 ? context.threads : 1
       engines = ranks.map { _ in
-        GradientEngine(topology: network.topology, capacity: c, threads: 1, loss: context.loss, softmaxScale: context.softmaxScale)
+        GradientEngine(topology: network.topology, capacity: c, threads: engineThreads, loss: context.loss, softmaxScale: context.softmaxScale)
       }
     }
     if plan.count != 2 * network.cores.count { plan = layout(for: network) }
