@@ -100,6 +100,7 @@ public enum TrainingPlugins {
     switch spec.name {
     case "probreg": return try ProbabilityRegularizer(spec)
     case "ssl": return try StructuredSparsity(spec)
+    case "terngrad": return try TernGrad(spec)
     default:
       throw TeaLearningError(file: "--plugin", field: spec.name, message: "is not a plug-in; use \(names.joined(separator: ", "))")
     }

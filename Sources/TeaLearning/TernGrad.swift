@@ -1,0 +1,291 @@
+import Foundation
+
+/// TernGrad (Wen et al., NIPS 2017): data-parallel training in which every worker sends its
+/// gradient as stochastic ternary values, 2 bits per element plus one scaler per tensor.
+///
+/// `workers` ranks each compute the gradient of their shard of the mini-batch
+/// (`MiniBatch.shard`) on their replica of the network. Per parameter tensor (each core's
+/// connections and each core's leaks) every worker computes its scaler (`max|g|`, or with
+/// `scaler: .sigma` the clipped `min(max|g|, clip * sigma(g))`), the workers share the maximum
+/// scaler `s`, and each sends `s * sign(g) * b` with `b ~ Bernoulli(|g| / s)` (elements with
+/// `|g| >= s` always send `+-s`): unbiased where nothing is clipped. Tensors with fewer than
+/// `floatBelow` elements (and, with `skipOutput`, the output layer's) travel as 32-bit floats.
+/// Every replica applies the same average: with equal shards each element is one of the
+/// `2N + 1` levels `k * s / N`. Shards of unequal size (a short last batch) are weighted by
+/// their sizes, so the average estimates the gradient of the whole batch's mean loss.
+///
+/// The workers talk only through a `GradientCommunicator`. With the default in-process
+/// communicator the workers are threads; every replica equals the trainer's network, since
+/// all start from it and apply the same averaged gradient, so the trainer's network serves as
+/// all of them. Between processes, each process's trainer is its rank's replica and the plug-in
+/// computes only the shards of the ranks its communicator hosts.
+///
+/// The randomness of rank `r` on tensor `t` at step `i` comes from the run's seed, `i`, `r` and
+/// `t` alone, so results do not depend on threads and a resumed run repeats exactly.
+public struct TernGrad: TrainingPlugin {
+  /// How a worker picks its scaler for a tensor.
+  public enum Scaler: String, Sendable, CaseIterable {
+    /// `max|g|`: no clipping.
+    case max
+    /// `min(max|g|, clip * sigma(g))`: the paper's gradient clipping (`clip` 2.5).
+    case sigma
+  }
+
+  /// How a tensor travels.
+  public struct TensorLayout: Sendable, Equatable {
+    /// Elements.
+    public var count: Int
+    /// Ternary (else 32-bit floats).
+    public var ternary: Bool
+  }
+
+  /// The scaler rule.
+  public var scaler: Scaler
+  /// The clipping factor `c` of `.sigma`.
+  public var clip: Float
+  /// Tensors with fewer elements than this stay float.
+  public var floatBelow: Int
+  /// The output layer's tensors stay float.
+  public var skipOutput: Bool
+  /// The workers' communicator.
+  public let communicator: any GradientCommunicator
+  /// Per-rank engines of the local ranks, made at the first step.
+  var engines: [GradientEngine] = []
+  /// How each tensor travels, from the network at `begin` (or the first step).
+  var plan: [TensorLayout] = []
+
+  /// A TernGrad plug-in over `communicator`.
+  /// - Parameters:
+  ///   - communicator: the group of workers (`InProcessCommunicator(workers: N)` for threads).
+  ///   - scaler: the scaler rule.
+  ///   - clip: the clipping factor of `.sigma`.
+  ///   - floatBelow: tensors smaller than this travel as floats.
+  ///   - skipOutput: the output layer's tensors travel as floats.
+  public init(communicator: any GradientCommunicator, scaler: Scaler = .sigma, clip: Float = 2.5, floatBelow: Int = 1024, skipOutput: Bool = false) {
+    self.communicator = communicator
+    self.scaler = scaler
+    self.clip = clip
+    self.floatBelow = floatBelow
+    self.skipOutput = skipOutput
+  }
+
+  /// From `terngrad:workers=N,scaler=max|sigma,clip=C,float-below=E,skip-output=0|1` (defaults:
+  /// workers 4, scaler sigma, clip 2.5, float-below 1024, skip-output 0), with an in-process
+  /// communicator.
+  /// - Throws: `TeaLearningError` naming the setting that is unknown or out of range.
+  public init(_ spec: PluginSpec) throws(TeaLearningError) {
+    try spec.check(known: ["workers", "scaler", "clip", "float-below", "skip-output"])
+    let workers = try spec.int("workers", default: 4, in: 1...256)
+    let scaler = Scaler(rawValue: try spec.choice("scaler", default: "sigma", from: Scaler.allCases.map(\.rawValue)))!
+    self.init(
+      communicator: InProcessCommunicator(workers: workers), scaler: scaler, clip: Float(try spec.double("clip", default: 2.5, in: 0.1...1000)),
+      floatBelow: try spec.int("float-below", default: 1024, in: 0...Int(Int32.max)), skipOutput: try spec.int("skip-output", default: 0, in: 0...1) == 1)
+  }
+
+  public var name: String { "terngrad" }
+
+  /// Workers in the group.
+  public var workers: Int { communicator.workers }
+
+  /// The bytes the local workers sent and received so far, and the ratio to 32-bit gradients.
+  public var statistics: CommunicationStatistics { communicator.statistics }
+
+  /// How each tensor of `network` travels: connections then leaks of each core, in core order.
+  public func layout(for network: ShadowNetwork) -> [TensorLayout] {
+    let outputStart = network.layerStarts.dropLast().last ?? 0
+    var out: [TensorLayout] = []
+    for (k, core) in network.cores.enumerated() {
+      let keepFloat = skipOutput && k >= outputStart
+      for count in [core.connections.count, core.leaks.count] {
+        out.append(TensorLayout(count: count, ternary: !keepFloat && count >= floatBelow && count > 0))
+      }
+    }
+    return out
+  }
+
+  public mutating func begin(initial: ShadowNetwork, context: StepContext) {
+    plan = layout(for: initial)
+  }
+
+  public mutating func computeGradient(_ network: ShadowNetwork, batch: MiniBatch, context: StepContext) -> BatchGradient? {
+    do {
+      return try exchange(network, batch: batch, context: context)
+    } catch {
+      // The training loop's hooks cannot throw: a lost peer ends the run.
+      fatalError("terngrad: \(error)")
+    }
+  }
+
+  /// One step: every local rank's shard gradient, the shared scalers, the ternary messages, and
+  /// the average of everyone's messages.
+  mutating func exchange(_ network: ShadowNetwork, batch: MiniBatch, context: StepContext) throws(CommunicationError) -> BatchGradient {
+    let n = workers
+    let ranks = communicator.localRanks
+    let capacity = (batch.count + n - 1) / n
+    if engines.count != ranks.count || engines.contains(where: { $0.capacity < capacity }) {
+      let c = max(capacity, (context.batchSize + n - 1) / n)
+      // Several local ranks run side by side on single-threaded engines; a lone local rank (one
+      // rank per process) uses the run's threads itself.
+      let engineThreads = ranks.count == 1 ? context.threads : 1
+      engines = ranks.map { _ in
+        GradientEngine(topology: network.topology, capacity: c, threads: engineThreads, loss: context.loss, softmaxScale: context.softmaxScale)
+      }
+    }
+    if plan.count != 2 * network.cores.count { plan = layout(for: network) }
+    let layout = plan
+    let engines = self.engines
+    let threads = context.threads
+
+    let local = Self.map(ranks.count, threads: threads) { i in engines[i].lossAndGradient(network, on: batch.shard(ranks[i], of: n)) }
+    let ternary = layout.indices.filter { layout[$0].ternary }
+    let scalerRule = scaler, clip = clip
+    let scalers = Self.map(ranks.count, threads: threads) { i in
+      ternary.map { t in Self.scaler(of: Self.tensor(t, of: local[i].gradient), rule: scalerRule, clip: clip) }
+    }
+    let shared = try communicator.allReduceMax(scalers)
+    let messages = Self.map(ranks.count, threads: threads) { i in
+      var tensors: [TensorPayload] = []
+      var next = 0
+      for t in layout.indices {
+        let g = Self.tensor(t, of: local[i].gradient)
+        if layout[t].ternary {
+          var random = Self.random(seed: context.seed, step: context.step, rank: ranks[i], tensor: t)
+          let s = shared[next]
+          next += 1
+          tensors.append(.ternary(scaler: s, count: g.count, packed: TernaryMessage.pack(Self.ternarise(g, scaler: s, random: &random))))
+        } else {
+          tensors.append(.float(g))
+        }
+      }
+      return TernaryMessage(rank: ranks[i], tensors: tensors)
+    }
+    let all = try communicator.allGather(messages)
+    guard all.count == n, all.indices.allSatisfy({ all[$0].rank == $0 }) else {
+      throw CommunicationError(operation: "allGather", message: "expected the \(n) ranks' messages in rank order")
+    }
+    let weights = (0..<n).map { batch.shard($0, of: n).count }
+    let gradient = try Self.average(all, weights: weights, threads: threads)
+    let metrics = try communicator.allReduceSum(local.map { [$0.lossSum, Double($0.correct)] })
+    return BatchGradient(lossSum: metrics[0], correct: Int(metrics[1]), count: batch.count, gradient: gradient)
+  }
+
+  /// Tensor `t` of `g`: the connections (even `t`) or the leaks (odd `t`) of core `t / 2`.
+  static func tensor(_ t: Int, of g: ParameterGradient) -> [Float] {
+    t % 2 == 0 ? g.cores[t / 2].connections : g.cores[t / 2].leaks
+  }
+
+  /// A worker's scaler for tensor `g`: `max|g|`, or for `.sigma` at most `clip` standard
+  /// deviations of `g` (0 for an empty tensor).
+  public static func scaler(of g: [Float], rule: Scaler, clip: Float = 2.5) -> Float {
+    guard !g.isEmpty else { return 0 }
+    var largest: Float = 0
+    for v in g { largest = Swift.max(largest, abs(v)) }
+    guard rule == .sigma else { return largest }
+    var sum = 0.0, squares = 0.0
+    for v in g {
+      sum += Double(v)
+      squares += Double(v) * Double(v)
+    }
+    let mean = sum / Double(g.count)
+    let sigma = Swift.max(squares / Double(g.count) - mean * mean, 0).squareRoot()
+    return Swift.min(largest, clip * Float(sigma))
+  }
+
+  /// Stochastic ternary codes of `g` for scaler `s`: `sign(g)` with probability `|g| / s` (always
+  /// when `|g| >= s`), else 0; `s * code` is an unbiased estimate of `g` where `|g| <= s`.
+  /// - Complexity: one random number per element.
+  public static func ternarise(_ g: [Float], scaler s: Float, random: inout TeaRandom) -> [Int8] {
+    var codes = [Int8](repeating: 0, count: g.count)
+    guard s > 0 else { return codes }
+    for (i, v) in g.enumerated() {
+      // b = (U(0, s) < |g|): a comparison instead of a division.
+      let u = s * random.unitFloat()
+      if u < abs(v) { codes[i] = v > 0 ? 1 : -1 }
+    }
+    return codes
+  }
+
+  /// The generator of rank `rank` for tensor `tensor` at step `step` of the run seeded `seed`.
+  public static func random(seed: UInt64, step: Int, rank: Int, tensor: Int) -> TeaRandom {
+    var g = TeaRandom(seed: seed, stream: 0x7E26_6AD0_0000_0000 &+ UInt64(step))
+    return TeaRandom(seed: g.next(), stream: UInt64(rank) << 32 | UInt64(tensor))
+  }
+
+  /// The weighted average `sum_r weights[r] * message_r / sum_r weights[r]` of the ranks'
+  /// messages, as a gradient of cores (tensors in pairs: connections, leaks). With equal weights
+  /// and a shared scaler `s` each ternary element is one of the levels `k * s / N`.
+  /// - Throws: `CommunicationError` when the messages disagree on the tensors.
+  public static func average(_ messages: [TernaryMessage], weights: [Int], threads: Int = 0) throws(CommunicationError) -> ParameterGradient {
+    guard let first = messages.first, weights.count == messages.count, first.tensors.count % 2 == 0 else {
+      throw CommunicationError(operation: "average", message: "no messages, or not one weight per message, or an odd tensor count")
+    }
+    for m in messages {
+      guard m.tensors.count == first.tensors.count, zip(m.tensors, first.tensors).allSatisfy({ $0.count == $1.count }) else {
+        throw CommunicationError(operation: "average", message: "rank \(m.rank) sent tensors of other shapes than rank \(first.rank)")
+      }
+    }
+    let total = weights.reduce(0, +)
+    let tensors = map(first.tensors.count, threads: threads) { t in
+      averageTensor(messages.map { $0.tensors[t] }, weights: weights, total: total)
+    }
+    return ParameterGradient(cores: stride(from: 0, to: tensors.count, by: 2).map { CoreGradient(connections: tensors[$0], leaks: tensors[$0 + 1]) })
+  }
+
+  /// One tensor's weighted average. Ternary parts with one common scaler are summed as integers
+  /// first, so equal weights give exact multiples of `s / N` up to one rounding.
+  static func averageTensor(_ parts: [TensorPayload], weights: [Int], total: Int) -> [Float] {
+    let count = parts[0].count
+    var out = [Float](repeating: 0, count: count)
+    guard total > 0 else { return out }
+    var levels = [Int32](repeating: 0, count: count)
+    var common: Float? = nil
+    var uniform = true
+    for p in parts {
+      guard case .ternary(let s, _, _) = p else { continue }
+      if common == nil { common = s } else if common != s { uniform = false }
+    }
+    for (p, w) in zip(parts, weights) where w > 0 {
+      switch p {
+      case .float(let values):
+        let f = Float(w) / Float(total)
+        for i in 0..<count { out[i] += f * values[i] }
+      case .ternary(let s, _, let packed):
+        if uniform {
+          accumulateCodes(packed, count: count, weight: Int32(w), into: &levels)
+        } else {
+          var codes = [Int32](repeating: 0, count: count)
+          accumulateCodes(packed, count: count, weight: 1, into: &codes)
+          let f = s * Float(w) / Float(total)
+          for i in 0..<count { out[i] += f * Float(codes[i]) }
+        }
+      }
+    }
+    if uniform, let s = common {
+      let f = s / Float(total)
+      for i in 0..<count where levels[i] != 0 { out[i] += Float(levels[i]) * f }
+    }
+    return out
+  }
+
+  /// Adds `weight * code` of each packed element to `sums` (code 3, never sent, counts as 0).
+  static func accumulateCodes(_ packed: [UInt8], count: Int, weight: Int32, into sums: inout [Int32]) {
+    let value: [Int32] = [0, weight, -weight, 0]
+    for i in 0..<count {
+      sums[i] += value[Int((packed[i >> 2] >> UInt8(2 * (i & 3))) & 3)]
+    }
+  }
+
+  /// `body(0..<n)` in order, on the calling thread when `threads` is 1, else concurrently (each
+  /// call writes only its own result, so the results are the same).
+  static func map<T>(_ n: Int, threads: Int, _ body: (Int) -> T) -> [T] {
+    if threads == 1 || n <= 1 { return (0..<n).map(body) }
+    return [T](unsafeUninitializedCapacity: n) { buffer, initialized in
+      nonisolated(unsafe) let out = buffer
+      withoutActuallyEscaping(body) { escaping in
+        nonisolated(unsafe) let work = escaping
+        DispatchQueue.concurrentPerform(iterations: n) { i in (out.baseAddress! + i).initialize(to: work(i)) }
+      }
+      initialized = n
+    }
+  }
+}
