@@ -24,6 +24,8 @@ public struct TrainingResult: Sendable {
   public var output: String
   /// Where the checkpoint was written.
   public var checkpoint: String
+  /// TernGrad's traffic in this session, when it ran.
+  public var communication: CommunicationStatistics? = nil
 }
 
 /// A whole training run as `tnsim train` performs it: load and verify MNIST, split, train with a
@@ -90,6 +92,7 @@ public enum TrainingRun {
       trainingSeconds: trainer.elapsedSeconds, history: trainer.history)
     let trained = TrainedNetwork(network: trainer.network, score: options.score, training: metadata)
     try trained.write(to: output)
-    return TrainingResult(trained: trained, output: output, checkpoint: checkpointPath)
+    let communication = trainer.plugins.compactMap { ($0 as? TernGrad)?.statistics }.first
+    return TrainingResult(trained: trained, output: output, checkpoint: checkpointPath, communication: communication)
   }
 }

@@ -18,7 +18,7 @@ let trainCommand = Command(
       ssl:lambda=1e-3,groups=axons+neurons,layers=1/1,zero=1e-4,block=16x16,finetune=0
                                              structured sparsity (group Lasso; groups: axons, neurons,
                                              cores, inputs, blocks); finetune=1 keeps removed groups zero
-      terngrad:workers=4,scaler=max|sigma,float-below=1024
+      terngrad:workers=4,scaler=sigma|max,clip=2.5,float-below=1024,skip-output=0
                                              data-parallel workers exchanging ternary gradients
     --init NET.json starts from a trained network (its topology and weight tables), e.g. to fine-tune
     after SSL with --plugin ssl:lambda=0,finetune=1 --lr 0.0005.
@@ -115,6 +115,7 @@ let trainCommand = Command(
       print(String(format: "test accuracy %.2f%% (shadow network, %d test images), %d epochs, %.1f s training", 100 * (m.testAccuracy ?? 0),
         m.testImages, m.epochs, m.trainingSeconds))
       print("wrote \(output) (checkpoint \(result.checkpoint))")
+      if let c = result.communication { print("terngrad: \(c)") }
       if o.plugins.contains(where: { $0.hasPrefix("ssl") }) {
         for l in LayerSparsity.of(result.trained.network) {
           print("layer \(l.layer): removed \(l.axons.removed)/\(l.axons.total) axons, \(l.neurons.removed)/\(l.neurons.total) neurons, "
