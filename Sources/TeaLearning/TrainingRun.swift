@@ -54,7 +54,12 @@ public enum TrainingRun {
     if plugins.isEmpty { plugins = try TrainingPlugins.make(for: options) }
     // Fine-tuning starts from a network file, whose topology and weight tables it keeps.
     var initial: ShadowNetwork? = nil
-    if let path = options.initialNetwork { initial = try TrainedNetwork.read(from: path).network }
+    var options = options
+    if let path = options.initialNetwork {
+      initial = try TrainedNetwork.read(from: path).network
+      // The run's topology is the initial network's, whatever --topology said.
+      options.topology = initial!.topology.name
+    }
     var topology: Topology
     if let initial { topology = initial.topology } else { topology = try Topology.resolve(options.topology) }
     let checkpointPath = checkpoint ?? defaultCheckpoint(for: output)

@@ -83,7 +83,7 @@ let trainCommand = Command(
       guard !json else { return }
       switch event {
       case .loaded(let train, let validation, let test):
-        printError("train: \(o.topology), \(train) training, \(validation) validation, \(test) test images; \(o.epochs) epochs of batch \(o.batchSize)")
+        printError("train: \(o.initialNetwork.map { "starting from " + $0 } ?? o.topology), \(train) training, \(validation) validation, \(test) test images; \(o.epochs) epochs of batch \(o.batchSize)")
       case .resumed(let done):
         printError("train: resumed after epoch \(done)")
       case .step(let p):
@@ -104,7 +104,7 @@ let trainCommand = Command(
     let m = result.metadata
     if json {
       let object: [String: Any] = [
-        "topology": o.topology, "output": output, "checkpoint": result.checkpoint, "epochs": m.epochs, "batch": o.batchSize,
+        "topology": m.options.topology, "output": output, "checkpoint": result.checkpoint, "epochs": m.epochs, "batch": o.batchSize,
         "lr": o.learningRate, "seed": o.seed, "trainImages": m.trainImages, "validationImages": m.validationImages,
         "validationAccuracy": m.validationAccuracy ?? NSNull(), "testAccuracy": m.testAccuracy ?? NSNull(), "testImages": m.testImages,
         "trainingSeconds": (m.trainingSeconds * 1000).rounded() / 1000,
