@@ -93,10 +93,14 @@ public final class Simulator: @unchecked Sendable {
     var compact = [Int32](repeating: -1, count: chip.coreCount)
     for (k, id) in coreIDs.enumerated() { compact[Int(id)] = Int32(k) }
     compactIndex = compact
-    storage = SimulatorStorage(cores: order.count, chip: chip)
+    let uniform = order.map { SimulatorStorage.isUniform(model.cores[$0]) }
+    storage = SimulatorStorage(
+      cores: order.count, parameterSets: uniform.reduce(0) { $0 + ($1 ? 1 : chip.neuronsPerCore) }, chip: chip)
+    var firstSet = 0
     for (k, index) in order.enumerated() {
       storage.load(core: k, from: model.cores[index], chip: chip, compactIndex: compact,
-        seed: model.effectiveSeed(ofCore: index, seedOverride: seed))
+        seed: model.effectiveSeed(ofCore: index, seedOverride: seed), parameterBase: firstSet, uniform: uniform[k])
+      firstSet += uniform[k] ? 1 : chip.neuronsPerCore
     }
     let available = threads > 0 ? threads : ProcessInfo.activeProcessorCountCached
     let useful = max(1, min(available, order.count / 16))

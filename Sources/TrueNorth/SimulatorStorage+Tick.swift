@@ -1,45 +1,47 @@
 /// The hot loop: one tick of a range of cores, and the merge of their outgoing spikes.
 extension SimulatorStorage {
-  /// Copies a validated core configuration into the flat state of core `k`.
-  func load(core k: Int, from config: CoreConfig, chip: ChipDefinition, compactIndex: [Int32], seed: UInt64) {
+  /// Copies a validated core configuration into the flat state of core `k`, its parameters into
+  /// the sets from `parameterBase` on (one set when `uniform`, else one per neuron).
+  func load(core k: Int, from config: CoreConfig, chip: ChipDefinition, compactIndex: [Int32], seed: UInt64,
+    parameterBase firstSet: Int, uniform: Bool)
+  {
     let base = k * stride
-    var coreFlag: UInt8 = 0
+    var coreFlag: UInt8 = uniform ? Self.uniform : 0
+    parameterBase[k] = Int32(firstSet)
     for i in 0..<config.crossbar.axons {
       for w in 0..<4 { crossbar[(base + i) * 4 + w] = config.crossbar.words[i * 4 + w] }
-      rowSynapses[base + i] = UInt16(config.crossbar.row(i).popcount)
-      axonType[base + i] = config.axonTypes[i]
+      axonTypes[k * 8 + i >> 5] |= UInt64(config.axonTypes[i] & 3) << UInt64((i & 31) * 2)
     }
     for (j, n) in config.neurons.enumerated() {
-      for g in 0..<4 {
-        weight[k * 1024 + g * 256 + j] = n.weights[g]
-        if n.stochasticSynapses >> UInt8(g) & 1 == 1 {
-          deterministic[(k * 4 + g) * 4 + j >> 6] &= ~(1 << UInt64(j & 63))
-          coreFlag |= Self.hasStochasticSynapses
-        }
+      for g in 0..<4 where n.stochasticSynapses >> UInt8(g) & 1 == 1 {
+        deterministic[(k * 4 + g) * 4 + j >> 6] &= ~(1 << UInt64(j & 63))
+        coreFlag |= Self.hasStochasticSynapses
       }
-      stochasticSynapses[base + j] = n.stochasticSynapses & 0xF
-      leak[base + j] = n.leak
-      var f: UInt8 = UInt8(n.resetMode.rawValue) << Self.resetShift
-      if n.stochasticLeak { f |= Self.stochasticLeakFlag; coreFlag |= Self.drawsWithoutInput }
-      if n.leakReversal { f |= Self.leakReversalFlag }
-      if n.kappa { f |= Self.kappaFlag }
-      flags[base + j] = f
-      threshold[base + j] = n.threshold
-      negativeThreshold[base + j] = n.negativeThreshold
-      thresholdMask[base + j] = Int32(truncatingIfNeeded: (Int64(1) << Int64(n.thresholdMaskBits)) - 1)
-      if n.thresholdMaskBits > 0 { coreFlag |= Self.drawsWithoutInput }
-      resetPotential[base + j] = n.resetPotential
+      if n.stochasticLeak || n.thresholdMaskBits > 0 { coreFlag |= Self.drawsWithoutInput }
+      if !uniform || j == 0 {
+        let p = firstSet + (uniform ? 0 : j)
+        for g in 0..<4 { weight[weightIndex(firstSet: firstSet, uniform: uniform, type: g, neuron: j)] = Int16(n.weights[g]) }
+        stochasticSynapses[p] = n.stochasticSynapses & 0xF
+        leak[p] = Int16(n.leak)
+        var f: UInt8 = UInt8(n.resetMode.rawValue) << Self.resetShift
+        if n.stochasticLeak { f |= Self.stochasticLeakFlag }
+        if n.leakReversal { f |= Self.leakReversalFlag }
+        if n.kappa { f |= Self.kappaFlag }
+        flags[p] = f
+        threshold[p] = n.threshold
+        negativeThreshold[p] = n.negativeThreshold
+        thresholdMask[p] = Int32(truncatingIfNeeded: (Int64(1) << Int64(n.thresholdMaskBits)) - 1)
+        resetPotential[p] = n.resetPotential
+      }
       potential[base + j] = n.potential
       switch n.destination {
       case .none:
-        destCore[base + j] = -1
+        route[base + j] = Self.noRoute
       case .pin(let p):
-        destCore[base + j] = -2
-        destAxon[base + j] = p
+        route[base + j] = UInt64(UInt32(bitPattern: -2)) << 32 | UInt64(UInt32(p))
       case .axon(let dx, let dy, let axon, let delay):
-        destCore[base + j] = compactIndex[chip.coreID(x: config.x + Int(dx), y: config.y + Int(dy))]
-        destAxon[base + j] = axon
-        destDelay[base + j] = UInt8(delay)
+        let target = compactIndex[chip.coreID(x: config.x + Int(dx), y: config.y + Int(dy))]
+        route[base + j] = UInt64(UInt32(bitPattern: target)) << 32 | UInt64(UInt32(axon) | UInt32(delay) << 8)
       }
     }
     // Neurons beyond the chip's core size stay at the quiet defaults and are never updated.
@@ -64,8 +66,16 @@ extension SimulatorStorage {
   @inline(__always)
   func clamp(_ v: Int32) -> Int32 { min(max(v, vMin), vMax) }
 
+  /// Rows gathered per block of cores, and cores per block.
+  static let blockRows = 512
+  static let blockCores = 16
+
   /// Runs tick `t` for the cores in `range`, writing their outgoing spikes and reported spikes
   /// into `result` (cleared first).
+  ///
+  /// The cores go in blocks: first the crossbar rows of every active axon of the block are copied
+  /// into a buffer, loads that do not depend on each other, so the processor has many of these
+  /// cache misses in flight at once; then each core of the block is integrated and updated.
   func run(cores range: Range<Int>, tick t: Int64, recordAll: Bool, recordTraffic: Bool, coreIDs: [Int32],
     into result: inout Simulator.PartitionResult)
   {
@@ -77,93 +87,152 @@ extension SimulatorStorage {
     result.fired = 0
     result.computed = 0
     let slot = Int(t & 15)
-    withUnsafeTemporaryAllocation(of: Int32.self, capacity: 256 + 512) { scratch in
-      // acc: 256 Int32 inputs; counts: 4 types x 256 UInt16 active-synapse counts (same bytes as 512 Int32).
-      let acc = scratch.baseAddress!
-      let counts = UnsafeMutableRawPointer(acc + 256).bindMemory(to: UInt16.self, capacity: 1024)
-      for k in range {
-        let s = scheduler + (k * 16 + slot) * 4
-        let a0 = s[0], a1 = s[1], a2 = s[2], a3 = s[3]
-        let hasInput = (a0 | a1 | a2 | a3) != 0
-        if !hasInput && coreFlags[k] & Self.quiescent != 0 { continue }
-        s[0] = 0; s[1] = 0; s[2] = 0; s[3] = 0
-        result.computed += 1
-        acc.initialize(repeating: 0, count: 256)
-        if hasInput {
-          let events = integrate(core: k, active: SIMD4(a0, a1, a2, a3), counts: counts, stochasticInput: acc)
-          result.synapticEvents += events
-          if recordTraffic { result.coreEvents.append(UInt64(k) << 32 | UInt64(events)) }
-          sumInputs(core: k, counts: counts, into: acc)
+    let vectorUpdate = neurons % 8 == 0
+    // acc: 256 Int32 inputs; counts: 4 types x 256 UInt8 active-synapse counts; fired: 256 UInt16 neuron
+    // indices; active: the block's active-axon words; rows: the block's gathered rows.
+    let bytes = 1024 + 1024 + 512 + Self.blockCores * 32 + Self.blockRows * 32
+    withUnsafeTemporaryAllocation(byteCount: bytes, alignment: 64) { scratch in
+      let raw = scratch.baseAddress!
+      let acc = raw.bindMemory(to: Int32.self, capacity: 256)
+      let counts = (raw + 1024).bindMemory(to: UInt64.self, capacity: 128)
+      let fired = (raw + 2048).bindMemory(to: UInt16.self, capacity: 256)
+      let active = (raw + 2560).bindMemory(to: UInt64.self, capacity: Self.blockCores * 4)
+      let rows = (raw + 2560 + Self.blockCores * 32).bindMemory(to: UInt64.self, capacity: Self.blockRows * 4)
+      var k0 = range.lowerBound
+      while k0 < range.upperBound {
+        // Gather: take the block's inputs out of the scheduler and copy their rows.
+        var k1 = k0
+        var n = 0
+        while k1 < range.upperBound && k1 - k0 < Self.blockCores {
+          let s = scheduler + (k1 * 16 + slot) * 4
+          let a = SIMD4(s[0], s[1], s[2], s[3])
+          let count = a.popcount
+          guard n + count <= Self.blockRows else { break }
+          s.update(repeating: 0, count: 4)
+          let b = active + (k1 - k0) * 4
+          for w in 0..<4 {
+            b[w] = a[w]
+            var bits = a[w]
+            while bits != 0 {
+              let row = crossbar + (k1 * stride + w << 6 | bits.trailingZeroBitCount) * 4
+              bits &= bits &- 1
+              let to = rows + n * 4
+              to[0] = row[0]; to[1] = row[1]; to[2] = row[2]; to[3] = row[3]
+              n += 1
+            }
+          }
+          k1 += 1
         }
-        let changed = update(core: k, tick: t, recordAll: recordAll, recordTraffic: recordTraffic, coreID: coreIDs[k],
-          input: acc, into: &result)
-        if hasInput || changed || coreFlags[k] & Self.drawsWithoutInput != 0 {
-          coreFlags[k] &= ~Self.quiescent
-        } else {
-          coreFlags[k] |= Self.quiescent
+        // Integrate and update the block's cores.
+        var next = 0
+        for k in k0..<k1 {
+          let b = active + (k - k0) * 4
+          let words = SIMD4(b[0], b[1], b[2], b[3])
+          let hasInput = words != .zero
+          if !hasInput && coreFlags[k] & Self.quiescent != 0 { continue }
+          result.computed += 1
+          acc.initialize(repeating: 0, count: 256)
+          if hasInput {
+            let events = integrate(core: k, active: words, rows: rows + next * 4, counts: counts, input: acc)
+            next += words.popcount
+            result.synapticEvents += events
+            if recordTraffic { result.coreEvents.append(UInt64(k) << 32 | UInt64(events)) }
+          }
+          let changed: Bool
+          var firing = 0
+          if vectorUpdate && coreFlags[k] & Self.drawsWithoutInput == 0 {
+            changed = updateDeterministic(core: k, input: acc, fired: fired, count: &firing)
+          } else {
+            changed = update(core: k, input: acc, fired: fired, count: &firing)
+          }
+          for f in 0..<firing {
+            emit(core: k, neuron: Int(fired[f]), tick: t, recordAll: recordAll, recordTraffic: recordTraffic,
+              coreID: coreIDs[k], into: &result)
+          }
+          if hasInput || changed || coreFlags[k] & Self.drawsWithoutInput != 0 {
+            coreFlags[k] &= ~Self.quiescent
+          } else {
+            coreFlags[k] |= Self.quiescent
+          }
         }
+        k0 = k1
       }
     }
   }
 
-  /// Bit k of lane k: expands 16 crossbar bits into 16 lanes.
-  static let laneBits = SIMD16<UInt16>(1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768)
+  /// Byte k of `byteLanes[b]` is bit k of b: a row byte turned into eight one-byte counts.
+  static let byteLanes: [UInt64] = (0..<256).map { b in
+    (0..<8).reduce(0) { word, k in word | UInt64(b >> k & 1) << UInt64(8 * k) }
+  }
 
-  /// Synaptic integration of core `k`: counts, per axon type, the active axons connected to each
-  /// neuron (deterministic synapses, 16 neurons per SIMD step), and adds the stochastic synapses'
-  /// draws to `stochasticInput` in the documented order.
+  /// Synaptic integration of core `k`, whose active axons' rows are gathered at `rows` in
+  /// ascending axon order: counts, per axon type, the active axons connected to each neuron
+  /// through deterministic synapses (one byte per neuron, eight neurons per 64-bit add of a table
+  /// entry), adds count x weight to `input`, and adds the stochastic synapses' draws in the
+  /// documented order.
   /// - Returns: the number of synaptic events.
   @inline(__always)
-  func integrate(core k: Int, active words: SIMD4<UInt64>, counts: UnsafeMutablePointer<UInt16>,
-    stochasticInput acc: UnsafeMutablePointer<Int32>) -> Int64
+  func integrate(core k: Int, active words: SIMD4<UInt64>, rows: UnsafeMutablePointer<UInt64>,
+    counts: UnsafeMutablePointer<UInt64>, input acc: UnsafeMutablePointer<Int32>) -> Int64
   {
     let base = k * stride
     let stochastic = coreFlags[k] & Self.hasStochasticSynapses != 0
+    let typeWords = axonTypes + k * 8
     var events = 0
-    counts.initialize(repeating: 0, count: 1024)
-    let raw = UnsafeMutableRawPointer(counts)
-    let laneBits = Self.laneBits
-    for w in 0..<4 {
-      var bits = words[w]
-      while bits != 0 {
-        let i = w << 6 | bits.trailingZeroBitCount
-        bits &= bits &- 1
-        let g = Int(axonType[base + i])
-        let row = crossbar + (base + i) * 4
-        let det = deterministic + (k * 4 + g) * 4
-        events &+= Int(rowSynapses[base + i])
-        for rw in 0..<4 {
-          var r = row[rw]
-          if stochastic { r &= det[rw] }
-          var q = 0
-          while r != 0 {
-            let chunk = UInt16(truncatingIfNeeded: r)
-            if chunk != 0 {
-              let p = raw + (g * 256 + rw * 64 + q * 16) * 2
-              // Lane k holds bit k of the chunk; (v | -v) >> 15 turns 2^k into 1 and keeps 0 (plain lane arithmetic,
-              // which vectorises, unlike a SIMDMask).
-              let v = SIMD16<UInt16>(repeating: chunk) & laneBits
-              let c = p.loadUnaligned(as: SIMD16<UInt16>.self) &+ ((v | (SIMD16<UInt16>.zero &- v)) &>> 15)
-              p.storeBytes(of: c, as: SIMD16<UInt16>.self)
+    var types: UInt8 = 0
+    var pending = 0
+    var row = rows
+    Self.byteLanes.withUnsafeBufferPointer { table in
+      let lanes = table.baseAddress!
+      for w in 0..<4 {
+        var bits = words[w]
+        while bits != 0 {
+          let i = w << 6 | bits.trailingZeroBitCount
+          bits &= bits &- 1
+          let g = Int(truncatingIfNeeded: typeWords[i >> 5] >> UInt64((i & 31) * 2) & 3)
+          let c = counts + g * 32
+          if types >> g & 1 == 0 {
+            types |= 1 << g
+            c.initialize(repeating: 0, count: 32)
+          }
+          let det = deterministic + (k * 4 + g) * 4
+          for rw in 0..<4 {
+            var r = row[rw]
+            events &+= r.nonzeroBitCount
+            if stochastic { r &= det[rw] }
+            guard r != 0 else { continue }
+            let q = c + rw * 8
+            for b in 0..<8 {
+              q[b] &+= lanes[Int(truncatingIfNeeded: r & 0xFF)]
+              r &>>= 8
             }
-            r >>= 16
-            q += 1
+          }
+          row += 4
+          // A byte count holds at most 255: add the counts in before a 256th axon could overflow one.
+          pending += 1
+          if pending == 255 {
+            addCounts(core: k, types: types, counts: counts, into: acc)
+            types = 0
+            pending = 0
           }
         }
       }
     }
+    addCounts(core: k, types: types, counts: counts, into: acc)
     if stochastic {
+      let p0 = Int(parameterBase[k]), ps = parameterStride(k)
       // Neuron-major, axons ascending: the documented order of stochastic-synapse draws.
-      for j in 0..<neurons where stochasticSynapses[base + j] != 0 {
-        let mask = stochasticSynapses[base + j]
+      for j in 0..<neurons where stochasticSynapses[p0 + j * ps] != 0 {
+        let p = p0 + j * ps
+        let mask = stochasticSynapses[p]
         for w in 0..<4 {
           var bits = words[w]
           while bits != 0 {
             let i = w << 6 | bits.trailingZeroBitCount
             bits &= bits &- 1
-            let g = axonType[base + i]
+            let g = Int(truncatingIfNeeded: typeWords[i >> 5] >> UInt64((i & 31) * 2) & 3)
             guard mask >> g & 1 == 1, crossbar[(base + i) * 4 + j >> 6] >> UInt64(j & 63) & 1 == 1 else { continue }
-            let s = weight[k * 1024 + Int(g) * 256 + j]
+            let s = Int32(weight[weightIndex(firstSet: p0, uniform: ps == 0, type: g, neuron: j)])
             if NeuronRandom.happens(s, rho: NeuronRandom.rho(&rng[k])) { acc[j] &+= s.signum() }
           }
         }
@@ -172,53 +241,71 @@ extension SimulatorStorage {
     return Int64(events)
   }
 
-  /// input[j] += sum over types G of counts[G][j] * s^G_j, eight neurons per SIMD step.
+  /// Where s^G of neuron j is: a core's weights are type-major from its first set's index x 4
+  /// (one per type for a uniform core, else one per neuron and type).
   @inline(__always)
-  func sumInputs(core k: Int, counts: UnsafeMutablePointer<UInt16>, into acc: UnsafeMutablePointer<Int32>) {
-    let w = UnsafeRawPointer(weight + k * 1024)
+  func weightIndex(firstSet p0: Int, uniform: Bool, type g: Int, neuron j: Int) -> Int {
+    uniform ? p0 * 4 + g : p0 * 4 + g * neurons + j
+  }
+
+  /// input[j] += counts[G][j] * s^G_j for the types G in `types`, eight neurons per SIMD step.
+  @inline(__always)
+  func addCounts(core k: Int, types: UInt8, counts: UnsafeMutablePointer<UInt64>, into acc: UnsafeMutablePointer<Int32>) {
     let c = UnsafeRawPointer(counts)
     let a = UnsafeMutableRawPointer(acc)
-    for j in Swift.stride(from: 0, to: 256, by: 8) {
-      var sum = a.loadUnaligned(fromByteOffset: j * 4, as: SIMD8<Int32>.self)
-      for g in 0..<4 {
-        let n = SIMD8<Int32>(truncatingIfNeeded: c.loadUnaligned(fromByteOffset: (g * 256 + j) * 2, as: SIMD8<UInt16>.self))
-        sum &+= n &* w.loadUnaligned(fromByteOffset: (g * 256 + j) * 4, as: SIMD8<Int32>.self)
+    let p0 = Int(parameterBase[k])
+    let uniform = coreFlags[k] & Self.uniform != 0
+    for g in 0..<4 where types >> g & 1 != 0 {
+      let w = weight + weightIndex(firstSet: p0, uniform: uniform, type: g, neuron: 0)
+      let broadcast = SIMD8<Int32>(repeating: Int32(w[0]))
+      if uniform && broadcast == .zero { continue }
+      for j in Swift.stride(from: 0, to: neurons & ~7, by: 8) {
+        let n = SIMD8<Int32>(truncatingIfNeeded: c.loadUnaligned(fromByteOffset: g * 256 + j, as: SIMD8<UInt8>.self))
+        let s = uniform ? broadcast : SIMD8<Int32>(truncatingIfNeeded: UnsafeRawPointer(w + j).loadUnaligned(as: SIMD8<Int16>.self))
+        let sum = a.loadUnaligned(fromByteOffset: j * 4, as: SIMD8<Int32>.self) &+ n &* s
+        a.storeBytes(of: sum, toByteOffset: j * 4, as: SIMD8<Int32>.self)
       }
-      a.storeBytes(of: sum, toByteOffset: j * 4, as: SIMD8<Int32>.self)
+      for j in (neurons & ~7)..<neurons {
+        acc[j] &+= Int32(c.load(fromByteOffset: g * 256 + j, as: UInt8.self)) &* Int32(w[uniform ? 0 : j])
+      }
     }
   }
 
-  /// Leak, threshold, fire and reset of every neuron of core `k`, after integration.
+  /// Leak, threshold, fire and reset of every neuron of core `k`, after integration: the scalar
+  /// version, for cores whose neurons draw random numbers. Neurons that fire are listed in
+  /// `fired` from `count` on, ascending.
   /// - Returns: whether any neuron's potential changed or any neuron fired.
   @inline(__always)
-  func update(core k: Int, tick t: Int64, recordAll: Bool, recordTraffic: Bool, coreID: Int32, input acc: UnsafeMutablePointer<Int32>,
-    into result: inout Simulator.PartitionResult) -> Bool
+  func update(core k: Int, input acc: UnsafeMutablePointer<Int32>, fired list: UnsafeMutablePointer<UInt16>,
+    count: inout Int) -> Bool
   {
     let base = k * stride
+    let p0 = Int(parameterBase[k]), ps = parameterStride(k)
     var changed = false
     for j in 0..<neurons {
       let n = base + j
+      let p = p0 + j * ps
       let old = potential[n]
       var v = clamp(old &+ acc[j])
-      let f = flags[n]
-      let lambda = leak[n]
+      let f = flags[p]
+      let lambda = Int32(leak[p])
       let omega: Int32 = f & Self.leakReversalFlag != 0 ? v.signum() : 1
       if f & Self.stochasticLeakFlag != 0 {
         if NeuronRandom.happens(lambda, rho: NeuronRandom.rho(&rng[k])) { v = clamp(v &+ omega &* lambda.signum()) }
       } else if lambda != 0 {
         v = clamp(v &+ omega &* lambda)
       }
-      let mask = thresholdMask[n]
+      let mask = thresholdMask[p]
       let eta = mask != 0 ? NeuronRandom.eta(&rng[k], mask: mask) : 0
-      let alpha = threshold[n]
-      let beta = negativeThreshold[n]
+      let alpha = threshold[p]
+      let beta = negativeThreshold[p]
       let kappa = f & Self.kappaFlag != 0
       let mode = f >> Self.resetShift & 3
       var fired = false
       if v >= alpha &+ eta {
         fired = true
         switch mode {
-        case 0: v = resetPotential[n]
+        case 0: v = resetPotential[p]
         case 1: v = v &- (alpha &+ eta)
         default: break
         }
@@ -227,7 +314,7 @@ extension SimulatorStorage {
           v = -beta
         } else {
           switch mode {
-          case 0: v = -resetPotential[n]
+          case 0: v = -resetPotential[p]
           case 1: v = v &+ (beta &+ eta)
           default: break
           }
@@ -239,19 +326,104 @@ extension SimulatorStorage {
       }
       guard fired else { continue }
       changed = true
-      result.fired += 1
-      let target = destCore[n]
-      if target >= 0 {
-        let when = UInt64((t &+ Int64(destDelay[n])) & 15)
-        result.outgoing.append(UInt64(target) << 12 | when << 8 | UInt64(destAxon[n]))
-        if recordTraffic { result.routes.append(UInt64(k) << 32 | UInt64(target)) }
-        if recordAll { result.spikes.append(OutputSpike(tick: t, core: coreID, neuron: Int32(j), pin: -1)) }
-      } else if target == -2 {
-        result.spikes.append(OutputSpike(tick: t, core: coreID, neuron: Int32(j), pin: destAxon[n]))
-      } else if recordAll {
-        result.spikes.append(OutputSpike(tick: t, core: coreID, neuron: Int32(j), pin: -1))
-      }
+      list[count] = UInt16(j)
+      count += 1
     }
     return changed
+  }
+
+  /// Lane k = 2^k: turns a lane mask into bits.
+  static let laneBits = SIMD8<Int32>(1, 2, 4, 8, 16, 32, 64, 128)
+
+  /// The update of `update(core:...)` for a core none of whose neurons draws random numbers
+  /// (no stochastic leak, TM = 0, so eta = 0), eight neurons per SIMD step. Conditions are lane
+  /// masks (all ones or zero) made with shifts of differences, which cannot overflow here: V lies
+  /// in the potential range and the thresholds and R in theirs, all within 31 bits.
+  /// - Returns: whether any neuron's potential changed or any neuron fired.
+  @inline(__always)
+  func updateDeterministic(core k: Int, input acc: UnsafeMutablePointer<Int32>, fired list: UnsafeMutablePointer<UInt16>,
+    count: inout Int) -> Bool
+  {
+    typealias V = SIMD8<Int32>
+    let base = k * stride
+    let p0 = Int(parameterBase[k])
+    let uniform = coreFlags[k] & Self.uniform != 0
+    let lo = V(repeating: vMin), hi = V(repeating: vMax)
+    let pot = UnsafeMutableRawPointer(potential + base)
+    let inp = UnsafeRawPointer(acc)
+    // A uniform core's parameters, broadcast once.
+    let uLeak = V(repeating: Int32(leak[p0])), uFlags = V(repeating: Int32(flags[p0]))
+    let uAlpha = V(repeating: threshold[p0]), uBeta = V(repeating: negativeThreshold[p0])
+    let uReset = V(repeating: resetPotential[p0])
+    var changed = V.zero
+    for c in Swift.stride(from: 0, to: neurons, by: 8) {
+      let lambda: V, f: V, alpha: V, beta: V, reset: V
+      if uniform {
+        (lambda, f, alpha, beta, reset) = (uLeak, uFlags, uAlpha, uBeta, uReset)
+      } else {
+        let p = p0 + c
+        lambda = V(truncatingIfNeeded: UnsafeRawPointer(leak + p).loadUnaligned(as: SIMD8<Int16>.self))
+        f = V(truncatingIfNeeded: UnsafeRawPointer(flags + p).loadUnaligned(as: SIMD8<UInt8>.self))
+        alpha = UnsafeRawPointer(threshold + p).loadUnaligned(as: V.self)
+        beta = UnsafeRawPointer(negativeThreshold + p).loadUnaligned(as: V.self)
+        reset = UnsafeRawPointer(resetPotential + p).loadUnaligned(as: V.self)
+      }
+      let old = pot.loadUnaligned(fromByteOffset: c * 4, as: V.self)
+      var v = (old &+ inp.loadUnaligned(fromByteOffset: c * 4, as: V.self)).clamped(lowerBound: lo, upperBound: hi)
+      // Leak: omega * lambda, omega = sign(V) with leak reversal, else 1.
+      let reversal = V.zero &- (f &>> 1 & 1)
+      let negative = v &>> 31
+      let zero = Self.isZero(v)
+      let reversed = ((lambda ^ negative) &- negative) & ~zero  // sign(V) * lambda
+      v = (v &+ Self.select(reversal, reversed, lambda)).clamped(lowerBound: lo, upperBound: hi)
+      // Threshold, fire, reset (eta = 0).
+      let mode = f &>> 3 & 3
+      let mode0 = Self.isZero(mode), mode1 = Self.isZero(mode ^ 1)
+      let kappa = V.zero &- (f &>> 2 & 1)
+      let fire = ~((v &- alpha) &>> 31)
+      let below = (v &+ beta) &>> 31
+      let onFire = Self.select(mode0, reset, Self.select(mode1, v &- alpha, v))
+      let onBelow = Self.select(kappa, V.zero &- beta, Self.select(mode0, V.zero &- reset, Self.select(mode1, v &+ beta, v)))
+      v = Self.select(fire, onFire, Self.select(below, onBelow, v))
+      pot.storeBytes(of: v, toByteOffset: c * 4, as: V.self)
+      changed |= (v ^ old) | fire
+      var bits = (fire & Self.laneBits).wrappedSum()
+      while bits != 0 {
+        let lane = Int(bits.trailingZeroBitCount)
+        bits &= bits &- 1
+        list[count] = UInt16(c + lane)
+        count += 1
+      }
+    }
+    return changed != .zero
+  }
+
+  /// All ones in the lanes where `x` is 0, else 0.
+  @inline(__always)
+  static func isZero(_ x: SIMD8<Int32>) -> SIMD8<Int32> { ~((x | (SIMD8.zero &- x)) &>> 31) }
+
+  /// `a` in the lanes where `mask` is all ones, `b` where it is 0.
+  @inline(__always)
+  static func select(_ mask: SIMD8<Int32>, _ a: SIMD8<Int32>, _ b: SIMD8<Int32>) -> SIMD8<Int32> { b ^ ((a ^ b) & mask) }
+
+  /// Reports and routes the spike of neuron `j` of core `k`.
+  @inline(__always)
+  func emit(core k: Int, neuron j: Int, tick t: Int64, recordAll: Bool, recordTraffic: Bool, coreID: Int32,
+    into result: inout Simulator.PartitionResult)
+  {
+    result.fired += 1
+    let r = route[k * stride + j]
+    let target = Int32(truncatingIfNeeded: r >> 32)
+    let d = UInt32(truncatingIfNeeded: r)
+    if target >= 0 {
+      let when = UInt64((t &+ Int64(d >> 8)) & 15)
+      result.outgoing.append(UInt64(target) << 12 | when << 8 | UInt64(d & 255))
+      if recordTraffic { result.routes.append(UInt64(k) << 32 | UInt64(target)) }
+      if recordAll { result.spikes.append(OutputSpike(tick: t, core: coreID, neuron: Int32(j), pin: -1)) }
+    } else if target == -2 {
+      result.spikes.append(OutputSpike(tick: t, core: coreID, neuron: Int32(j), pin: Int32(bitPattern: d)))
+    } else if recordAll {
+      result.spikes.append(OutputSpike(tick: t, core: coreID, neuron: Int32(j), pin: -1))
+    }
   }
 }
