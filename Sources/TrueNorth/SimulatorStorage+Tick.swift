@@ -88,19 +88,28 @@ extension SimulatorStorage {
     result.computed = 0
     let slot = Int(t & 15)
     let vectorUpdate = neurons % 8 == 0
-    // acc: 256 Int32 inputs; counts: 4 types x 256 UInt8 active-synapse counts; fired: 256 UInt16 neuron
-    // indices; active: the block's active-axon words; rows: the block's gathered rows.
-    let bytes = 1024 + 1024 + 512 + Self.blockCores * 32 + Self.blockRows * 32
-    withUnsafeTemporaryAllocation(byteCount: bytes, alignment: 64) { scratch in
-      let raw = scratch.baseAddress!
-      let acc = raw.bindMemory(to: Int32.self, capacity: 256)
-      let counts = (raw + 1024).bindMemory(to: UInt64.self, capacity: 128)
-      let fired = (raw + 2048).bindMemory(to: UInt16.self, capacity: 256)
-      let active = (raw + 2560).bindMemory(to: UInt64.self, capacity: Self.blockCores * 4)
-      let rows = (raw + 2560 + Self.blockCores * 32).bindMemory(to: UInt64.self, capacity: Self.blockRows * 4)
+    // acc: 256 Int32 inputs; counts: 4 types x 256 UInt8 active-synapse counts; active: the block's
+    // active-axon words; rowIndex and rows: the block's gathered rows; fired: the block's firing
+    // neurons (k * stride + j); routes: their routes, a batch at a time.
+    let firedCapacity = Self.blockCores * 256, routeBatch = 256
+    let sizes = [1024, 1024, Self.blockCores * 32, Self.blockRows * 4, Self.blockRows * 32, firedCapacity * 4, routeBatch * 8]
+    withUnsafeTemporaryAllocation(byteCount: sizes.reduce(0, +), alignment: 64) { scratch in
+      var raw = scratch.baseAddress!
+      func take<T>(_ type: T.Type, _ bytes: Int) -> UnsafeMutablePointer<T> {
+        defer { raw += bytes }
+        return raw.bindMemory(to: T.self, capacity: bytes / MemoryLayout<T>.stride)
+      }
+      let acc = take(Int32.self, sizes[0])
+      let counts = take(UInt64.self, sizes[1])
+      let active = take(UInt64.self, sizes[2])
+      let rowIndex = take(UInt32.self, sizes[3])
+      let rows = take(UInt64.self, sizes[4])
+      let fired = take(UInt32.self, sizes[5])
+      let routes = take(UInt64.self, sizes[6])
       var k0 = range.lowerBound
       while k0 < range.upperBound {
-        // Gather: take the block's inputs out of the scheduler and copy their rows.
+        // Gather: take the block's inputs out of the scheduler, list their rows, then copy them in
+        // a loop of independent loads.
         var k1 = k0
         var n = 0
         while k1 < range.upperBound && k1 - k0 < Self.blockCores {
@@ -114,17 +123,20 @@ extension SimulatorStorage {
             b[w] = a[w]
             var bits = a[w]
             while bits != 0 {
-              let row = crossbar + (k1 * stride + w << 6 | bits.trailingZeroBitCount) * 4
+              rowIndex[n] = UInt32(truncatingIfNeeded: k1 * stride + w << 6 | bits.trailingZeroBitCount)
               bits &= bits &- 1
-              let to = rows + n * 4
-              to[0] = row[0]; to[1] = row[1]; to[2] = row[2]; to[3] = row[3]
               n += 1
             }
           }
           k1 += 1
         }
+        for m in 0..<n {
+          let from = UnsafeRawPointer(crossbar + Int(rowIndex[m]) * 4)
+          UnsafeMutableRawPointer(rows + m * 4).storeBytes(of: from.load(as: SIMD4<UInt64>.self), as: SIMD4<UInt64>.self)
+        }
         // Integrate and update the block's cores.
         var next = 0
+        var firing = 0
         for k in k0..<k1 {
           let b = active + (k - k0) * 4
           let words = SIMD4(b[0], b[1], b[2], b[3])
@@ -139,15 +151,10 @@ extension SimulatorStorage {
             if recordTraffic { result.coreEvents.append(UInt64(k) << 32 | UInt64(events)) }
           }
           let changed: Bool
-          var firing = 0
           if vectorUpdate && coreFlags[k] & Self.drawsWithoutInput == 0 {
             changed = updateDeterministic(core: k, input: acc, fired: fired, count: &firing)
           } else {
             changed = update(core: k, input: acc, fired: fired, count: &firing)
-          }
-          for f in 0..<firing {
-            emit(core: k, neuron: Int(fired[f]), tick: t, recordAll: recordAll, recordTraffic: recordTraffic,
-              coreID: coreIDs[k], into: &result)
           }
           if hasInput || changed || coreFlags[k] & Self.drawsWithoutInput != 0 {
             coreFlags[k] &= ~Self.quiescent
@@ -155,6 +162,17 @@ extension SimulatorStorage {
             coreFlags[k] |= Self.quiescent
           }
         }
+        // Route the block's spikes, loading a batch of routes (independent loads) before using them.
+        for first in Swift.stride(from: 0, to: firing, by: routeBatch) {
+          let last = min(first + routeBatch, firing)
+          for f in first..<last { routes[f - first] = route[Int(fired[f])] }
+          for f in first..<last {
+            let n = Int(fired[f])
+            emit(core: n / stride, neuron: n % stride, route: routes[f - first], tick: t, recordAll: recordAll,
+              recordTraffic: recordTraffic, coreID: coreIDs[n / stride], into: &result)
+          }
+        }
+        result.fired += Int64(firing)
         k0 = k1
       }
     }
@@ -179,9 +197,23 @@ extension SimulatorStorage {
     let stochastic = coreFlags[k] & Self.hasStochasticSynapses != 0
     let typeWords = axonTypes + k * 8
     var events = 0
-    var types: UInt8 = 0
+    var buckets: UInt8 = 0
     var pending = 0
     var row = rows
+    // Types share a count bucket when their weights are the same for every neuron (checked for
+    // uniform cores: the first type with that weight), and types of weight 0 add nothing, so the
+    // counts are multiplied by fewer weights.
+    var bucketOf: UInt8 = 0b11_10_01_00
+    var skip: UInt8 = 0
+    if coreFlags[k] & Self.uniform != 0 {
+      let w = weight + Int(parameterBase[k]) * 4
+      bucketOf = 0
+      for g in 0..<4 {
+        if w[g] == 0 { skip |= 1 << g }
+        let b = (0...g).first { w[$0] == w[g] }!
+        bucketOf |= UInt8(b) << (2 * g)
+      }
+    }
     Self.byteLanes.withUnsafeBufferPointer { table in
       let lanes = table.baseAddress!
       for w in 0..<4 {
@@ -190,35 +222,38 @@ extension SimulatorStorage {
           let i = w << 6 | bits.trailingZeroBitCount
           bits &= bits &- 1
           let g = Int(truncatingIfNeeded: typeWords[i >> 5] >> UInt64((i & 31) * 2) & 3)
-          let c = counts + g * 32
-          if types >> g & 1 == 0 {
-            types |= 1 << g
-            c.initialize(repeating: 0, count: 32)
-          }
-          let det = deterministic + (k * 4 + g) * 4
-          for rw in 0..<4 {
-            var r = row[rw]
-            events &+= r.nonzeroBitCount
-            if stochastic { r &= det[rw] }
-            guard r != 0 else { continue }
-            let q = c + rw * 8
-            for b in 0..<8 {
-              q[b] &+= lanes[Int(truncatingIfNeeded: r & 0xFF)]
-              r &>>= 8
+          events &+= row[0].nonzeroBitCount &+ row[1].nonzeroBitCount &+ row[2].nonzeroBitCount &+ row[3].nonzeroBitCount
+          if skip >> g & 1 == 0 {
+            let b = Int(bucketOf >> (2 * g) & 3)
+            let c = counts + b * 32
+            if buckets >> b & 1 == 0 {
+              buckets |= 1 << b
+              c.initialize(repeating: 0, count: 32)
+            }
+            let det = deterministic + (k * 4 + g) * 4
+            for rw in 0..<4 {
+              var r = row[rw]
+              if stochastic { r &= det[rw] }
+              guard r != 0 else { continue }
+              let q = c + rw * 8
+              for b in 0..<8 {
+                q[b] &+= lanes[Int(truncatingIfNeeded: r & 0xFF)]
+                r &>>= 8
+              }
             }
           }
           row += 4
           // A byte count holds at most 255: add the counts in before a 256th axon could overflow one.
           pending += 1
           if pending == 255 {
-            addCounts(core: k, types: types, counts: counts, into: acc)
-            types = 0
+            addCounts(core: k, types: buckets, counts: counts, into: acc)
+            buckets = 0
             pending = 0
           }
         }
       }
     }
-    addCounts(core: k, types: types, counts: counts, into: acc)
+    addCounts(core: k, types: buckets, counts: counts, into: acc)
     if stochastic {
       let p0 = Int(parameterBase[k]), ps = parameterStride(k)
       // Neuron-major, axons ascending: the documented order of stochastic-synapse draws.
@@ -248,7 +283,9 @@ extension SimulatorStorage {
     uniform ? p0 * 4 + g : p0 * 4 + g * neurons + j
   }
 
-  /// input[j] += counts[G][j] * s^G_j for the types G in `types`, eight neurons per SIMD step.
+  /// input[j] += counts[G][j] * s^G_j for the types G in `types`, eight or sixteen neurons per
+  /// SIMD step (sixteen with 16-bit products when a uniform core's weight is at most 128, as
+  /// 255 x 128 fits).
   @inline(__always)
   func addCounts(core k: Int, types: UInt8, counts: UnsafeMutablePointer<UInt64>, into acc: UnsafeMutablePointer<Int32>) {
     let c = UnsafeRawPointer(counts)
@@ -257,16 +294,33 @@ extension SimulatorStorage {
     let uniform = coreFlags[k] & Self.uniform != 0
     for g in 0..<4 where types >> g & 1 != 0 {
       let w = weight + weightIndex(firstSet: p0, uniform: uniform, type: g, neuron: 0)
+      var j = 0
+      if uniform {
+        guard w[0] != 0 else { continue }
+        if w[0].magnitude <= 128 {
+          let s = SIMD16<Int16>(repeating: w[0])
+          while j + 16 <= neurons {
+            let n = SIMD16<Int16>(truncatingIfNeeded: c.loadUnaligned(fromByteOffset: g * 256 + j, as: SIMD16<UInt8>.self))
+            let product = n &* s
+            let low = a.loadUnaligned(fromByteOffset: j * 4, as: SIMD8<Int32>.self) &+ SIMD8(truncatingIfNeeded: product.lowHalf)
+            let high = a.loadUnaligned(fromByteOffset: j * 4 + 32, as: SIMD8<Int32>.self) &+ SIMD8(truncatingIfNeeded: product.highHalf)
+            a.storeBytes(of: low, toByteOffset: j * 4, as: SIMD8<Int32>.self)
+            a.storeBytes(of: high, toByteOffset: j * 4 + 32, as: SIMD8<Int32>.self)
+            j += 16
+          }
+        }
+      }
       let broadcast = SIMD8<Int32>(repeating: Int32(w[0]))
-      if uniform && broadcast == .zero { continue }
-      for j in Swift.stride(from: 0, to: neurons & ~7, by: 8) {
+      while j + 8 <= neurons {
         let n = SIMD8<Int32>(truncatingIfNeeded: c.loadUnaligned(fromByteOffset: g * 256 + j, as: SIMD8<UInt8>.self))
         let s = uniform ? broadcast : SIMD8<Int32>(truncatingIfNeeded: UnsafeRawPointer(w + j).loadUnaligned(as: SIMD8<Int16>.self))
         let sum = a.loadUnaligned(fromByteOffset: j * 4, as: SIMD8<Int32>.self) &+ n &* s
         a.storeBytes(of: sum, toByteOffset: j * 4, as: SIMD8<Int32>.self)
+        j += 8
       }
-      for j in (neurons & ~7)..<neurons {
+      while j < neurons {
         acc[j] &+= Int32(c.load(fromByteOffset: g * 256 + j, as: UInt8.self)) &* Int32(w[uniform ? 0 : j])
+        j += 1
       }
     }
   }
@@ -276,7 +330,7 @@ extension SimulatorStorage {
   /// `fired` from `count` on, ascending.
   /// - Returns: whether any neuron's potential changed or any neuron fired.
   @inline(__always)
-  func update(core k: Int, input acc: UnsafeMutablePointer<Int32>, fired list: UnsafeMutablePointer<UInt16>,
+  func update(core k: Int, input acc: UnsafeMutablePointer<Int32>, fired list: UnsafeMutablePointer<UInt32>,
     count: inout Int) -> Bool
   {
     let base = k * stride
@@ -326,7 +380,7 @@ extension SimulatorStorage {
       }
       guard fired else { continue }
       changed = true
-      list[count] = UInt16(j)
+      list[count] = UInt32(truncatingIfNeeded: n)
       count += 1
     }
     return changed
@@ -341,7 +395,7 @@ extension SimulatorStorage {
   /// in the potential range and the thresholds and R in theirs, all within 31 bits.
   /// - Returns: whether any neuron's potential changed or any neuron fired.
   @inline(__always)
-  func updateDeterministic(core k: Int, input acc: UnsafeMutablePointer<Int32>, fired list: UnsafeMutablePointer<UInt16>,
+  func updateDeterministic(core k: Int, input acc: UnsafeMutablePointer<Int32>, fired list: UnsafeMutablePointer<UInt32>,
     count: inout Int) -> Bool
   {
     typealias V = SIMD8<Int32>
@@ -357,45 +411,55 @@ extension SimulatorStorage {
     let uReset = V(repeating: resetPotential[p0])
     var changed = V.zero
     for c in Swift.stride(from: 0, to: neurons, by: 8) {
-      let lambda: V, f: V, alpha: V, beta: V, reset: V
+      let lambda: V, f: V, alpha: V, beta: V
       if uniform {
-        (lambda, f, alpha, beta, reset) = (uLeak, uFlags, uAlpha, uBeta, uReset)
+        (lambda, f, alpha, beta) = (uLeak, uFlags, uAlpha, uBeta)
       } else {
         let p = p0 + c
         lambda = V(truncatingIfNeeded: UnsafeRawPointer(leak + p).loadUnaligned(as: SIMD8<Int16>.self))
         f = V(truncatingIfNeeded: UnsafeRawPointer(flags + p).loadUnaligned(as: SIMD8<UInt8>.self))
         alpha = UnsafeRawPointer(threshold + p).loadUnaligned(as: V.self)
         beta = UnsafeRawPointer(negativeThreshold + p).loadUnaligned(as: V.self)
-        reset = UnsafeRawPointer(resetPotential + p).loadUnaligned(as: V.self)
       }
       let old = pot.loadUnaligned(fromByteOffset: c * 4, as: V.self)
       var v = (old &+ inp.loadUnaligned(fromByteOffset: c * 4, as: V.self)).clamped(lowerBound: lo, upperBound: hi)
       // Leak: omega * lambda, omega = sign(V) with leak reversal, else 1.
       let reversal = V.zero &- (f &>> 1 & 1)
       let negative = v &>> 31
-      let zero = Self.isZero(v)
-      let reversed = ((lambda ^ negative) &- negative) & ~zero  // sign(V) * lambda
+      let reversed = ((lambda ^ negative) &- negative) & ~Self.isZero(v)  // sign(V) * lambda
       v = (v &+ Self.select(reversal, reversed, lambda)).clamped(lowerBound: lo, upperBound: hi)
-      // Threshold, fire, reset (eta = 0).
-      let mode = f &>> 3 & 3
-      let mode0 = Self.isZero(mode), mode1 = Self.isZero(mode ^ 1)
-      let kappa = V.zero &- (f &>> 2 & 1)
+      // Threshold (eta = 0): most steps have no neuron at either threshold and are done here.
       let fire = ~((v &- alpha) &>> 31)
       let below = (v &+ beta) &>> 31
-      let onFire = Self.select(mode0, reset, Self.select(mode1, v &- alpha, v))
-      let onBelow = Self.select(kappa, V.zero &- beta, Self.select(mode0, V.zero &- reset, Self.select(mode1, v &+ beta, v)))
-      v = Self.select(fire, onFire, Self.select(below, onBelow, v))
-      pot.storeBytes(of: v, toByteOffset: c * 4, as: V.self)
-      changed |= (v ^ old) | fire
+      // Lanes are 0 or -1: the sums are vector reductions, where `!= .zero` would test lane by lane.
       var bits = (fire & Self.laneBits).wrappedSum()
-      while bits != 0 {
-        let lane = Int(bits.trailingZeroBitCount)
-        bits &= bits &- 1
-        list[count] = UInt16(c + lane)
-        count += 1
+      if bits | (below & Self.laneBits).wrappedSum() != 0 {
+        v = Self.reset(v, fire: fire, below: below, flags: f, alpha: alpha, beta: beta,
+          resetPotential: uniform ? uReset : UnsafeRawPointer(resetPotential + p0 + c).loadUnaligned(as: V.self))
+        while bits != 0 {
+          list[count] = UInt32(truncatingIfNeeded: base + c + Int(bits.trailingZeroBitCount))
+          count += 1
+          bits &= bits &- 1
+        }
+        changed |= fire
       }
+      pot.storeBytes(of: v, toByteOffset: c * 4, as: V.self)
+      changed |= v ^ old
     }
-    return changed != .zero
+    return (0..<8).contains { changed[$0] != 0 }
+  }
+
+  /// Reset after a threshold (eta = 0) of the lanes in `fire` (V >= alpha) and `below` (V < -beta).
+  @inline(never)
+  static func reset(_ v: SIMD8<Int32>, fire: SIMD8<Int32>, below: SIMD8<Int32>, flags f: SIMD8<Int32>, alpha: SIMD8<Int32>,
+    beta: SIMD8<Int32>, resetPotential reset: SIMD8<Int32>) -> SIMD8<Int32>
+  {
+    let mode = f &>> 3 & 3
+    let mode0 = isZero(mode), mode1 = isZero(mode ^ 1)
+    let kappa = SIMD8.zero &- (f &>> 2 & 1)
+    let onFire = select(mode0, reset, select(mode1, v &- alpha, v))
+    let onBelow = select(kappa, SIMD8.zero &- beta, select(mode0, SIMD8.zero &- reset, select(mode1, v &+ beta, v)))
+    return select(fire, onFire, select(below, onBelow, v))
   }
 
   /// All ones in the lanes where `x` is 0, else 0.
@@ -406,13 +470,11 @@ extension SimulatorStorage {
   @inline(__always)
   static func select(_ mask: SIMD8<Int32>, _ a: SIMD8<Int32>, _ b: SIMD8<Int32>) -> SIMD8<Int32> { b ^ ((a ^ b) & mask) }
 
-  /// Reports and routes the spike of neuron `j` of core `k`.
+  /// Reports and routes the spike of neuron `j` of core `k`, whose route is `r`.
   @inline(__always)
-  func emit(core k: Int, neuron j: Int, tick t: Int64, recordAll: Bool, recordTraffic: Bool, coreID: Int32,
+  func emit(core k: Int, neuron j: Int, route r: UInt64, tick t: Int64, recordAll: Bool, recordTraffic: Bool, coreID: Int32,
     into result: inout Simulator.PartitionResult)
   {
-    result.fired += 1
-    let r = route[k * stride + j]
     let target = Int32(truncatingIfNeeded: r >> 32)
     let d = UInt32(truncatingIfNeeded: r)
     if target >= 0 {

@@ -1,3 +1,7 @@
+#if os(Linux)
+  import Glibc
+#endif
+
 /// The simulator's flat state: one allocation per field over all cores (struct of arrays), owned
 /// by this one type so that unsafe pointers stay inside it. Core k's neuron j is at index
 /// k * stride + j; its crossbar row i is at words (k * stride + i) * 4.
@@ -66,6 +70,8 @@ final class SimulatorStorage: @unchecked Sendable {
   /// The route of a neuron without destination.
   static let noRoute = UInt64(UInt32(bitPattern: -1)) << 32
 
+  static let hugePage = 2 << 20
+
   /// Bytes allocated for the state, counted as it is allocated.
   let bytes: Int
 
@@ -76,14 +82,18 @@ final class SimulatorStorage: @unchecked Sendable {
     let n = cores * stride
     var allocated = 0
     func zeroed<T>(_ count: Int, _ value: T) -> UnsafeMutablePointer<T> {
-      allocated += max(count, 1) * MemoryLayout<T>.stride
-      let p = UnsafeMutablePointer<T>.allocate(capacity: max(count, 1))
-      p.initialize(repeating: value, count: max(count, 1))
-      return p
+      let bytes = max(count, 1) * MemoryLayout<T>.stride
+      allocated += bytes
+      // Large arrays on 2 MiB pages where the system offers them: the crossbar rows and routes are
+      // read at random, and with 4 KiB pages nearly every such read would also miss the TLB.
+      let huge = bytes >= Self.hugePage
+      let raw = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: huge ? Self.hugePage : 64)
+      #if os(Linux)
+        if huge { _ = madvise(raw, bytes, MADV_HUGEPAGE) }
+      #endif
+      return raw.initializeMemory(as: T.self, repeating: value, count: max(count, 1))
     }
-    allocated += n * 32
-    crossbar = UnsafeMutableRawPointer.allocate(byteCount: max(n * 32, 64), alignment: 64)
-      .initializeMemory(as: UInt64.self, repeating: 0, count: max(n * 4, 8))
+    crossbar = zeroed(n * 4, 0)
     axonTypes = zeroed(cores * 8, 0)
     potential = zeroed(n, 0)
     route = zeroed(n, Self.noRoute)
