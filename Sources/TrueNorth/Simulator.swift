@@ -126,6 +126,24 @@ public final class Simulator: @unchecked Sendable {
     return true
   }
 
+  /// Schedules input spikes for the next tick to run, `axon` of `core` each, as `inject` would
+  /// (the same checks; a spike that fails them is dropped), with one update of the counters.
+  /// - Returns: the number of spikes scheduled.
+  @discardableResult
+  public func injectForNextTick(_ targets: [(core: Int32, axon: Int32)]) -> Int {
+    let slot = Int(tick & 15)
+    var accepted = 0
+    for (core, axon) in targets {
+      guard core >= 0, Int(core) < compactIndex.count, axon >= 0, Int(axon) < chip.axonsPerCore else { continue }
+      let k = compactIndex[Int(core)]
+      guard k >= 0 else { continue }
+      storage.schedule(core: Int(k), slot: slot, axon: Int(axon))
+      accepted += 1
+    }
+    statistics.inputSpikes += Int64(accepted)
+    return accepted
+  }
+
   /// Runs one tick: integrate, leak, threshold, fire, route. The reported spikes are in `spikes`.
   /// - Complexity: O(configured neurons + synaptic events + spikes); idle cores are skipped.
   public func step() {
