@@ -75,9 +75,10 @@ public struct Sweep {
   ///
   /// Points run `threads` at a time, the costliest (copies x spf) first so that the last ones to
   /// finish are short; each has its own simulator, with the processors left over when there are
-  /// fewer points than workers. Rows are written to the CSV in the order points finish.
-  /// - Parameter progress: called with (points done, points, the point just finished), and once
-  ///   before the first point.
+  /// fewer points than workers. Rows are written to the CSV in the order points finish. This
+  /// thread starts the points, writes the rows and reports progress.
+  /// - Parameter progress: called before each point starts with (points done, points, the point),
+  ///   and at the end with (points, points, "done").
   /// - Returns: every row, finished earlier or now, in (copies, spf) order.
   public func run(progress: ((Int, Int, String) -> Void)? = nil) throws -> [[String: String]] {
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -116,72 +117,45 @@ public struct Sweep {
       row["chip"] = chip.name
       return row
     }
-    // Workers take the next point and post its row; this thread writes the rows and reports progress.
-    let queue = PointQueue(count: todo.count)
-    for _ in 0..<workers {
-      DispatchQueue.global().async {
-        while let n = queue.take() {
-          queue.post(n, Result { try evaluate(todo[n].0, todo[n].1) })
-        }
-      }
+    let results = PointResults()
+    var started = 0
+    func start(done: Int) {
+      let n = started
+      started += 1
+      progress?(done, points.count, "\(todo[n].0) copies x \(todo[n].1) spf")
+      DispatchQueue.global().async { results.post(Result { try evaluate(todo[n].0, todo[n].1) }) }
     }
-    progress?(points.count - todo.count, points.count, "\(todo[0].0) copies x \(todo[0].1) spf")
-    for finished in 0..<todo.count {
-      let (n, result) = queue.wait()
-      let row: [String: String]
-      do {
-        row = try result.get()
-      } catch {
-        queue.stop()
-        throw error
-      }
+    for _ in 0..<workers { start(done: points.count - todo.count) }
+    for finished in 1...todo.count {
+      let row = try results.wait().get()
       try handle.write(contentsOf: Data((Self.columns.map { row[$0] ?? "" }.joined(separator: ",") + "\n").utf8))
       rows.append(row)
-      progress?(points.count - todo.count + finished + 1, points.count, "\(todo[n].0) copies x \(todo[n].1) spf")
+      if started < todo.count { start(done: points.count - todo.count + finished) }
     }
+    progress?(points.count, points.count, "done")
     return Self.sorted(rows)
   }
 
-  /// The points of a sweep handed to worker threads, and their results handed back.
-  final class PointQueue: @unchecked Sendable {
+  /// The results of a sweep's points, handed back from worker threads in the order they finish.
+  final class PointResults: @unchecked Sendable {
     let lock = NSLock()
     let ready = DispatchSemaphore(value: 0)
-    let count: Int
-    var next = 0
-    var results: [(Int, Result<[String: String], any Error>)] = []
+    var results: [Result<[String: String], any Error>] = []
 
-    init(count: Int) { self.count = count }
-
-    /// The next point to evaluate, or nil when none is left.
-    func take() -> Int? {
+    /// Hands back a point's result.
+    func post(_ result: Result<[String: String], any Error>) {
       lock.lock()
-      defer { lock.unlock() }
-      guard next < count else { return nil }
-      next += 1
-      return next - 1
-    }
-
-    /// Hands back point `n`'s result.
-    func post(_ n: Int, _ result: Result<[String: String], any Error>) {
-      lock.lock()
-      results.append((n, result))
+      results.append(result)
       lock.unlock()
       ready.signal()
     }
 
     /// Waits for the next result.
-    func wait() -> (Int, Result<[String: String], any Error>) {
+    func wait() -> Result<[String: String], any Error> {
       ready.wait()
       lock.lock()
       defer { lock.unlock() }
       return results.removeFirst()
-    }
-
-    /// Hands out no more points.
-    func stop() {
-      lock.lock()
-      next = count
-      lock.unlock()
     }
   }
 
