@@ -61,19 +61,22 @@ extension DeployedNetwork {
     var hops = 0
     let scale = neuronsPerClass.map { score == .mean ? 1 / Double(max($0, 1)) : 1.0 }
     let step = max(1, frames / 100)
+    let width = model.chip.width
+    // The axons of the tick's input spikes, collected for one call to the simulator.
+    var targets: [(core: Int32, axon: Int32)] = []
     for t in 0..<totalTicks {
       let f = t / spf
       if f < frames {
         let base = f * inputSize
+        targets.removeAll(keepingCapacity: true)
         for i in 0..<inputSize {
           let p = images.pixels[base + i]
           guard p > 0, Float(rng.nextUnit()) < p else { continue }
           for copy in 0..<inputAxons.count {
-            for target in inputAxons[copy][inputStart[i]..<inputStart[i + 1]] {
-              sim.inject(InputSpike(tick: Int64(t), core: target.core, axon: target.axon))
-            }
+            targets.append(contentsOf: inputAxons[copy][inputStart[i]..<inputStart[i + 1]])
           }
         }
+        sim.injectForNextTick(targets)
       }
       sim.step()
       // Outputs before the pipeline is full belong to no frame.
@@ -81,8 +84,9 @@ extension DeployedNetwork {
         for s in sim.spikes where s.pin >= 0 { counts[Int(pinClass[Int(s.pin)])] += 1 }
       }
       for r in sim.traffic.routes {
-        let a = model.chip.coordinates(ofCore: Int(r.source)), b = model.chip.coordinates(ofCore: Int(r.target))
-        hops += abs(a.x - b.x) + abs(a.y - b.y)
+        let (sy, sx) = Int(r.source).quotientAndRemainder(dividingBy: width)
+        let (ty, tx) = Int(r.target).quotientAndRemainder(dividingBy: width)
+        hops += abs(sx - tx) + abs(sy - ty)
       }
       // The last tick of frame (t - depth) / spf's window: read it out.
       let readTick = t - pipelineDepth

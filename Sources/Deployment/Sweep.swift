@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import TeaLearning
 import TrueNorth
@@ -14,6 +15,9 @@ public struct Sweep {
   public var directory: String
   /// Where MNIST is read from.
   public var dataDirectory = MNIST.defaultDirectory
+  /// Points evaluated at once, each by its own simulator; 0 = one per processor. The results do
+  /// not depend on it (every point's simulation is deterministic whatever its threads).
+  public var threads = 0
 
   public init(networkPath: String, copies: [Int], spf: [Int], images: Int, options: DeploymentOptions, directory: String) {
     self.networkPath = networkPath
@@ -68,7 +72,13 @@ public struct Sweep {
   }
 
   /// Runs every combination not yet in the CSV, appending each result as it finishes.
-  /// - Parameter progress: called before each point with (points done, points, the point).
+  ///
+  /// Points run `threads` at a time, the costliest (copies x spf) first so that the last ones to
+  /// finish are short; each has its own simulator, with the processors left over when there are
+  /// fewer points than workers. Rows are written to the CSV in the order points finish. This
+  /// thread starts the points, writes the rows and reports progress.
+  /// - Parameter progress: called before each point starts with (points done, points, the point),
+  ///   and at the end with (points, points, "done").
   /// - Returns: every row, finished earlier or now, in (copies, spf) order.
   public func run(progress: ((Int, Int, String) -> Void)? = nil) throws -> [[String: String]] {
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -83,7 +93,7 @@ public struct Sweep {
       try Data((kept.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: csvPath), options: .atomic)
     }
     let points = copies.flatMap { c in spf.map { (c, $0) } }
-    let todo = points.filter { !done.contains("\($0.0),\($0.1)") }
+    let todo = points.filter { !done.contains("\($0.0),\($0.1)") }.sorted { $0.0 * $0.1 > $1.0 * $1.1 }
     guard !todo.isEmpty else { return Self.sorted(rows) }
     let trained = try TrainedNetwork.read(from: networkPath)
     let test = try MNIST.load(directory: dataDirectory).test
@@ -92,21 +102,61 @@ public struct Sweep {
     let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: csvPath))
     defer { try? handle.close() }
     try handle.seekToEnd()
-    for (n, (c, s)) in todo.enumerated() {
-      progress?(points.count - todo.count + n, points.count, "\(c) copies x \(s) spf")
+    let processors = ProcessInfo.processInfo.activeProcessorCount
+    let workers = min(threads > 0 ? threads : processors, todo.count)
+    let simulatorThreads = max(1, processors / workers)
+    let options = self.options
+    let evaluate: @Sendable (Int, Int) throws -> [String: String] = { c, s in
       var o = options
       o.copies = c
       let chip = try Self.chip(copies: c, coresPerCopy: trained.network.topology.cores.count)
       let deployed = try DeployedNetwork(trained, chip: chip, options: o)
-      let evaluation = try deployed.evaluate(images: images, spf: s, seed: o.seed)
+      let evaluation = try deployed.evaluate(images: images, spf: s, seed: o.seed, threads: simulatorThreads)
       let report = EvaluationReport(evaluation: evaluation, predicted: prediction.accuracy(copies: c, spf: s, seed: o.seed), chip: chip.name)
       var row = Dictionary(uniqueKeysWithValues: report.fields)
       row["chip"] = chip.name
+      return row
+    }
+    let results = PointResults()
+    var started = 0
+    func start(done: Int) {
+      let n = started
+      started += 1
+      progress?(done, points.count, "\(todo[n].0) copies x \(todo[n].1) spf")
+      DispatchQueue.global().async { results.post(Result { try evaluate(todo[n].0, todo[n].1) }) }
+    }
+    for _ in 0..<workers { start(done: points.count - todo.count) }
+    for finished in 1...todo.count {
+      let row = try results.wait().get()
       try handle.write(contentsOf: Data((Self.columns.map { row[$0] ?? "" }.joined(separator: ",") + "\n").utf8))
       rows.append(row)
+      if started < todo.count { start(done: points.count - todo.count + finished) }
     }
     progress?(points.count, points.count, "done")
     return Self.sorted(rows)
+  }
+
+  /// The results of a sweep's points, handed back from worker threads in the order they finish.
+  final class PointResults: @unchecked Sendable {
+    let lock = NSLock()
+    let ready = DispatchSemaphore(value: 0)
+    var results: [Result<[String: String], any Error>] = []
+
+    /// Hands back a point's result.
+    func post(_ result: Result<[String: String], any Error>) {
+      lock.lock()
+      results.append(result)
+      lock.unlock()
+      ready.signal()
+    }
+
+    /// Waits for the next result.
+    func wait() -> Result<[String: String], any Error> {
+      ready.wait()
+      lock.lock()
+      defer { lock.unlock() }
+      return results.removeFirst()
+    }
   }
 
   /// truenorth when the copies fit on one chip, else ns16e.

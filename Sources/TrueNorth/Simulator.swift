@@ -93,10 +93,14 @@ public final class Simulator: @unchecked Sendable {
     var compact = [Int32](repeating: -1, count: chip.coreCount)
     for (k, id) in coreIDs.enumerated() { compact[Int(id)] = Int32(k) }
     compactIndex = compact
-    storage = SimulatorStorage(cores: order.count, chip: chip)
+    let uniform = order.map { SimulatorStorage.isUniform(model.cores[$0]) }
+    storage = SimulatorStorage(
+      cores: order.count, parameterSets: uniform.reduce(0) { $0 + ($1 ? 1 : chip.neuronsPerCore) }, chip: chip)
+    var firstSet = 0
     for (k, index) in order.enumerated() {
       storage.load(core: k, from: model.cores[index], chip: chip, compactIndex: compact,
-        seed: model.effectiveSeed(ofCore: index, seedOverride: seed))
+        seed: model.effectiveSeed(ofCore: index, seedOverride: seed), parameterBase: firstSet, uniform: uniform[k])
+      firstSet += uniform[k] ? 1 : chip.neuronsPerCore
     }
     let available = threads > 0 ? threads : ProcessInfo.activeProcessorCountCached
     let useful = max(1, min(available, order.count / 16))
@@ -120,6 +124,24 @@ public final class Simulator: @unchecked Sendable {
     storage.schedule(core: Int(k), slot: Int(spike.tick & 15), axon: Int(spike.axon))
     statistics.inputSpikes += 1
     return true
+  }
+
+  /// Schedules input spikes for the next tick to run, `axon` of `core` each, as `inject` would
+  /// (the same checks; a spike that fails them is dropped), with one update of the counters.
+  /// - Returns: the number of spikes scheduled.
+  @discardableResult
+  public func injectForNextTick(_ targets: [(core: Int32, axon: Int32)]) -> Int {
+    let slot = Int(tick & 15)
+    var accepted = 0
+    for (core, axon) in targets {
+      guard core >= 0, Int(core) < compactIndex.count, axon >= 0, Int(axon) < chip.axonsPerCore else { continue }
+      let k = compactIndex[Int(core)]
+      guard k >= 0 else { continue }
+      storage.schedule(core: Int(k), slot: slot, axon: Int(axon))
+      accepted += 1
+    }
+    statistics.inputSpikes += Int64(accepted)
+    return accepted
   }
 
   /// Runs one tick: integrate, leak, threshold, fire, route. The reported spikes are in `spikes`.

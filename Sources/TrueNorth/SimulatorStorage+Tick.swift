@@ -1,45 +1,47 @@
 /// The hot loop: one tick of a range of cores, and the merge of their outgoing spikes.
 extension SimulatorStorage {
-  /// Copies a validated core configuration into the flat state of core `k`.
-  func load(core k: Int, from config: CoreConfig, chip: ChipDefinition, compactIndex: [Int32], seed: UInt64) {
+  /// Copies a validated core configuration into the flat state of core `k`, its parameters into
+  /// the sets from `parameterBase` on (one set when `uniform`, else one per neuron).
+  func load(core k: Int, from config: CoreConfig, chip: ChipDefinition, compactIndex: [Int32], seed: UInt64,
+    parameterBase firstSet: Int, uniform: Bool)
+  {
     let base = k * stride
-    var coreFlag: UInt8 = 0
+    var coreFlag: UInt8 = uniform ? Self.uniform : 0
+    parameterBase[k] = Int32(firstSet)
     for i in 0..<config.crossbar.axons {
       for w in 0..<4 { crossbar[(base + i) * 4 + w] = config.crossbar.words[i * 4 + w] }
-      rowSynapses[base + i] = UInt16(config.crossbar.row(i).popcount)
-      axonType[base + i] = config.axonTypes[i]
+      axonTypes[k * 8 + i >> 5] |= UInt64(config.axonTypes[i] & 3) << UInt64((i & 31) * 2)
     }
     for (j, n) in config.neurons.enumerated() {
-      for g in 0..<4 {
-        weight[k * 1024 + g * 256 + j] = n.weights[g]
-        if n.stochasticSynapses >> UInt8(g) & 1 == 1 {
-          deterministic[(k * 4 + g) * 4 + j >> 6] &= ~(1 << UInt64(j & 63))
-          coreFlag |= Self.hasStochasticSynapses
-        }
+      for g in 0..<4 where n.stochasticSynapses >> UInt8(g) & 1 == 1 {
+        deterministic[(k * 4 + g) * 4 + j >> 6] &= ~(1 << UInt64(j & 63))
+        coreFlag |= Self.hasStochasticSynapses
       }
-      stochasticSynapses[base + j] = n.stochasticSynapses & 0xF
-      leak[base + j] = n.leak
-      var f: UInt8 = UInt8(n.resetMode.rawValue) << Self.resetShift
-      if n.stochasticLeak { f |= Self.stochasticLeakFlag; coreFlag |= Self.drawsWithoutInput }
-      if n.leakReversal { f |= Self.leakReversalFlag }
-      if n.kappa { f |= Self.kappaFlag }
-      flags[base + j] = f
-      threshold[base + j] = n.threshold
-      negativeThreshold[base + j] = n.negativeThreshold
-      thresholdMask[base + j] = Int32(truncatingIfNeeded: (Int64(1) << Int64(n.thresholdMaskBits)) - 1)
-      if n.thresholdMaskBits > 0 { coreFlag |= Self.drawsWithoutInput }
-      resetPotential[base + j] = n.resetPotential
+      if n.stochasticLeak || n.thresholdMaskBits > 0 { coreFlag |= Self.drawsWithoutInput }
+      if !uniform || j == 0 {
+        let p = firstSet + (uniform ? 0 : j)
+        for g in 0..<4 { weight[weightIndex(firstSet: firstSet, uniform: uniform, type: g, neuron: j)] = Int16(n.weights[g]) }
+        stochasticSynapses[p] = n.stochasticSynapses & 0xF
+        leak[p] = Int16(n.leak)
+        var f: UInt8 = UInt8(n.resetMode.rawValue) << Self.resetShift
+        if n.stochasticLeak { f |= Self.stochasticLeakFlag }
+        if n.leakReversal { f |= Self.leakReversalFlag }
+        if n.kappa { f |= Self.kappaFlag }
+        flags[p] = f
+        threshold[p] = n.threshold
+        negativeThreshold[p] = n.negativeThreshold
+        thresholdMask[p] = Int32(truncatingIfNeeded: (Int64(1) << Int64(n.thresholdMaskBits)) - 1)
+        resetPotential[p] = n.resetPotential
+      }
       potential[base + j] = n.potential
       switch n.destination {
       case .none:
-        destCore[base + j] = -1
+        route[base + j] = Self.noRoute
       case .pin(let p):
-        destCore[base + j] = -2
-        destAxon[base + j] = p
+        route[base + j] = UInt64(UInt32(bitPattern: -2)) << 32 | UInt64(UInt32(p))
       case .axon(let dx, let dy, let axon, let delay):
-        destCore[base + j] = compactIndex[chip.coreID(x: config.x + Int(dx), y: config.y + Int(dy))]
-        destAxon[base + j] = axon
-        destDelay[base + j] = UInt8(delay)
+        let target = compactIndex[chip.coreID(x: config.x + Int(dx), y: config.y + Int(dy))]
+        route[base + j] = UInt64(UInt32(bitPattern: target)) << 32 | UInt64(UInt32(axon) | UInt32(delay) << 8)
       }
     }
     // Neurons beyond the chip's core size stay at the quiet defaults and are never updated.
@@ -64,8 +66,16 @@ extension SimulatorStorage {
   @inline(__always)
   func clamp(_ v: Int32) -> Int32 { min(max(v, vMin), vMax) }
 
+  /// Rows gathered per block of cores, and cores per block.
+  static let blockRows = 512
+  static let blockCores = 16
+
   /// Runs tick `t` for the cores in `range`, writing their outgoing spikes and reported spikes
   /// into `result` (cleared first).
+  ///
+  /// The cores go in blocks: first the crossbar rows of every active axon of the block are copied
+  /// into a buffer, loads that do not depend on each other, so the processor has many of these
+  /// cache misses in flight at once; then each core of the block is integrated and updated.
   func run(cores range: Range<Int>, tick t: Int64, recordAll: Bool, recordTraffic: Bool, coreIDs: [Int32],
     into result: inout Simulator.PartitionResult)
   {
@@ -77,93 +87,189 @@ extension SimulatorStorage {
     result.fired = 0
     result.computed = 0
     let slot = Int(t & 15)
-    withUnsafeTemporaryAllocation(of: Int32.self, capacity: 256 + 512) { scratch in
-      // acc: 256 Int32 inputs; counts: 4 types x 256 UInt16 active-synapse counts (same bytes as 512 Int32).
-      let acc = scratch.baseAddress!
-      let counts = UnsafeMutableRawPointer(acc + 256).bindMemory(to: UInt16.self, capacity: 1024)
-      for k in range {
-        let s = scheduler + (k * 16 + slot) * 4
-        let a0 = s[0], a1 = s[1], a2 = s[2], a3 = s[3]
-        let hasInput = (a0 | a1 | a2 | a3) != 0
-        if !hasInput && coreFlags[k] & Self.quiescent != 0 { continue }
-        s[0] = 0; s[1] = 0; s[2] = 0; s[3] = 0
-        result.computed += 1
-        acc.initialize(repeating: 0, count: 256)
-        if hasInput {
-          let events = integrate(core: k, active: SIMD4(a0, a1, a2, a3), counts: counts, stochasticInput: acc)
-          result.synapticEvents += events
-          if recordTraffic { result.coreEvents.append(UInt64(k) << 32 | UInt64(events)) }
-          sumInputs(core: k, counts: counts, into: acc)
+    let vectorUpdate = neurons % 8 == 0
+    // acc: 256 Int32 inputs; counts: 4 types x 256 UInt8 active-synapse counts; active: the block's
+    // active-axon words; rowIndex and rows: the block's gathered rows; fired: the block's firing
+    // neurons (k * stride + j); routes: their routes, a batch at a time.
+    let firedCapacity = Self.blockCores * 256, routeBatch = 256
+    let sizes = [1024, 1024, Self.blockCores * 32, Self.blockRows * 4, Self.blockRows * 32, firedCapacity * 4, routeBatch * 8]
+    withUnsafeTemporaryAllocation(byteCount: sizes.reduce(0, +), alignment: 64) { scratch in
+      var raw = scratch.baseAddress!
+      func take<T>(_ type: T.Type, _ bytes: Int) -> UnsafeMutablePointer<T> {
+        defer { raw += bytes }
+        return raw.bindMemory(to: T.self, capacity: bytes / MemoryLayout<T>.stride)
+      }
+      let acc = take(Int32.self, sizes[0])
+      let counts = take(UInt64.self, sizes[1])
+      let active = take(UInt64.self, sizes[2])
+      let rowIndex = take(UInt32.self, sizes[3])
+      let rows = take(UInt64.self, sizes[4])
+      let fired = take(UInt32.self, sizes[5])
+      let routes = take(UInt64.self, sizes[6])
+      var k0 = range.lowerBound
+      while k0 < range.upperBound {
+        // Gather: take the block's inputs out of the scheduler, list their rows, then copy them in
+        // a loop of independent loads.
+        var k1 = k0
+        var n = 0
+        while k1 < range.upperBound && k1 - k0 < Self.blockCores {
+          let s = scheduler + (k1 * 16 + slot) * 4
+          let a = SIMD4(s[0], s[1], s[2], s[3])
+          let count = a.popcount
+          guard n + count <= Self.blockRows else { break }
+          s.update(repeating: 0, count: 4)
+          let b = active + (k1 - k0) * 4
+          for w in 0..<4 {
+            b[w] = a[w]
+            var bits = a[w]
+            while bits != 0 {
+              rowIndex[n] = UInt32(truncatingIfNeeded: k1 * stride + w << 6 | bits.trailingZeroBitCount)
+              bits &= bits &- 1
+              n += 1
+            }
+          }
+          k1 += 1
         }
-        let changed = update(core: k, tick: t, recordAll: recordAll, recordTraffic: recordTraffic, coreID: coreIDs[k],
-          input: acc, into: &result)
-        if hasInput || changed || coreFlags[k] & Self.drawsWithoutInput != 0 {
-          coreFlags[k] &= ~Self.quiescent
-        } else {
-          coreFlags[k] |= Self.quiescent
+        for m in 0..<n {
+          let from = UnsafeRawPointer(crossbar + Int(rowIndex[m]) * 4)
+          UnsafeMutableRawPointer(rows + m * 4).storeBytes(of: from.load(as: SIMD4<UInt64>.self), as: SIMD4<UInt64>.self)
         }
+        // Integrate and update the block's cores.
+        var next = 0
+        var firing = 0
+        for k in k0..<k1 {
+          let b = active + (k - k0) * 4
+          let words = SIMD4(b[0], b[1], b[2], b[3])
+          let hasInput = words != .zero
+          if !hasInput && coreFlags[k] & Self.quiescent != 0 { continue }
+          result.computed += 1
+          acc.initialize(repeating: 0, count: 256)
+          if hasInput {
+            let events = integrate(core: k, active: words, rows: rows + next * 4, counts: counts, input: acc)
+            next += words.popcount
+            result.synapticEvents += events
+            if recordTraffic { result.coreEvents.append(UInt64(k) << 32 | UInt64(events)) }
+          }
+          let changed: Bool
+          if vectorUpdate && coreFlags[k] & (Self.drawsWithoutInput | Self.uniform) == Self.uniform {
+            changed = updateUniform(core: k, input: acc, fired: fired, count: &firing)
+          } else if vectorUpdate && coreFlags[k] & Self.drawsWithoutInput == 0 {
+            changed = updateDeterministic(core: k, input: acc, fired: fired, count: &firing)
+          } else {
+            changed = update(core: k, input: acc, fired: fired, count: &firing)
+          }
+          if hasInput || changed || coreFlags[k] & Self.drawsWithoutInput != 0 {
+            coreFlags[k] &= ~Self.quiescent
+          } else {
+            coreFlags[k] |= Self.quiescent
+          }
+        }
+        // Route the block's spikes, loading a batch of routes (independent loads) before using them.
+        for first in Swift.stride(from: 0, to: firing, by: routeBatch) {
+          let last = min(first + routeBatch, firing)
+          for f in first..<last { routes[f - first] = route[Int(fired[f])] }
+          for f in first..<last {
+            let n = Int(fired[f])
+            emit(core: n / stride, neuron: n % stride, route: routes[f - first], tick: t, recordAll: recordAll,
+              recordTraffic: recordTraffic, coreID: coreIDs[n / stride], into: &result)
+          }
+        }
+        result.fired += Int64(firing)
+        k0 = k1
       }
     }
   }
 
-  /// Bit k of lane k: expands 16 crossbar bits into 16 lanes.
-  static let laneBits = SIMD16<UInt16>(1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768)
+  /// Byte k of `byteLanes[b]` is bit k of b: a row byte turned into eight one-byte counts.
+  static let byteLanes: [UInt64] = (0..<256).map { b in
+    (0..<8).reduce(0) { word, k in word | UInt64(b >> k & 1) << UInt64(8 * k) }
+  }
 
-  /// Synaptic integration of core `k`: counts, per axon type, the active axons connected to each
-  /// neuron (deterministic synapses, 16 neurons per SIMD step), and adds the stochastic synapses'
-  /// draws to `stochasticInput` in the documented order.
+  /// Synaptic integration of core `k`, whose active axons' rows are gathered at `rows` in
+  /// ascending axon order: counts, per axon type, the active axons connected to each neuron
+  /// through deterministic synapses (one byte per neuron, eight neurons per 64-bit add of a table
+  /// entry), adds count x weight to `input`, and adds the stochastic synapses' draws in the
+  /// documented order.
   /// - Returns: the number of synaptic events.
   @inline(__always)
-  func integrate(core k: Int, active words: SIMD4<UInt64>, counts: UnsafeMutablePointer<UInt16>,
-    stochasticInput acc: UnsafeMutablePointer<Int32>) -> Int64
+  func integrate(core k: Int, active words: SIMD4<UInt64>, rows: UnsafeMutablePointer<UInt64>,
+    counts: UnsafeMutablePointer<UInt64>, input acc: UnsafeMutablePointer<Int32>) -> Int64
   {
     let base = k * stride
     let stochastic = coreFlags[k] & Self.hasStochasticSynapses != 0
+    let typeWords = axonTypes + k * 8
     var events = 0
-    counts.initialize(repeating: 0, count: 1024)
-    let raw = UnsafeMutableRawPointer(counts)
-    let laneBits = Self.laneBits
-    for w in 0..<4 {
-      var bits = words[w]
-      while bits != 0 {
-        let i = w << 6 | bits.trailingZeroBitCount
-        bits &= bits &- 1
-        let g = Int(axonType[base + i])
-        let row = crossbar + (base + i) * 4
-        let det = deterministic + (k * 4 + g) * 4
-        events &+= Int(rowSynapses[base + i])
-        for rw in 0..<4 {
-          var r = row[rw]
-          if stochastic { r &= det[rw] }
-          var q = 0
-          while r != 0 {
-            let chunk = UInt16(truncatingIfNeeded: r)
-            if chunk != 0 {
-              let p = raw + (g * 256 + rw * 64 + q * 16) * 2
-              // Lane k holds bit k of the chunk; (v | -v) >> 15 turns 2^k into 1 and keeps 0 (plain lane arithmetic,
-              // which vectorises, unlike a SIMDMask).
-              let v = SIMD16<UInt16>(repeating: chunk) & laneBits
-              let c = p.loadUnaligned(as: SIMD16<UInt16>.self) &+ ((v | (SIMD16<UInt16>.zero &- v)) &>> 15)
-              p.storeBytes(of: c, as: SIMD16<UInt16>.self)
+    var buckets: UInt8 = 0
+    var pending = 0
+    var row = rows
+    // Types share a count bucket when their weights are the same for every neuron (checked for
+    // uniform cores: the first type with that weight), and types of weight 0 add nothing, so the
+    // counts are multiplied by fewer weights.
+    var bucketOf: UInt8 = 0b11_10_01_00
+    var skip: UInt8 = 0
+    if coreFlags[k] & Self.uniform != 0 {
+      let w = weight + Int(parameterBase[k]) * 4
+      bucketOf = 0
+      for g in 0..<4 {
+        if w[g] == 0 { skip |= 1 << g }
+        let b = (0...g).first { w[$0] == w[g] }!
+        bucketOf |= UInt8(b) << (2 * g)
+      }
+    }
+    Self.byteLanes.withUnsafeBufferPointer { table in
+      let lanes = table.baseAddress!
+      for w in 0..<4 {
+        var bits = words[w]
+        while bits != 0 {
+          let i = w << 6 | bits.trailingZeroBitCount
+          bits &= bits &- 1
+          let g = Int(truncatingIfNeeded: typeWords[i >> 5] >> UInt64((i & 31) * 2) & 3)
+          events &+= row[0].nonzeroBitCount &+ row[1].nonzeroBitCount &+ row[2].nonzeroBitCount &+ row[3].nonzeroBitCount
+          if skip >> g & 1 == 0 {
+            let b = Int(bucketOf >> (2 * g) & 3)
+            let c = counts + b * 32
+            if buckets >> b & 1 == 0 {
+              buckets |= 1 << b
+              c.initialize(repeating: 0, count: 32)
             }
-            r >>= 16
-            q += 1
+            let det = deterministic + (k * 4 + g) * 4
+            for rw in 0..<4 {
+              var r = row[rw]
+              if stochastic { r &= det[rw] }
+              guard r != 0 else { continue }
+              let q = c + rw * 8
+              for b in 0..<8 {
+                q[b] &+= lanes[Int(truncatingIfNeeded: r & 0xFF)]
+                r &>>= 8
+              }
+            }
+          }
+          row += 4
+          // A byte count holds at most 255: add the counts in before a 256th axon could overflow one.
+          pending += 1
+          if pending == 255 {
+            addCounts(core: k, types: buckets, counts: counts, into: acc)
+            buckets = 0
+            pending = 0
           }
         }
       }
     }
+    addCounts(core: k, types: buckets, counts: counts, into: acc)
     if stochastic {
+      let p0 = Int(parameterBase[k]), ps = parameterStride(k)
       // Neuron-major, axons ascending: the documented order of stochastic-synapse draws.
-      for j in 0..<neurons where stochasticSynapses[base + j] != 0 {
-        let mask = stochasticSynapses[base + j]
+      for j in 0..<neurons where stochasticSynapses[p0 + j * ps] != 0 {
+        let p = p0 + j * ps
+        let mask = stochasticSynapses[p]
         for w in 0..<4 {
           var bits = words[w]
           while bits != 0 {
             let i = w << 6 | bits.trailingZeroBitCount
             bits &= bits &- 1
-            let g = axonType[base + i]
+            let g = Int(truncatingIfNeeded: typeWords[i >> 5] >> UInt64((i & 31) * 2) & 3)
             guard mask >> g & 1 == 1, crossbar[(base + i) * 4 + j >> 6] >> UInt64(j & 63) & 1 == 1 else { continue }
-            let s = weight[k * 1024 + Int(g) * 256 + j]
+            let s = Int32(weight[weightIndex(firstSet: p0, uniform: ps == 0, type: g, neuron: j)])
             if NeuronRandom.happens(s, rho: NeuronRandom.rho(&rng[k])) { acc[j] &+= s.signum() }
           }
         }
@@ -172,53 +278,90 @@ extension SimulatorStorage {
     return Int64(events)
   }
 
-  /// input[j] += sum over types G of counts[G][j] * s^G_j, eight neurons per SIMD step.
+  /// Where s^G of neuron j is: a core's weights are type-major from its first set's index x 4
+  /// (one per type for a uniform core, else one per neuron and type).
   @inline(__always)
-  func sumInputs(core k: Int, counts: UnsafeMutablePointer<UInt16>, into acc: UnsafeMutablePointer<Int32>) {
-    let w = UnsafeRawPointer(weight + k * 1024)
+  func weightIndex(firstSet p0: Int, uniform: Bool, type g: Int, neuron j: Int) -> Int {
+    uniform ? p0 * 4 + g : p0 * 4 + g * neurons + j
+  }
+
+  /// input[j] += counts[G][j] * s^G_j for the types G in `types`, eight or sixteen neurons per
+  /// SIMD step (sixteen with 16-bit products when a uniform core's weight is at most 128, as
+  /// 255 x 128 fits).
+  @inline(__always)
+  func addCounts(core k: Int, types: UInt8, counts: UnsafeMutablePointer<UInt64>, into acc: UnsafeMutablePointer<Int32>) {
     let c = UnsafeRawPointer(counts)
     let a = UnsafeMutableRawPointer(acc)
-    for j in Swift.stride(from: 0, to: 256, by: 8) {
-      var sum = a.loadUnaligned(fromByteOffset: j * 4, as: SIMD8<Int32>.self)
-      for g in 0..<4 {
-        let n = SIMD8<Int32>(truncatingIfNeeded: c.loadUnaligned(fromByteOffset: (g * 256 + j) * 2, as: SIMD8<UInt16>.self))
-        sum &+= n &* w.loadUnaligned(fromByteOffset: (g * 256 + j) * 4, as: SIMD8<Int32>.self)
+    let p0 = Int(parameterBase[k])
+    let uniform = coreFlags[k] & Self.uniform != 0
+    for g in 0..<4 where types >> g & 1 != 0 {
+      let w = weight + weightIndex(firstSet: p0, uniform: uniform, type: g, neuron: 0)
+      var j = 0
+      if uniform {
+        guard w[0] != 0 else { continue }
+        if w[0].magnitude <= 128 {
+          let s = SIMD16<Int16>(repeating: w[0])
+          while j + 16 <= neurons {
+            let n = SIMD16<Int16>(truncatingIfNeeded: c.loadUnaligned(fromByteOffset: g * 256 + j, as: SIMD16<UInt8>.self))
+            let product = n &* s
+            let low = a.loadUnaligned(fromByteOffset: j * 4, as: SIMD8<Int32>.self) &+ SIMD8(truncatingIfNeeded: product.lowHalf)
+            let high = a.loadUnaligned(fromByteOffset: j * 4 + 32, as: SIMD8<Int32>.self) &+ SIMD8(truncatingIfNeeded: product.highHalf)
+            a.storeBytes(of: low, toByteOffset: j * 4, as: SIMD8<Int32>.self)
+            a.storeBytes(of: high, toByteOffset: j * 4 + 32, as: SIMD8<Int32>.self)
+            j += 16
+          }
+        }
       }
-      a.storeBytes(of: sum, toByteOffset: j * 4, as: SIMD8<Int32>.self)
+      let broadcast = SIMD8<Int32>(repeating: Int32(w[0]))
+      while j + 8 <= neurons {
+        let n = SIMD8<Int32>(truncatingIfNeeded: c.loadUnaligned(fromByteOffset: g * 256 + j, as: SIMD8<UInt8>.self))
+        let s = uniform ? broadcast : SIMD8<Int32>(truncatingIfNeeded: UnsafeRawPointer(w + j).loadUnaligned(as: SIMD8<Int16>.self))
+        let sum = a.loadUnaligned(fromByteOffset: j * 4, as: SIMD8<Int32>.self) &+ n &* s
+        a.storeBytes(of: sum, toByteOffset: j * 4, as: SIMD8<Int32>.self)
+        j += 8
+      }
+      while j < neurons {
+        acc[j] &+= Int32(c.load(fromByteOffset: g * 256 + j, as: UInt8.self)) &* Int32(w[uniform ? 0 : j])
+        j += 1
+      }
     }
   }
 
-  /// Leak, threshold, fire and reset of every neuron of core `k`, after integration.
+  /// Leak, threshold, fire and reset of every neuron of core `k`, after integration: the scalar
+  /// version, for cores whose neurons draw random numbers. Neurons that fire are listed in
+  /// `fired` from `count` on, ascending.
   /// - Returns: whether any neuron's potential changed or any neuron fired.
   @inline(__always)
-  func update(core k: Int, tick t: Int64, recordAll: Bool, recordTraffic: Bool, coreID: Int32, input acc: UnsafeMutablePointer<Int32>,
-    into result: inout Simulator.PartitionResult) -> Bool
+  func update(core k: Int, input acc: UnsafeMutablePointer<Int32>, fired list: UnsafeMutablePointer<UInt32>,
+    count: inout Int) -> Bool
   {
     let base = k * stride
+    let p0 = Int(parameterBase[k]), ps = parameterStride(k)
     var changed = false
     for j in 0..<neurons {
       let n = base + j
+      let p = p0 + j * ps
       let old = potential[n]
       var v = clamp(old &+ acc[j])
-      let f = flags[n]
-      let lambda = leak[n]
+      let f = flags[p]
+      let lambda = Int32(leak[p])
       let omega: Int32 = f & Self.leakReversalFlag != 0 ? v.signum() : 1
       if f & Self.stochasticLeakFlag != 0 {
         if NeuronRandom.happens(lambda, rho: NeuronRandom.rho(&rng[k])) { v = clamp(v &+ omega &* lambda.signum()) }
       } else if lambda != 0 {
         v = clamp(v &+ omega &* lambda)
       }
-      let mask = thresholdMask[n]
+      let mask = thresholdMask[p]
       let eta = mask != 0 ? NeuronRandom.eta(&rng[k], mask: mask) : 0
-      let alpha = threshold[n]
-      let beta = negativeThreshold[n]
+      let alpha = threshold[p]
+      let beta = negativeThreshold[p]
       let kappa = f & Self.kappaFlag != 0
       let mode = f >> Self.resetShift & 3
       var fired = false
       if v >= alpha &+ eta {
         fired = true
         switch mode {
-        case 0: v = resetPotential[n]
+        case 0: v = resetPotential[p]
         case 1: v = v &- (alpha &+ eta)
         default: break
         }
@@ -227,7 +370,7 @@ extension SimulatorStorage {
           v = -beta
         } else {
           switch mode {
-          case 0: v = -resetPotential[n]
+          case 0: v = -resetPotential[p]
           case 1: v = v &+ (beta &+ eta)
           default: break
           }
@@ -239,19 +382,170 @@ extension SimulatorStorage {
       }
       guard fired else { continue }
       changed = true
-      result.fired += 1
-      let target = destCore[n]
-      if target >= 0 {
-        let when = UInt64((t &+ Int64(destDelay[n])) & 15)
-        result.outgoing.append(UInt64(target) << 12 | when << 8 | UInt64(destAxon[n]))
-        if recordTraffic { result.routes.append(UInt64(k) << 32 | UInt64(target)) }
-        if recordAll { result.spikes.append(OutputSpike(tick: t, core: coreID, neuron: Int32(j), pin: -1)) }
-      } else if target == -2 {
-        result.spikes.append(OutputSpike(tick: t, core: coreID, neuron: Int32(j), pin: destAxon[n]))
-      } else if recordAll {
-        result.spikes.append(OutputSpike(tick: t, core: coreID, neuron: Int32(j), pin: -1))
-      }
+      list[count] = UInt32(truncatingIfNeeded: n)
+      count += 1
     }
     return changed
+  }
+
+  /// Lane k = 2^k: turns a lane mask into bits.
+  static let laneBits = SIMD8<Int32>(1, 2, 4, 8, 16, 32, 64, 128)
+
+  /// The update of `update(core:...)` for a core none of whose neurons draws random numbers
+  /// (no stochastic leak, TM = 0, so eta = 0), eight neurons per SIMD step. Conditions are lane
+  /// masks (all ones or zero) made with shifts of differences, which cannot overflow here: V lies
+  /// in the potential range and the thresholds and R in theirs, all within 31 bits.
+  /// - Returns: whether any neuron's potential changed or any neuron fired.
+  @inline(__always)
+  func updateDeterministic(core k: Int, input acc: UnsafeMutablePointer<Int32>, fired list: UnsafeMutablePointer<UInt32>,
+    count: inout Int) -> Bool
+  {
+    typealias V = SIMD8<Int32>
+    let base = k * stride
+    let p0 = Int(parameterBase[k])
+    let uniform = coreFlags[k] & Self.uniform != 0
+    let lo = V(repeating: vMin), hi = V(repeating: vMax)
+    let pot = UnsafeMutableRawPointer(potential + base)
+    let inp = UnsafeRawPointer(acc)
+    // A uniform core's parameters, broadcast once.
+    let uLeak = V(repeating: Int32(leak[p0])), uFlags = V(repeating: Int32(flags[p0]))
+    let uAlpha = V(repeating: threshold[p0]), uBeta = V(repeating: negativeThreshold[p0])
+    let uReset = V(repeating: resetPotential[p0])
+    var changed = V.zero
+    for c in Swift.stride(from: 0, to: neurons, by: 8) {
+      let lambda: V, f: V, alpha: V, beta: V
+      if uniform {
+        (lambda, f, alpha, beta) = (uLeak, uFlags, uAlpha, uBeta)
+      } else {
+        let p = p0 + c
+        lambda = V(truncatingIfNeeded: UnsafeRawPointer(leak + p).loadUnaligned(as: SIMD8<Int16>.self))
+        f = V(truncatingIfNeeded: UnsafeRawPointer(flags + p).loadUnaligned(as: SIMD8<UInt8>.self))
+        alpha = UnsafeRawPointer(threshold + p).loadUnaligned(as: V.self)
+        beta = UnsafeRawPointer(negativeThreshold + p).loadUnaligned(as: V.self)
+      }
+      let old = pot.loadUnaligned(fromByteOffset: c * 4, as: V.self)
+      var v = (old &+ inp.loadUnaligned(fromByteOffset: c * 4, as: V.self)).clamped(lowerBound: lo, upperBound: hi)
+      // Leak: omega * lambda, omega = sign(V) with leak reversal, else 1.
+      let reversal = V.zero &- (f &>> 1 & 1)
+      let negative = v &>> 31
+      let reversed = ((lambda ^ negative) &- negative) & ~Self.isZero(v)  // sign(V) * lambda
+      v = (v &+ Self.select(reversal, reversed, lambda)).clamped(lowerBound: lo, upperBound: hi)
+      // Threshold (eta = 0): most steps have no neuron at either threshold and are done here.
+      let fire = ~((v &- alpha) &>> 31)
+      let below = (v &+ beta) &>> 31
+      // Lanes are 0 or -1: the sums are vector reductions, where `!= .zero` would test lane by lane.
+      var bits = (fire & Self.laneBits).wrappedSum()
+      if bits | (below & Self.laneBits).wrappedSum() != 0 {
+        v = Self.reset(v, fire: fire, below: below, flags: f, alpha: alpha, beta: beta,
+          resetPotential: uniform ? uReset : UnsafeRawPointer(resetPotential + p0 + c).loadUnaligned(as: V.self))
+        while bits != 0 {
+          list[count] = UInt32(truncatingIfNeeded: base + c + Int(bits.trailingZeroBitCount))
+          count += 1
+          bits &= bits &- 1
+        }
+        changed |= fire
+      }
+      pot.storeBytes(of: v, toByteOffset: c * 4, as: V.self)
+      changed |= v ^ old
+    }
+    return (0..<8).contains { changed[$0] != 0 }
+  }
+
+  /// `updateDeterministic` for a core whose neurons share one parameter set: the parameters are
+  /// loop constants, four neurons per step (one SSE register each, so nothing is spilled).
+  /// - Returns: whether any neuron's potential changed or any neuron fired.
+  @inline(__always)
+  func updateUniform(core k: Int, input acc: UnsafeMutablePointer<Int32>, fired list: UnsafeMutablePointer<UInt32>,
+    count: inout Int) -> Bool
+  {
+    typealias V = SIMD4<Int32>
+    let base = k * stride
+    let p = Int(parameterBase[k])
+    let lo = V(repeating: vMin), hi = V(repeating: vMax)
+    let pot = UnsafeMutableRawPointer(potential + base)
+    let inp = UnsafeRawPointer(acc)
+    let lambda = V(repeating: Int32(leak[p]))
+    let alpha = V(repeating: threshold[p]), beta = V(repeating: negativeThreshold[p])
+    let reversal = flags[p] & Self.leakReversalFlag != 0
+    var changed = V.zero
+    for c in Swift.stride(from: 0, to: neurons, by: 4) {
+      let old = pot.loadUnaligned(fromByteOffset: c * 4, as: V.self)
+      var v = (old &+ inp.loadUnaligned(fromByteOffset: c * 4, as: V.self)).clamped(lowerBound: lo, upperBound: hi)
+      if reversal {
+        let negative = v &>> 31
+        let zero = ~((v | (V.zero &- v)) &>> 31)
+        v = (v &+ (((lambda ^ negative) &- negative) & ~zero)).clamped(lowerBound: lo, upperBound: hi)
+      } else {
+        v = (v &+ lambda).clamped(lowerBound: lo, upperBound: hi)
+      }
+      let fire = ~((v &- alpha) &>> 31)
+      let below = (v &+ beta) &>> 31
+      // Lanes are 0 or -1, so the sum is 0 only when no lane is set.
+      if (fire | below).wrappedSum() != 0 {
+        let wide = resetUniform(core: k, SIMD8(lowHalf: v, highHalf: .zero), fire: SIMD8(lowHalf: fire, highHalf: .zero),
+          below: SIMD8(lowHalf: below, highHalf: .zero))
+        v = wide.lowHalf
+        var bits = (fire & Self.laneBits4).wrappedSum()
+        while bits != 0 {
+          list[count] = UInt32(truncatingIfNeeded: base + c + Int(bits.trailingZeroBitCount))
+          count += 1
+          bits &= bits &- 1
+        }
+        changed |= fire
+      }
+      pot.storeBytes(of: v, toByteOffset: c * 4, as: V.self)
+      changed |= v ^ old
+    }
+    return (0..<4).contains { changed[$0] != 0 }
+  }
+
+  static let laneBits4 = SIMD4<Int32>(1, 2, 4, 8)
+
+  /// `reset` with core `k`'s one parameter set.
+  @inline(never)
+  func resetUniform(core k: Int, _ v: SIMD8<Int32>, fire: SIMD8<Int32>, below: SIMD8<Int32>) -> SIMD8<Int32> {
+    let p = Int(parameterBase[k])
+    return Self.reset(v, fire: fire, below: below, flags: SIMD8(repeating: Int32(flags[p])), alpha: SIMD8(repeating: threshold[p]),
+      beta: SIMD8(repeating: negativeThreshold[p]), resetPotential: SIMD8(repeating: resetPotential[p]))
+  }
+
+  /// Reset after a threshold (eta = 0) of the lanes in `fire` (V >= alpha) and `below` (V < -beta).
+  @inline(never)
+  static func reset(_ v: SIMD8<Int32>, fire: SIMD8<Int32>, below: SIMD8<Int32>, flags f: SIMD8<Int32>, alpha: SIMD8<Int32>,
+    beta: SIMD8<Int32>, resetPotential reset: SIMD8<Int32>) -> SIMD8<Int32>
+  {
+    let mode = f &>> 3 & 3
+    let mode0 = isZero(mode), mode1 = isZero(mode ^ 1)
+    let kappa = SIMD8.zero &- (f &>> 2 & 1)
+    let onFire = select(mode0, reset, select(mode1, v &- alpha, v))
+    let onBelow = select(kappa, SIMD8.zero &- beta, select(mode0, SIMD8.zero &- reset, select(mode1, v &+ beta, v)))
+    return select(fire, onFire, select(below, onBelow, v))
+  }
+
+  /// All ones in the lanes where `x` is 0, else 0.
+  @inline(__always)
+  static func isZero(_ x: SIMD8<Int32>) -> SIMD8<Int32> { ~((x | (SIMD8.zero &- x)) &>> 31) }
+
+  /// `a` in the lanes where `mask` is all ones, `b` where it is 0.
+  @inline(__always)
+  static func select(_ mask: SIMD8<Int32>, _ a: SIMD8<Int32>, _ b: SIMD8<Int32>) -> SIMD8<Int32> { b ^ ((a ^ b) & mask) }
+
+  /// Reports and routes the spike of neuron `j` of core `k`, whose route is `r`.
+  @inline(__always)
+  func emit(core k: Int, neuron j: Int, route r: UInt64, tick t: Int64, recordAll: Bool, recordTraffic: Bool, coreID: Int32,
+    into result: inout Simulator.PartitionResult)
+  {
+    let target = Int32(truncatingIfNeeded: r >> 32)
+    let d = UInt32(truncatingIfNeeded: r)
+    if target >= 0 {
+      let when = UInt64((t &+ Int64(d >> 8)) & 15)
+      result.outgoing.append(UInt64(target) << 12 | when << 8 | UInt64(d & 255))
+      if recordTraffic { result.routes.append(UInt64(k) << 32 | UInt64(target)) }
+      if recordAll { result.spikes.append(OutputSpike(tick: t, core: coreID, neuron: Int32(j), pin: -1)) }
+    } else if target == -2 {
+      result.spikes.append(OutputSpike(tick: t, core: coreID, neuron: Int32(j), pin: Int32(bitPattern: d)))
+    } else if recordAll {
+      result.spikes.append(OutputSpike(tick: t, core: coreID, neuron: Int32(j), pin: -1))
+    }
   }
 }

@@ -1,39 +1,59 @@
+#if os(Linux)
+  import Glibc
+#endif
+
 /// The simulator's flat state: one allocation per field over all cores (struct of arrays), owned
 /// by this one type so that unsafe pointers stay inside it. Core k's neuron j is at index
 /// k * stride + j; its crossbar row i is at words (k * stride + i) * 4.
+///
+/// Neuron parameters (weights, leak, thresholds, reset, modes) are stored as parameter sets:
+/// a core whose neurons all share their parameters (the usual case of generated and many
+/// hand-made models) has one set, read by every neuron; any other core has one set per neuron.
+/// Core k's neuron j uses set `parameterBase[k] + j * parameterStride(k)`. Only the potential
+/// and the destination are stored per neuron whatever the core.
 final class SimulatorStorage: @unchecked Sendable {
   let cores: Int
   let neurons: Int
   /// 256: every core is laid out at full size whatever the chip's core size.
   let stride = 256
 
+  /// Row i of core k at words (k * stride + i) * 4, 64-byte aligned (two rows per cache line).
   let crossbar: UnsafeMutablePointer<UInt64>
-  let axonType: UnsafeMutablePointer<UInt8>
-  /// Synapses on each crossbar row (the synaptic events one spike on that axon causes).
-  let rowSynapses: UnsafeMutablePointer<UInt16>
-  /// s^G_j at k * 1024 + G * 256 + j.
-  let weight: UnsafeMutablePointer<Int32>
+  /// G_i in two bits: core k's 256 types in the eight words (one cache line) from k * 8.
+  let axonTypes: UnsafeMutablePointer<UInt64>
+
+  // Per neuron, at k * stride + j.
+  let potential: UnsafeMutablePointer<Int32>
+  /// Where a spike goes, in one word so that a spike costs one memory access: the high 32 bits
+  /// hold the simulator index of the target core (-1 = no destination, -2 = output pin), the low
+  /// 32 bits the target axon | delay << 8, or the pin.
+  let route: UnsafeMutablePointer<UInt64>
+
+  // Per core.
+  /// Index of the core's first parameter set.
+  let parameterBase: UnsafeMutablePointer<Int32>
   /// Neurons whose synapses from type-G axons are deterministic: 4 words at (k * 4 + G) * 4.
   let deterministic: UnsafeMutablePointer<UInt64>
-  let stochasticSynapses: UnsafeMutablePointer<UInt8>
-  let leak: UnsafeMutablePointer<Int32>
-  let flags: UnsafeMutablePointer<UInt8>
-  let threshold: UnsafeMutablePointer<Int32>
-  let negativeThreshold: UnsafeMutablePointer<Int32>
-  let thresholdMask: UnsafeMutablePointer<Int32>
-  let resetPotential: UnsafeMutablePointer<Int32>
-  let potential: UnsafeMutablePointer<Int32>
-  /// Simulator index of the target core; -1 = no destination, -2 = output pin (`destAxon` = pin).
-  let destCore: UnsafeMutablePointer<Int32>
-  let destAxon: UnsafeMutablePointer<Int32>
-  let destDelay: UnsafeMutablePointer<UInt8>
   /// 16 slots x 4 words per core, at (k * 16 + slot) * 4.
   let scheduler: UnsafeMutablePointer<UInt64>
   let rng: UnsafeMutablePointer<SplitMix64>
   /// Per core: bit 0 = some neuron has stochastic synapses; bit 1 = some neuron draws without
   /// input (stochastic leak or TM > 0); bit 2 = quiescent (last tick had no input and changed
-  /// nothing, so a tick without input changes nothing).
+  /// nothing, so a tick without input changes nothing); bit 3 = one parameter set for all neurons.
   let coreFlags: UnsafeMutablePointer<UInt8>
+
+  // Per parameter set p.
+  /// s^G of set p at p * 4 + G.
+  let weight: UnsafeMutablePointer<Int16>
+  let leak: UnsafeMutablePointer<Int16>
+  /// Stochastic leak, leak reversal, kappa and the reset mode (`resetShift`).
+  let flags: UnsafeMutablePointer<UInt8>
+  let stochasticSynapses: UnsafeMutablePointer<UInt8>
+  let threshold: UnsafeMutablePointer<Int32>
+  let negativeThreshold: UnsafeMutablePointer<Int32>
+  let thresholdMask: UnsafeMutablePointer<Int32>
+  let resetPotential: UnsafeMutablePointer<Int32>
+
   let vMin: Int32
   let vMax: Int32
 
@@ -45,50 +65,78 @@ final class SimulatorStorage: @unchecked Sendable {
   static let hasStochasticSynapses: UInt8 = 1
   static let drawsWithoutInput: UInt8 = 2
   static let quiescent: UInt8 = 4
+  static let uniform: UInt8 = 8
+
+  /// The route of a neuron without destination.
+  static let noRoute = UInt64(UInt32(bitPattern: -1)) << 32
+
+  static let hugePage = 2 << 20
 
   /// Bytes allocated for the state, counted as it is allocated.
   let bytes: Int
 
-  init(cores: Int, chip: ChipDefinition) {
+  /// Allocates the state of `cores` cores with `parameterSets` parameter sets in all.
+  init(cores: Int, parameterSets: Int, chip: ChipDefinition) {
     self.cores = cores
     neurons = chip.neuronsPerCore
     let n = cores * stride
     var allocated = 0
     func zeroed<T>(_ count: Int, _ value: T) -> UnsafeMutablePointer<T> {
-      allocated += max(count, 1) * MemoryLayout<T>.stride
-      let p = UnsafeMutablePointer<T>.allocate(capacity: max(count, 1))
-      p.initialize(repeating: value, count: max(count, 1))
-      return p
+      let bytes = max(count, 1) * MemoryLayout<T>.stride
+      allocated += bytes
+      // Large arrays on 2 MiB pages where the system offers them: the crossbar rows and routes are
+      // read at random, and with 4 KiB pages nearly every such read would also miss the TLB.
+      let huge = bytes >= Self.hugePage
+      let raw = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: huge ? Self.hugePage : 64)
+      #if os(Linux)
+        if huge { _ = madvise(raw, bytes, MADV_HUGEPAGE) }
+      #endif
+      return raw.initializeMemory(as: T.self, repeating: value, count: max(count, 1))
     }
     crossbar = zeroed(n * 4, 0)
-    axonType = zeroed(n, 0)
-    rowSynapses = zeroed(n, 0)
-    weight = zeroed(n * 4, 0)
-    deterministic = zeroed(cores * 16, ~0)
-    stochasticSynapses = zeroed(n, 0)
-    leak = zeroed(n, 0)
-    flags = zeroed(n, 0)
-    threshold = zeroed(n, 1)
-    negativeThreshold = zeroed(n, 0)
-    thresholdMask = zeroed(n, 0)
-    resetPotential = zeroed(n, 0)
+    axonTypes = zeroed(cores * 8, 0)
     potential = zeroed(n, 0)
-    destCore = zeroed(n, -1)
-    destAxon = zeroed(n, 0)
-    destDelay = zeroed(n, 1)
+    route = zeroed(n, Self.noRoute)
+    parameterBase = zeroed(cores, 0)
+    deterministic = zeroed(cores * 16, ~0)
     scheduler = zeroed(cores * 64, 0)
     rng = zeroed(cores, SplitMix64(seed: 0))
     coreFlags = zeroed(cores, 0)
+    weight = zeroed(parameterSets * 4, 0)
+    leak = zeroed(parameterSets, 0)
+    flags = zeroed(parameterSets, 0)
+    stochasticSynapses = zeroed(parameterSets, 0)
+    threshold = zeroed(parameterSets, 1)
+    negativeThreshold = zeroed(parameterSets, 0)
+    thresholdMask = zeroed(parameterSets, 0)
+    resetPotential = zeroed(parameterSets, 0)
     bytes = allocated
     vMin = Int32(chip.potentialRange.lowerBound)
     vMax = Int32(chip.potentialRange.upperBound)
   }
 
   deinit {
-    crossbar.deallocate(); axonType.deallocate(); rowSynapses.deallocate(); weight.deallocate(); deterministic.deallocate()
-    stochasticSynapses.deallocate(); leak.deallocate(); flags.deallocate(); threshold.deallocate()
-    negativeThreshold.deallocate(); thresholdMask.deallocate(); resetPotential.deallocate()
-    potential.deallocate(); destCore.deallocate(); destAxon.deallocate(); destDelay.deallocate()
-    scheduler.deallocate(); rng.deallocate(); coreFlags.deallocate()
+    crossbar.deallocate(); axonTypes.deallocate(); potential.deallocate(); route.deallocate()
+    parameterBase.deallocate(); deterministic.deallocate(); scheduler.deallocate(); rng.deallocate()
+    coreFlags.deallocate()
+    weight.deallocate(); leak.deallocate(); flags.deallocate(); stochasticSynapses.deallocate()
+    threshold.deallocate(); negativeThreshold.deallocate(); thresholdMask.deallocate(); resetPotential.deallocate()
   }
+
+  /// Whether every neuron of a core has the same parameters (potential and destination aside),
+  /// so that the core needs one parameter set.
+  static func isUniform(_ core: CoreConfig) -> Bool {
+    guard let first = core.neurons.first else { return true }
+    return core.neurons.allSatisfy { n in
+      n.weights == first.weights && n.stochasticSynapses == first.stochasticSynapses && n.leak == first.leak
+        && n.stochasticLeak == first.stochasticLeak && n.leakReversal == first.leakReversal
+        && n.threshold == first.threshold && n.negativeThreshold == first.negativeThreshold
+        && n.thresholdMaskBits == first.thresholdMaskBits && n.resetMode == first.resetMode
+        && n.resetPotential == first.resetPotential && n.kappa == first.kappa
+    }
+  }
+
+  /// Core `k`'s parameter set stride: 0 when all its neurons share one set, else 1.
+  @inline(__always)
+  func parameterStride(_ k: Int) -> Int { coreFlags[k] & Self.uniform != 0 ? 0 : 1 }
 }

@@ -143,7 +143,7 @@ let evalCommand = Command(
 let sweepCommand = Command(
   name: "sweep",
   summary: "Evaluate every combination of copies x spf on the chip: CSV, Markdown table and SVG plots.",
-  usage: "sweep NET.json --copies 1,2,4,8,16,32,64 --spf 1,2,4,8 --output DIR [--images K] [--seed S] [--leak ...] [--no-shrink]",
+  usage: "sweep NET.json --copies 1,2,4,8,16,32,64 --spf 1,2,4,8 --output DIR [--images K] [--threads T] [--seed S] [--leak ...] [--no-shrink]",
   details: """
     Each result is appended to DIR/sweep.csv as soon as it finishes; run the same command again to resume an
     interrupted sweep without repeating finished points. At the end DIR/sweep.md holds the table and
@@ -155,14 +155,16 @@ let sweepCommand = Command(
     Option(name: "spf", value: "LIST", help: "spikes per frame to try (default 1,2,4,8)"),
     Option(name: "output", value: "DIR", help: "folder for sweep.csv, sweep.md and the plots (required)"),
     Option(name: "images", value: "K", help: "the first K test images (default all 10,000)"),
+    Option(name: "threads", value: "T", help: "points evaluated at once (default all processors; results do not depend on it)"),
   ] + deploymentOptions.filter { $0.name != "chip" },
   run: { args in
     let path = try args.onePositional("NET.json")
     guard let output = args.string("output") else { throw InputError(file: "--output", message: "is required") }
-    let sweep = Sweep(
+    var sweep = Sweep(
       networkPath: path, copies: try args.intList("copies", in: 1...65536) ?? [1, 2, 4, 8, 16, 32, 64],
       spf: try args.intList("spf", in: 1...1_000_000) ?? [1, 2, 4, 8], images: try args.int("images", in: 1...1_000_000) ?? 10_000,
       options: try parseDeploymentOptions(args, copies: 1), directory: output)
+    sweep.threads = try args.int("threads", in: 1...1024) ?? 0
     let bar = ProgressBar(label: "sweep", quietSeconds: 0)
     let rows = try sweep.run { done, total, point in bar.update(Double(done) / Double(total), point) }
     bar.finish()
