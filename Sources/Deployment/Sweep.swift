@@ -33,7 +33,7 @@ public struct Sweep {
   /// The first line of the CSV: the settings a resumed sweep must share.
   func settingsLine() throws(InputError) -> String {
     "# tnsim sweep: network=\(networkPath) fingerprint=\(String(Self.fingerprint(try readFile(networkPath)), radix: 16)) images=\(images) "
-      + "seed=\(options.seed) leak=\(options.leak.rawValue) shrink=\(options.shrinkWeights)"
+      + "seed=\(options.seed) leak=\(options.leak.rawValue) shrink=\(options.shrinkWeights)" + (options.pack ? "" : " pack=false")
   }
 
   /// FNV-1a of a file's bytes: a retrained network under the same name starts a new sweep.
@@ -109,7 +109,7 @@ public struct Sweep {
     let evaluate: @Sendable (Int, Int) throws -> [String: String] = { c, s in
       var o = options
       o.copies = c
-      let chip = try Self.chip(copies: c, coresPerCopy: trained.network.topology.cores.count)
+      let chip = try Self.chip(copies: c, coresPerCopy: CorePacking.coresPerCopy(trained.network, options: o))
       let deployed = try DeployedNetwork(trained, chip: chip, options: o)
       let evaluation = try deployed.evaluate(images: images, spf: s, seed: o.seed, threads: simulatorThreads)
       let report = EvaluationReport(evaluation: evaluation, predicted: prediction.accuracy(copies: c, spf: s, seed: o.seed), chip: chip.name)

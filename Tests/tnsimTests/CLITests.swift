@@ -214,7 +214,7 @@ struct CLI {
     #expect(bad.status != 0 && bad.err.contains("--plugin: ssl.grups: is not a setting of ssl"), "\(bad.err)")
     let common = ["--topology", "mnist-5core", "--epochs", "1", "--train-limit", "2000", "--validation", "200", "--loss", "softmax"]
     // A strong first-layer Lasso on axon rows: the border pixels' rows go first.
-    let ssl = try CLI.run(["train"] + common + ["--plugin", "probreg:lambda=1e-5", "--plugin", "ssl:lambda=0.05,groups=axons,layers=1/0", "--lr", "0.05", "--output", dir + "/ssl.json"])
+    let ssl = try CLI.run(["train"] + common + ["--plugin", "probreg:lambda=1e-5", "--plugin", "ssl:lambda=0.05,groups=axons,layers=1/0", "--lr", "0.05", "--schedule", "constant", "--output", dir + "/ssl.json"])
     #expect(ssl.status == 0, "\(ssl.err)")
     #expect(ssl.out.contains("layer 0: removed "), "\(ssl.out)")
     let fine = try CLI.run(["train"] + common + ["--init", dir + "/ssl.json", "--plugin", "ssl:lambda=0,groups=axons,finetune=1", "--lr", "0.0005", "--output", dir + "/ft.json"])
@@ -226,7 +226,7 @@ struct CLI {
     #expect(try CLI.run(["validate", dir + "/model.json"]).status == 0)
     let h = try CLI.run(["histogram", dir + "/ssl.json", dir + "/ft.json", "--bins", "10", "--output", dir + "/c.svg"])
     #expect(h.status == 0 && h.out.contains("| 0.00-0.10) |"), "\(h.out)\(h.err)")
-    #expect(try String(contentsOfFile: dir + "/c.svg", encoding: .utf8).hasPrefix("<svg"))
+    #expect(try String(contentsOfFile: dir + "/c.svg", encoding: .utf8).contains("<svg"))
   }
 
   @Test func benchRunsAWorkloadAndReportsItsFigures() throws {
