@@ -156,6 +156,11 @@ public enum TensorPayload: Sendable, Equatable {
   /// Ternary values `scaler * code` with codes in {-1, 0, +1}, packed four to a byte
   /// (`TernaryMessage.pack`).
   case ternary(scaler: Float, count: Int, packed: [UInt8])
+  /// Ternary values with one scaler per block of `block` adjacent columns of a row-major tensor
+  /// of `columns` columns: element `i` is `scalers[(i % columns) / block] * code`. The scalers are
+  /// the shared maximum every rank already holds from `allReduceMax`, so they do not travel: a
+  /// decoded payload has none (`scalers` empty) until the receiver attaches the shared ones.
+  case ternaryColumns(scalers: [Float], columns: Int, block: Int, count: Int, packed: [UInt8])
   /// Raw 32-bit floats (tensors too small to be worth ternarising).
   case float([Float])
 
@@ -163,14 +168,18 @@ public enum TensorPayload: Sendable, Equatable {
   public var count: Int {
     switch self {
     case .ternary(_, let count, _): count
+    case .ternaryColumns(_, _, _, let count, _): count
     case .float(let values): values.count
     }
   }
 
-  /// Bytes of the payload on the wire: the scaler and 2 bits per element, or 4 bytes per element.
+  /// Bytes of the payload on the wire: the scaler and 2 bits per element, or for
+  /// `ternaryColumns` a word holding `columns` and `block` and 2 bits per element (its scalers
+  /// are counted once, by `allReduceMax`), or 4 bytes per element.
   public var payloadBytes: Int {
     switch self {
     case .ternary(_, let count, _): 4 + (count + 3) / 4
+    case .ternaryColumns(_, _, _, let count, _): 4 + (count + 3) / 4
     case .float(let values): 4 * values.count
     }
   }
@@ -180,7 +189,9 @@ public enum TensorPayload: Sendable, Equatable {
 ///
 /// Encoding (`encoded()`), little-endian: a UInt32 tensor count, then per tensor a UInt32 header
 /// `count << 1 | ternary` followed by the payload: for a ternary tensor the Float32 scaler and
-/// `ceil(count / 4)` bytes of codes, for a float tensor `count` Float32 values.
+/// `ceil(count / 4)` bytes of codes, for a float tensor `count` Float32 values. A
+/// `ternaryColumns` tensor sets bit 31 of the header and sends a UInt32 `columns << 16 | block`
+/// and `ceil(count / 4)` bytes of codes (no scalers: they are the shared ones).
 public struct TernaryMessage: Sendable, Equatable {
   /// The sending rank.
   public var rank: Int
@@ -241,6 +252,10 @@ public struct TernaryMessage: Sendable, Equatable {
         put(UInt32(count) << 1 | 1)
         put(scaler.bitPattern)
         out.append(contentsOf: packed)
+      case .ternaryColumns(_, let columns, let block, let count, let packed):
+        put(UInt32(count) << 1 | 1 | 1 << 31)
+        put(UInt32(columns) << 16 | UInt32(block))
+        out.append(contentsOf: packed)
       case .float(let values):
         put(UInt32(values.count) << 1)
         for v in values { put(v.bitPattern) }
@@ -263,8 +278,21 @@ public struct TernaryMessage: Sendable, Equatable {
     var tensors: [TensorPayload] = []
     for _ in 0..<n {
       let header = try get()
-      let count = Int(header >> 1)
-      if header & 1 == 1 {
+      let count = Int((header & 0x7FFF_FFFF) >> 1)
+      if header >> 31 == 1 {
+        guard header & 1 == 1 else { throw CommunicationError(operation: "decode", message: "message from rank \(rank): column scalers on a float tensor") }
+        let word = try get()
+        let columns = Int(word >> 16), block = Int(word & 0xFFFF)
+        guard columns > 0, block > 0, count % columns == 0 else {
+          throw CommunicationError(operation: "decode", message: "message from rank \(rank): \(count) elements in \(columns) columns, blocks of \(block)")
+        }
+        let length = (count + 3) / 4
+        guard at + length <= bytes.count else { throw CommunicationError(operation: "decode", message: "message from rank \(rank) truncated at byte \(at)") }
+        let packed = Array(bytes[at..<(at + length)])
+        _ = try TernaryMessage.unpack(packed, count: count)
+        at += length
+        tensors.append(.ternaryColumns(scalers: [], columns: columns, block: block, count: count, packed: packed))
+      } else if header & 1 == 1 {
         let scaler = Float(bitPattern: try get())
         let length = (count + 3) / 4
         guard at + length <= bytes.count else { throw CommunicationError(operation: "decode", message: "message from rank \(rank) truncated at byte \(at)") }

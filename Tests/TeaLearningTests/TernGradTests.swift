@@ -35,6 +35,74 @@ import Testing
     #expect(rule == .max ? s == 4 : s < 3, "clipping cuts both outliers")
   }
 
+  /// A row-major tensor of `rows x columns` whose column `c` spans about `[-(c + 1), c + 1]`.
+  static func columnTensor(rows: Int, columns: Int, seed: UInt64) -> [Float] {
+    var g = TeaRandom(seed: seed)
+    return (0..<(rows * columns)).map { i in i % 5 == 0 ? 0 : Float(i % columns + 1) * (2 * g.unitFloat() - 1) }
+  }
+
+  @Test(arguments: [(TernGrad.Scaler.max, 1), (.sigma, 1), (.max, 3), (.sigma, 3)])
+  func columnTernarisationIsUnbiased(rule: TernGrad.Scaler, block: Int) {
+    let rows = 12, columns = 8
+    var g = Self.columnTensor(rows: rows, columns: columns, seed: 4)
+    g[3 * columns + 2] = 40  // an outlier the sigma rule clips
+    let s = TernGrad.columnScalers(of: g, columns: columns, block: block, rule: rule)
+    #expect(s.count == (columns + block - 1) / block)
+    // Each block's scaler is the tensor rule over that block's elements.
+    for (k, scaler) in s.enumerated() {
+      let part = g.indices.filter { ($0 % columns) / block == k }.map { g[$0] }
+      #expect(scaler == TernGrad.scaler(of: part, rule: rule), "block \(k)")
+    }
+    #expect(rule == .max ? s[2 / block] == 40 : s[2 / block] < 40)
+    #expect(Set(s).count == s.count, "the columns have scalers of their own")
+    let draws = 20_000
+    var sums = [Double](repeating: 0, count: g.count)
+    for d in 0..<draws {
+      var random = TernGrad.random(seed: 9, step: d, rank: 1, tensor: 0)
+      let codes = TernGrad.ternarise(g, scalers: s, columns: columns, block: block, random: &random)
+      for i in g.indices { sums[i] += Double(s[(i % columns) / block]) * Double(codes[i]) }
+    }
+    for i in g.indices {
+      let a = Double(abs(g[i])), si = Double(s[(i % columns) / block])
+      if a >= si {
+        #expect(sums[i] / Double(draws) == si * (g[i] > 0 ? 1 : -1))
+      } else {
+        let bound = 5 * ((si * a - a * a) / Double(draws)).squareRoot() + 1e-6
+        #expect(abs(sums[i] / Double(draws) - Double(g[i])) <= bound, "element \(i): g \(g[i])")
+      }
+    }
+  }
+
+  @Test(arguments: [2, 4, 8])
+  func columnAverageTakesTwoNPlusOneLevelsPerColumn(workers n: Int) throws {
+    let rows = 256, columns = 16, block = 2
+    let gradients = (0..<n).map { Self.columnTensor(rows: rows, columns: columns, seed: 200 + UInt64($0)) }
+    let perRank = gradients.map { TernGrad.columnScalers(of: $0, columns: columns, block: block, rule: .sigma) }
+    let s = (0..<perRank[0].count).map { k in perRank.map { $0[k] }.max()! }
+    let messages = (0..<n).map { r in
+      var random = TernGrad.random(seed: 5, step: 0, rank: r, tensor: 0)
+      let packed = TernaryMessage.pack(TernGrad.ternarise(gradients[r], scalers: s, columns: columns, block: block, random: &random))
+      return TernaryMessage(rank: r, tensors: [.ternaryColumns(scalers: s, columns: columns, block: block, count: rows * columns, packed: packed), .float([0])])
+    }
+    let average = try TernGrad.average(messages, weights: Array(repeating: 8, count: n))
+    var levels = [Set<Int>](repeating: [], count: columns)
+    for (i, v) in average.cores[0].connections.enumerated() {
+      let k = v * Float(n) / s[(i % columns) / block]
+      #expect(abs(k - k.rounded()) < 1e-4)
+      #expect(abs(k) <= Float(n))
+      levels[i % columns].insert(Int(k.rounded()))
+    }
+    for c in 0..<columns {
+      #expect(levels[c].count <= 2 * n + 1)
+      #expect(levels[c].count > 3)
+    }
+    // Missing scalers (a decoded message before the shared ones are attached) are refused.
+    let bare = messages.map { m in
+      TernaryMessage(rank: m.rank, tensors: [.ternaryColumns(scalers: [], columns: columns, block: block, count: rows * columns, packed: []), .float([0])])
+    }
+    #expect(throws: CommunicationError.self) { try TernGrad.average(bare, weights: Array(repeating: 8, count: n)) }
+  }
+
   @Test func scalers() {
     #expect(TernGrad.scaler(of: [0.5, -2, 1], rule: .max) == 2)
     #expect(TernGrad.scaler(of: [], rule: .sigma) == 0)
@@ -104,6 +172,18 @@ import Testing
     #expect(try TernaryMessage(decoding: bytes, rank: 3) == m)
     #expect(throws: CommunicationError.self) { try TernaryMessage(decoding: Array(bytes.dropLast()), rank: 3) }
     #expect(throws: CommunicationError.self) { try TernaryMessage(decoding: bytes + [0], rank: 3) }
+
+    // Column scalers do not travel: 4 bytes for columns and block, then the codes.
+    let codes: [Int8] = [1, 0, -1, -1, 0, 1, 1, 1, 0]
+    let c = TernaryMessage(rank: 1, tensors: [.ternaryColumns(scalers: [0.5, 2], columns: 3, block: 2, count: 9, packed: TernaryMessage.pack(codes)), .float([7])])
+    let cb = c.encoded()
+    #expect(cb.count == c.wireBytes)
+    #expect(c.wireBytes == 4 + (4 + 4 + 3) + (4 + 4))
+    let decoded = try TernaryMessage(decoding: cb, rank: 1)
+    #expect(decoded.tensors[0] == .ternaryColumns(scalers: [], columns: 3, block: 2, count: 9, packed: TernaryMessage.pack(codes)))
+    #expect(decoded.tensors[1] == .float([7]))
+    #expect(TernGrad.values(of: c.tensors[0]) == [0.5, 0, -2, -0.5, 0, 2, 0.5, 0.5, 0])
+    #expect(throws: CommunicationError.self) { try TernaryMessage(decoding: Array(cb.dropLast(5)), rank: 1) }
   }
 
   @Test func settingsAndErrors() throws {
@@ -111,10 +191,15 @@ import Testing
     let t = try #require(p as? TernGrad)
     #expect(t.name == "terngrad" && t.workers == 8 && t.scaler == .max && t.floatBelow == 100 && t.skipOutput && t.clip == 3)
     let d = try TernGrad(PluginSpec(parsing: "terngrad"))
-    #expect(d.workers == 4 && d.scaler == .sigma && d.floatBelow == 1024 && !d.skipOutput)
+    #expect(d.workers == 4 && d.scaler == .sigma && d.floatBelow == 0 && !d.skipOutput)
+    #expect(d.granularity == .column && d.block == 1)
+    let c = try #require(try TrainingPlugins.make("terngrad:granularity=column,block=4") as? TernGrad)
+    #expect(c.granularity == .column && c.block == 4)
+    let e = try #require(try TrainingPlugins.make("terngrad:granularity=tensor") as? TernGrad)
+    #expect(e.granularity == .tensor && e.floatBelow == 1024, "the behaviour before column scalers")
     for (text, field) in [
       ("terngrad:workers=0", "terngrad.workers"), ("terngrad:scaler=mean", "terngrad.scaler"), ("terngrad:floatbelow=3", "terngrad.floatbelow"),
-      ("terngrad:skip-output=2", "terngrad.skip-output"),
+      ("terngrad:skip-output=2", "terngrad.skip-output"), ("terngrad:granularity=row", "terngrad.granularity"), ("terngrad:block=0", "terngrad.block"),
     ] {
       do {
         _ = try TrainingPlugins.make(text)
@@ -127,9 +212,14 @@ import Testing
 
   @Test func layoutKeepsSmallTensorsAndTheOutputLayerFloat() throws {
     let net = ShadowNetwork(topology: try Topology.resolve("mnist-5core"), style: .pytruenorth, seed: 1)
-    let t = try TernGrad(PluginSpec(parsing: "terngrad"))
+    let t = try TernGrad(PluginSpec(parsing: "terngrad:granularity=tensor,float-below=1024"))
     #expect(t.layout(for: net).map(\.ternary) == [true, false, true, false, true, false, true, false, true, false])
-    let skip = try TernGrad(PluginSpec(parsing: "terngrad:skip-output=1"))
+    #expect(t.layout(for: net).map(\.scalers) == [1, 0, 1, 0, 1, 0, 1, 0, 1, 0])
+    let c = try TernGrad(PluginSpec(parsing: "terngrad:granularity=column,block=3,float-below=0"))
+    // 64 neurons in blocks of 3: 22 scalers; 256 neurons: 86; leaks keep one scaler.
+    #expect(c.layout(for: net).map(\.scalers) == [22, 1, 22, 1, 22, 1, 22, 1, 86, 1])
+    #expect(c.layout(for: net).map(\.columns) == [64, 0, 64, 0, 64, 0, 64, 0, 256, 0])
+    let skip = try TernGrad(PluginSpec(parsing: "terngrad:skip-output=1,granularity=tensor"))
     #expect(skip.layout(for: net).map(\.ternary) == [true, false, true, false, true, false, true, false, false, false])
   }
 
@@ -142,9 +232,15 @@ import Testing
   /// Bytes per worker and iteration on mnist-5core (docs/terngrad.md). Defaults: header 4, ten
   /// tensor headers 40, four 256x64 cores (scaler + 4096 bytes) and one 256x256 core (scaler +
   /// 16384 bytes) ternary, 512 leaks as floats, five shared scalers.
+  ///
+  /// With `granularity=column` each connection tensor sends a 4-byte word (columns, block)
+  /// instead of its scaler, and shares one scaler per block of columns: 64 / B per hidden core
+  /// and 256 / B for the output core, 4 bytes each.
   @Test(arguments: [
-    ("", 4 + 40 + 4 * (4 + 4096) + (4 + 16384) + 4 * 512 + 5 * 4), (",float-below=256", 33_948), (",float-below=0", 33_020),
-    (",skip-output=1", 280_652),
+    (",granularity=tensor,float-below=1024", 4 + 40 + 4 * (4 + 4096) + (4 + 16384) + 4 * 512 + 5 * 4), (",granularity=tensor,float-below=256", 33_948),
+    (",granularity=tensor,float-below=0", 33_020), (",granularity=tensor,skip-output=1,float-below=1024", 280_652),
+    (",granularity=column,float-below=0", 33_020 + 4 * 63 * 4 + 255 * 4), (",granularity=column,float-below=1024", 34_900 + 4 * 63 * 4 + 255 * 4),
+    (",granularity=column,block=4,float-below=256", 33_948 + 4 * 15 * 4 + 63 * 4), ("", 35_048), (",granularity=tensor", 34_900),
   ])
   func bytesPerIterationOnMnist5Core(settings: String, bytes: Int) throws {
     let topology = try Topology.resolve("mnist-5core")
@@ -162,7 +258,7 @@ import Testing
     #expect(s.bytesPerIteration == Double(bytes))
     #expect(s.float32BytesPerIteration == Double(4 * (4 * 256 * 64 + 256 * 256 + 512)))
     #expect(s.metricBytesSent == 2 * 4 * 16)
-    if settings.isEmpty { #expect(s.compression >= 15) }
+    if ["", ",granularity=tensor"].contains(settings) { #expect(s.compression >= 15) }
   }
 
   static let topology = smallNetwork(seed: 5).topology
@@ -243,13 +339,14 @@ import Testing
 
   /// Ranks that are threads each with its own trainer (its replica) and a communicator hosting
   /// only its rank, as separate processes would be; messages travel encoded.
-  @Test func replicasInSeparateTrainersMatchTheInProcessRun() throws {
+  @Test(arguments: [TernGrad.Granularity.tensor, .column])
+  func replicasInSeparateTrainersMatchTheInProcessRun(granularity: TernGrad.Granularity) throws {
     let train = syntheticSet(count: 90, seed: 1)
     let validation = syntheticSet(count: 20, seed: 2)
     let n = 2
     let inProcess = Trainer(
       options: Self.options(threads: 1), topology: Self.topology, train: train, validation: validation,
-      plugins: [TernGrad(communicator: InProcessCommunicator(workers: n), floatBelow: 16), ClipParameters()])
+      plugins: [TernGrad(communicator: InProcessCommunicator(workers: n), floatBelow: 16, granularity: granularity, block: 2), ClipParameters()])
     for _ in 0..<2 { inProcess.trainEpoch() }
 
     let hub = LoopbackHub(workers: n)
@@ -258,7 +355,7 @@ import Testing
       Thread {
         let t = Trainer(
           options: Self.options(threads: 1), topology: Self.topology, train: train, validation: validation,
-          plugins: [TernGrad(communicator: LoopbackCommunicator(hub: hub, rank: rank), floatBelow: 16), ClipParameters()])
+          plugins: [TernGrad(communicator: LoopbackCommunicator(hub: hub, rank: rank), floatBelow: 16, granularity: granularity, block: 2), ClipParameters()])
         for _ in 0..<2 { t.trainEpoch() }
         results.set(rank, t.network, bytes: (t.plugins[0] as? TernGrad)?.statistics)
       }
