@@ -18,8 +18,9 @@ let trainCommand = Command(
       ssl:lambda=1e-3,groups=axons+neurons,layers=1/1,zero=1e-4,block=16x16,finetune=0
                                              structured sparsity (group Lasso; groups: axons, neurons,
                                              cores, inputs, blocks); finetune=1 keeps removed groups zero
-      terngrad:workers=4,scaler=sigma|max,clip=2.5,float-below=1024,skip-output=0
+      terngrad:workers=4,granularity=column|tensor,block=1,scaler=sigma|max,clip=2.5,float-below=0,skip-output=0
                                              data-parallel workers exchanging ternary gradients
+                                             (one scaler per neuron column; float-below 1024 with tensor)
     --init NET.json starts from a trained network (its topology and weight tables), e.g. to fine-tune
     after SSL with --plugin ssl:lambda=0,finetune=1 --lr 0.0005.
     """,
