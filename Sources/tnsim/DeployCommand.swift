@@ -62,7 +62,7 @@ func deploymentChip(_ args: ParsedArguments, copies: Int, coresPerCopy: Int) thr
 let deployCommand = Command(
   name: "deploy",
   summary: "Sample a trained network into a chip model: N copies, integer weights, binary synapses.",
-  usage: "deploy NET.json --copies N --output MODEL.json [--chip CHIPDEF] [--seed S] [--leak floor|round|dither] [--no-shrink]",
+  usage: "deploy NET.json --copies N --output MODEL.json [--chip CHIPDEF] [--seed S] [--leak floor|round|dither] [--no-shrink] [--no-pack]",
   details: """
     Every synapse is drawn from its connection probability, each copy independently; neurons become memoryless
     McCulloch-Pitts neurons; layer outputs go to the next layer's axons with delay 1, the last layer to output
