@@ -126,14 +126,7 @@ public struct TrainedNetwork: Sendable, Equatable {
 
   /// Parses and validates network-file JSON.
   public static func parse(_ data: Data, file: String) throws(TeaLearningError) -> TrainedNetwork {
-    let f: File
-    do {
-      f = try JSONDecoder().decode(File.self, from: data)
-    } catch let e as DecodingError {
-      throw TeaLearningError(decoding: e, file: file)
-    } catch {
-      throw TeaLearningError(file: file, message: "invalid JSON: \(error)")
-    }
+    let f = try decodeJSON(File.self, from: data, file: file)
     guard f.format == format else { throw TeaLearningError(file: file, field: "format", message: "is \"\(f.format)\"; expected \"\(format)\"") }
     guard f.version == version else { throw TeaLearningError(file: file, field: "version", message: "is \(f.version); allowed: \(version)") }
     guard f.layers.reduce(0, +) == f.cores.count, f.layers.allSatisfy({ $0 >= 1 }) else {

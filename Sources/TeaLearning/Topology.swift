@@ -149,14 +149,7 @@ extension Topology {
   /// Parses a topology file and validates it.
   /// - Throws: `TeaLearningError` naming `file` and the field that is wrong.
   public static func parse(_ data: Data, file: String) throws(TeaLearningError) -> Topology {
-    let f: File
-    do {
-      f = try JSONDecoder().decode(File.self, from: data)
-    } catch let e as DecodingError {
-      throw TeaLearningError(decoding: e, file: file)
-    } catch {
-      throw TeaLearningError(file: file, message: "invalid JSON: \(error)")
-    }
+    let f = try decodeJSON(File.self, from: data, file: file)
     guard f.format == "tnsim-topology" else {
       throw TeaLearningError(file: file, field: "format", message: "is \"\(f.format)\"; expected \"tnsim-topology\"")
     }
@@ -272,29 +265,4 @@ extension Topology {
       """
     ),
   ]
-}
-
-extension TeaLearningError {
-  /// An error from Foundation's JSON decoder, with the JSON path of the offending field.
-  init(decoding e: DecodingError, file: String) {
-    func path(_ p: [CodingKey]) -> String {
-      var s = ""
-      for k in p {
-        if let i = k.intValue { s += "[\(i)]" } else { s += (s.isEmpty ? "" : ".") + k.stringValue }
-      }
-      return s
-    }
-    switch e {
-    case .keyNotFound(let key, let ctx):
-      self.init(file: file, field: path(ctx.codingPath), message: "missing the required field \"\(key.stringValue)\"")
-    case .typeMismatch(let type, let ctx):
-      self.init(file: file, field: path(ctx.codingPath), message: "expected \(type): \(ctx.debugDescription)")
-    case .valueNotFound(let type, let ctx):
-      self.init(file: file, field: path(ctx.codingPath), message: "expected \(type), found null")
-    case .dataCorrupted(let ctx):
-      self.init(file: file, field: path(ctx.codingPath), message: "invalid: \(ctx.debugDescription)")
-    @unknown default:
-      self.init(file: file, message: "\(e)")
-    }
-  }
 }
