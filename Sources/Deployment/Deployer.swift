@@ -56,7 +56,7 @@ extension DeployedNetwork {
     guard shapes.allSatisfy({ $0.axons <= chip.axonsPerCore && $0.neurons <= chip.neuronsPerCore }) else {
       throw DeploymentError("a core of \(topology.name) is larger than \(chip.name)'s \(chip.axonsPerCore) x \(chip.neuronsPerCore) cores")
     }
-    let packing = options.pack ? CorePacking.pack(net, leak: options.leak, axonsPerCore: chip.axonsPerCore, neuronsPerCore: chip.neuronsPerCore) : CorePacking.identity(net)
+    let packing = options.pack ? CorePacking.pack(net, options: options, axonsPerCore: chip.axonsPerCore, neuronsPerCore: chip.neuronsPerCore) : CorePacking.identity(net)
     guard let placement = Placement.blocks(copies: options.copies, coresPerCopy: packing.coresPerCopy, layerOfCore: packing.binLayer, chip: chip) else {
       throw DeploymentError("\(options.copies) copies of \(packing.coresPerCopy) cores do not fit on \(chip.name) (\(chip.width) x \(chip.height) cores); use a board such as --chip ns16e")
     }
@@ -89,7 +89,7 @@ extension DeployedNetwork {
     var model = Model(chip: chip, seed: options.seed)
     var pinClass = [Int32](repeating: -1, count: options.copies * outputs)
     var shrunk = 0
-    let tables = (0..<shapes.count).map { k in DeployedNetwork.weightTable(net.cores[k], shrink: options.shrinkWeights) }
+    let tables = net.cores.map { DeployedNetwork.weightTable($0, options: options) }
     for t in tables { shrunk += t.shrunk }
     for copy in 0..<options.copies {
       for (b, members) in packing.bins.enumerated() {
@@ -101,27 +101,23 @@ extension DeployedNetwork {
           // The same draws whatever was removed, so that packing never changes a live synapse.
           var rng = SplitMix64(seed: SplitMix64.mix(options.seed ^ SplitMix64.mix(UInt64(copy) << 20 | UInt64(k))))
           for a in 0..<p.axons where axonSlot[a] >= 0 { core.axonTypes[axonSlot[a]] = p.axonTypes[a] }
-          let table = tables[k].weights
+          let table = tables[k].weights, scale = tables[k].scale
           for a in 0..<p.axons {
             let g = Int(p.axonTypes[a])
             for n in 0..<p.neurons {
               let c = Double(p.connections[a * p.neurons + n])
               guard c > 0 else { continue }
-              let s = Double(p.weights[n * 4 + g]), s2 = Double(table[n * 4 + g])
+              let s = Double(scale[n]) * Double(p.weights[n * 4 + g]), s2 = Double(table[n * 4 + g])
               let probability = s2 == 0 ? 0 : c * s / s2
               if rng.nextUnit() < probability && axonSlot[a] >= 0 && neuronSlot[n] >= 0 { core.crossbar[axonSlot[a], neuronSlot[n]] = true }
             }
           }
           let l = layerOfCore[k]
           for n in 0..<p.neurons where neuronSlot[n] >= 0 {
-            let b = Double(p.leaks[n])
             var neuron = Neuron.mcCullochPitts(
               weights: SIMD4(table[n * 4], table[n * 4 + 1], table[n * 4 + 2], table[n * 4 + 3]),
-              leak: Int32(DeployedNetwork.integerLeak(b, options.leak)), destination: .none)
-            if options.leak == .dither {
-              let f = b - b.rounded(.down)
-              if f >= 0.25 && f < 0.75 { neuron.thresholdMaskBits = 1 }
-            }
+              leak: tables[k].leaks[n], destination: .none)
+            if tables[k].dither[n] { neuron.thresholdMaskBits = 1 }
             let output = firstOutputOfCore[k] + n
             if l == topology.layers.count - 1 {
               let pin = copy * outputs + output
@@ -168,28 +164,63 @@ extension DeployedNetwork {
     return Int(min(255, max(-255, v)))
   }
 
-  /// Each neuron's deployed weight per axon type: the trained weight, or with `shrink` the smallest
-  /// integer magnitude of the same sign that is at least every effective weight c * s of that type.
-  /// - Returns: the table (`weights[n * 4 + g]`) and how many entries were shrunk.
-  public static func weightTable(_ p: CoreParameters, shrink: Bool) -> (weights: [Int32], shrunk: Int) {
-    var table = p.weights.map { Int32($0) }
-    guard shrink else { return (table, 0) }
+  /// Each neuron's deployed configuration: its scale k (`DeploymentOptions.scale`), weight per
+  /// axon type and integer leak. With `shrinkWeights` the weight of a type is the smallest integer
+  /// magnitude of the trained sign that is at least k times every effective weight c * s of that
+  /// type, else k * s; the synapse probability is then k * c * s / weight and the leak k * b rounded,
+  /// so the expected input is k times the trained one and the neuron's decision
+  /// k (input + b) >= 0 is the trained one, with less variance relative to the mean.
+  public static func weightTable(_ p: CoreParameters, options: DeploymentOptions) -> WeightTable {
     var largest = [Double](repeating: 0, count: p.neurons * 4)
-    for a in 0..<p.axons {
-      let g = Int(p.axonTypes[a])
-      for n in 0..<p.neurons {
-        let w = Double(p.connections[a * p.neurons + n]) * abs(Double(p.weights[n * 4 + g]))
-        largest[n * 4 + g] = max(largest[n * 4 + g], w)
+    if options.shrinkWeights {
+      for a in 0..<p.axons {
+        let g = Int(p.axonTypes[a])
+        for n in 0..<p.neurons {
+          let w = Double(p.connections[a * p.neurons + n]) * abs(Double(p.weights[n * 4 + g]))
+          largest[n * 4 + g] = max(largest[n * 4 + g], w)
+        }
+      }
+    } else {
+      for i in largest.indices { largest[i] = abs(Double(p.weights[i])) }
+    }
+    let limit = Double(WeightTable.largestMagnitude)
+    var table = WeightTable(weights: [Int32](repeating: 0, count: p.neurons * 4), scale: [], leaks: [], dither: [], shrunk: 0)
+    for n in 0..<p.neurons {
+      let b = Double(p.leaks[n])
+      // The largest k <= options.scale whose weights and leak fit the chip's 9 bits.
+      var k = max(1, options.scale)
+      for g in 0..<4 where largest[n * 4 + g] > 0 { k = min(k, max(1, Int((limit + 1e-9) / largest[n * 4 + g]))) }
+      if b != 0 { k = min(k, max(1, Int(limit / abs(b)))) }
+      table.scale.append(Int32(k))
+      let kb = Double(k) * b
+      table.leaks.append(Int32(integerLeak(kb, options.leak)))
+      let f = kb - kb.rounded(.down)
+      table.dither.append(options.leak == .dither && f >= 0.25 && f < 0.75)
+      for g in 0..<4 {
+        let s = Int32(p.weights[n * 4 + g])
+        guard s != 0 else { continue }
+        let full = Int32(k) * abs(s)
+        let magnitude = options.shrinkWeights ? min(full, Int32(max(1, (Double(k) * largest[n * 4 + g] - 1e-9).rounded(.up)))) : full
+        if magnitude < full { table.shrunk += 1 }
+        table.weights[n * 4 + g] = s > 0 ? magnitude : -magnitude
       }
     }
-    var shrunk = 0
-    for i in table.indices where table[i] != 0 {
-      let magnitude = Int32(max(1, (largest[i] - 1e-9).rounded(.up)))
-      if magnitude < abs(table[i]) {
-        table[i] = table[i] > 0 ? magnitude : -magnitude
-        shrunk += 1
-      }
-    }
-    return (table, shrunk)
+    return table
   }
+}
+
+/// One core's deployed neuron configuration (`DeployedNetwork.weightTable`).
+public struct WeightTable: Sendable {
+  /// The chip's largest weight and leak magnitude (9-bit signed).
+  public static let largestMagnitude = 255
+  /// `weights[n * 4 + g]`: neuron n's weight for axon type g.
+  public var weights: [Int32]
+  /// Each neuron's scale k: its weights, leak and expected input are k times the trained ones.
+  public var scale: [Int32]
+  /// Each neuron's integer leak.
+  public var leaks: [Int32]
+  /// Neurons whose leak fraction is dithered by a one-bit threshold mask (`LeakRounding.dither`).
+  public var dither: [Bool]
+  /// Entries smaller than k times the trained weight.
+  public var shrunk: Int
 }

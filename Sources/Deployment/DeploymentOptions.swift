@@ -12,6 +12,12 @@ public struct DeploymentOptions: Sendable, Equatable {
   /// realises every trained effective weight c * s of that type, raising the probabilities: the
   /// same expected input with less variance (the seed's p = w / c rule).
   public var shrinkWeights: Bool = true
+  /// The largest factor k by which a neuron's weights, leak and expected input may be multiplied
+  /// (each neuron gets the largest k up to this whose weights and leak fit 9 bits): with shrunk
+  /// weights its synapse probabilities rise up to k-fold, so the variance relative to the mean
+  /// falls, and its leak is rounded to 1/k of a trained unit. The neuron's decision
+  /// k (input + b) >= 0 is the trained one. 1 = no scaling.
+  public var scale: Int = 1
   /// Remove the axons and neurons that cannot affect the outputs and pack the cores' live parts
   /// into as few chip cores as fit (`CorePacking`); exact, and it changes nothing for a network
   /// without removable parts.

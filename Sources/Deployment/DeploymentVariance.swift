@@ -9,14 +9,13 @@ public struct DeploymentVariance: Sendable {
   /// Mean variance per neuron, one entry per layer.
   public var perLayer: [Double]
 
-  /// - Parameters:
-  ///   - shrink: the variance of the shrunk weight tables (`DeploymentOptions.shrinkWeights`), or
-  ///     of the trained ones.
-  public init(_ trained: TrainedNetwork, images: ImageSet, shrink: Bool, maxImages: Int = 200) {
+  /// - Parameter options: the weight tables and scales of this deployment (`shrinkWeights`,
+  ///   `scale`); the variance is in the trained units (a neuron of scale k: divided by k^2).
+  public init(_ trained: TrainedNetwork, images: ImageSet, options: DeploymentOptions, maxImages: Int = 200) {
     let net = trained.network
     let topology = net.topology
     let starts = net.layerStarts
-    let tables = net.cores.map { DeployedNetwork.weightTable($0, shrink: shrink).weights }
+    let tables = net.cores.map { DeployedNetwork.weightTable($0, options: options) }
     var totals = [Double](repeating: 0, count: topology.layers.count)
     let count = min(maxImages, images.count)
     for i in 0..<count {
@@ -31,10 +30,11 @@ public struct DeploymentVariance: Sendable {
             guard x > 0 else { continue }
             let g = Int(p.axonTypes[a])
             for n in 0..<p.neurons {
-              let s = Double(p.weights[n * 4 + g]), s2 = Double(tables[k][n * 4 + g])
+              let scale = Double(tables[k].scale[n])
+              let s = scale * Double(p.weights[n * 4 + g]), s2 = Double(tables[k].weights[n * 4 + g])
               guard s2 != 0 else { continue }
               let q = x * Double(p.connections[a * p.neurons + n]) * s / s2
-              totals[l] += s2 * s2 * q * (1 - q)
+              totals[l] += s2 * s2 * q * (1 - q) / (scale * scale)
             }
           }
         }

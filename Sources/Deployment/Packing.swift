@@ -34,12 +34,13 @@ public struct CorePacking: Sendable, Equatable {
       binLayer: layerOf)
   }
 
-  /// Which axons and neurons of `network` can affect its outputs when deployed with `leak`
-  /// rounding: a neuron is removed when it can never fire (no connection from a live axon and a
+  /// Which axons and neurons of `network` can affect its outputs when deployed with `options`
+  /// (their leak rounding and scale give the integer leaks): a neuron is removed when it can never fire (no connection from a live axon and a
   /// negative integer leak) or when nothing live reads it (its axon is removed); an axon when it
   /// connects to no live neuron or its source neuron is removed. Iterated to a fixed point.
-  public static func liveness(_ network: ShadowNetwork, leak: DeploymentOptions.LeakRounding) -> (axons: [[Bool]], neurons: [[Bool]]) {
+  public static func liveness(_ network: ShadowNetwork, options: DeploymentOptions) -> (axons: [[Bool]], neurons: [[Bool]]) {
     let topology = network.topology
+    let leaks = network.cores.map { DeployedNetwork.weightTable($0, options: options).leaks }
     let layerOf = network.layerOfCore
     let layerStarts = network.layerStarts
     var axonLive = network.cores.map { [Bool](repeating: true, count: $0.axons) }
@@ -83,7 +84,7 @@ public struct CorePacking: Sendable, Equatable {
             driven = true
             break
           }
-          let silent = !driven && DeployedNetwork.integerLeak(Double(p.leaks[n]), leak) < 0
+          let silent = !driven && leaks[k][n] < 0
           let read = layerOf[k] == lastLayer || (reader[k * 256 + n] ?? []).contains { axonLive[$0.core][$0.axon] }
           if silent || !read {
             neuronLive[k][n] = false
@@ -98,8 +99,8 @@ public struct CorePacking: Sendable, Equatable {
   /// Removes what cannot affect the outputs (`liveness`) and packs the logical cores into as few
   /// chip cores as first-fit decreasing finds (largest logical cores first), each chip core
   /// holding at most `axonsPerCore` axons and `neuronsPerCore` neurons.
-  public static func pack(_ network: ShadowNetwork, leak: DeploymentOptions.LeakRounding, axonsPerCore: Int = 256, neuronsPerCore: Int = 256) -> CorePacking {
-    let (axonLive, neuronLive) = liveness(network, leak: leak)
+  public static func pack(_ network: ShadowNetwork, options: DeploymentOptions, axonsPerCore: Int = 256, neuronsPerCore: Int = 256) -> CorePacking {
+    let (axonLive, neuronLive) = liveness(network, options: options)
     let layerOf = network.layerOfCore
     let sizes = network.cores.indices.map { k in (axons: axonLive[k].filter { $0 }.count, neurons: neuronLive[k].filter { $0 }.count) }
     let order = network.cores.indices.filter { sizes[$0].neurons > 0 }.sorted {
@@ -141,7 +142,7 @@ public struct CorePacking: Sendable, Equatable {
 
   /// Chip cores per copy of `network` deployed with `options`.
   public static func coresPerCopy(_ network: ShadowNetwork, options: DeploymentOptions) -> Int {
-    options.pack ? pack(network, leak: options.leak).coresPerCopy : network.cores.count
+    options.pack ? pack(network, options: options).coresPerCopy : network.cores.count
   }
 
   /// Live axons and neurons of each chip core.

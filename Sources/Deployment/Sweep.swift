@@ -34,6 +34,7 @@ public struct Sweep {
   func settingsLine() throws(InputError) -> String {
     "# tnsim sweep: network=\(networkPath) fingerprint=\(String(Self.fingerprint(try readFile(networkPath)), radix: 16)) images=\(images) "
       + "seed=\(options.seed) leak=\(options.leak.rawValue) shrink=\(options.shrinkWeights)" + (options.pack ? "" : " pack=false")
+      + (options.scale == 1 ? "" : " scale=\(options.scale)")
   }
 
   /// FNV-1a of a file's bytes: a retrained network under the same name starts a new sweep.

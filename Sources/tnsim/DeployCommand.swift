@@ -15,6 +15,7 @@ let deploymentOptions: [Option] = [
   Option(name: "leak", value: "floor|round|dither", help: "how trained leak biases become integer leaks (default floor)"),
   Option(name: "no-shrink", value: nil, help: "keep the trained weight tables (default: shrink them to minimise variance)"),
   Option(name: "no-pack", value: nil, help: "one chip core per network core (default: drop unused axons and neurons, merge cores that fit)"),
+  Option(name: "scale", value: "K", help: "multiply each neuron's weights and leak by up to K, raising its synapse probabilities (default 1)"),
 ]
 
 func parseDeploymentOptions(_ args: ParsedArguments, copies: Int) throws -> DeploymentOptions {
@@ -29,6 +30,7 @@ func parseDeploymentOptions(_ args: ParsedArguments, copies: Int) throws -> Depl
   }
   o.shrinkWeights = !args.flag("no-shrink")
   o.pack = !args.flag("no-pack")
+  o.scale = try args.int("scale", in: 1...WeightTable.largestMagnitude) ?? 1
   return o
 }
 
@@ -62,7 +64,7 @@ func deploymentChip(_ args: ParsedArguments, copies: Int, coresPerCopy: Int) thr
 let deployCommand = Command(
   name: "deploy",
   summary: "Sample a trained network into a chip model: N copies, integer weights, binary synapses.",
-  usage: "deploy NET.json --copies N --output MODEL.json [--chip CHIPDEF] [--seed S] [--leak floor|round|dither] [--no-shrink] [--no-pack]",
+  usage: "deploy NET.json --copies N --output MODEL.json [--chip CHIPDEF] [--seed S] [--leak floor|round|dither] [--no-shrink] [--no-pack] [--scale K]",
   details: """
     Every synapse is drawn from its connection probability, each copy independently; neurons become memoryless
     McCulloch-Pitts neurons; layer outputs go to the next layer's axons with delay 1, the last layer to output
@@ -90,8 +92,10 @@ let deployCommand = Command(
       + "\(model.cores.reduce(0) { $0 + $1.crossbar.synapseCount }) synapses, \(deployed.weightsShrunk) weight-table entries shrunk")
     print(packingSummary(net.network, deployed.packing))
     if let data = try? MNIST.load(directory: args.string("data") ?? MNIST.defaultDirectory) {
-      let trainedTables = DeploymentVariance(net, images: data.test, shrink: false).perLayer
-      let deployedTables = DeploymentVariance(net, images: data.test, shrink: deployed.options.shrinkWeights).perLayer
+      var trained = deployed.options
+      (trained.shrinkWeights, trained.scale) = (false, 1)
+      let trainedTables = DeploymentVariance(net, images: data.test, options: trained).perLayer
+      let deployedTables = DeploymentVariance(net, images: data.test, options: deployed.options).perLayer
       for l in trainedTables.indices {
         print("deployment variance per neuron, layer \(l): \(String(format: "%.3f", deployedTables[l])) (trained weight tables: \(String(format: "%.3f", trainedTables[l])); mean over 200 test images)")
       }
@@ -102,7 +106,7 @@ let deployCommand = Command(
 let evalCommand = Command(
   name: "eval",
   summary: "Deploy a trained network and classify MNIST test images on the simulated chip.",
-  usage: "eval NET.json --copies N --spf S [--images K] [--seed S] [--threads T] [--json] [--chip CHIPDEF] [--leak ...] [--no-shrink]",
+  usage: "eval NET.json --copies N --spf S [--images K] [--seed S] [--threads T] [--json] [--chip CHIPDEF] [--leak ...] [--no-shrink] [--no-pack] [--scale K]",
   details: """
     Prints the accuracy on the chip, cores used, ticks per image, spikes, synaptic events and energy per image,
     and the accuracy predicted from the shadow network without simulation (docs/deployment.md).
@@ -143,7 +147,7 @@ let evalCommand = Command(
 let sweepCommand = Command(
   name: "sweep",
   summary: "Evaluate every combination of copies x spf on the chip: CSV, Markdown table and SVG plots.",
-  usage: "sweep NET.json --copies 1,2,4,8,16,32,64 --spf 1,2,4,8 --output DIR [--images K] [--threads T] [--seed S] [--leak ...] [--no-shrink]",
+  usage: "sweep NET.json --copies 1,2,4,8,16,32,64 --spf 1,2,4,8 --output DIR [--images K] [--threads T] [--seed S] [--leak ...] [--no-shrink] [--no-pack] [--scale K]",
   details: """
     Each result is appended to DIR/sweep.csv as soon as it finishes; run the same command again to resume an
     interrupted sweep without repeating finished points. At the end DIR/sweep.md holds the table and

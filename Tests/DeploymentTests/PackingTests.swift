@@ -31,10 +31,10 @@ func sparseNetwork(seed: UInt64, hiddenCores: Int = 4, inputs: Int = 480, hidden
   func packingNeverExceedsACoresLimits(seed: UInt64) throws {
     let net = sparseNetwork(seed: seed, hiddenCores: 6, inputs: 6 * 200, hidden: 40, outputs: 30)
     // The chip's limits, and the tightest ones that still hold the largest logical core.
-    let live = CorePacking.liveness(net.network, leak: .floor)
+    let live = CorePacking.liveness(net.network, options: DeploymentOptions())
     let largest = (live.axons.map { $0.filter { $0 }.count }.max()!, live.neurons.map { $0.filter { $0 }.count }.max()!)
     for limits in [(256, 256), largest, (largest.0 + 30, largest.1 + 10)] {
-      let p = CorePacking.pack(net.network, leak: .floor, axonsPerCore: limits.0, neuronsPerCore: limits.1)
+      let p = CorePacking.pack(net.network, options: DeploymentOptions(), axonsPerCore: limits.0, neuronsPerCore: limits.1)
       for (b, size) in p.binSizes().enumerated() {
         #expect(size.axons <= limits.0 && size.neurons <= limits.1, "bin \(b): \(size)")
       }
@@ -54,7 +54,7 @@ func sparseNetwork(seed: UInt64, hiddenCores: Int = 4, inputs: Int = 480, hidden
 
   @Test func livenessKeepsNeuronsThatFireWithoutInput() {
     let net = sparseNetwork(seed: 9)
-    let (axons, neurons) = CorePacking.liveness(net.network, leak: .floor)
+    let (axons, neurons) = CorePacking.liveness(net.network, options: DeploymentOptions())
     for (k, p) in net.network.cores.enumerated() {
       for n in 0..<p.neurons where (0..<p.axons).allSatisfy({ p.connections[$0 * p.neurons + n] == 0 }) {
         // A neuron without synapses fires every tick iff its integer leak is >= 0.
@@ -71,13 +71,15 @@ func sparseNetwork(seed: UInt64, hiddenCores: Int = 4, inputs: Int = 480, hidden
   }
 
   /// Packing is exact: the packed deployment's output pins spike exactly when the unpacked one's
-  /// do, tick by tick, for the same input spikes.
-  @Test(arguments: [DeploymentOptions.LeakRounding.floor, .round])
-  func packedDeploymentSpikesLikeTheUnpackedOne(leak: DeploymentOptions.LeakRounding) throws {
+  /// do, tick by tick, for the same input spikes (also scaled, where rounding k * b decides which
+  /// neurons without synapses are silent).
+  @Test(arguments: [DeploymentOptions.LeakRounding.floor, .round], [1, 8])
+  func packedDeploymentSpikesLikeTheUnpackedOne(leak: DeploymentOptions.LeakRounding, scale: Int) throws {
     let net = sparseNetwork(seed: 21)
     var o = DeploymentOptions()
     o.copies = 3
     o.leak = leak
+    o.scale = scale
     o.pack = false
     let plain = try DeployedNetwork(net, chip: truenorth, options: o)
     o.pack = true
@@ -107,7 +109,7 @@ func sparseNetwork(seed: UInt64, hiddenCores: Int = 4, inputs: Int = 480, hidden
 
   @Test func aDenseNetworkIsNotChangedByPacking() throws {
     let net = network(inputs: 512, hiddenCores: 2, hidden: 64, outputs: 30, seed: 3, connection: { Float(0.1 + 0.8 * $0.nextUnit()) }, leak: { _ in -1 })
-    let p = CorePacking.pack(net.network, leak: .floor)
+    let p = CorePacking.pack(net.network, options: DeploymentOptions())
     #expect(p == CorePacking.identity(net.network))
   }
 }
