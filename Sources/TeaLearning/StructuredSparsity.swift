@@ -138,6 +138,10 @@ extension ShadowNetwork {
 /// step every connection below `zeroBelow` is set to exactly 0. A group counts as removed only
 /// when all of it is zero. With `finetune`, the groups of the chosen kinds that are entirely zero
 /// in the network the run starts from are masked: their gradient is zeroed and they stay zero.
+/// With a `structure` network (the result of an SSL run), the run's starting network first loses
+/// the groups of the chosen kinds that are entirely zero in the structure, and fine-tunes the rest
+/// from its own values: the surviving connections keep their trained strength instead of the
+/// shrunken ones the Lasso left.
 ///
 /// `tnsim train --plugin ssl:lambda=X,groups=axons+neurons,layers=1/0.1,zero=1e-4,finetune=1`
 /// (docs/plugins.md).
@@ -154,6 +158,9 @@ public struct StructuredSparsity: TrainingPlugin, Sendable {
   public var block: (rows: Int, columns: Int)
   /// Mask the groups removed in the initial network.
   public var finetune: Bool
+  /// The network whose removed groups a fresh run removes first (`prepare`), and its file.
+  public var structure: ShadowNetwork?
+  public var structurePath: String?
 
   var groups: [ConnectionGroups] = []
   /// Flat indices that stay zero (fine-tuning).
@@ -169,10 +176,11 @@ public struct StructuredSparsity: TrainingPlugin, Sendable {
     self.finetune = finetune
   }
 
-  /// From `ssl:lambda=X,groups=K+K,layers=S/S,zero=Z,block=RxC,finetune=0|1` (defaults: lambda
-  /// 1e-3, groups axons+neurons, layers 1, zero 1e-4, block 16x16, finetune 0).
+  /// From `ssl:lambda=X,groups=K+K,layers=S/S,zero=Z,block=RxC,finetune=0|1,structure=NET.json`
+  /// (defaults: lambda 1e-3, groups axons+neurons, layers 1, zero 1e-4, block 16x16, finetune 0, or
+  /// 1 with a structure).
   public init(_ spec: PluginSpec) throws(TeaLearningError) {
-    try spec.check(known: ["lambda", "groups", "layers", "zero", "block", "finetune"])
+    try spec.check(known: ["lambda", "groups", "layers", "zero", "block", "finetune", "structure"])
     var kinds: [GroupKind] = []
     for part in (spec.value("groups") ?? "axons+neurons").split(separator: "+") {
       guard let k = GroupKind(rawValue: String(part)) else {
@@ -191,7 +199,32 @@ public struct StructuredSparsity: TrainingPlugin, Sendable {
     self.init(
       lambda: try spec.double("lambda", default: 1e-3, in: 0...1e6), kinds: kinds,
       layerScale: try spec.doubles("layers", default: [1], in: 0...1e6), zeroBelow: Float(try spec.double("zero", default: 1e-4, in: 0...1)),
-      block: block, finetune: try spec.int("finetune", default: 0, in: 0...1) == 1)
+      block: block, finetune: try spec.int("finetune", default: spec.value("structure") == nil ? 0 : 1, in: 0...1) == 1)
+    if let path = spec.value("structure") {
+      structure = try TrainedNetwork.read(from: path).network
+      structurePath = path
+    }
+  }
+
+  /// Checks that the structure network (if any) has the run's topology.
+  public func validate(topology: Topology) throws(TeaLearningError) {
+    guard let structure, let structurePath else { return }
+    guard structure.topology == topology else {
+      throw TeaLearningError(file: structurePath, field: "topology",
+        message: "is \(structure.topology.name); the run's network is \(topology.name) (ssl:structure needs a network of the same topology)")
+    }
+  }
+
+  public mutating func prepare(_ network: inout ShadowNetwork) {
+    guard let structure else { return }
+    precondition(structure.topology == network.topology, "the SSL structure network has another topology")
+    let mask = Self.removed(structure, groups: kinds.map { ConnectionGroups($0, of: structure, block: block) })
+    var offset = 0
+    for k in network.cores.indices {
+      let count = network.cores[k].connections.count
+      for i in 0..<count where mask[offset + i] { network.cores[k].connections[i] = 0 }
+      offset += count
+    }
   }
 
   public var name: String { "ssl" }
@@ -200,7 +233,13 @@ public struct StructuredSparsity: TrainingPlugin, Sendable {
     groups = kinds.map { ConnectionGroups($0, of: initial, block: block) }
     masked = []
     guard finetune else { return }
-    let flat = initial.flatConnections
+    let mask = Self.removed(initial, groups: groups)
+    masked = mask.indices.filter { mask[$0] }.map { Int32($0) }
+  }
+
+  /// The flat connections of `network` that belong to a group (of `groups`) entirely zero.
+  static func removed(_ network: ShadowNetwork, groups: [ConnectionGroups]) -> [Bool] {
+    let flat = network.flatConnections
     var mask = [Bool](repeating: false, count: flat.count)
     flat.withUnsafeBufferPointer { f in
       for gs in groups {
@@ -209,7 +248,7 @@ public struct StructuredSparsity: TrainingPlugin, Sendable {
         }
       }
     }
-    masked = mask.indices.filter { mask[$0] }.map { Int32($0) }
+    return mask
   }
 
   /// The group Lasso of `network` (all kinds), and with `gradient` its gradient added.

@@ -73,6 +73,7 @@ public final class Trainer {
     self.plugins = plugins
     precondition(initial == nil || initial!.topology == topology, "the initial network has another topology")
     network = initial ?? ShadowNetwork(topology: topology, style: options.weightTables, seed: options.seed)
+    for i in self.plugins.indices { self.plugins[i].prepare(&network) }
     initialNetwork = network
     optimizer = Optimizer(kind: options.optimizer, momentum: Float(options.momentum), network: network)
     engine = GradientEngine(topology: topology, capacity: options.batchSize, threads: options.threads, loss: options.loss, softmaxScale: options.softmaxScale)

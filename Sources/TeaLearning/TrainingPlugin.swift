@@ -35,8 +35,10 @@ public struct StepContext: Sendable {
 /// A plug-in of the training loop: regularisers, gradient transforms and after-step projections
 /// attach here without touching the loop.
 ///
-/// Once per run, before the first step (also when a run is resumed), the trainer calls `begin`
-/// with the network the run started from. In every step the data loss and its gradient (the mean
+/// When a trainer is made, each plug-in may change the network a fresh run starts from
+/// (`prepare`, e.g. to remove the groups of a sparsity structure). Once per run, before the first
+/// step (also when a run is resumed), the trainer calls `begin` with the network the run started
+/// from. In every step the data loss and its gradient (the mean
 /// over the mini-batch) come from the first plug-in whose `computeGradient` returns one (a
 /// data-parallel plug-in), else from the trainer's own engine; then, for each plug-in in order:
 /// 1. `regularize`: adds a term to the loss and its gradient to `gradient`;
@@ -49,6 +51,9 @@ public struct StepContext: Sendable {
 public protocol TrainingPlugin {
   /// A short name for logs and training metadata.
   var name: String { get }
+  /// Changes the network a run starts from (the seeded initialisation or the `--init` network),
+  /// in plug-in order, before `begin`; a resumed run starts from the same prepared network.
+  mutating func prepare(_ network: inout ShadowNetwork)
   /// Called once before the first step of a run (fresh or resumed) with the network the run
   /// started from (the seeded initialisation or the `--init` network), not the resumed one.
   mutating func begin(initial: ShadowNetwork, context: StepContext)
@@ -64,6 +69,7 @@ public protocol TrainingPlugin {
 }
 
 extension TrainingPlugin {
+  public mutating func prepare(_ network: inout ShadowNetwork) {}
   public mutating func begin(initial: ShadowNetwork, context: StepContext) {}
   public mutating func computeGradient(_ network: ShadowNetwork, batch: MiniBatch, context: StepContext) -> BatchGradient? { nil }
   public mutating func regularize(_ network: ShadowNetwork, gradient: inout ParameterGradient, context: StepContext) -> Double { 0 }

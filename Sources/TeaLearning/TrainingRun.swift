@@ -62,6 +62,7 @@ public enum TrainingRun {
     }
     var topology: Topology
     if let initial { topology = initial.topology } else { topology = try Topology.resolve(options.topology) }
+    for case let ssl as StructuredSparsity in plugins { try ssl.validate(topology: topology) }
     let checkpointPath = checkpoint ?? defaultCheckpoint(for: output)
     let mnist = try MNIST.load(directory: dataDirectory)
     guard mnist.train.pixelsPerImage == topology.inputSize else {

@@ -116,6 +116,35 @@ import Testing
     #expect(after != flat, "fine-tuning changed nothing")
   }
 
+  /// A structure network: the run's starting network loses the groups that are entirely zero in the
+  /// structure (and nothing else) before the first step, and fine-tuning keeps them zero.
+  @Test func sslStructureRemovesItsGroupsFromTheStartingNetwork() throws {
+    let dense = Self.awayFromKinks(smallNetwork(seed: 5), seed: 2)
+    var structure = dense
+    let n1 = structure.cores[1].neurons
+    for a in [0, 3, 4, 9] {
+      for n in 0..<n1 { structure.cores[1].connections[a * n1 + n] = 0 }
+    }
+    // A zero connection inside a live row is not a group: it must not be removed.
+    structure.cores[1].connections[1 * n1 + 2] = 0
+    var ssl = StructuredSparsity(lambda: 0, kinds: [.axons], zeroBelow: 0, finetune: true)
+    ssl.structure = structure
+    let t = Self.trainer([ssl], initial: dense)
+    let start = t.network
+    for k in dense.cores.indices {
+      for (i, c) in dense.cores[k].connections.enumerated() {
+        let removed = k == 1 && [0, 3, 4, 9].contains(i / n1)
+        #expect(start.cores[k].connections[i] == (removed ? 0 : c), "core \(k) connection \(i)")
+      }
+    }
+    for _ in 0..<2 { t.trainEpoch() }
+    for a in [0, 3, 4, 9] {
+      for n in 0..<n1 { #expect(t.network.cores[1].connections[a * n1 + n] == 0) }
+    }
+    #expect(t.network.cores[1].connections[1 * n1 + 2] != 0, "a lone zero was kept as a group")
+    #expect(throws: TeaLearningError.self) { _ = try TrainingPlugins.make("ssl:structure=/nonexistent/net.json") }
+  }
+
   @Test func pluginsComposeAndRunsRepeatOnAnyThreadCount() throws {
     func make() throws -> [any TrainingPlugin] {
       try ["probreg:lambda=0.001", "ssl:lambda=0.01,groups=axons+neurons+cores", "terngrad:workers=3"].map { try TrainingPlugins.make($0) }
