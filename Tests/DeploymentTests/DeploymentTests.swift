@@ -52,29 +52,27 @@ func oneHotNetwork() -> TrainedNetwork {
     return (margin >= 0, margin)
   }
 
-  @Test func binaryProbabilitiesReproduceTheShadowNetworkExactly() throws {
-    let net = network(inputs: 64, hiddenCores: 4, hidden: 32, outputs: 40, seed: 3,
-      connection: { Float($0.next(below: 2)) }, leak: { Float($0.next(below: 1200)) / 100 - 6 })
-    let deployed = try DeployedNetwork(net, chip: tiny, options: DeploymentOptions())
+  /// Feeds `images` random binary images (64 pixels) to one copy of `deployed` (4 hidden cores of 32
+  /// neurons, 40 outputs) and expects the chip's hidden and output spikes to be the hard decisions
+  /// of `fires`; `check` sees each image and its hidden decisions.
+  /// - Returns: the number of firing neurons compared.
+  static func expectHardDecisions(_ net: TrainedNetwork, _ deployed: DeployedNetwork, seed: UInt64, images: Int = 40,
+    check: ([Bool], [Bool]) -> Void = { _, _ in }) throws -> Int
+  {
     #expect(deployed.model.violations().isEmpty)
     let sim = try Simulator(model: deployed.model, threads: 1, recordAll: true)
     var coreIndex: [Int32: Int] = [:]
     for (k, c) in deployed.model.cores.enumerated() { coreIndex[Int32(tiny.coreID(x: c.x, y: c.y))] = k }
-    var rng = SplitMix64(seed: 9)
+    var rng = SplitMix64(seed: seed)
     var checked = 0
-    for _ in 0..<40 {
+    for _ in 0..<images {
       let pixels = (0..<64).map { _ in rng.next(below: 2) == 1 }
-      let shadow = net.network.forward(image: pixels.map { $0 ? 1 : 0 })
       var hidden = [Bool](repeating: false, count: 128)
       for k in 0..<4 {
-        for n in 0..<32 {
-          let r = Self.fires(net.network.cores[k], inputs: Array(pixels[(k * 16)..<(k * 16 + 16)]), neuron: n)
-          hidden[k * 32 + n] = r.fires
-          // The shadow network agrees wherever its variance floor (width 0.01) does not blur the step.
-          if abs(r.margin) > 0.05 { #expect((shadow[0][k * 32 + n] > 0.5) == r.fires) }
-        }
+        for n in 0..<32 { hidden[k * 32 + n] = fires(net.network.cores[k], inputs: Array(pixels[(k * 16)..<(k * 16 + 16)]), neuron: n).fires }
       }
-      let output = (0..<40).map { Self.fires(net.network.cores[4], inputs: hidden, neuron: $0).fires }
+      check(pixels, hidden)
+      let output = (0..<40).map { fires(net.network.cores[4], inputs: hidden, neuron: $0).fires }
       for (i, p) in pixels.enumerated() where p {
         for t in deployed.inputAxons[0][deployed.inputStart[i]..<deployed.inputStart[i + 1]] {
           sim.inject(InputSpike(tick: sim.tick, core: t.core, axon: t.axon))
@@ -87,6 +85,23 @@ func oneHotNetwork() -> TrainedNetwork {
       #expect(Set(sim.spikes.filter { $0.pin >= 0 }.map { Int($0.pin) }) == Set(output.indices.filter { output[$0] }))
       sim.step()  // drain: the next image starts on an empty pipeline
       checked += hidden.filter { $0 }.count + output.filter { $0 }.count
+    }
+    return checked
+  }
+
+  @Test func binaryProbabilitiesReproduceTheShadowNetworkExactly() throws {
+    let net = network(inputs: 64, hiddenCores: 4, hidden: 32, outputs: 40, seed: 3,
+      connection: { Float($0.next(below: 2)) }, leak: { Float($0.next(below: 1200)) / 100 - 6 })
+    let deployed = try DeployedNetwork(net, chip: tiny, options: DeploymentOptions())
+    let checked = try Self.expectHardDecisions(net, deployed, seed: 9) { pixels, hidden in
+      let shadow = net.network.forward(image: pixels.map { $0 ? 1 : 0 })
+      for k in 0..<4 {
+        for n in 0..<32 {
+          // The shadow network agrees wherever its variance floor (width 0.01) does not blur the step.
+          let margin = Self.fires(net.network.cores[k], inputs: Array(pixels[(k * 16)..<(k * 16 + 16)]), neuron: n).margin
+          if abs(margin) > 0.05 { #expect((shadow[0][k * 32 + n] > 0.5) == hidden[k * 32 + n]) }
+        }
+      }
     }
     #expect(checked > 1000)
   }

@@ -53,32 +53,7 @@ import TrueNorth
       connection: { $0.next(below: 2) == 0 ? 0 : 0.25 }, leak: { Float($0.next(below: 1200)) / 100 - 6 })
     var options = DeploymentOptions()
     options.scale = 4
-    let deployed = try DeployedNetwork(net, chip: tiny, options: options)
-    #expect(deployed.model.violations().isEmpty)
-    let sim = try Simulator(model: deployed.model, threads: 1, recordAll: true)
-    var coreIndex: [Int32: Int] = [:]
-    for (k, c) in deployed.model.cores.enumerated() { coreIndex[Int32(tiny.coreID(x: c.x, y: c.y))] = k }
-    var rng = SplitMix64(seed: 3)
-    var checked = 0
-    for _ in 0..<40 {
-      let pixels = (0..<64).map { _ in rng.next(below: 2) == 1 }
-      var hidden = [Bool](repeating: false, count: 128)
-      for k in 0..<4 {
-        for n in 0..<32 { hidden[k * 32 + n] = DeploymentTests.fires(net.network.cores[k], inputs: Array(pixels[(k * 16)..<(k * 16 + 16)]), neuron: n).fires }
-      }
-      let output = (0..<40).map { DeploymentTests.fires(net.network.cores[4], inputs: hidden, neuron: $0).fires }
-      for (i, p) in pixels.enumerated() where p {
-        for t in deployed.inputAxons[0][deployed.inputStart[i]..<deployed.inputStart[i + 1]] {
-          sim.inject(InputSpike(tick: sim.tick, core: t.core, axon: t.axon))
-        }
-      }
-      sim.step()
-      #expect(Set(sim.spikes.filter { $0.pin < 0 }.map { coreIndex[$0.core]! * 32 + Int($0.neuron) }) == Set(hidden.indices.filter { hidden[$0] }))
-      sim.step()
-      #expect(Set(sim.spikes.filter { $0.pin >= 0 }.map { Int($0.pin) }) == Set(output.indices.filter { output[$0] }))
-      sim.step()
-      checked += hidden.filter { $0 }.count + output.filter { $0 }.count
-    }
+    let checked = try DeploymentTests.expectHardDecisions(net, try DeployedNetwork(net, chip: tiny, options: options), seed: 3)
     #expect(checked > 500)
   }
 
