@@ -28,6 +28,7 @@ extension SimulatorStorage {
         if n.leakReversal { f |= Self.leakReversalFlag }
         if n.kappa { f |= Self.kappaFlag }
         flags[p] = f
+        if uniform { bucketPlan[k] = Self.bucketPlan(weights: (0..<4).map { n.weights[$0] }) }
         threshold[p] = n.threshold
         negativeThreshold[p] = n.negativeThreshold
         thresholdMask[p] = Int32(truncatingIfNeeded: (Int64(1) << Int64(n.thresholdMaskBits)) - 1)
@@ -56,9 +57,11 @@ extension SimulatorStorage {
   }
 
   /// Applies outgoing spikes packed as (core << 12 | slot << 8 | axon). OR is order-free, so the
-  /// merge is deterministic whatever order the partitions ran in.
-  func deliver(_ outgoing: [UInt64]) {
-    for packed in outgoing {
+  /// merge is deterministic whatever order the partitions ran and delivered in.
+  func deliver(_ outgoing: SpikeBuffer) {
+    guard let spikes = outgoing.base else { return }
+    for i in 0..<outgoing.count {
+      let packed = spikes[i]
       schedule(core: Int(packed >> 12), slot: Int(packed >> 8 & 15), axon: Int(packed & 255))
     }
   }
@@ -70,16 +73,17 @@ extension SimulatorStorage {
   static let blockRows = 512
   static let blockCores = 16
 
-  /// Runs tick `t` for the cores in `range`, writing their outgoing spikes and reported spikes
-  /// into `result` (cleared first).
+  /// Runs tick `t` for the cores in `range`, writing their outgoing spikes into `outgoing` (one
+  /// buffer per partition, by the partition of the target core; cleared first) and their reported
+  /// spikes and counts into `result` (cleared first).
   ///
   /// The cores go in blocks: first the crossbar rows of every active axon of the block are copied
   /// into a buffer, loads that do not depend on each other, so the processor has many of these
   /// cache misses in flight at once; then each core of the block is integrated and updated.
   func run(cores range: Range<Int>, tick t: Int64, recordAll: Bool, recordTraffic: Bool, coreIDs: [Int32],
-    into result: inout Simulator.PartitionResult)
+    outgoing out: UnsafeMutablePointer<SpikeBuffer>, partitions: Int, into result: inout Simulator.PartitionResult)
   {
-    result.outgoing.removeAll(keepingCapacity: true)
+    for d in 0..<partitions { out[d].count = 0 }
     result.routes.removeAll(keepingCapacity: true)
     result.coreEvents.removeAll(keepingCapacity: true)
     result.spikes.removeAll(keepingCapacity: true)
@@ -88,11 +92,14 @@ extension SimulatorStorage {
     result.computed = 0
     let slot = Int(t & 15)
     let vectorUpdate = neurons % 8 == 0
+    let fusedUpdate = neurons % 32 == 0
     // acc: 256 Int32 inputs; counts: 4 types x 256 UInt8 active-synapse counts; active: the block's
     // active-axon words; rowIndex and rows: the block's gathered rows; fired: the block's firing
     // neurons (k * stride + j); routes: their routes, a batch at a time.
-    let firedCapacity = Self.blockCores * 256, routeBatch = 256
-    let sizes = [1024, 1024, Self.blockCores * 32, Self.blockRows * 4, Self.blockRows * 32, firedCapacity * 4, routeBatch * 8]
+    // counts has a fifth bucket of zeros, for the fused update's unused buckets; fired has room for
+    // the eight indices the fused update stores past the count.
+    let firedCapacity = Self.blockCores * 256 + 8, routeBatch = 256
+    let sizes = [1024, 1280, Self.blockCores * 32, Self.blockRows * 4, Self.blockRows * 32, firedCapacity * 4, routeBatch * 8]
     withUnsafeTemporaryAllocation(byteCount: sizes.reduce(0, +), alignment: 64) { scratch in
       var raw = scratch.baseAddress!
       func take<T>(_ type: T.Type, _ bytes: Int) -> UnsafeMutablePointer<T> {
@@ -106,6 +113,7 @@ extension SimulatorStorage {
       let rows = take(UInt64.self, sizes[4])
       let fired = take(UInt32.self, sizes[5])
       let routes = take(UInt64.self, sizes[6])
+      (counts + 128).initialize(repeating: 0, count: 32)
       var k0 = range.lowerBound
       while k0 < range.upperBound {
         // Gather: take the block's inputs out of the scheduler, list their rows, then copy them in
@@ -143,6 +151,20 @@ extension SimulatorStorage {
           let hasInput = words != .zero
           if !hasInput && coreFlags[k] & Self.quiescent != 0 { continue }
           result.computed += 1
+          let plan = bucketPlan[k]
+          if fusedUpdate && coreFlags[k] & (Self.drawsWithoutInput | Self.uniform | Self.hasStochasticSynapses) == Self.uniform
+            && plan & Self.smallWeights != 0 && words.popcount < 255
+          {
+            let (events, changed) = integrateAndUpdate(core: k, active: words, rows: rows + next * 4, counts: counts,
+              plan: plan, fired: fired, count: &firing)
+            next += words.popcount
+            if hasInput {
+              result.synapticEvents += Int64(events)
+              if recordTraffic { result.coreEvents.append(UInt64(k) << 32 | UInt64(events)) }
+            }
+            if hasInput || changed { coreFlags[k] &= ~Self.quiescent } else { coreFlags[k] |= Self.quiescent }
+            continue
+          }
           acc.initialize(repeating: 0, count: 256)
           if hasInput {
             let events = integrate(core: k, active: words, rows: rows + next * 4, counts: counts, input: acc)
@@ -169,9 +191,10 @@ extension SimulatorStorage {
           let last = min(first + routeBatch, firing)
           for f in first..<last { routes[f - first] = route[Int(fired[f])] }
           for f in first..<last {
+            // stride = 256
             let n = Int(fired[f])
-            emit(core: n / stride, neuron: n % stride, route: routes[f - first], tick: t, recordAll: recordAll,
-              recordTraffic: recordTraffic, coreID: coreIDs[n / stride], into: &result)
+            emit(core: n >> 8, neuron: n & 255, route: routes[f - first], tick: t, recordAll: recordAll,
+              recordTraffic: recordTraffic, coreID: coreIDs[n >> 8], outgoing: out, into: &result)
           }
         }
         result.fired += Int64(firing)
@@ -183,6 +206,166 @@ extension SimulatorStorage {
   /// Byte k of `byteLanes[b]` is bit k of b: a row byte turned into eight one-byte counts.
   static let byteLanes: [UInt64] = (0..<256).map { b in
     (0..<8).reduce(0) { word, k in word | UInt64(b >> k & 1) << UInt64(8 * k) }
+  }
+
+  /// Byte i of `bitIndices[m]` is the index of the i-th set bit of m (the bytes past the count are
+  /// 0): eight lanes' firing bits turned into their neurons' indices without a branch per neuron.
+  static let bitIndices: [UInt64] = (0..<256).map { m in
+    var word: UInt64 = 0
+    var i: UInt64 = 0
+    for b in 0..<8 where m >> b & 1 == 1 {
+      word |= UInt64(b) << (8 * i)
+      i += 1
+    }
+    return word
+  }
+
+  /// Integration and update fused, for a core whose neurons share one parameter set without
+  /// draws (no stochastic synapses, leak or threshold mask), whose weights are at most 128 in
+  /// magnitude (`smallWeights`) and which has fewer than 255 active axons: the synapse counts of
+  /// each bucket are kept in bytes as in `integrate`, and the update reads them directly, so the
+  /// input of a neuron, sum over buckets of count x weight, has magnitude at most 254 x 128 and is
+  /// computed in 16 bits, eight neurons per step. Neurons that fire are listed in `fired` from
+  /// `count` on, ascending; eight entries past the new count may be overwritten.
+  /// - Returns: the number of synaptic events, and whether any neuron's potential changed or any
+  ///   neuron fired.
+  @inline(__always)
+  func integrateAndUpdate(core k: Int, active words: SIMD4<UInt64>, rows: UnsafeMutablePointer<UInt64>,
+    counts: UnsafeMutablePointer<UInt64>, plan: UInt16, fired list: UnsafeMutablePointer<UInt32>, count: inout Int)
+    -> (events: Int, changed: Bool)
+  {
+    let typeWords = axonTypes + k * 8
+    let lanes = UnsafePointer(tables)
+    let bucketOf = UInt8(truncatingIfNeeded: plan), skip = UInt8(truncatingIfNeeded: plan >> 8 & 15)
+    var events = 0
+    var buckets: UInt8 = 0
+    var row = rows
+    for w in 0..<4 {
+      var bits = words[w]
+      while bits != 0 {
+        let i = w << 6 | bits.trailingZeroBitCount
+        bits &= bits &- 1
+        let g = Int(truncatingIfNeeded: typeWords[i >> 5] >> UInt64((i & 31) * 2) & 3)
+        events &+= row[0].nonzeroBitCount &+ row[1].nonzeroBitCount &+ row[2].nonzeroBitCount &+ row[3].nonzeroBitCount
+        if skip >> g & 1 == 0 {
+          let b = Int(bucketOf >> (2 * g) & 3)
+          let c = counts + b * 32
+          if buckets >> b & 1 == 0 {
+            buckets |= 1 << b
+            c.initialize(repeating: 0, count: 32)
+          }
+          for rw in 0..<4 {
+            var r = row[rw]
+            let q = c + rw * 8
+            for y in 0..<8 {
+              q[y] &+= lanes[Int(truncatingIfNeeded: r & 0xFF)]
+              r &>>= 8
+            }
+          }
+        }
+        row += 4
+      }
+    }
+    // The buckets in use with their weights; unused ones read the zero bucket with weight 0.
+    let p = Int(parameterBase[k])
+    let zeros = UnsafeRawPointer(counts + 128)
+    var c = (zeros, zeros, zeros, zeros)
+    var s: (Int16, Int16, Int16, Int16) = (0, 0, 0, 0)
+    var used = 0
+    for b in 0..<4 where buckets >> b & 1 != 0 {
+      let from = UnsafeRawPointer(counts + b * 32), w = weight[p * 4 + b]
+      switch used {
+      case 0: (c.0, s.0) = (from, w)
+      case 1: (c.1, s.1) = (from, w)
+      case 2: (c.2, s.2) = (from, w)
+      default: (c.3, s.3) = (from, w)
+      }
+      used += 1
+    }
+    let reversal = flags[p] & Self.leakReversalFlag != 0
+    let changed: Bool
+    switch (used > 2, reversal) {
+    case (false, false): changed = fusedUpdate(core: k, counts: c, weights: s, four: false, reversal: false, fired: list, count: &count)
+    case (false, true): changed = fusedUpdate(core: k, counts: c, weights: s, four: false, reversal: true, fired: list, count: &count)
+    case (true, false): changed = fusedUpdate(core: k, counts: c, weights: s, four: true, reversal: false, fired: list, count: &count)
+    case (true, true): changed = fusedUpdate(core: k, counts: c, weights: s, four: true, reversal: true, fired: list, count: &count)
+    }
+    return (events, changed)
+  }
+
+  /// The update of `integrateAndUpdate`, specialised on the number of buckets (two, or four when
+  /// `four`) and leak reversal; the reset mode and kappa are folded into per-core constants, so
+  /// that the loop has no data-dependent branch: a lane that fires becomes (V & kF) + aF, a lane
+  /// below -beta (V & kB) + aB. The firing lanes of 32 neurons are gathered into one word whose
+  /// bytes index `bitIndices`.
+  @inline(__always)
+  func fusedUpdate(core k: Int, counts c: (UnsafeRawPointer, UnsafeRawPointer, UnsafeRawPointer, UnsafeRawPointer),
+    weights w: (Int16, Int16, Int16, Int16), four: Bool, reversal: Bool, fired list: UnsafeMutablePointer<UInt32>,
+    count: inout Int) -> Bool
+  {
+    typealias V = SIMD8<Int32>
+    typealias H = SIMD8<Int16>
+    let base = k * stride
+    let p = Int(parameterBase[k])
+    let pot = UnsafeMutableRawPointer(potential + base)
+    let lo = V(repeating: vMin), hi = V(repeating: vMax)
+    let lambda = V(repeating: Int32(leak[p]))
+    let alpha = V(repeating: threshold[p]), beta = V(repeating: negativeThreshold[p])
+    let f = flags[p]
+    let mode = f >> Self.resetShift & 3
+    let r = resetPotential[p]
+    // Fire (V >= alpha): mode 0 -> R, mode 1 -> V - alpha, mode 2 -> V.
+    let kF = V(repeating: mode == 0 ? 0 : -1)
+    let aF = V(repeating: mode == 0 ? r : mode == 1 ? 0 &- threshold[p] : 0)
+    // Below (V < -beta): kappa -> -beta, else mode 0 -> -R, mode 1 -> V + beta, mode 2 -> V.
+    let kB: V, aB: V
+    if f & Self.kappaFlag != 0 {
+      (kB, aB) = (.zero, V(repeating: 0 &- negativeThreshold[p]))
+    } else {
+      kB = V(repeating: mode == 0 ? 0 : -1)
+      aB = V(repeating: mode == 0 ? 0 &- r : mode == 1 ? negativeThreshold[p] : 0)
+    }
+    let s0 = H(repeating: w.0), s1 = H(repeating: w.1), s2 = H(repeating: w.2), s3 = H(repeating: w.3)
+    let bit = V(1, 2, 4, 8, 16, 32, 64, 128)
+    let indices = UnsafeRawPointer(tables + 256)
+    var changed = V.zero
+    for c32 in Swift.stride(from: 0, to: neurons, by: 32) {
+      var fireBits = V.zero
+      for g in 0..<4 {
+        let j = c32 + g * 8
+        var input = H(truncatingIfNeeded: c.0.loadUnaligned(fromByteOffset: j, as: SIMD8<UInt8>.self)) &* s0
+        input &+= H(truncatingIfNeeded: c.1.loadUnaligned(fromByteOffset: j, as: SIMD8<UInt8>.self)) &* s1
+        if four {
+          input &+= H(truncatingIfNeeded: c.2.loadUnaligned(fromByteOffset: j, as: SIMD8<UInt8>.self)) &* s2
+          input &+= H(truncatingIfNeeded: c.3.loadUnaligned(fromByteOffset: j, as: SIMD8<UInt8>.self)) &* s3
+        }
+        let old = pot.loadUnaligned(fromByteOffset: j * 4, as: V.self)
+        var v = (old &+ V(truncatingIfNeeded: input)).clamped(lowerBound: lo, upperBound: hi)
+        if reversal {
+          let negative = v &>> 31
+          v = (v &+ (((lambda ^ negative) &- negative) & ~Self.isZero(v))).clamped(lowerBound: lo, upperBound: hi)
+        } else {
+          v = (v &+ lambda).clamped(lowerBound: lo, upperBound: hi)
+        }
+        // Lane masks from shifted differences, which cannot overflow (see updateDeterministic).
+        let fire = ~((v &- alpha) &>> 31)
+        let below = (v &+ beta) &>> 31
+        v = Self.select(fire, (v & kF) &+ aF, Self.select(below, (v & kB) &+ aB, v))
+        pot.storeBytes(of: v, toByteOffset: j * 4, as: V.self)
+        changed |= (v ^ old) | fire
+        fireBits |= fire & (bit &<< V(repeating: Int32(8 * g)))
+      }
+      // The lanes' bits are disjoint, so their sum is their union.
+      let word = UInt32(truncatingIfNeeded: fireBits.wrappedSum())
+      for y in 0..<4 {
+        let m = Int(word >> UInt32(8 * y) & 0xFF)
+        let at = SIMD8<UInt32>(truncatingIfNeeded: indices.load(fromByteOffset: m * 8, as: SIMD8<UInt8>.self))
+          &+ UInt32(truncatingIfNeeded: base + c32 + 8 * y)
+        UnsafeMutableRawPointer(list + count).storeBytes(of: at, as: SIMD8<UInt32>.self)
+        count += m.nonzeroBitCount
+      }
+    }
+    return changed != .zero
   }
 
   /// Synaptic integration of core `k`, whose active axons' rows are gathered at `rows` in
@@ -205,17 +388,8 @@ extension SimulatorStorage {
     // Types share a count bucket when their weights are the same for every neuron (checked for
     // uniform cores: the first type with that weight), and types of weight 0 add nothing, so the
     // counts are multiplied by fewer weights.
-    var bucketOf: UInt8 = 0b11_10_01_00
-    var skip: UInt8 = 0
-    if coreFlags[k] & Self.uniform != 0 {
-      let w = weight + Int(parameterBase[k]) * 4
-      bucketOf = 0
-      for g in 0..<4 {
-        if w[g] == 0 { skip |= 1 << g }
-        let b = (0...g).first { w[$0] == w[g] }!
-        bucketOf |= UInt8(b) << (2 * g)
-      }
-    }
+    let plan = bucketPlan[k]
+    let bucketOf = UInt8(truncatingIfNeeded: plan), skip = UInt8(truncatingIfNeeded: plan >> 8 & 15)
     Self.byteLanes.withUnsafeBufferPointer { table in
       let lanes = table.baseAddress!
       for w in 0..<4 {
@@ -533,13 +707,13 @@ extension SimulatorStorage {
   /// Reports and routes the spike of neuron `j` of core `k`, whose route is `r`.
   @inline(__always)
   func emit(core k: Int, neuron j: Int, route r: UInt64, tick t: Int64, recordAll: Bool, recordTraffic: Bool, coreID: Int32,
-    into result: inout Simulator.PartitionResult)
+    outgoing out: UnsafeMutablePointer<SpikeBuffer>, into result: inout Simulator.PartitionResult)
   {
     let target = Int32(truncatingIfNeeded: r >> 32)
     let d = UInt32(truncatingIfNeeded: r)
     if target >= 0 {
       let when = UInt64((t &+ Int64(d >> 8)) & 15)
-      result.outgoing.append(UInt64(target) << 12 | when << 8 | UInt64(d & 255))
+      out[Int(partitionOf[Int(target)])].append(UInt64(target) << 12 | when << 8 | UInt64(d & 255))
       if recordTraffic { result.routes.append(UInt64(k) << 32 | UInt64(target)) }
       if recordAll { result.spikes.append(OutputSpike(tick: t, core: coreID, neuron: Int32(j), pin: -1)) }
     } else if target == -2 {
