@@ -96,10 +96,10 @@ extension SimulatorStorage {
     // acc: 256 Int32 inputs; counts: 4 types x 256 UInt8 active-synapse counts; active: the block's
     // active-axon words; rowIndex and rows: the block's gathered rows; fired: the block's firing
     // neurons (k * stride + j); routes: their routes, a batch at a time.
-    // counts has a fifth bucket of zeros, for the fused update's unused buckets; fired has room for
-    // the eight indices the fused update stores past the count.
+    // rowWeight: the weight of each active axon of a core (fused path); fired has room for the
+    // eight indices the fused update stores past the count.
     let firedCapacity = Self.blockCores * 256 + 8, routeBatch = 256
-    let sizes = [1024, 1280, Self.blockCores * 32, Self.blockRows * 4, Self.blockRows * 32, firedCapacity * 4, routeBatch * 8]
+    let sizes = [1024, 1024, Self.blockCores * 32, Self.blockRows * 4, Self.blockRows * 32, firedCapacity * 4, routeBatch * 8, 512]
     withUnsafeTemporaryAllocation(byteCount: sizes.reduce(0, +), alignment: 64) { scratch in
       var raw = scratch.baseAddress!
       func take<T>(_ type: T.Type, _ bytes: Int) -> UnsafeMutablePointer<T> {
@@ -113,7 +113,7 @@ extension SimulatorStorage {
       let rows = take(UInt64.self, sizes[4])
       let fired = take(UInt32.self, sizes[5])
       let routes = take(UInt64.self, sizes[6])
-      (counts + 128).initialize(repeating: 0, count: 32)
+      let rowWeight = take(Int16.self, sizes[7])
       var k0 = range.lowerBound
       while k0 < range.upperBound {
         // Gather: take the block's inputs out of the scheduler, list their rows, then copy them in
@@ -155,8 +155,8 @@ extension SimulatorStorage {
           if fusedUpdate && coreFlags[k] & (Self.drawsWithoutInput | Self.uniform | Self.hasStochasticSynapses) == Self.uniform
             && plan & Self.smallWeights != 0 && words.popcount < 255
           {
-            let (events, changed) = integrateAndUpdate(core: k, active: words, rows: rows + next * 4, counts: counts,
-              plan: plan, fired: fired, count: &firing)
+            let (events, changed) = integrateAndUpdate(core: k, active: words, rows: rows + next * 4, rowWeight: rowWeight,
+              input: UnsafeMutableRawPointer(acc), fired: fired, count: &firing)
             next += words.popcount
             if hasInput {
               result.synapticEvents += Int64(events)
@@ -222,92 +222,58 @@ extension SimulatorStorage {
 
   /// Integration and update fused, for a core whose neurons share one parameter set without
   /// draws (no stochastic synapses, leak or threshold mask), whose weights are at most 128 in
-  /// magnitude (`smallWeights`) and which has fewer than 255 active axons: the synapse counts of
-  /// each bucket are kept in bytes as in `integrate`, and the update reads them directly, so the
-  /// input of a neuron, sum over buckets of count x weight, has magnitude at most 254 x 128 and is
-  /// computed in 16 bits, eight neurons per step. Neurons that fire are listed in `fired` from
-  /// `count` on, ascending; eight entries past the new count may be overwritten.
+  /// magnitude (`smallWeights`) and which has fewer than 255 active axons: the input of a neuron,
+  /// the sum of the weights of its active synapses, has magnitude at most 254 x 128, so it is
+  /// summed in 16 bits, sixteen neurons per SIMD step, straight into the update. Neurons that fire
+  /// are listed in `fired` from `count` on, ascending; eight entries past the new count may be
+  /// overwritten.
   /// - Returns: the number of synaptic events, and whether any neuron's potential changed or any
   ///   neuron fired.
   @inline(__always)
   func integrateAndUpdate(core k: Int, active words: SIMD4<UInt64>, rows: UnsafeMutablePointer<UInt64>,
-    counts: UnsafeMutablePointer<UInt64>, plan: UInt16, fired list: UnsafeMutablePointer<UInt32>, count: inout Int)
-    -> (events: Int, changed: Bool)
+    rowWeight: UnsafeMutablePointer<Int16>, input: UnsafeMutableRawPointer, fired list: UnsafeMutablePointer<UInt32>,
+    count: inout Int) -> (events: Int, changed: Bool)
   {
     let typeWords = axonTypes + k * 8
-    let lanes = UnsafePointer(tables)
-    let bucketOf = UInt8(truncatingIfNeeded: plan), skip = UInt8(truncatingIfNeeded: plan >> 8 & 15)
+    let w = weight + Int(parameterBase[k]) * 4
     var events = 0
-    var buckets: UInt8 = 0
     var row = rows
-    for w in 0..<4 {
-      var bits = words[w]
+    var m = 0
+    for wd in 0..<4 {
+      var bits = words[wd]
       while bits != 0 {
-        let i = w << 6 | bits.trailingZeroBitCount
+        let i = wd << 6 | bits.trailingZeroBitCount
         bits &= bits &- 1
         let g = Int(truncatingIfNeeded: typeWords[i >> 5] >> UInt64((i & 31) * 2) & 3)
         events &+= row[0].nonzeroBitCount &+ row[1].nonzeroBitCount &+ row[2].nonzeroBitCount &+ row[3].nonzeroBitCount
-        if skip >> g & 1 == 0 {
-          let b = Int(bucketOf >> (2 * g) & 3)
-          let c = counts + b * 32
-          if buckets >> b & 1 == 0 {
-            buckets |= 1 << b
-            c.initialize(repeating: 0, count: 32)
-          }
-          for rw in 0..<4 {
-            var r = row[rw]
-            let q = c + rw * 8
-            for y in 0..<8 {
-              q[y] &+= lanes[Int(truncatingIfNeeded: r & 0xFF)]
-              r &>>= 8
-            }
-          }
-        }
+        rowWeight[m] = w[g]
+        m += 1
         row += 4
       }
     }
-    // The buckets in use with their weights; unused ones read the zero bucket with weight 0.
-    let p = Int(parameterBase[k])
-    let zeros = UnsafeRawPointer(counts + 128)
-    var c = (zeros, zeros, zeros, zeros)
-    var s: (Int16, Int16, Int16, Int16) = (0, 0, 0, 0)
-    var used = 0
-    for b in 0..<4 where buckets >> b & 1 != 0 {
-      let from = UnsafeRawPointer(counts + b * 32), w = weight[p * 4 + b]
-      switch used {
-      case 0: (c.0, s.0) = (from, w)
-      case 1: (c.1, s.1) = (from, w)
-      case 2: (c.2, s.2) = (from, w)
-      default: (c.3, s.3) = (from, w)
-      }
-      used += 1
-    }
-    let reversal = flags[p] & Self.leakReversalFlag != 0
-    let changed: Bool
-    switch (used > 2, reversal) {
-    case (false, false): changed = fusedUpdate(core: k, counts: c, weights: s, four: false, reversal: false, fired: list, count: &count)
-    case (false, true): changed = fusedUpdate(core: k, counts: c, weights: s, four: false, reversal: true, fired: list, count: &count)
-    case (true, false): changed = fusedUpdate(core: k, counts: c, weights: s, four: true, reversal: false, fired: list, count: &count)
-    case (true, true): changed = fusedUpdate(core: k, counts: c, weights: s, four: true, reversal: true, fired: list, count: &count)
-    }
+    let changed =
+      flags[Int(parameterBase[k])] & Self.leakReversalFlag != 0
+      ? fusedUpdate(core: k, rows: rows, rowWeight: rowWeight, count: m, input: input, reversal: true, fired: list, count: &count)
+      : fusedUpdate(core: k, rows: rows, rowWeight: rowWeight, count: m, input: input, reversal: false, fired: list, count: &count)
     return (events, changed)
   }
 
-  /// The update of `integrateAndUpdate`, specialised on the number of buckets (two, or four when
-  /// `four`) and leak reversal; the reset mode and kappa are folded into per-core constants, so
-  /// that the loop has no data-dependent branch: a lane that fires becomes (V & kF) + aF, a lane
-  /// below -beta (V & kB) + aB. The firing lanes of 32 neurons are gathered into one word whose
-  /// bytes index `bitIndices`.
+  /// The update of `integrateAndUpdate`, specialised on leak reversal; the reset mode and kappa
+  /// are folded into per-core constants, so that the loop has no data-dependent branch: a lane
+  /// that fires becomes (V & kF) + aF, a lane below -beta (V & kB) + aB. The input of sixteen
+  /// neurons is the sum over the `n` active rows of the row's weight in the lanes whose bit is
+  /// set, kept at `input` (256 Int16) between the two loops. The firing lanes of 32 neurons are gathered into one word whose bytes index
+  /// `bitIndices`.
   @inline(__always)
-  func fusedUpdate(core k: Int, counts c: (UnsafeRawPointer, UnsafeRawPointer, UnsafeRawPointer, UnsafeRawPointer),
-    weights w: (Int16, Int16, Int16, Int16), four: Bool, reversal: Bool, fired list: UnsafeMutablePointer<UInt32>,
-    count: inout Int) -> Bool
+  func fusedUpdate(core k: Int, rows: UnsafeMutablePointer<UInt64>, rowWeight: UnsafeMutablePointer<Int16>, count n: Int,
+    input: UnsafeMutableRawPointer, reversal: Bool, fired list: UnsafeMutablePointer<UInt32>, count: inout Int) -> Bool
   {
     typealias V = SIMD8<Int32>
-    typealias H = SIMD8<Int16>
+    typealias H = SIMD16<Int16>
     let base = k * stride
     let p = Int(parameterBase[k])
     let pot = UnsafeMutableRawPointer(potential + base)
+    let chunks = UnsafeRawPointer(rows)
     let lo = V(repeating: vMin), hi = V(repeating: vMax)
     let lambda = V(repeating: Int32(leak[p]))
     let alpha = V(repeating: threshold[p]), beta = V(repeating: negativeThreshold[p])
@@ -325,35 +291,53 @@ extension SimulatorStorage {
       kB = V(repeating: mode == 0 ? 0 : -1)
       aB = V(repeating: mode == 0 ? 0 &- r : mode == 1 ? negativeThreshold[p] : 0)
     }
-    let s0 = H(repeating: w.0), s1 = H(repeating: w.1), s2 = H(repeating: w.2), s3 = H(repeating: w.3)
+    let lane = SIMD16<UInt16>(1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768)
     let bit = V(1, 2, 4, 8, 16, 32, 64, 128)
     let indices = UnsafeRawPointer(tables + 256)
     var changed = V.zero
+    // The inputs, 128 neurons at a time: eight sums in registers over the rows (one loop exit per
+    // pass), then stored. Bits 16 ch ..< 16 ch + 16 of a little-endian row are its 16-bit word ch.
+    for c0 in Swift.stride(from: 0, to: neurons, by: 128) {
+      var a = (H.zero, H.zero, H.zero, H.zero, H.zero, H.zero, H.zero, H.zero)
+      for m in 0..<n {
+        let w = H(repeating: rowWeight[m])
+        let r = chunks + m * 32 + c0 / 8
+        @inline(__always) func term(_ i: Int) -> H {
+          let bits = SIMD16<UInt16>(repeating: r.load(fromByteOffset: 2 * i, as: UInt16.self))
+          return H.zero.replacing(with: w, where: bits & lane .== lane)
+        }
+        a.0 &+= term(0); a.1 &+= term(1); a.2 &+= term(2); a.3 &+= term(3)
+        a.4 &+= term(4); a.5 &+= term(5); a.6 &+= term(6); a.7 &+= term(7)
+      }
+      let to = input + c0 * 2
+      to.storeBytes(of: a.0, toByteOffset: 0, as: H.self); to.storeBytes(of: a.1, toByteOffset: 32, as: H.self)
+      to.storeBytes(of: a.2, toByteOffset: 64, as: H.self); to.storeBytes(of: a.3, toByteOffset: 96, as: H.self)
+      to.storeBytes(of: a.4, toByteOffset: 128, as: H.self); to.storeBytes(of: a.5, toByteOffset: 160, as: H.self)
+      to.storeBytes(of: a.6, toByteOffset: 192, as: H.self); to.storeBytes(of: a.7, toByteOffset: 224, as: H.self)
+    }
     for c32 in Swift.stride(from: 0, to: neurons, by: 32) {
       var fireBits = V.zero
-      for g in 0..<4 {
-        let j = c32 + g * 8
-        var input = H(truncatingIfNeeded: c.0.loadUnaligned(fromByteOffset: j, as: SIMD8<UInt8>.self)) &* s0
-        input &+= H(truncatingIfNeeded: c.1.loadUnaligned(fromByteOffset: j, as: SIMD8<UInt8>.self)) &* s1
-        if four {
-          input &+= H(truncatingIfNeeded: c.2.loadUnaligned(fromByteOffset: j, as: SIMD8<UInt8>.self)) &* s2
-          input &+= H(truncatingIfNeeded: c.3.loadUnaligned(fromByteOffset: j, as: SIMD8<UInt8>.self)) &* s3
+      for h in 0..<2 {
+        for half in 0..<2 {
+          let g = 2 * h + half
+          let j = c32 + g * 8
+          let old = pot.loadUnaligned(fromByteOffset: j * 4, as: V.self)
+          let x = V(truncatingIfNeeded: UnsafeRawPointer(input).load(fromByteOffset: j * 2, as: SIMD8<Int16>.self))
+          var v = (old &+ x).clamped(lowerBound: lo, upperBound: hi)
+          if reversal {
+            let negative = v &>> 31
+            v = (v &+ (((lambda ^ negative) &- negative) & ~Self.isZero(v))).clamped(lowerBound: lo, upperBound: hi)
+          } else {
+            v = (v &+ lambda).clamped(lowerBound: lo, upperBound: hi)
+          }
+          // Lane masks from shifted differences, which cannot overflow (see updateDeterministic).
+          let fire = ~((v &- alpha) &>> 31)
+          let below = (v &+ beta) &>> 31
+          v = Self.select(fire, (v & kF) &+ aF, Self.select(below, (v & kB) &+ aB, v))
+          pot.storeBytes(of: v, toByteOffset: j * 4, as: V.self)
+          changed |= (v ^ old) | fire
+          fireBits |= fire & (bit &<< V(repeating: Int32(8 * g)))
         }
-        let old = pot.loadUnaligned(fromByteOffset: j * 4, as: V.self)
-        var v = (old &+ V(truncatingIfNeeded: input)).clamped(lowerBound: lo, upperBound: hi)
-        if reversal {
-          let negative = v &>> 31
-          v = (v &+ (((lambda ^ negative) &- negative) & ~Self.isZero(v))).clamped(lowerBound: lo, upperBound: hi)
-        } else {
-          v = (v &+ lambda).clamped(lowerBound: lo, upperBound: hi)
-        }
-        // Lane masks from shifted differences, which cannot overflow (see updateDeterministic).
-        let fire = ~((v &- alpha) &>> 31)
-        let below = (v &+ beta) &>> 31
-        v = Self.select(fire, (v & kF) &+ aF, Self.select(below, (v & kB) &+ aB, v))
-        pot.storeBytes(of: v, toByteOffset: j * 4, as: V.self)
-        changed |= (v ^ old) | fire
-        fireBits |= fire & (bit &<< V(repeating: Int32(8 * g)))
       }
       // The lanes' bits are disjoint, so their sum is their union.
       let word = UInt32(truncatingIfNeeded: fireBits.wrappedSum())

@@ -152,7 +152,7 @@ import Testing
 
   /// Cores of one parameter set without draws and weights of at most 128 in magnitude, the cores
   /// of the fused integration and update: every reset mode with and without kappa and leak
-  /// reversal, two or four count buckets (types of equal and of zero weight too). Destinations:
+  /// reversal, two to four different weights (types of equal and of zero weight too). Destinations:
   /// random axons of the first `cores` cores, random delays, some pins.
   static func fusedModel(chip: ChipDefinition, cores: Int, seed: UInt64) -> Model {
     var rng = SplitMix64(seed: seed)
@@ -168,7 +168,7 @@ import Testing
       var shared = Neuron()
       let small: [Int32] = [0, 1, -1, 3, -5, 20, -20, 127, 128, -128]
       if id % 4 == 3 {
-        // Four buckets: four different weights, none 0.
+        // Four different weights, none 0.
         shared.weights = SIMD4(pick([1, 3, 20, 127]), pick([-1, -5, -20, -128]), pick([2, 4, 40, 128]), pick([-2, -7, -60, -100]))
       } else {
         shared.weights = SIMD4(pick(small), pick(small), pick(small), pick(small))
