@@ -31,6 +31,9 @@ public final class Simulator: @unchecked Sendable {
   let compactIndex: [Int32]
   let partitions: [Range<Int>]
   var partitionResults: [PartitionResult]
+  /// The spikes partition q sends to partition d in a tick of parity x, at (x * P + q) * P + d
+  /// (P partitions): written by q in its run of a tick, applied by d at the start of the next.
+  let outbox: UnsafeMutablePointer<SpikeBuffer>
 
   /// Counters of simulated events.
   public struct Statistics: Sendable, Equatable {
@@ -66,7 +69,6 @@ public final class Simulator: @unchecked Sendable {
   struct PartitionResult {
     var routes: [UInt64] = []
     var coreEvents: [UInt64] = []
-    var outgoing: [UInt64] = []
     var spikes: [OutputSpike] = []
     var synapticEvents: Int64 = 0
     var fired: Int64 = 0
@@ -106,6 +108,16 @@ public final class Simulator: @unchecked Sendable {
     let useful = max(1, min(available, order.count / 16))
     partitions = (0..<useful).map { p in (order.count * p / useful)..<(order.count * (p + 1) / useful) }
     partitionResults = Array(repeating: PartitionResult(), count: useful)
+    for (p, range) in partitions.enumerated() {
+      for k in range { storage.partitionOf[k] = Int32(p) }
+    }
+    outbox = .allocate(capacity: 2 * useful * useful)
+    outbox.initialize(repeating: SpikeBuffer(), count: 2 * useful * useful)
+  }
+
+  deinit {
+    for i in 0..<2 * partitions.count * partitions.count { outbox[i].free() }
+    outbox.deallocate()
   }
 
   /// The number of worker threads a step uses.
@@ -145,18 +157,29 @@ public final class Simulator: @unchecked Sendable {
   }
 
   /// Runs one tick: integrate, leak, threshold, fire, route. The reported spikes are in `spikes`.
+  ///
+  /// Each partition first applies the spikes that every partition sent to its cores in the
+  /// previous tick (they arrive in tick t + delay, so at the earliest in this tick), then runs
+  /// its cores: a worker writes only the scheduler words and flags of its own cores.
   /// - Complexity: O(configured neurons + synaptic events + spikes); idle cores are skipped.
   public func step() {
     let t = tick
     let record = recordAll
     let routes = recordTraffic
-    if partitions.count == 1 {
-      storage.run(cores: partitions[0], tick: t, recordAll: record, recordTraffic: routes, coreIDs: coreIDs, into: &partitionResults[0])
+    let count = partitions.count
+    let parity = Int(t & 1)
+    if count == 1 {
+      storage.deliver(outbox[1 - parity])
+      storage.run(cores: partitions[0], tick: t, recordAll: record, recordTraffic: routes, coreIDs: coreIDs,
+        outgoing: outbox + parity, partitions: 1, into: &partitionResults[0])
     } else {
+      let box = SendablePointer(outbox)
       partitionResults.withUnsafeMutableBufferPointer { results in
         let base = SendablePointer(results.baseAddress!)
-        DispatchQueue.concurrentPerform(iterations: partitions.count) { p in
-          storage.run(cores: partitions[p], tick: t, recordAll: record, recordTraffic: routes, coreIDs: coreIDs, into: &base.pointer[p])
+        DispatchQueue.concurrentPerform(iterations: count) { p in
+          for q in 0..<count { storage.deliver(box.pointer[((1 - parity) * count + q) * count + p]) }
+          storage.run(cores: partitions[p], tick: t, recordAll: record, recordTraffic: routes, coreIDs: coreIDs,
+            outgoing: box.pointer + (parity * count + p) * count, partitions: count, into: &base.pointer[p])
         }
       }
     }
@@ -174,7 +197,6 @@ public final class Simulator: @unchecked Sendable {
       }
     }
     for p in partitionResults.indices {
-      storage.deliver(partitionResults[p].outgoing)
       spikes.append(contentsOf: partitionResults[p].spikes)
       statistics.synapticEvents += partitionResults[p].synapticEvents
       statistics.spikes += partitionResults[p].fired

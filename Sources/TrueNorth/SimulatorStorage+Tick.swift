@@ -28,6 +28,7 @@ extension SimulatorStorage {
         if n.leakReversal { f |= Self.leakReversalFlag }
         if n.kappa { f |= Self.kappaFlag }
         flags[p] = f
+        if uniform { bucketPlan[k] = Self.bucketPlan(weights: (0..<4).map { n.weights[$0] }) }
         threshold[p] = n.threshold
         negativeThreshold[p] = n.negativeThreshold
         thresholdMask[p] = Int32(truncatingIfNeeded: (Int64(1) << Int64(n.thresholdMaskBits)) - 1)
@@ -56,9 +57,11 @@ extension SimulatorStorage {
   }
 
   /// Applies outgoing spikes packed as (core << 12 | slot << 8 | axon). OR is order-free, so the
-  /// merge is deterministic whatever order the partitions ran in.
-  func deliver(_ outgoing: [UInt64]) {
-    for packed in outgoing {
+  /// merge is deterministic whatever order the partitions ran and delivered in.
+  func deliver(_ outgoing: SpikeBuffer) {
+    guard let spikes = outgoing.base else { return }
+    for i in 0..<outgoing.count {
+      let packed = spikes[i]
       schedule(core: Int(packed >> 12), slot: Int(packed >> 8 & 15), axon: Int(packed & 255))
     }
   }
@@ -70,16 +73,17 @@ extension SimulatorStorage {
   static let blockRows = 512
   static let blockCores = 16
 
-  /// Runs tick `t` for the cores in `range`, writing their outgoing spikes and reported spikes
-  /// into `result` (cleared first).
+  /// Runs tick `t` for the cores in `range`, writing their outgoing spikes into `outgoing` (one
+  /// buffer per partition, by the partition of the target core; cleared first) and their reported
+  /// spikes and counts into `result` (cleared first).
   ///
   /// The cores go in blocks: first the crossbar rows of every active axon of the block are copied
   /// into a buffer, loads that do not depend on each other, so the processor has many of these
   /// cache misses in flight at once; then each core of the block is integrated and updated.
   func run(cores range: Range<Int>, tick t: Int64, recordAll: Bool, recordTraffic: Bool, coreIDs: [Int32],
-    into result: inout Simulator.PartitionResult)
+    outgoing out: UnsafeMutablePointer<SpikeBuffer>, partitions: Int, into result: inout Simulator.PartitionResult)
   {
-    result.outgoing.removeAll(keepingCapacity: true)
+    for d in 0..<partitions { out[d].count = 0 }
     result.routes.removeAll(keepingCapacity: true)
     result.coreEvents.removeAll(keepingCapacity: true)
     result.spikes.removeAll(keepingCapacity: true)
@@ -88,11 +92,14 @@ extension SimulatorStorage {
     result.computed = 0
     let slot = Int(t & 15)
     let vectorUpdate = neurons % 8 == 0
+    let fusedUpdate = neurons % 32 == 0
     // acc: 256 Int32 inputs; counts: 4 types x 256 UInt8 active-synapse counts; active: the block's
     // active-axon words; rowIndex and rows: the block's gathered rows; fired: the block's firing
     // neurons (k * stride + j); routes: their routes, a batch at a time.
-    let firedCapacity = Self.blockCores * 256, routeBatch = 256
-    let sizes = [1024, 1024, Self.blockCores * 32, Self.blockRows * 4, Self.blockRows * 32, firedCapacity * 4, routeBatch * 8]
+    // rowWeight: the weight of each active axon of a core (fused path); fired has room for the
+    // eight indices the fused update stores past the count.
+    let firedCapacity = Self.blockCores * 256 + 8, routeBatch = 256
+    let sizes = [1024, 1024, Self.blockCores * 32, Self.blockRows * 4, Self.blockRows * 32, firedCapacity * 4, routeBatch * 8, 512]
     withUnsafeTemporaryAllocation(byteCount: sizes.reduce(0, +), alignment: 64) { scratch in
       var raw = scratch.baseAddress!
       func take<T>(_ type: T.Type, _ bytes: Int) -> UnsafeMutablePointer<T> {
@@ -106,6 +113,7 @@ extension SimulatorStorage {
       let rows = take(UInt64.self, sizes[4])
       let fired = take(UInt32.self, sizes[5])
       let routes = take(UInt64.self, sizes[6])
+      let rowWeight = take(Int16.self, sizes[7])
       var k0 = range.lowerBound
       while k0 < range.upperBound {
         // Gather: take the block's inputs out of the scheduler, list their rows, then copy them in
@@ -143,6 +151,20 @@ extension SimulatorStorage {
           let hasInput = words != .zero
           if !hasInput && coreFlags[k] & Self.quiescent != 0 { continue }
           result.computed += 1
+          let plan = bucketPlan[k]
+          if fusedUpdate && coreFlags[k] & (Self.drawsWithoutInput | Self.uniform | Self.hasStochasticSynapses) == Self.uniform
+            && plan & Self.smallWeights != 0 && words.popcount < 255
+          {
+            let (events, changed) = integrateAndUpdate(core: k, active: words, rows: rows + next * 4, rowWeight: rowWeight,
+              input: UnsafeMutableRawPointer(acc), fired: fired, count: &firing)
+            next += words.popcount
+            if hasInput {
+              result.synapticEvents += Int64(events)
+              if recordTraffic { result.coreEvents.append(UInt64(k) << 32 | UInt64(events)) }
+            }
+            if hasInput || changed { coreFlags[k] &= ~Self.quiescent } else { coreFlags[k] |= Self.quiescent }
+            continue
+          }
           acc.initialize(repeating: 0, count: 256)
           if hasInput {
             let events = integrate(core: k, active: words, rows: rows + next * 4, counts: counts, input: acc)
@@ -169,9 +191,10 @@ extension SimulatorStorage {
           let last = min(first + routeBatch, firing)
           for f in first..<last { routes[f - first] = route[Int(fired[f])] }
           for f in first..<last {
+            // stride = 256
             let n = Int(fired[f])
-            emit(core: n / stride, neuron: n % stride, route: routes[f - first], tick: t, recordAll: recordAll,
-              recordTraffic: recordTraffic, coreID: coreIDs[n / stride], into: &result)
+            emit(core: n >> 8, neuron: n & 255, route: routes[f - first], tick: t, recordAll: recordAll,
+              recordTraffic: recordTraffic, coreID: coreIDs[n >> 8], outgoing: out, into: &result)
           }
         }
         result.fired += Int64(firing)
@@ -183,6 +206,150 @@ extension SimulatorStorage {
   /// Byte k of `byteLanes[b]` is bit k of b: a row byte turned into eight one-byte counts.
   static let byteLanes: [UInt64] = (0..<256).map { b in
     (0..<8).reduce(0) { word, k in word | UInt64(b >> k & 1) << UInt64(8 * k) }
+  }
+
+  /// Byte i of `bitIndices[m]` is the index of the i-th set bit of m (the bytes past the count are
+  /// 0): eight lanes' firing bits turned into their neurons' indices without a branch per neuron.
+  static let bitIndices: [UInt64] = (0..<256).map { m in
+    var word: UInt64 = 0
+    var i: UInt64 = 0
+    for b in 0..<8 where m >> b & 1 == 1 {
+      word |= UInt64(b) << (8 * i)
+      i += 1
+    }
+    return word
+  }
+
+  /// Integration and update fused, for a core whose neurons share one parameter set without
+  /// draws (no stochastic synapses, leak or threshold mask), whose weights are at most 128 in
+  /// magnitude (`smallWeights`) and which has fewer than 255 active axons: the input of a neuron,
+  /// the sum of the weights of its active synapses, has magnitude at most 254 x 128, so it is
+  /// summed in 16 bits, sixteen neurons per SIMD step, straight into the update. Neurons that fire
+  /// are listed in `fired` from `count` on, ascending; eight entries past the new count may be
+  /// overwritten.
+  /// - Returns: the number of synaptic events, and whether any neuron's potential changed or any
+  ///   neuron fired.
+  @inline(__always)
+  func integrateAndUpdate(core k: Int, active words: SIMD4<UInt64>, rows: UnsafeMutablePointer<UInt64>,
+    rowWeight: UnsafeMutablePointer<Int16>, input: UnsafeMutableRawPointer, fired list: UnsafeMutablePointer<UInt32>,
+    count: inout Int) -> (events: Int, changed: Bool)
+  {
+    let typeWords = axonTypes + k * 8
+    let w = weight + Int(parameterBase[k]) * 4
+    var events = 0
+    var row = rows
+    var m = 0
+    for wd in 0..<4 {
+      var bits = words[wd]
+      while bits != 0 {
+        let i = wd << 6 | bits.trailingZeroBitCount
+        bits &= bits &- 1
+        let g = Int(truncatingIfNeeded: typeWords[i >> 5] >> UInt64((i & 31) * 2) & 3)
+        events &+= row[0].nonzeroBitCount &+ row[1].nonzeroBitCount &+ row[2].nonzeroBitCount &+ row[3].nonzeroBitCount
+        rowWeight[m] = w[g]
+        m += 1
+        row += 4
+      }
+    }
+    let changed =
+      flags[Int(parameterBase[k])] & Self.leakReversalFlag != 0
+      ? fusedUpdate(core: k, rows: rows, rowWeight: rowWeight, count: m, input: input, reversal: true, fired: list, count: &count)
+      : fusedUpdate(core: k, rows: rows, rowWeight: rowWeight, count: m, input: input, reversal: false, fired: list, count: &count)
+    return (events, changed)
+  }
+
+  /// The update of `integrateAndUpdate`, specialised on leak reversal; the reset mode and kappa
+  /// are folded into per-core constants, so that the loop has no data-dependent branch: a lane
+  /// that fires becomes (V & kF) + aF, a lane below -beta (V & kB) + aB. The input of sixteen
+  /// neurons is the sum over the `n` active rows of the row's weight in the lanes whose bit is
+  /// set, kept at `input` (256 Int16) between the two loops. The firing lanes of 32 neurons are gathered into one word whose bytes index
+  /// `bitIndices`.
+  @inline(__always)
+  func fusedUpdate(core k: Int, rows: UnsafeMutablePointer<UInt64>, rowWeight: UnsafeMutablePointer<Int16>, count n: Int,
+    input: UnsafeMutableRawPointer, reversal: Bool, fired list: UnsafeMutablePointer<UInt32>, count: inout Int) -> Bool
+  {
+    typealias V = SIMD8<Int32>
+    typealias H = SIMD16<Int16>
+    let base = k * stride
+    let p = Int(parameterBase[k])
+    let pot = UnsafeMutableRawPointer(potential + base)
+    let chunks = UnsafeRawPointer(rows)
+    let lo = V(repeating: vMin), hi = V(repeating: vMax)
+    let lambda = V(repeating: Int32(leak[p]))
+    let alpha = V(repeating: threshold[p]), beta = V(repeating: negativeThreshold[p])
+    let f = flags[p]
+    let mode = f >> Self.resetShift & 3
+    let r = resetPotential[p]
+    // Fire (V >= alpha): mode 0 -> R, mode 1 -> V - alpha, mode 2 -> V.
+    let kF = V(repeating: mode == 0 ? 0 : -1)
+    let aF = V(repeating: mode == 0 ? r : mode == 1 ? 0 &- threshold[p] : 0)
+    // Below (V < -beta): kappa -> -beta, else mode 0 -> -R, mode 1 -> V + beta, mode 2 -> V.
+    let kB: V, aB: V
+    if f & Self.kappaFlag != 0 {
+      (kB, aB) = (.zero, V(repeating: 0 &- negativeThreshold[p]))
+    } else {
+      kB = V(repeating: mode == 0 ? 0 : -1)
+      aB = V(repeating: mode == 0 ? 0 &- r : mode == 1 ? negativeThreshold[p] : 0)
+    }
+    let lane = SIMD16<UInt16>(1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768)
+    let bit = V(1, 2, 4, 8, 16, 32, 64, 128)
+    let indices = UnsafeRawPointer(tables + 256)
+    var changed = V.zero
+    // The inputs, 128 neurons at a time: eight sums in registers over the rows (one loop exit per
+    // pass), then stored. Bits 16 ch ..< 16 ch + 16 of a little-endian row are its 16-bit word ch.
+    for c0 in Swift.stride(from: 0, to: neurons, by: 128) {
+      var a = (H.zero, H.zero, H.zero, H.zero, H.zero, H.zero, H.zero, H.zero)
+      for m in 0..<n {
+        let w = H(repeating: rowWeight[m])
+        let r = chunks + m * 32 + c0 / 8
+        @inline(__always) func term(_ i: Int) -> H {
+          let bits = SIMD16<UInt16>(repeating: r.load(fromByteOffset: 2 * i, as: UInt16.self))
+          return H.zero.replacing(with: w, where: bits & lane .== lane)
+        }
+        a.0 &+= term(0); a.1 &+= term(1); a.2 &+= term(2); a.3 &+= term(3)
+        a.4 &+= term(4); a.5 &+= term(5); a.6 &+= term(6); a.7 &+= term(7)
+      }
+      let to = input + c0 * 2
+      to.storeBytes(of: a.0, toByteOffset: 0, as: H.self); to.storeBytes(of: a.1, toByteOffset: 32, as: H.self)
+      to.storeBytes(of: a.2, toByteOffset: 64, as: H.self); to.storeBytes(of: a.3, toByteOffset: 96, as: H.self)
+      to.storeBytes(of: a.4, toByteOffset: 128, as: H.self); to.storeBytes(of: a.5, toByteOffset: 160, as: H.self)
+      to.storeBytes(of: a.6, toByteOffset: 192, as: H.self); to.storeBytes(of: a.7, toByteOffset: 224, as: H.self)
+    }
+    for c32 in Swift.stride(from: 0, to: neurons, by: 32) {
+      var fireBits = V.zero
+      for h in 0..<2 {
+        for half in 0..<2 {
+          let g = 2 * h + half
+          let j = c32 + g * 8
+          let old = pot.loadUnaligned(fromByteOffset: j * 4, as: V.self)
+          let x = V(truncatingIfNeeded: UnsafeRawPointer(input).load(fromByteOffset: j * 2, as: SIMD8<Int16>.self))
+          var v = (old &+ x).clamped(lowerBound: lo, upperBound: hi)
+          if reversal {
+            let negative = v &>> 31
+            v = (v &+ (((lambda ^ negative) &- negative) & ~Self.isZero(v))).clamped(lowerBound: lo, upperBound: hi)
+          } else {
+            v = (v &+ lambda).clamped(lowerBound: lo, upperBound: hi)
+          }
+          // Lane masks from shifted differences, which cannot overflow (see updateDeterministic).
+          let fire = ~((v &- alpha) &>> 31)
+          let below = (v &+ beta) &>> 31
+          v = Self.select(fire, (v & kF) &+ aF, Self.select(below, (v & kB) &+ aB, v))
+          pot.storeBytes(of: v, toByteOffset: j * 4, as: V.self)
+          changed |= (v ^ old) | fire
+          fireBits |= fire & (bit &<< V(repeating: Int32(8 * g)))
+        }
+      }
+      // The lanes' bits are disjoint, so their sum is their union.
+      let word = UInt32(truncatingIfNeeded: fireBits.wrappedSum())
+      for y in 0..<4 {
+        let m = Int(word >> UInt32(8 * y) & 0xFF)
+        let at = SIMD8<UInt32>(truncatingIfNeeded: indices.load(fromByteOffset: m * 8, as: SIMD8<UInt8>.self))
+          &+ UInt32(truncatingIfNeeded: base + c32 + 8 * y)
+        UnsafeMutableRawPointer(list + count).storeBytes(of: at, as: SIMD8<UInt32>.self)
+        count += m.nonzeroBitCount
+      }
+    }
+    return changed != .zero
   }
 
   /// Synaptic integration of core `k`, whose active axons' rows are gathered at `rows` in
@@ -205,17 +372,8 @@ extension SimulatorStorage {
     // Types share a count bucket when their weights are the same for every neuron (checked for
     // uniform cores: the first type with that weight), and types of weight 0 add nothing, so the
     // counts are multiplied by fewer weights.
-    var bucketOf: UInt8 = 0b11_10_01_00
-    var skip: UInt8 = 0
-    if coreFlags[k] & Self.uniform != 0 {
-      let w = weight + Int(parameterBase[k]) * 4
-      bucketOf = 0
-      for g in 0..<4 {
-        if w[g] == 0 { skip |= 1 << g }
-        let b = (0...g).first { w[$0] == w[g] }!
-        bucketOf |= UInt8(b) << (2 * g)
-      }
-    }
+    let plan = bucketPlan[k]
+    let bucketOf = UInt8(truncatingIfNeeded: plan), skip = UInt8(truncatingIfNeeded: plan >> 8 & 15)
     Self.byteLanes.withUnsafeBufferPointer { table in
       let lanes = table.baseAddress!
       for w in 0..<4 {
@@ -533,13 +691,13 @@ extension SimulatorStorage {
   /// Reports and routes the spike of neuron `j` of core `k`, whose route is `r`.
   @inline(__always)
   func emit(core k: Int, neuron j: Int, route r: UInt64, tick t: Int64, recordAll: Bool, recordTraffic: Bool, coreID: Int32,
-    into result: inout Simulator.PartitionResult)
+    outgoing out: UnsafeMutablePointer<SpikeBuffer>, into result: inout Simulator.PartitionResult)
   {
     let target = Int32(truncatingIfNeeded: r >> 32)
     let d = UInt32(truncatingIfNeeded: r)
     if target >= 0 {
       let when = UInt64((t &+ Int64(d >> 8)) & 15)
-      result.outgoing.append(UInt64(target) << 12 | when << 8 | UInt64(d & 255))
+      out[Int(partitionOf[Int(target)])].append(UInt64(target) << 12 | when << 8 | UInt64(d & 255))
       if recordTraffic { result.routes.append(UInt64(k) << 32 | UInt64(target)) }
       if recordAll { result.spikes.append(OutputSpike(tick: t, core: coreID, neuron: Int32(j), pin: -1)) }
     } else if target == -2 {

@@ -41,6 +41,15 @@ final class SimulatorStorage: @unchecked Sendable {
   /// input (stochastic leak or TM > 0); bit 2 = quiescent (last tick had no input and changed
   /// nothing, so a tick without input changes nothing); bit 3 = one parameter set for all neurons.
   let coreFlags: UnsafeMutablePointer<UInt8>
+  /// Per core: how the axon types' synapse counts are kept (`bucketPlan(weights:)`): bits 0-7 =
+  /// the count bucket of each type (two bits each), bits 8-11 = types of weight 0 (skipped),
+  /// bit 12 = `smallWeights`. Identity buckets and no flags for a core with one set per neuron.
+  let bucketPlan: UnsafeMutablePointer<UInt16>
+  /// Per core: the worker partition that runs it (set by the simulator), so that a spike can be
+  /// sent to the partition of its target core.
+  let partitionOf: UnsafeMutablePointer<Int32>
+  /// `byteLanes` at 0..<256 and `bitIndices` at 256..<512, as raw words for the hot loop.
+  let tables: UnsafeMutablePointer<UInt64>
 
   // Per parameter set p.
   /// s^G of set p at p * 4 + G.
@@ -66,6 +75,26 @@ final class SimulatorStorage: @unchecked Sendable {
   static let drawsWithoutInput: UInt8 = 2
   static let quiescent: UInt8 = 4
   static let uniform: UInt8 = 8
+
+  /// `bucketPlan` bit: every weight of the core's one set is at most 128 in magnitude, so that
+  /// any sum of at most 254 of them fits 16 bits.
+  static let smallWeights: UInt16 = 1 << 12
+  /// The plan of a core with one set per neuron: each type its own bucket, none skipped.
+  static let identityPlan: UInt16 = 0b11_10_01_00
+
+  /// The bucket plan of one parameter set's weights: types share a count bucket when their
+  /// weights are equal (the bucket is the first type with that weight), and types of weight 0
+  /// add nothing.
+  static func bucketPlan(weights w: [Int32]) -> UInt16 {
+    var plan: UInt16 = 0
+    for g in 0..<4 {
+      if w[g] == 0 { plan |= 1 << (8 + g) }
+      let b = (0...g).first { w[$0] == w[g] }!
+      plan |= UInt16(b) << (2 * g)
+    }
+    if w.allSatisfy({ $0.magnitude <= 128 }) { plan |= smallWeights }
+    return plan
+  }
 
   /// The route of a neuron without destination.
   static let noRoute = UInt64(UInt32(bitPattern: -1)) << 32
@@ -102,6 +131,13 @@ final class SimulatorStorage: @unchecked Sendable {
     scheduler = zeroed(cores * 64, 0)
     rng = zeroed(cores, SplitMix64(seed: 0))
     coreFlags = zeroed(cores, 0)
+    bucketPlan = zeroed(cores, Self.identityPlan)
+    partitionOf = zeroed(cores, 0)
+    tables = zeroed(512, 0)
+    for b in 0..<256 {
+      tables[b] = Self.byteLanes[b]
+      tables[256 + b] = Self.bitIndices[b]
+    }
     weight = zeroed(parameterSets * 4, 0)
     leak = zeroed(parameterSets, 0)
     flags = zeroed(parameterSets, 0)
@@ -118,7 +154,7 @@ final class SimulatorStorage: @unchecked Sendable {
   deinit {
     crossbar.deallocate(); axonTypes.deallocate(); potential.deallocate(); route.deallocate()
     parameterBase.deallocate(); deterministic.deallocate(); scheduler.deallocate(); rng.deallocate()
-    coreFlags.deallocate()
+    coreFlags.deallocate(); bucketPlan.deallocate(); partitionOf.deallocate(); tables.deallocate()
     weight.deallocate(); leak.deallocate(); flags.deallocate(); stochasticSynapses.deallocate()
     threshold.deallocate(); negativeThreshold.deallocate(); thresholdMask.deallocate(); resetPotential.deallocate()
   }
@@ -139,4 +175,32 @@ final class SimulatorStorage: @unchecked Sendable {
   /// Core `k`'s parameter set stride: 0 when all its neurons share one set, else 1.
   @inline(__always)
   func parameterStride(_ k: Int) -> Int { coreFlags[k] & Self.uniform != 0 ? 0 : 1 }
+}
+
+/// A growable buffer of packed spikes (core << 12 | slot << 8 | axon) that one partition sends to
+/// another in a tick. Plain storage: the simulator owns the buffers and frees them.
+struct SpikeBuffer {
+  var base: UnsafeMutablePointer<UInt64>? = nil
+  var count = 0
+  var capacity = 0
+
+  @inline(__always)
+  mutating func append(_ packed: UInt64) {
+    if count == capacity { grow() }
+    base.unsafelyUnwrapped[count] = packed
+    count += 1
+  }
+
+  @inline(never)
+  mutating func grow() {
+    let bigger = max(1024, capacity * 2)
+    let b = UnsafeMutablePointer<UInt64>.allocate(capacity: bigger)
+    if let base {
+      b.update(from: base, count: count)
+      base.deallocate()
+    }
+    (base, capacity) = (b, bigger)
+  }
+
+  func free() { base?.deallocate() }
 }

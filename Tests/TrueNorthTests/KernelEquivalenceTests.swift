@@ -149,4 +149,91 @@ import Testing
     #expect(s2 == s1)
     #expect(s8 == s1)
   }
+
+  /// Cores of one parameter set without draws and weights of at most 128 in magnitude, the cores
+  /// of the fused integration and update: every reset mode with and without kappa and leak
+  /// reversal, two to four different weights (types of equal and of zero weight too). Destinations:
+  /// random axons of the first `cores` cores, random delays, some pins.
+  static func fusedModel(chip: ChipDefinition, cores: Int, seed: UInt64) -> Model {
+    var rng = SplitMix64(seed: seed)
+    var model = Model(chip: chip, seed: seed)
+    func pick(_ values: [Int32]) -> Int32 { values[rng.next(below: values.count)] }
+    for id in 0..<cores {
+      let (x, y) = chip.coordinates(ofCore: id)
+      var core = model.emptyCore(x: x, y: y)
+      for i in 0..<chip.axonsPerCore {
+        core.axonTypes[i] = UInt8(rng.next(below: chip.axonTypes))
+        for j in 0..<chip.neuronsPerCore where rng.next(below: 3) == 0 { core.crossbar[i, j] = true }
+      }
+      var shared = Neuron()
+      let small: [Int32] = [0, 1, -1, 3, -5, 20, -20, 127, 128, -128]
+      if id % 4 == 3 {
+        // Four different weights, none 0.
+        shared.weights = SIMD4(pick([1, 3, 20, 127]), pick([-1, -5, -20, -128]), pick([2, 4, 40, 128]), pick([-2, -7, -60, -100]))
+      } else {
+        shared.weights = SIMD4(pick(small), pick(small), pick(small), pick(small))
+      }
+      shared.leak = pick([0, 1, -1, 2, -3, 7, -40, 255, -255])
+      shared.resetMode = ResetMode(rawValue: Int32(id % 3))!
+      shared.kappa = id / 3 % 2 == 1
+      shared.leakReversal = id / 6 % 2 == 1
+      shared.threshold = Int32(rng.next(below: 120))
+      shared.negativeThreshold = Int32(rng.next(below: 120))
+      shared.resetPotential = Int32(rng.next(below: 61)) - 30
+      for j in 0..<chip.neuronsPerCore {
+        var n = shared
+        n.potential = Int32(rng.next(below: 201)) - 100
+        if rng.next(below: 20) == 0 {
+          n.destination = .pin(Int32(rng.next(below: chip.outputPins)))
+        } else {
+          let (tx, ty) = chip.coordinates(ofCore: rng.next(below: cores))
+          n.destination = .axon(dx: Int32(tx - x), dy: Int32(ty - y), axon: Int32(rng.next(below: chip.axonsPerCore)),
+            delay: Int32(1 + rng.next(below: chip.maxDelay)))
+        }
+        core.neurons[j] = n
+      }
+      model.cores.append(core)
+    }
+    return model
+  }
+
+  /// Whether core k of a simulator runs the fused integration and update (when it has fewer than
+  /// 255 active axons).
+  static func isFused(_ sim: Simulator, core k: Int) -> Bool {
+    let s = sim.storage
+    return s.coreFlags[k] & (SimulatorStorage.drawsWithoutInput | SimulatorStorage.uniform | SimulatorStorage.hasStochasticSynapses)
+      == SimulatorStorage.uniform && s.bucketPlan[k] & SimulatorStorage.smallWeights != 0 && s.neurons % 32 == 0
+  }
+
+  /// The fused integration and update against the reference, with input on every core and, in
+  /// tick 3, every axon of core 0 (more axons than the fused path takes).
+  @Test(arguments: [51, 52, 53])
+  func fusedUpdateMatchesReference(seed: UInt64) throws {
+    let chip = try ChipDefinition.load(path: chipdefPath("tiny"))
+    let model = Self.fusedModel(chip: chip, cores: chip.coreCount, seed: seed)
+    #expect(model.violations().isEmpty)
+    let sim = try Simulator(model: model)
+    #expect((0..<chip.coreCount).allSatisfy { Self.isFused(sim, core: $0) })
+    let (fast, reference, fastEvents, referenceEvents) = try SimulatorEquivalenceTests.runBoth(
+      model, inputs: Self.inputs(chip: chip, seed: seed), ticks: 40, threads: 1)
+    #expect(fast.count > 1000)
+    #expect(fast == reference)
+    #expect(fastEvents == Int64(referenceEvents))
+  }
+
+  /// Spikes between partitions, applied by the target's partition at the start of the next tick:
+  /// 64 cores of a chip on 1 and 4 threads (16 cores each) against the reference.
+  @Test(arguments: [1, 4])
+  func spikesBetweenPartitionsMatchReference(threads: Int) throws {
+    let chip = try ChipDefinition.load(path: chipdefPath("truenorth"))
+    let model = Self.fusedModel(chip: chip, cores: 64, seed: 61)
+    #expect(model.violations().isEmpty)
+    #expect(try Simulator(model: model, threads: threads).threadCount == threads)
+    let inputs = SimulatorEquivalenceTests.randomInputs(chip: chip, cores: 64, ticks: 20, perTick: 200, seed: 61)
+    let (fast, reference, fastEvents, referenceEvents) = try SimulatorEquivalenceTests.runBoth(
+      model, inputs: inputs, ticks: 30, threads: threads)
+    #expect(fast.count > 10_000)
+    #expect(fast == reference)
+    #expect(fastEvents == Int64(referenceEvents))
+  }
 }
