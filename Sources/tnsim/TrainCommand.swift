@@ -15,14 +15,15 @@ let trainCommand = Command(
     (docs/network-format.md) is written. The same options give the same network on any thread count.
     Plug-ins (docs/plugins.md), repeat --plugin to combine them, applied in the order given:
       probreg:lambda=1e-4,a=0.5,b=0.5        probability-biased regularisation (binary connections)
-      ssl:lambda=1e-3,groups=axons+neurons,layers=1/1,zero=1e-4,block=16x16,finetune=0
+      ssl:lambda=1e-3,groups=axons+neurons,layers=1/1,zero=1e-4,block=16x16,finetune=0,structure=NET.json
                                              structured sparsity (group Lasso; groups: axons, neurons,
-                                             cores, inputs, blocks); finetune=1 keeps removed groups zero
+                                             cores, inputs, blocks); finetune=1 keeps removed groups zero;
+                                             structure= removes NET's zero groups first (implies finetune)
       terngrad:workers=4,granularity=column|tensor,block=1,scaler=sigma|max,clip=2.5,float-below=0,skip-output=0
                                              data-parallel workers exchanging ternary gradients
                                              (one scaler per neuron column; float-below 1024 with tensor)
     --init NET.json starts from a trained network (its topology and weight tables), e.g. to fine-tune
-    after SSL with --plugin ssl:lambda=0,finetune=1 --lr 0.0005.
+    the dense network with an SSL run's structure: --init dense.json --plugin ssl:lambda=0,structure=ssl.json.
     """,
   options: [
     Option(name: "topology", value: "NAME|FILE", help: "built-in topology name or topology file (default mnist-5core)"),
