@@ -17,6 +17,22 @@ import Testing
     return (all, sim.statistics, sim.threadCount)
   }
 
+  /// Runs `model` on 1, 2 and 8 threads and expects the same spikes (more than `atLeast`) and
+  /// statistics.
+  /// - Returns: the spikes.
+  static func expectIdenticalOnOneTwoAndEightThreads(_ model: Model, ticks: Int = 60, atLeast: Int) throws -> [OutputSpike] {
+    let (one, s1, t1) = try run(model, threads: 1, ticks: ticks)
+    let (two, s2, t2) = try run(model, threads: 2, ticks: ticks)
+    let (eight, s8, t8) = try run(model, threads: 8, ticks: ticks)
+    #expect((t1, t2, t8) == (1, 2, 8))
+    #expect(one.count > atLeast)
+    #expect(two == one)
+    #expect(eight == one)
+    #expect(s2 == s1)
+    #expect(s8 == s1)
+    return one
+  }
+
   @Test func outputsAreIdenticalForOneTwoAndEightThreads() throws {
     let chip = try ChipDefinition.load(path: chipdefPath("truenorth"))
     var options = Model.RandomOptions()
@@ -24,15 +40,7 @@ import Testing
     options.stochastic = true
     options.rateHz = 50
     let model = Model.random(chip: chip, seed: 11, options: options)
-    let (one, s1, t1) = try Self.run(model, threads: 1)
-    let (two, s2, t2) = try Self.run(model, threads: 2)
-    let (eight, s8, t8) = try Self.run(model, threads: 8)
-    #expect((t1, t2, t8) == (1, 2, 8))
-    #expect(one.count > 10_000)
-    #expect(two == one)
-    #expect(eight == one)
-    #expect(s2 == s1)
-    #expect(s8 == s1)
+    let one = try Self.expectIdenticalOnOneTwoAndEightThreads(model, atLeast: 10_000)
     // Spikes are reported ordered by core id, then neuron, within a tick.
     #expect(one == one.sorted())
   }

@@ -16,6 +16,15 @@ import Testing
     return out
   }
 
+  /// Runs the fast simulator and the reference on `model` and expects the same spikes, potentials
+  /// and synaptic event counts, with more than `atLeast` spikes.
+  static func expectMatchesReference(_ model: Model, inputs: [InputSpike], ticks: Int, threads: Int = 1, atLeast: Int) throws {
+    let (fast, reference, fastEvents, referenceEvents) = try runBoth(model, inputs: inputs, ticks: ticks, threads: threads)
+    #expect(fast.count > atLeast)
+    #expect(fast == reference)
+    #expect(fastEvents == Int64(referenceEvents))
+  }
+
   /// Runs both simulators and returns (fast, reference) spikes over all ticks.
   static func runBoth(_ model: Model, inputs: [InputSpike], ticks: Int, threads: Int) throws -> ([OutputSpike], [OutputSpike], Int64, Int) {
     let fast = try Simulator(model: model, threads: threads, recordAll: true)
@@ -49,10 +58,7 @@ import Testing
     options.weight = 20
     let model = Model.random(chip: chip, seed: seed, options: options)
     let inputs = Self.randomInputs(chip: chip, cores: chip.coreCount, ticks: 30, perTick: 200, seed: seed)
-    let (fast, reference, fastEvents, referenceEvents) = try Self.runBoth(model, inputs: inputs, ticks: 40, threads: 1)
-    #expect(fast.count > 100)
-    #expect(fast == reference)
-    #expect(fastEvents == Int64(referenceEvents))
+    try Self.expectMatchesReference(model, inputs: inputs, ticks: 40, atLeast: 100)
   }
 
   @Test(arguments: [4, 5, 6])
@@ -63,10 +69,7 @@ import Testing
     options.stochastic = true
     let model = Model.random(chip: chip, seed: seed, options: options)
     let inputs = Self.randomInputs(chip: chip, cores: chip.coreCount, ticks: 30, perTick: 300, seed: seed)
-    let (fast, reference, fastEvents, referenceEvents) = try Self.runBoth(model, inputs: inputs, ticks: 40, threads: 1)
-    #expect(fast.count > 100)
-    #expect(fast == reference)
-    #expect(fastEvents == Int64(referenceEvents))
+    try Self.expectMatchesReference(model, inputs: inputs, ticks: 40, atLeast: 100)
   }
 }
 

@@ -224,6 +224,15 @@ struct CLI {
     let line = deploy.out.split(separator: "\n").first { $0.hasPrefix("cores per copy: 5 -> ") }
     #expect(line != nil && !line!.hasPrefix("cores per copy: 5 -> 5 "), "\(deploy.out)")
     #expect(try CLI.run(["validate", dir + "/model.json"]).status == 0)
+    // The SSL run's structure on a fresh network, deployed scaled: the same rows removed, as many cores.
+    let st = try CLI.run(["train"] + common + ["--plugin", "ssl:lambda=0,groups=axons,structure=" + dir + "/ssl.json", "--output", dir + "/st.json"])
+    #expect(st.status == 0, "\(st.err)")
+    let removed = ssl.out.split(separator: "\n").first { $0.hasPrefix("layer 0: removed ") }
+    #expect(removed != nil && st.out.split(separator: "\n").first { $0.hasPrefix("layer 0: removed ") }?.prefix(30) == removed?.prefix(30), "\(st.out)")
+    let scaled = try CLI.run(["deploy", dir + "/st.json", "--copies", "1", "--scale", "8", "--output", dir + "/scaled.json"])
+    #expect(scaled.status == 0, "\(scaled.err)")
+    #expect(scaled.out.contains(String((line ?? "none").prefix(while: { $0 != "(" }))), "\(scaled.out)")
+    #expect(try CLI.run(["deploy", dir + "/st.json", "--scale", "0", "--output", dir + "/x.json"]).err.contains("--scale"))
     let h = try CLI.run(["histogram", dir + "/ssl.json", dir + "/ft.json", "--bins", "10", "--output", dir + "/c.svg"])
     #expect(h.status == 0 && h.out.contains("| 0.00-0.10) |"), "\(h.out)\(h.err)")
     #expect(try String(contentsOfFile: dir + "/c.svg", encoding: .utf8).contains("<svg"))
