@@ -173,9 +173,7 @@ extension SimulatorStorage {
             if recordTraffic { result.coreEvents.append(UInt64(k) << 32 | UInt64(events)) }
           }
           let changed: Bool
-          if vectorUpdate && coreFlags[k] & (Self.drawsWithoutInput | Self.uniform) == Self.uniform {
-            changed = updateUniform(core: k, input: acc, fired: fired, count: &firing)
-          } else if vectorUpdate && coreFlags[k] & Self.drawsWithoutInput == 0 {
+          if vectorUpdate && coreFlags[k] & Self.drawsWithoutInput == 0 {
             changed = updateDeterministic(core: k, input: acc, fired: fired, count: &firing)
           } else {
             changed = update(core: k, input: acc, fired: fired, count: &firing)
@@ -607,64 +605,6 @@ extension SimulatorStorage {
       changed |= v ^ old
     }
     return (0..<8).contains { changed[$0] != 0 }
-  }
-
-  /// `updateDeterministic` for a core whose neurons share one parameter set: the parameters are
-  /// loop constants, four neurons per step (one SSE register each, so nothing is spilled).
-  /// - Returns: whether any neuron's potential changed or any neuron fired.
-  @inline(__always)
-  func updateUniform(core k: Int, input acc: UnsafeMutablePointer<Int32>, fired list: UnsafeMutablePointer<UInt32>,
-    count: inout Int) -> Bool
-  {
-    typealias V = SIMD4<Int32>
-    let base = k * stride
-    let p = Int(parameterBase[k])
-    let lo = V(repeating: vMin), hi = V(repeating: vMax)
-    let pot = UnsafeMutableRawPointer(potential + base)
-    let inp = UnsafeRawPointer(acc)
-    let lambda = V(repeating: Int32(leak[p]))
-    let alpha = V(repeating: threshold[p]), beta = V(repeating: negativeThreshold[p])
-    let reversal = flags[p] & Self.leakReversalFlag != 0
-    var changed = V.zero
-    for c in Swift.stride(from: 0, to: neurons, by: 4) {
-      let old = pot.loadUnaligned(fromByteOffset: c * 4, as: V.self)
-      var v = (old &+ inp.loadUnaligned(fromByteOffset: c * 4, as: V.self)).clamped(lowerBound: lo, upperBound: hi)
-      if reversal {
-        let negative = v &>> 31
-        let zero = ~((v | (V.zero &- v)) &>> 31)
-        v = (v &+ (((lambda ^ negative) &- negative) & ~zero)).clamped(lowerBound: lo, upperBound: hi)
-      } else {
-        v = (v &+ lambda).clamped(lowerBound: lo, upperBound: hi)
-      }
-      let fire = ~((v &- alpha) &>> 31)
-      let below = (v &+ beta) &>> 31
-      // Lanes are 0 or -1, so the sum is 0 only when no lane is set.
-      if (fire | below).wrappedSum() != 0 {
-        let wide = resetUniform(core: k, SIMD8(lowHalf: v, highHalf: .zero), fire: SIMD8(lowHalf: fire, highHalf: .zero),
-          below: SIMD8(lowHalf: below, highHalf: .zero))
-        v = wide.lowHalf
-        var bits = (fire & Self.laneBits4).wrappedSum()
-        while bits != 0 {
-          list[count] = UInt32(truncatingIfNeeded: base + c + Int(bits.trailingZeroBitCount))
-          count += 1
-          bits &= bits &- 1
-        }
-        changed |= fire
-      }
-      pot.storeBytes(of: v, toByteOffset: c * 4, as: V.self)
-      changed |= v ^ old
-    }
-    return (0..<4).contains { changed[$0] != 0 }
-  }
-
-  static let laneBits4 = SIMD4<Int32>(1, 2, 4, 8)
-
-  /// `reset` with core `k`'s one parameter set.
-  @inline(never)
-  func resetUniform(core k: Int, _ v: SIMD8<Int32>, fire: SIMD8<Int32>, below: SIMD8<Int32>) -> SIMD8<Int32> {
-    let p = Int(parameterBase[k])
-    return Self.reset(v, fire: fire, below: below, flags: SIMD8(repeating: Int32(flags[p])), alpha: SIMD8(repeating: threshold[p]),
-      beta: SIMD8(repeating: negativeThreshold[p]), resetPotential: SIMD8(repeating: resetPotential[p]))
   }
 
   /// Reset after a threshold (eta = 0) of the lanes in `fire` (V >= alpha) and `below` (V < -beta).
