@@ -232,22 +232,11 @@ extension SimulatorStorage {
     rowWeight: UnsafeMutablePointer<Int16>, input: UnsafeMutableRawPointer, fired list: UnsafeMutablePointer<UInt32>,
     count: inout Int) -> (events: Int, changed: Bool)
   {
-    let typeWords = axonTypes + k * 8
     let w = weight + Int(parameterBase[k]) * 4
-    var events = 0
-    var row = rows
     var m = 0
-    for wd in 0..<4 {
-      var bits = words[wd]
-      while bits != 0 {
-        let i = wd << 6 | bits.trailingZeroBitCount
-        bits &= bits &- 1
-        let g = Int(truncatingIfNeeded: typeWords[i >> 5] >> UInt64((i & 31) * 2) & 3)
-        events &+= row[0].nonzeroBitCount &+ row[1].nonzeroBitCount &+ row[2].nonzeroBitCount &+ row[3].nonzeroBitCount
-        rowWeight[m] = w[g]
-        m += 1
-        row += 4
-      }
+    let events = forEachActiveAxon(core: k, words, rows: rows) { _, g, _ in
+      rowWeight[m] = w[g]
+      m += 1
     }
     let changed =
       flags[Int(parameterBase[k])] & Self.leakReversalFlag != 0
@@ -366,7 +355,6 @@ extension SimulatorStorage {
     var events = 0
     var buckets: UInt8 = 0
     var pending = 0
-    var row = rows
     // Types share a count bucket when their weights are the same for every neuron (checked for
     // uniform cores: the first type with that weight), and types of weight 0 add nothing, so the
     // counts are multiplied by fewer weights.
@@ -374,40 +362,32 @@ extension SimulatorStorage {
     let bucketOf = UInt8(truncatingIfNeeded: plan), skip = UInt8(truncatingIfNeeded: plan >> 8 & 15)
     Self.byteLanes.withUnsafeBufferPointer { table in
       let lanes = table.baseAddress!
-      for w in 0..<4 {
-        var bits = words[w]
-        while bits != 0 {
-          let i = w << 6 | bits.trailingZeroBitCount
-          bits &= bits &- 1
-          let g = Int(truncatingIfNeeded: typeWords[i >> 5] >> UInt64((i & 31) * 2) & 3)
-          events &+= row[0].nonzeroBitCount &+ row[1].nonzeroBitCount &+ row[2].nonzeroBitCount &+ row[3].nonzeroBitCount
-          if skip >> g & 1 == 0 {
-            let b = Int(bucketOf >> (2 * g) & 3)
-            let c = counts + b * 32
-            if buckets >> b & 1 == 0 {
-              buckets |= 1 << b
-              c.initialize(repeating: 0, count: 32)
-            }
-            let det = deterministic + (k * 4 + g) * 4
-            for rw in 0..<4 {
-              var r = row[rw]
-              if stochastic { r &= det[rw] }
-              guard r != 0 else { continue }
-              let q = c + rw * 8
-              for b in 0..<8 {
-                q[b] &+= lanes[Int(truncatingIfNeeded: r & 0xFF)]
-                r &>>= 8
-              }
+      events = forEachActiveAxon(core: k, words, rows: rows) { _, g, row in
+        if skip >> g & 1 == 0 {
+          let b = Int(bucketOf >> (2 * g) & 3)
+          let c = counts + b * 32
+          if buckets >> b & 1 == 0 {
+            buckets |= 1 << b
+            c.initialize(repeating: 0, count: 32)
+          }
+          let det = deterministic + (k * 4 + g) * 4
+          for rw in 0..<4 {
+            var r = row[rw]
+            if stochastic { r &= det[rw] }
+            guard r != 0 else { continue }
+            let q = c + rw * 8
+            for b in 0..<8 {
+              q[b] &+= lanes[Int(truncatingIfNeeded: r & 0xFF)]
+              r &>>= 8
             }
           }
-          row += 4
-          // A byte count holds at most 255: add the counts in before a 256th axon could overflow one.
-          pending += 1
-          if pending == 255 {
-            addCounts(core: k, types: buckets, counts: counts, into: acc)
-            buckets = 0
-            pending = 0
-          }
+        }
+        // A byte count holds at most 255: add the counts in before a 256th axon could overflow one.
+        pending += 1
+        if pending == 255 {
+          addCounts(core: k, types: buckets, counts: counts, into: acc)
+          buckets = 0
+          pending = 0
         }
       }
     }
@@ -432,6 +412,30 @@ extension SimulatorStorage {
       }
     }
     return Int64(events)
+  }
+
+  /// Calls `body(axon, type, row)` for every active axon of core `k` (set bits of `words`) in
+  /// ascending order, `row` pointing at its gathered row (the rows follow each other at `rows`).
+  /// - Returns: the synaptic events, the synapses in those rows.
+  @inline(__always)
+  func forEachActiveAxon(core k: Int, _ words: SIMD4<UInt64>, rows: UnsafeMutablePointer<UInt64>,
+    _ body: (_ axon: Int, _ type: Int, _ row: UnsafeMutablePointer<UInt64>) -> Void) -> Int
+  {
+    let typeWords = axonTypes + k * 8
+    var events = 0
+    var row = rows
+    for w in 0..<4 {
+      var bits = words[w]
+      while bits != 0 {
+        let i = w << 6 | bits.trailingZeroBitCount
+        bits &= bits &- 1
+        let g = Int(truncatingIfNeeded: typeWords[i >> 5] >> UInt64((i & 31) * 2) & 3)
+        events &+= row[0].nonzeroBitCount &+ row[1].nonzeroBitCount &+ row[2].nonzeroBitCount &+ row[3].nonzeroBitCount
+        body(i, g, row)
+        row += 4
+      }
+    }
+    return events
   }
 
   /// Where s^G of neuron j is: a core's weights are type-major from its first set's index x 4
