@@ -7,6 +7,7 @@ let package = Package(
   // MARK: - Products
   products: [
     .library(name: "TrueNorth", targets: ["TrueNorth"]),
+    .library(name: "TrueNorthIO", targets: ["TrueNorthIO"]),
     .library(name: "TeaLearning", targets: ["TeaLearning"]),
     .library(name: "Deployment", targets: ["Deployment"]),
     .executable(name: "tnsim", targets: ["tnsim"]),
@@ -14,13 +15,14 @@ let package = Package(
   // MARK: - Targets
   targets: [
     .target(name: "TrueNorth"),
+    .target(name: "TrueNorthIO", dependencies: ["TrueNorth"]),
     .target(name: "TeaLearning"),
-    .target(name: "Deployment", dependencies: ["TrueNorth", "TeaLearning"]),
-    .executableTarget(name: "tnsim", dependencies: ["TrueNorth", "TeaLearning", "Deployment"]),
+    .target(name: "Deployment", dependencies: ["TrueNorth", "TrueNorthIO", "TeaLearning"]),
+    .executableTarget(name: "tnsim", dependencies: ["TrueNorth", "TrueNorthIO", "TeaLearning", "Deployment"]),
     // MARK: - Tests
-    .testTarget(name: "TrueNorthTests", dependencies: ["TrueNorth"]),
+    .testTarget(name: "TrueNorthTests", dependencies: ["TrueNorth", "TrueNorthIO"]),
     .testTarget(name: "TeaLearningTests", dependencies: ["TeaLearning"]),
-    .testTarget(name: "DeploymentTests", dependencies: ["Deployment", "TeaLearning", "TrueNorth"]),
+    .testTarget(name: "DeploymentTests", dependencies: ["Deployment", "TeaLearning", "TrueNorth", "TrueNorthIO"]),
     .testTarget(name: "tnsimTests", dependencies: ["tnsim"]),
   ]
 )

@@ -1,6 +1,7 @@
 import Foundation
 import TeaLearning
 import TrueNorth
+import TrueNorthIO
 
 /// The deterministic generated workloads of `tnsim bench` (docs/benchmarks.md).
 public enum Benchmark: String, CaseIterable, Sendable {

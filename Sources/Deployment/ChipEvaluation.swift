@@ -1,6 +1,7 @@
 import Foundation
 import TeaLearning
 import TrueNorth
+import TrueNorthIO
 
 /// What running images through the deployed network on the simulated chip gave.
 public struct ChipEvaluation: Sendable {

@@ -1,5 +1,6 @@
 import TeaLearning
 import TrueNorth
+import TrueNorthIO
 
 /// Why a network cannot be deployed.
 public struct DeploymentError: Error, CustomStringConvertible, Sendable {

@@ -1,4 +1,5 @@
 import TrueNorth
+import TrueNorthIO
 
 /// How a trained network is turned into a chip configuration (docs/deployment.md).
 public struct DeploymentOptions: Sendable, Equatable {

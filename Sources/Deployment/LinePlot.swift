@@ -1,5 +1,6 @@
 import Foundation
 import TrueNorth
+import TrueNorthIO
 
 /// A small line chart (sweep plots): axes with ticks, one coloured line with markers per series,
 /// a legend.

@@ -1,5 +1,6 @@
 import TeaLearning
 import TrueNorth
+import TrueNorthIO
 
 /// Where each core of a trained network (a "logical" core, in topology order) goes on the chip's
 /// cores of one copy, once the axons and neurons that cannot affect the output are removed:

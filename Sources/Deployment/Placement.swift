@@ -1,4 +1,5 @@
 import TrueNorth
+import TrueNorthIO
 
 extension Placement {
   /// Places `copies` copies of a network of `coresPerCopy` cores (in topology order, last layer

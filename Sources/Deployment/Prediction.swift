@@ -1,6 +1,7 @@
 import Foundation
 import TeaLearning
 import TrueNorth
+import TrueNorthIO
 
 /// The deployed accuracy predicted from the shadow network alone, without simulating the chip.
 ///

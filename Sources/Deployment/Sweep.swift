@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import TeaLearning
 import TrueNorth
+import TrueNorthIO
 
 /// A sweep of copies x spf: every combination deployed and evaluated, each result appended to
 /// `DIR/sweep.csv` as it finishes so an interrupted sweep resumes where it stopped, then a

@@ -1,13 +1,13 @@
 import Foundation
 
-/// What a run did: counts, time and throughput (printed by `tnsim run`).
+/// What a run did: counts, time and throughput.
 public struct RunSummary: Sendable {
   public var ticks: Int64
   public var cores: Int
   public var neurons: Int
   public var threads: Int
   public var statistics: Simulator.Statistics
-  /// Spikes written to the output file (or counted for it).
+  /// Spikes written to the output sink (or counted for it).
   public var outputSpikes: Int64
   public var wallSeconds: Double
   public var stateBytes: Int
@@ -19,63 +19,48 @@ public struct RunSummary: Sendable {
   public func meanRateHz(tickSeconds: Double) -> Double {
     Double(statistics.spikes) / Double(max(neurons, 1)) / Double(max(ticks, 1)) / tickSeconds
   }
-
-  /// One JSON object with every figure.
-  public func json(tickSeconds: Double) -> String {
-    let s = statistics
-    let fields: [(String, String)] = [
-      ("ticks", "\(ticks)"), ("cores", "\(cores)"), ("neurons", "\(neurons)"), ("threads", "\(threads)"),
-      ("spikes", "\(s.spikes)"), ("inputSpikes", "\(s.inputSpikes)"), ("outputSpikes", "\(outputSpikes)"),
-      ("synapticEvents", "\(s.synapticEvents)"), ("neuronUpdates", "\(s.neuronUpdates)"),
-      ("coreTicksComputed", "\(s.coreTicksComputed)"),
-      ("meanRateHz", fmt(meanRateHz(tickSeconds: tickSeconds))),
-      ("wallSeconds", fmt(wallSeconds)), ("ticksPerSecond", fmt(ticksPerSecond)),
-      ("synapticEventsPerSecond", fmt(synapticEventsPerSecond)), ("spikesPerSecond", fmt(spikesPerSecond)),
-      ("nsPerSynapticEvent", fmt(s.synapticEvents > 0 ? wallSeconds * 1e9 / Double(s.synapticEvents) : 0)),
-      ("stateBytes", "\(stateBytes)"),
-    ]
-    return "{" + fields.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}"
-  }
-
-  func fmt(_ v: Double) -> String { v.isFinite ? String(format: "%.6g", v) : "0" }
 }
 
 extension Simulator {
-  /// Runs the model over streamed input spikes, writing the reported spikes as they happen.
+  /// The ticks after the last input spike that a run without a tick count goes on for: the
+  /// scheduler's window, so every delayed spike of the input has arrived.
+  public static let drainTicks: Int64 = Int64(SimulatorStorage.slots)
+
+  /// Runs the model over streamed input spikes, handing the reported spikes to `output` as they
+  /// happen.
   ///
   /// - Parameters:
-  ///   - ticks: ticks to run; nil = until the last input spike's tick plus 16 ticks (the longest
-  ///     delay), which needs an input.
+  ///   - ticks: ticks to run; nil = until the last input spike's tick plus `drainTicks`, which
+  ///     needs an input.
   ///   - input: input spikes in tick order; each is injected in its tick.
   ///   - output: where reported spikes go (pin spikes, or all with `recordAll`).
   ///   - progress: called about every 1% of the ticks with the ticks done.
   ///   - afterTick: called after every tick (e.g. the cycle model of `runCycleFidelity`); what it
   ///     throws ends the run.
-  /// - Throws: `InputError` for a spike to an unconfigured core or axon, or a file error.
+  /// - Throws: `SimulationError.rejectedInput` for a spike to an unconfigured core or axon, and
+  ///   whatever `input`, `output` or `afterTick` throw.
   public func run(
-    ticks: Int64?, input: inout (any SpikeSource<InputSpike>)?, output: SpikeWriter<OutputSpike>?,
-    progress: ((Int64, Int64?) -> Void)? = nil, afterTick: ((Simulator) throws(InputError) -> Void)? = nil
-  ) throws(InputError) -> RunSummary {
+    ticks: Int64?, input: inout (any SpikeSource<InputSpike>)?, output: (any SpikeSink<OutputSpike>)?,
+    progress: ((Int64, Int64?) -> Void)? = nil, afterTick: ((Simulator) throws -> Void)? = nil
+  ) throws -> RunSummary {
     let start = Date()
     let startTick = tick
     var pending = try input?.next()
+    var consumed: Int64 = 0
     var lastInputTick: Int64 = pending?.tick ?? -1
     var written: Int64 = 0
     let step = max(1, (ticks ?? 1000) / 100)
     while true {
       if let ticks {
         if tick - startTick >= ticks { break }
-      } else if pending == nil && tick > lastInputTick + 16 {
+      } else if pending == nil && tick > lastInputTick + Self.drainTicks {
         break
       }
       while let p = pending, p.tick <= tick {
         if p.tick == tick, !inject(p) {
-          throw InputError(file: input!.path, line: input!.lastLocation.line, path: input!.lastLocation.path,
-            message: "spike to core \(p.core) axon \(p.axon): "
-              + (Int(p.core) < compactIndex.count && compactIndex[Int(p.core)] >= 0
-                ? "axon out of range; allowed: 0...\(chip.axonsPerCore - 1)"
-                : "core \(p.core) is not configured in the model (core ids are y * \(chip.width) + x)"))
+          throw SimulationError.rejectedInput(p, index: consumed, reason: rejection(of: p))
         }
+        consumed += 1
         lastInputTick = p.tick
         pending = try input!.next()
       }
@@ -91,5 +76,13 @@ extension Simulator {
       ticks: tick - startTick, cores: coreIDs.count, neurons: coreIDs.count * chip.neuronsPerCore,
       threads: threadCount, statistics: statistics, outputSpikes: written,
       wallSeconds: Date().timeIntervalSince(start), stateBytes: stateBytes)
+  }
+
+  /// Why `inject` refuses a spike.
+  func rejection(of p: InputSpike) -> String {
+    if Int(p.core) < compactIndex.count && p.core >= 0 && compactIndex[Int(p.core)] >= 0 {
+      return "axon out of range; allowed: 0...\(chip.axonsPerCore - 1)"
+    }
+    return "core \(p.core) is not configured in the model (core ids are y * \(chip.width) + x)"
   }
 }

@@ -80,11 +80,10 @@ public final class Simulator: @unchecked Sendable {
   ///   - seed: replaces the model's seed (see `Model.effectiveSeed`).
   ///   - threads: worker threads; 0 = one per processor, capped so that each has enough cores.
   ///   - recordAll: report every spike, not only those sent to output pins.
-  /// - Throws: `InputError` with the first violation when the model does not fit its chip.
-  public init(model: Model, seed: UInt64? = nil, threads: Int = 0, recordAll: Bool = false) throws(InputError) {
-    if let v = model.violations().first {
-      throw InputError(file: "model", path: v.location, message: v.description)
-    }
+  /// - Throws: `SimulationError.modelDoesNotFit` with the first violation when the model does
+  ///   not fit its chip.
+  public init(model: Model, seed: UInt64? = nil, threads: Int = 0, recordAll: Bool = false) throws(SimulationError) {
+    if let v = model.violations().first { throw .modelDoesNotFit(v) }
     let chip = model.chip
     self.chip = chip
     self.recordAll = recordAll

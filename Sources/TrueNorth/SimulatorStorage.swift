@@ -16,6 +16,9 @@ final class SimulatorStorage: @unchecked Sendable {
   let neurons: Int
   /// 256: every core is laid out at full size whatever the chip's core size.
   let stride = 256
+  /// Slots of a core's axon scheduler: one per tick of the longest delay window (delays 1-15 and
+  /// the current tick); a spike for tick t goes to slot t mod 16.
+  static let slots = 16
 
   /// Row i of core k at words (k * stride + i) * 4, 64-byte aligned (two rows per cache line).
   let crossbar: UnsafeMutablePointer<UInt64>

@@ -1,5 +1,6 @@
 import Foundation
 import TrueNorth
+import TrueNorthIO
 
 /// One option of a command: `--name VALUE` or, for a flag, `--name`.
 struct Option: Sendable {

@@ -1,6 +1,7 @@
 import Deployment
 import Foundation
 import TrueNorth
+import TrueNorthIO
 
 let benchCommand = Command(
   name: "bench",

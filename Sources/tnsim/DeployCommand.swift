@@ -2,6 +2,7 @@ import Deployment
 import Foundation
 import TeaLearning
 import TrueNorth
+import TrueNorthIO
 
 /// Reads a trained network, naming the file in errors.
 func loadNetwork(_ path: String) throws -> TrainedNetwork {

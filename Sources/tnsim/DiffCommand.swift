@@ -1,5 +1,6 @@
 import Foundation
 import TrueNorth
+import TrueNorthIO
 
 let diffCommand = Command(
   name: "diff",

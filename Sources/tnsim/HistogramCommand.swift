@@ -2,6 +2,7 @@ import Deployment
 import Foundation
 import TeaLearning
 import TrueNorth
+import TrueNorthIO
 
 let histogramCommand = Command(
   name: "histogram",

@@ -1,5 +1,6 @@
 import Foundation
 import TrueNorth
+import TrueNorthIO
 
 /// Loads a model, resolving `--chip` when given.
 func loadModel(_ path: String, chipFlag: String?) throws(InputError) -> Model {
@@ -41,7 +42,7 @@ let runCommand = Command(
       throw InputError(file: "--record", message: "'\(record)' is not allowed; use all or pins")
     }
     let ticks = try args.int("ticks", in: 0...Int(UInt32.max)).map(Int64.init)
-    var input: (any SpikeSource<InputSpike>)? = try args.string("input").map { p throws(InputError) in try SpikeFiles.openInput(p, chip: model.chip) }
+    let input = try args.string("input").map { p throws(InputError) in try SpikeFiles.openInput(p, chip: model.chip) }
     guard ticks != nil || input != nil else {
       throw InputError(file: "--ticks", message: "give --ticks N (or --input, to run until the input ends)")
     }
@@ -57,18 +58,14 @@ let runCommand = Command(
     }
     let report = try args.string("report").map { dir throws(InputError) in try RunReport.prepare(directory: dir) }
     let analysis = fidelity == "cycle" ? CycleRun(chip: model.chip, strict: args.flag("strict"), keepSeries: report != nil) : nil
-    if report != nil { analysis?.raster = RasterSampler(model: model, recordAll: record == "all") }
+    if let report, let analysis { report.attach(to: analysis, model: model, recordAll: record == "all") }
     let bar = ProgressBar(label: "run", enabled: !args.flag("json"))
     let progress: (Int64, Int64?) -> Void = { done, total in
       bar.update(Double(done) / Double(total ?? max(done, 1)), "tick \(done)")
     }
     let summary: RunSummary
     do {
-      if let analysis {
-        summary = try sim.runCycleFidelity(ticks: ticks, input: &input, output: output, analysis: analysis, progress: progress)
-      } else {
-        summary = try sim.run(ticks: ticks, input: &input, output: output, progress: progress)
-      }
+      summary = try sim.run(ticks: ticks, inputFile: input, output: output, analysis: analysis, progress: progress)
     } catch {
       bar.finish()
       try? output?.close()

@@ -1,6 +1,7 @@
 import Foundation
 import TeaLearning
 import TrueNorth
+import TrueNorthIO
 
 let trainCommand = Command(
   name: "train",

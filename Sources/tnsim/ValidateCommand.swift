@@ -1,5 +1,6 @@
 import Foundation
 import TrueNorth
+import TrueNorthIO
 
 let validateCommand = Command(
   name: "validate",
@@ -32,7 +33,7 @@ let validateCommand = Command(
     let (model, lines) = try Model.parse(try readFile(path), file: path, chip: override)
     let violations = model.violations()
     let ticks = try args.int("ticks", in: 0...Int(UInt32.max)).map(Int64.init)
-    let traffic = try args.string("traffic").flatMap { p throws(InputError) -> TrafficCheck? in
+    let traffic = try args.string("traffic").flatMap { p -> TrafficCheck? in
       violations.isEmpty ? try TrafficCheck.run(model: model, input: p, ticks: ticks) : nil
     }
     if args.flag("json") {

@@ -1,5 +1,6 @@
 import Foundation
 import TrueNorth
+import TrueNorthIO
 
 /// Every subcommand, in the order `tnsim --help` lists them.
 let commands: [Command] = [runCommand, validateCommand, infoCommand, generateCommand, trainCommand, histogramCommand, deployCommand, evalCommand, sweepCommand, benchCommand, convertCommand, diffCommand]
@@ -33,9 +34,21 @@ let usage = """
   } catch let error as InputError {
     printError("tnsim \(name): \(error)")
     return 1
+  } catch let error as SimulationError {
+    printError("tnsim \(name): " + describe(error))
+    return 1
   } catch {
     printError("tnsim \(name): \(error)")
     return 1
+  }
+}
+
+/// The command line's wording of a simulation error: the flag or file it comes from.
+func describe(_ error: SimulationError) -> String {
+  switch error {
+  case .modelDoesNotFit(let v): return "model: \(v.location): \(v.description)"
+  case .deadlineMiss(let miss): return "--strict: \(miss.description)"
+  case .rejectedInput: return "input: \(error.description)"
   }
 }
 

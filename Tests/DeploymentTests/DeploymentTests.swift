@@ -3,6 +3,7 @@ import Testing
 @testable import Deployment
 import TeaLearning
 import TrueNorth
+import TrueNorthIO
 
 let root = #filePath.components(separatedBy: "/Tests/").first!
 let truenorth = try! ChipDefinition.load(path: root + "/chipdefs/truenorth.json")

@@ -3,6 +3,7 @@ import Testing
 @testable import Deployment
 import TeaLearning
 import TrueNorth
+import TrueNorthIO
 
 /// A network after structured sparsity: whole axon rows and neuron columns zeroed at random, some
 /// zeroed neurons with a negative leak (silent, removable) and some with a positive one (they fire

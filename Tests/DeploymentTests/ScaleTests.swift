@@ -2,6 +2,7 @@ import Testing
 @testable import Deployment
 import TeaLearning
 import TrueNorth
+import TrueNorthIO
 
 /// Scaled deployment (`DeploymentOptions.scale`): a neuron's weights, leak and expected input
 /// multiplied by its k, its synapse probabilities raised.

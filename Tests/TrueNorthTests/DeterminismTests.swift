@@ -1,5 +1,6 @@
 import Testing
 @testable import TrueNorth
+@testable import TrueNorthIO
 
 @Suite struct DeterminismTests {
   /// Every spike of a run of a stochastic 256-core model.

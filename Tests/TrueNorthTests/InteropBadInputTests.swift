@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import TrueNorth
+@testable import TrueNorthIO
 
 /// Truncated and malformed files of every interop format give one clear error naming the file,
 /// the position and the field; export refuses what the target cannot express, naming core,

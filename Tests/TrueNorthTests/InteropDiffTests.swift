@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import TrueNorth
+@testable import TrueNorthIO
 
 /// `tnsim diff`: a single injected difference is found and reported with its tick, core and neuron.
 @Suite struct InteropDiffTests {

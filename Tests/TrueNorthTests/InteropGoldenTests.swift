@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import TrueNorth
+@testable import TrueNorthIO
 
 /// Golden files written by hand from the spec pages (Fixtures/interop), imported and compared
 /// field by field.

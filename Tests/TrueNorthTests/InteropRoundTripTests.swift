@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import TrueNorth
+@testable import TrueNorthIO
 
 /// tnsim -> model.json -> tnsim and tnsim -> RANC -> tnsim give back the same model, and the
 /// converted models run to the same spikes.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import TrueNorth
+@testable import TrueNorthIO
 
 /// Paths, chips and small helpers shared by the interop tests.
 enum InteropFixtures {

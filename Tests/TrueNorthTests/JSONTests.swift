@@ -1,5 +1,6 @@
 import Testing
 @testable import TrueNorth
+@testable import TrueNorthIO
 
 @Suite struct JSONTests {
   @Test func keepsKeyOrderRepeatedKeysAndLines() throws {

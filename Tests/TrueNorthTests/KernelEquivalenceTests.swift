@@ -1,5 +1,6 @@
 import Testing
 @testable import TrueNorth
+@testable import TrueNorthIO
 
 /// The fast kernel's paths against the reference: cores whose neurons share one parameter set and
 /// cores with one set per neuron, the SIMD update of cores without draws and the scalar update of

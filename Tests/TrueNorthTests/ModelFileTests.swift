@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import TrueNorth
+@testable import TrueNorthIO
 
 @Suite struct ModelFileTests {
   static let tiny = try! ChipDefinition.load(path: chipdefPath("tiny"))
@@ -131,7 +132,7 @@ import Testing
     ]
     #expect(v == expected)
     #expect(m.violations()[3].location == "cores[0].neurons.weights[1]")
-    #expect(throws: InputError.self) { try Simulator(model: m) }
+    #expect(throws: SimulationError.modelDoesNotFit(m.violations()[0])) { try Simulator(model: m) }
   }
 
   @Test func chipDefinitionErrorsNameTheField() throws {

@@ -1,5 +1,6 @@
 import Testing
 @testable import TrueNorth
+@testable import TrueNorthIO
 
 /// A one-core harness: neurons, axon types and synapses on core (0, 0) of the tiny chip.
 struct OneCore {

@@ -1,4 +1,5 @@
 @testable import TrueNorth
+@testable import TrueNorthIO
 
 /// A slow, obviously-correct simulator written straight from docs/neuron-model.md, with 64-bit
 /// arithmetic, dictionaries and sets: the fast `Simulator` must agree with it bit for bit.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import TrueNorth
+@testable import TrueNorthIO
 
 #if canImport(FoundationXML)
 import FoundationXML
@@ -61,12 +62,12 @@ func isWellFormedSVG(_ text: String) -> Bool {
     let model = Model.random(chip: chip, seed: 2, options: options)
     let sim = try Simulator(model: model, recordAll: true)
     let analysis = CycleRun(chip: chip, keepSeries: true)
-    analysis.raster = RasterSampler(model: model, recordAll: true)
-    var none: (any SpikeSource<InputSpike>)? = nil
-    let summary = try sim.runCycleFidelity(ticks: 50, input: &none, output: nil, analysis: analysis)
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tnsim-report-\(UInt32.random(in: 0...UInt32.max))/nested").path
     defer { try? FileManager.default.removeItem(atPath: (dir as NSString).deletingLastPathComponent) }
     let report = try RunReport.prepare(directory: dir)
+    report.attach(to: analysis, model: model, recordAll: true)
+    var none: (any SpikeSource<InputSpike>)? = nil
+    let summary = try sim.runCycleFidelity(ticks: 50, input: &none, output: nil, analysis: analysis)
     try report.write(summary: summary, model: model, analysis: analysis)
     for name in RunReport.files where name.hasSuffix(".svg") {
       let text = String(decoding: try readFile(dir + "/" + name), as: UTF8.self)

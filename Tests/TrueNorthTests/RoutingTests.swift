@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import TrueNorth
+@testable import TrueNorthIO
 
 /// Support for the routing tests: chip definitions built from `tiny.json`.
 enum RoutingFixtures {
@@ -184,15 +185,12 @@ enum RoutingFixtures {
     let sim = try Simulator(model: model, threads: 1)
     var input: (any SpikeSource<InputSpike>)? = nil
     let analysis = CycleRun(chip: chip, strict: true)
-    #expect(throws: InputError.self) {
+    let error = #expect(throws: SimulationError.self) {
       _ = try sim.runCycleFidelity(ticks: 5, input: &input, output: nil, analysis: analysis)
     }
-    do {
-      _ = try Simulator(model: model, threads: 1).runCycleFidelity(ticks: 5, input: &input, output: nil, analysis: CycleRun(chip: chip, strict: true))
-    } catch {
-      #expect(error.file == "--strict")
-      #expect(error.message.hasPrefix("tick 0 missed its deadline"))
-    }
+    guard case .deadlineMiss(let miss) = error else { Issue.record("expected a deadline miss, got \(String(describing: error))"); return }
+    #expect(miss.cost.tick == 0)
+    #expect(miss.description.hasPrefix("tick 0 missed its deadline"))
     let lenient = CycleRun(chip: chip)
     _ = try Simulator(model: model, threads: 1).runCycleFidelity(ticks: 5, input: &input, output: nil, analysis: lenient)
     #expect(lenient.missCount == 5)

@@ -1,5 +1,6 @@
 import Testing
 @testable import TrueNorth
+@testable import TrueNorthIO
 
 /// The fast simulator against the reference on random cores and random spikes.
 @Suite struct SimulatorEquivalenceTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import TrueNorth
+@testable import TrueNorthIO
 
 @Suite struct SpikeFileTests {
   static func temporary(_ name: String) -> String {

@@ -28,8 +28,9 @@ public final class CycleRun {
   /// Per-tick figures, kept when `keepSeries` is set (for reports).
   public private(set) var series = TickSeries()
   public let keepSeries: Bool
-  /// A sample of the reported spikes, when the run keeps one (for the raster picture).
-  public var raster: RasterSampler?
+  /// Called after each analysed tick with the tick and the spikes it reported (e.g. to sample
+  /// them for a picture).
+  public var afterEachTick: ((_ tick: Int64, _ spikes: [OutputSpike]) -> Void)?
 
   var lastSpikeCount: Int64 = 0
 
@@ -58,22 +59,22 @@ public final class CycleRun {
   public var energy: EnergyEstimate { EnergyEstimate(totals, chip: model.chip) }
 
   /// Analyses the tick `simulator` just ran (its `recordTraffic` must be set).
-  /// - Throws: `InputError` naming the tick, the hottest link and the cores, when `strict` and the
-  ///   tick missed its deadline.
+  /// - Throws: `SimulationError.deadlineMiss` naming the tick, the hottest link and the cores,
+  ///   when `strict` and the tick missed its deadline.
   /// - Complexity: that of `CycleModel.analyse`.
-  public func observe(_ simulator: Simulator) throws(InputError) {
+  public func observe(_ simulator: Simulator) throws(SimulationError) {
     let fired = simulator.statistics.spikes - lastSpikeCount
     lastSpikeCount = simulator.statistics.spikes
     let traffic = simulator.traffic
     let cost = model.analyse(
       tick: simulator.tick - 1, routes: traffic.routes, coreEvents: traffic.coreEvents,
       configuredCores: simulator.coreIDs.count, spikes: fired)
-    raster?.record(tick: simulator.tick - 1, spikes: simulator.spikes)
+    afterEachTick?(simulator.tick - 1, simulator.spikes)
     add(cost)
     if cost.isDeadlineMiss {
       let miss = DeadlineMiss(cost: cost, model: model, routes: traffic.routes)
       if misses.count < missLimit { misses.append(miss) }
-      if strict { throw InputError(file: "--strict", message: miss.description) }
+      if strict { throw .deadlineMiss(miss) }
     }
   }
 
@@ -122,16 +123,16 @@ public final class CycleRun {
 extension Simulator {
   /// Runs the model as `run(ticks:input:output:progress:)` does, analysing every tick with
   /// `analysis` (cycle fidelity). The reported spikes are the same as without it.
-  /// - Throws: `InputError` as `run` does, and for a deadline miss when `analysis.strict`.
+  /// - Throws: what `run` throws, and `SimulationError.deadlineMiss` when `analysis.strict`.
   public func runCycleFidelity(
-    ticks: Int64?, input: inout (any SpikeSource<InputSpike>)?, output: SpikeWriter<OutputSpike>?,
+    ticks: Int64?, input: inout (any SpikeSource<InputSpike>)?, output: (any SpikeSink<OutputSpike>)?,
     analysis: CycleRun, progress: ((Int64, Int64?) -> Void)? = nil
-  ) throws(InputError) -> RunSummary {
+  ) throws -> RunSummary {
     let recorded = recordTraffic
     recordTraffic = true
     analysis.lastSpikeCount = statistics.spikes
     defer { recordTraffic = recorded }
     return try run(ticks: ticks, input: &input, output: output, progress: progress,
-      afterTick: { simulator throws(InputError) in try analysis.observe(simulator) })
+      afterTick: { simulator in try analysis.observe(simulator) })
   }
 }

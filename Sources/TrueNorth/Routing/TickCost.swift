@@ -39,6 +39,13 @@ public struct LinkLoad: Sendable, Equatable {
   /// Cycles the link was busy sending them.
   public var busyCycles: Double
 
+  public init(kind: Kind, link: Int, packets: Int64, busyCycles: Double) {
+    self.kind = kind
+    self.link = link
+    self.packets = packets
+    self.busyCycles = busyCycles
+  }
+
   /// A readable name of the link, e.g. `router (3, 7) east`.
   public func name(in mesh: MeshRouter) -> String {
     kind == .router ? mesh.describeLink(link) : mesh.describeChipLink(link)

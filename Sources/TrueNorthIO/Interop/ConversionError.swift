@@ -1,3 +1,4 @@
+import TrueNorth
 /// A model (or spike list) that a target format cannot express exactly: which format, where
 /// (core, neuron, axon or spike), which field and why. Export refuses rather than approximate.
 public struct ConversionError: Error, CustomStringConvertible, Sendable, Equatable {

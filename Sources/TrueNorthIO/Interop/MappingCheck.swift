@@ -1,4 +1,4 @@
-import Foundation
+import TrueNorth
 
 /// `tnsim validate --expect`: runs a model on input spikes and compares what it reports with an
 /// expected output, e.g. a recording from the hardware or another simulator's output.
@@ -10,24 +10,20 @@ public enum MappingCheck {
   ///   - recordAll: report every spike, not only those sent to output pins.
   ///   - expected: the expected output spikes (any format `SpikeFiles.openOutput` reads).
   /// - Returns: the run's summary and the comparison.
-  /// - Throws: `InputError` for an unreadable file or a spike to an unconfigured core.
-  public static func run(model: Model, input: String?, ticks: Int64?, recordAll: Bool, expected: String) throws(InputError)
+  /// - Throws: `InputError` for an unreadable file or a spike to an unconfigured core;
+  ///   `SimulationError` when the model does not fit its chip.
+  public static func run(model: Model, input: String?, ticks: Int64?, recordAll: Bool, expected: String) throws
     -> (RunSummary, SpikeDiff)
   {
     var expectation = try SpikeFiles.openOutput(expected)
     let want = try expectation.readAll()
-    var source: (any SpikeSource<InputSpike>)? = try input.map { p throws(InputError) in try SpikeFiles.openInput(p, chip: model.chip) }
+    let source = try input.map { p throws(InputError) in try SpikeFiles.openInput(p, chip: model.chip) }
     guard ticks != nil || source != nil else {
       throw InputError(file: "--ticks", message: "give --ticks N (or --input, to run until the input ends)")
     }
-    let scratch = FileManager.default.temporaryDirectory
-      .appendingPathComponent("tnsim-expect-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max)).tnspk").path
-    defer { try? FileManager.default.removeItem(atPath: scratch) }
-    let writer = try SpikeWriter<OutputSpike>(path: scratch, format: .binary)
+    let reported = MemorySpikeSink<OutputSpike>()
     let simulator = try Simulator(model: model, recordAll: recordAll)
-    let summary = try simulator.run(ticks: ticks, input: &source, output: writer)
-    try writer.close()
-    var reader = try SpikeReader<OutputSpike>(path: scratch)
-    return (summary, SpikeDiff.compare(expected: want, actual: try reader.readAll()))
+    let summary = try simulator.run(ticks: ticks, inputFile: source, output: reported)
+    return (summary, SpikeDiff.compare(expected: want, actual: reported.records))
   }
 }

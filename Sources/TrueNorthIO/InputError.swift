@@ -1,3 +1,4 @@
+import TrueNorth
 /// An error in a file or flag given to tnsim: what was wrong, where (file, line, JSON path or
 /// field) and what is allowed. Its description is the one line the command line prints.
 public struct InputError: Error, CustomStringConvertible, Sendable, Equatable {

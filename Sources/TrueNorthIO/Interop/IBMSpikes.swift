@@ -1,3 +1,4 @@
+import TrueNorth
 /// The IBM toolchain's spike files (docs/interop.md, spec: nscs-format.md): `.sfti` text and
 /// `.sfri` (RAWI3) binary inputs, and RAWO6 binary outputs.
 ///

@@ -1,3 +1,4 @@
+import TrueNorth
 /// RANC's `input.json` + `config.json` (docs/interop.md, spec: ranc-format.md): import into a
 /// tnsim `Model` (with the input packets as input spikes) and export from one.
 ///

@@ -1,22 +1,18 @@
+import TrueNorth
 /// A destination for spike records in any supported format: tnsim's CSV and binary files, the
 /// IBM toolchain's files and RANC's output text. Records must be written in tick order; the file
 /// is complete only after `close()`.
-public protocol SpikeSink<Record>: AnyObject {
-  associatedtype Record: SpikeRecord
+public protocol SpikeFileSink<Record>: SpikeSink where Record: SpikeRecord {
   var path: String { get }
-  /// Adds one record.
-  /// - Throws: `InputError` when the file cannot be written, or `ConversionError` when the
-  ///   format cannot express the record.
-  func write(_ record: Record) throws
   /// Writes what is buffered and moves the finished file into place.
   func close() throws
 }
 
-extension SpikeWriter: SpikeSink {}
+extension SpikeWriter: SpikeFileSink {}
 
 /// A sink that collects records in memory and writes a whole file on `close()`: for formats whose
 /// header or layout depends on every record (RANC's output has one line per tick).
-public final class BufferedSpikeSink<Record: SpikeRecord>: SpikeSink {
+public final class BufferedSpikeSink<Record: SpikeRecord>: SpikeFileSink {
   public let path: String
   public private(set) var records: [Record] = []
   let encode: ([Record]) throws -> [UInt8]

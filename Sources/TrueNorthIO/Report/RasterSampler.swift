@@ -1,3 +1,4 @@
+import TrueNorth
 /// A bounded sample of reported spikes for a raster picture: at most `maxRows` neurons, chosen
 /// evenly from those that can be reported, and at most `maxColumns` columns of ticks, each column
 /// `binTicks` ticks wide (the width doubles as the run grows, so memory stays bounded).

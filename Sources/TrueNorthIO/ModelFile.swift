@@ -1,4 +1,5 @@
 import Foundation
+import TrueNorth
 
 /// tnsim's model file (JSON, docs/model-format.md): reading and writing.
 extension Model {

@@ -1,3 +1,4 @@
+import TrueNorth
 /// The comparison of two spike outputs (`tnsim diff`, `tnsim validate --expect`): whether they
 /// hold the same spikes, and if not where they first differ and by how much.
 ///

@@ -1,4 +1,5 @@
 import Foundation
+import TrueNorth
 
 extension RunReport {
   /// The spike raster: sampled neurons (rows) against ticks (columns); a dark cell is a spike.

@@ -1,3 +1,4 @@
+import TrueNorth
 /// Human-readable summaries of chip definitions, models and spike files (`tnsim info`).
 extension ChipDefinition {
   /// A few lines describing the chip or board.
@@ -68,7 +69,7 @@ public struct SpikeFileSummary: Sendable {
       var r = try SpikeReader<InputSpike>(path: path)
       format = r.format
       kind = "input spikes (tick, core, axon)"
-      while let s = try r.next() { add(s.tick, s.core) }
+      while let s = try r.nextRecord() { add(s.tick, s.core) }
     } catch let inputError {
       guard let r0 = try? SpikeReader<OutputSpike>(path: path) else { throw inputError }
       var r = r0
@@ -76,7 +77,7 @@ public struct SpikeFileSummary: Sendable {
       kind = "output spikes (tick, core, neuron, pin)"
       count = 0
       cores = []
-      while let s = try r.next() { add(s.tick, s.core) }
+      while let s = try r.nextRecord() { add(s.tick, s.core) }
     }
   }
 

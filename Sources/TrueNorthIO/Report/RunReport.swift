@@ -1,10 +1,22 @@
 import Foundation
+import TrueNorth
 
 /// `tnsim run --report DIR`: a JSON summary and SVG pictures of a cycle-fidelity run
 /// (docs/routing-and-energy.md, "Reports").
-public struct RunReport: Sendable {
+public final class RunReport {
   /// The folder the files go to.
   public let directory: String
+  /// The sample of reported spikes for the raster, once `attach` has been called.
+  public private(set) var raster: RasterSampler?
+
+  init(directory: String) { self.directory = directory }
+
+  /// Samples the spikes that the run analysed by `analysis` reports, for the raster picture.
+  /// - Parameter recordAll: whether the run reports every spike or only pin spikes.
+  public func attach(to analysis: CycleRun, model: Model, recordAll: Bool) {
+    raster = RasterSampler(model: model, recordAll: recordAll)
+    analysis.afterEachTick = { [unowned self] tick, spikes in self.raster?.record(tick: tick, spikes: spikes) }
+  }
 
   /// The files a report holds.
   public static let files = ["summary.json", "raster.svg", "links.svg", "ticks.svg"]
@@ -29,7 +41,7 @@ public struct RunReport: Sendable {
   /// - Throws: `InputError` naming a file that cannot be written.
   public func write(summary: RunSummary, model: Model, analysis: CycleRun) throws(InputError) {
     try writeFileAtomically(Array(Self.summaryJSON(summary: summary, chip: model.chip, analysis: analysis).utf8), to: directory + "/summary.json")
-    let raster = analysis.raster ?? RasterSampler(model: model, recordAll: false)
+    let raster = self.raster ?? RasterSampler(model: model, recordAll: false)
     try writeFileAtomically(Array(Self.rasterSVG(raster).utf8), to: directory + "/raster.svg")
     try writeFileAtomically(Array(Self.linkMapSVG(analysis.model).utf8), to: directory + "/links.svg")
     try writeFileAtomically(Array(Self.tickChartSVG(analysis.series, budget: analysis.model.budgetCycles).utf8), to: directory + "/ticks.svg")

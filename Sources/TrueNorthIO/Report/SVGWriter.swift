@@ -1,4 +1,5 @@
 import Foundation
+import TrueNorth
 
 /// A small builder of SVG text: rectangles, lines, polylines and text in user units, with the
 /// escaping SVG needs. The result is a standalone file a browser opens.

@@ -1,4 +1,5 @@
 import Foundation
+import TrueNorth
 
 /// Which spike format a file holds, from its first bytes (not its name).
 public enum SpikeFileKind: Sendable, Equatable {
@@ -34,7 +35,7 @@ public enum SpikeFileKind: Sendable, Equatable {
 /// Opens spike files of every supported format: the factories `tnsim run`, `convert`, `diff`
 /// and `validate --expect` use (see `SpikeFiles`).
 enum InteropSpikeFiles {
-  static func openInput(_ path: String, chip: ChipDefinition?) throws(InputError) -> any SpikeSource<InputSpike> {
+  static func openInput(_ path: String, chip: ChipDefinition?) throws(InputError) -> any SpikeFileSource<InputSpike> {
     switch try SpikeFileKind.detect(path: path) {
     case .tnsim: return try SpikeReader<InputSpike>(path: path)
     case .ibm: return try IBMSpikeFile.readInput(path: path)
@@ -48,7 +49,7 @@ enum InteropSpikeFiles {
     }
   }
 
-  static func openOutput(_ path: String) throws(InputError) -> any SpikeSource<OutputSpike> {
+  static func openOutput(_ path: String) throws(InputError) -> any SpikeFileSource<OutputSpike> {
     switch try SpikeFileKind.detect(path: path) {
     case .tnsim: return try SpikeReader<OutputSpike>(path: path)
     case .ibm(.binaryOutput): return try IBMSpikeFile.readOutput(path: path)
@@ -58,14 +59,14 @@ enum InteropSpikeFiles {
     }
   }
 
-  static func createInput(_ path: String) throws(InputError) -> any SpikeSink<InputSpike> {
+  static func createInput(_ path: String) throws(InputError) -> any SpikeFileSink<InputSpike> {
     if path.hasSuffix(".sfti") { return BufferedSpikeSink(path: path) { try IBMSpikeFile.textInputBytes($0) } }
     if path.hasSuffix(".sfri") { return BufferedSpikeSink(path: path) { try IBMSpikeFile.binaryInputBytes($0) } }
     return try SpikeWriter<InputSpike>(path: path)
   }
 
   static func createOutput(_ path: String, ticks: Int?, outputs: Int?, ranc: Bool = false) throws(InputError)
-    -> any SpikeSink<OutputSpike>
+    -> any SpikeFileSink<OutputSpike>
   {
     if path.hasSuffix(".sfro") { return BufferedSpikeSink(path: path) { IBMSpikeFile.binaryOutputBytes($0) } }
     if ranc || path.hasSuffix(".txt") {

@@ -1,7 +1,8 @@
+import TrueNorth
 /// Spikes held in memory, sorted by tick, served through `SpikeSource`; each record keeps the
 /// place in its file it came from, so that a later error (a spike to an unconfigured core) can
 /// name it. The readers of the IBM and RANC formats produce these.
-public struct SpikeList<Record: SpikeRecord>: SpikeSource {
+public struct SpikeList<Record: SpikeRecord>: SpikeFileSource {
   public let path: String
   /// The records in tick order (stable: records of one tick keep their file order).
   public let records: [Record]
@@ -24,7 +25,7 @@ public struct SpikeList<Record: SpikeRecord>: SpikeSource {
     position > 0 ? locations[position - 1] : (nil, nil)
   }
 
-  public mutating func next() throws(InputError) -> Record? {
+  public mutating func nextRecord() throws(InputError) -> Record? {
     guard position < records.count else { return nil }
     position += 1
     return records[position - 1]

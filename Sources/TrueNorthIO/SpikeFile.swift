@@ -1,4 +1,5 @@
 import Foundation
+import TrueNorth
 
 /// A kind of spike record with its text (CSV) and binary layouts (docs/spike-formats.md).
 public protocol SpikeRecord: Sendable, Comparable {
@@ -50,20 +51,20 @@ public enum SpikeFileFormat: String, Sendable, CaseIterable {
   }
 }
 
-/// A stream of spike records in tick order, from any file format.
-public protocol SpikeSource<Record> {
-  associatedtype Record: SpikeRecord
+/// A stream of spike records in tick order from a file of any format: a `SpikeSource` that says
+/// where each record came from, so that errors can name the file and line.
+public protocol SpikeFileSource<Record>: SpikeSource where Record: SpikeRecord {
   /// The file the spikes come from.
   var path: String { get }
   /// Where the last record came from, for error messages: a line, or a record number.
   var lastLocation: (line: Int?, path: String?) { get }
   /// The next record, or nil at the end.
-  mutating func next() throws(InputError) -> Record?
+  mutating func nextRecord() throws(InputError) -> Record?
 }
 
 /// Reads a spike file one record at a time (streamed: memory does not grow with the file).
 /// Ticks must not decrease from one record to the next.
-public struct SpikeReader<Record: SpikeRecord>: SpikeSource {
+public struct SpikeReader<Record: SpikeRecord>: SpikeFileSource {
   public let path: String
   public let format: SpikeFileFormat
   let handle: FileHandle
@@ -156,7 +157,7 @@ public struct SpikeReader<Record: SpikeRecord>: SpikeSource {
 
   /// The next spike, or nil at the end of the file.
   /// - Throws: `InputError` naming the line (CSV) or record and byte offset (binary).
-  public mutating func next() throws(InputError) -> Record? {
+  public mutating func nextRecord() throws(InputError) -> Record? {
     let record: Record
     switch format {
     case .csv:
@@ -225,11 +226,14 @@ public struct SpikeReader<Record: SpikeRecord>: SpikeSource {
   }
 }
 
-extension SpikeSource {
+extension SpikeFileSource {
+  /// The next record, or nil at the end: `nextRecord()` as a `SpikeSource`, for the simulator.
+  public mutating func next() throws -> Record? { try nextRecord() }
+
   /// Reads all remaining records (for small files and tests).
   public mutating func readAll() throws(InputError) -> [Record] {
     var out: [Record] = []
-    while let r = try next() { out.append(r) }
+    while let r = try nextRecord() { out.append(r) }
     return out
   }
 }
@@ -309,19 +313,19 @@ public final class SpikeWriter<Record: SpikeRecord> {
 public enum SpikeFiles {
   /// A stream of input spikes (tick, core, axon) from `path`: tnsim CSV or binary, IBM `.sfti`
   /// or `.sfri`, or the packets of a RANC `input.json` (which needs `chip` to number its cores).
-  public static func openInput(_ path: String, chip: ChipDefinition? = nil) throws(InputError) -> any SpikeSource<InputSpike> {
+  public static func openInput(_ path: String, chip: ChipDefinition? = nil) throws(InputError) -> any SpikeFileSource<InputSpike> {
     try InteropSpikeFiles.openInput(path, chip: chip)
   }
 
   /// A stream of output spikes (tick, core, neuron, pin) from `path`: tnsim CSV or binary, IBM
   /// RAWO6, or RANC's output text (whose spikes have core and neuron -1).
-  public static func openOutput(_ path: String) throws(InputError) -> any SpikeSource<OutputSpike> {
+  public static func openOutput(_ path: String) throws(InputError) -> any SpikeFileSource<OutputSpike> {
     try InteropSpikeFiles.openOutput(path)
   }
 
   /// A writer of input spikes: `.sfti` and `.sfri` write the IBM formats, `.tnspk` tnsim's
   /// binary, anything else tnsim's CSV.
-  public static func createInput(_ path: String) throws(InputError) -> any SpikeSink<InputSpike> {
+  public static func createInput(_ path: String) throws(InputError) -> any SpikeFileSink<InputSpike> {
     try InteropSpikeFiles.createInput(path)
   }
 
@@ -329,7 +333,7 @@ public enum SpikeFiles {
   /// lines of `outputs` tokens; by default up to the last spike's tick and pin), `.tnspk` tnsim's
   /// binary, anything else tnsim's CSV.
   public static func createOutput(_ path: String, ticks: Int? = nil, outputs: Int? = nil) throws(InputError)
-    -> any SpikeSink<OutputSpike>
+    -> any SpikeFileSink<OutputSpike>
   {
     try InteropSpikeFiles.createOutput(path, ticks: ticks, outputs: outputs)
   }

@@ -1,4 +1,5 @@
 import Foundation
+import TrueNorth
 
 /// The formats `tnsim convert` reads and writes: three model formats and six spike formats.
 public enum InteropFormat: String, Sendable, CaseIterable {
@@ -157,7 +158,7 @@ public enum Conversion {
       throw ConversionError(format: to.rawValue, field: "core", message: "the spike to pin \(s.pin) in tick \(s.tick) "
         + "has no core or neuron (RANC output); compare such files with tnsim diff instead")
     }
-    let sink: any SpikeSink<OutputSpike>
+    let sink: any SpikeFileSink<OutputSpike>
     switch to {
     case .sfro: sink = BufferedSpikeSink(path: r.output) { IBMSpikeFile.binaryOutputBytes($0) }
     case .rancOutput: sink = try InteropSpikeFiles.createOutput(r.output, ticks: r.ticks, outputs: nil, ranc: true)
@@ -172,7 +173,7 @@ public enum Conversion {
     guard [.csv, .tnspk, .sfti, .sfri].contains(format) else {
       throw InputError(file: output, message: "\(format.rawValue) holds output spikes; the input holds input spikes")
     }
-    let sink: any SpikeSink<InputSpike>
+    let sink: any SpikeFileSink<InputSpike>
     switch format {
     case .sfti: sink = BufferedSpikeSink(path: output) { try IBMSpikeFile.textInputBytes($0) }
     case .sfri: sink = BufferedSpikeSink(path: output) { try IBMSpikeFile.binaryInputBytes($0) }

@@ -1,3 +1,4 @@
+import TrueNorth
 /// `tnsim validate MODEL --traffic SPIKES`: runs a model at cycle fidelity over an input and
 /// reports the traffic checks: deadline misses, the busiest links and the chip-to-chip load.
 public struct TrafficCheck {
@@ -10,12 +11,13 @@ public struct TrafficCheck {
 
   /// Runs `model` on the spikes of `input` (any format `SpikeFiles.openInput` reads) for `ticks`,
   /// or until 16 ticks after the last input spike.
-  /// - Throws: `InputError` for an unreadable input or a spike to an unconfigured core or axon.
-  public static func run(model: Model, input: String, ticks: Int64?) throws(InputError) -> TrafficCheck {
-    var source: (any SpikeSource<InputSpike>)? = try SpikeFiles.openInput(input, chip: model.chip)
+  /// - Throws: `InputError` for an unreadable input or a spike to an unconfigured core or axon;
+  ///   `SimulationError` when the model does not fit its chip.
+  public static func run(model: Model, input: String, ticks: Int64?) throws -> TrafficCheck {
+    let source = try SpikeFiles.openInput(input, chip: model.chip)
     let simulator = try Simulator(model: model)
     let analysis = CycleRun(chip: model.chip)
-    let summary = try simulator.runCycleFidelity(ticks: ticks, input: &source, output: nil, analysis: analysis)
+    let summary = try simulator.run(ticks: ticks, inputFile: source, output: nil, analysis: analysis)
     return TrafficCheck(summary: summary, analysis: analysis, input: input)
   }
 

@@ -1,3 +1,4 @@
+import TrueNorth
 /// The IBM TrueNorth toolchain's `model.json` (docs/interop.md, spec: nscs-format.md): import
 /// into a tnsim `Model` and export from one.
 ///

@@ -1,3 +1,4 @@
+import TrueNorth
 /// RANC's `output.txt` (docs/interop.md, spec: ranc-format.md): a UTF-8 byte-order mark, then
 /// one line per tick, each holding num_outputs tokens "0" or "1", each followed by a space.
 ///

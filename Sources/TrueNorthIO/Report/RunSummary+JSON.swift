@@ -1,4 +1,5 @@
 import Foundation
+import TrueNorth
 
 extension EventCounts {
   /// The counts a tick-fidelity run has: synaptic events, neuron updates, spikes and ticks (no
@@ -13,6 +14,22 @@ extension EventCounts {
 }
 
 extension RunSummary {
+  /// One JSON object with every figure.
+  public func json(tickSeconds: Double) -> String {
+    let s = statistics
+    let fields: [(String, String)] = [
+      ("ticks", "\(ticks)"), ("cores", "\(cores)"), ("neurons", "\(neurons)"), ("threads", "\(threads)"),
+      ("spikes", "\(s.spikes)"), ("inputSpikes", "\(s.inputSpikes)"), ("outputSpikes", "\(outputSpikes)"),
+      ("synapticEvents", "\(s.synapticEvents)"), ("neuronUpdates", "\(s.neuronUpdates)"),
+      ("coreTicksComputed", "\(s.coreTicksComputed)"),
+      ("meanRateHz", Self.number(meanRateHz(tickSeconds: tickSeconds))),
+      ("wallSeconds", Self.number(wallSeconds)), ("ticksPerSecond", Self.number(ticksPerSecond)),
+      ("synapticEventsPerSecond", Self.number(synapticEventsPerSecond)), ("spikesPerSecond", Self.number(spikesPerSecond)),
+      ("nsPerSynapticEvent", Self.number(s.synapticEvents > 0 ? wallSeconds * 1e9 / Double(s.synapticEvents) : 0)),
+      ("stateBytes", "\(stateBytes)"),
+    ]
+    return "{" + fields.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}"
+  }
   /// One JSON object with every figure of `json(tickSeconds:)`, the fidelity and the energy
   /// estimate; with a cycle-fidelity `analysis`, also the tick budget, the traffic and the
   /// busiest links.
