@@ -15,8 +15,9 @@ let package = Package(
   // MARK: - Targets
   targets: [
     .target(name: "TrueNorth"),
-    .target(name: "TrueNorthIO", dependencies: ["TrueNorth"]),
-    .target(name: "TeaLearning"),
+    .target(name: "_TNSupport"),
+    .target(name: "TrueNorthIO", dependencies: ["TrueNorth", "_TNSupport"]),
+    .target(name: "TeaLearning", dependencies: ["_TNSupport"]),
     .target(name: "Deployment", dependencies: ["TrueNorth", "TrueNorthIO", "TeaLearning"]),
     .executableTarget(name: "tnsim", dependencies: ["TrueNorth", "TrueNorthIO", "TeaLearning", "Deployment"]),
     // MARK: - Tests

@@ -135,14 +135,3 @@ extension JSONCursor {
   }
 }
 
-/// Reads a whole file, or throws an `InputError` naming it.
-public func readFile(_ path: String) throws(InputError) -> [UInt8] {
-  guard let data = FileManager.default.contents(atPath: path) else {
-    var isDirectory: ObjCBool = false
-    if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
-      throw InputError(file: path, message: isDirectory.boolValue ? "is a directory, not a file" : "cannot be read")
-    }
-    throw InputError(file: path, message: "no such file")
-  }
-  return [UInt8](data)
-}

@@ -330,41 +330,7 @@ extension Model {
   }
 }
 
-/// A small, fast builder of JSON text.
-public struct JSONTextWriter {
-  public var bytes: [UInt8] = []
-
-  public init() { bytes.reserveCapacity(1 << 16) }
-
-  public mutating func raw(_ s: String) { bytes.append(contentsOf: s.utf8) }
-
-  public mutating func string(_ s: String) {
-    bytes.append(UInt8(ascii: "\""))
-    for u in s.utf8 {
-      switch u {
-      case UInt8(ascii: "\""): raw("\\\"")
-      case UInt8(ascii: "\\"): raw("\\\\")
-      case 0x0A: raw("\\n")
-      case 0x0D: raw("\\r")
-      case 0x09: raw("\\t")
-      case 0..<0x20:
-        let hex = String(u, radix: 16)
-        raw("\\u" + String(repeating: "0", count: 4 - hex.count) + hex)
-      default: bytes.append(u)
-      }
-    }
-    bytes.append(UInt8(ascii: "\""))
-  }
-
-  public mutating func intArray(_ values: [Int64]) {
-    bytes.append(UInt8(ascii: "["))
-    for (i, v) in values.enumerated() {
-      if i > 0 { bytes.append(UInt8(ascii: ",")) }
-      raw(String(v))
-    }
-    bytes.append(UInt8(ascii: "]"))
-  }
-
+extension JSONTextWriter {
   /// A crossbar row as `digits` hex digits, neuron 0 in the most significant bit of the first.
   mutating func hexRow(_ row: SIMD4<UInt64>, digits: Int) {
     let hex = Array("0123456789abcdef".utf8)
@@ -378,16 +344,5 @@ public struct JSONTextWriter {
       bytes.append(hex[v])
     }
     bytes.append(UInt8(ascii: "\""))
-  }
-}
-
-/// Writes `bytes` to `path` through a temporary file in the same folder and a rename, so that a
-/// reader never sees a half-written file and a failure leaves the old file intact.
-public func writeFileAtomically(_ bytes: [UInt8], to path: String) throws(InputError) {
-  let url = URL(fileURLWithPath: path)
-  do {
-    try Data(bytes).write(to: url, options: .atomic)
-  } catch {
-    throw InputError(file: path, message: "cannot write: \(error.localizedDescription)")
   }
 }

@@ -1,4 +1,3 @@
-import TrueNorth
 /// A parsed JSON document that keeps what the chip's file formats need and `JSONSerialization` loses:
 /// key order, repeated keys (the IBM toolchain's `model.json` repeats `"core"`), exact integers,
 /// and the line each value starts on, so that errors can say where a bad value is.

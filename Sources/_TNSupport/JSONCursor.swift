@@ -1,31 +1,3 @@
-import TrueNorth
-/// An error in a file or flag given to tnsim: what was wrong, where (file, line, JSON path or
-/// field) and what is allowed. Its description is the one line the command line prints.
-public struct InputError: Error, CustomStringConvertible, Sendable, Equatable {
-  /// The file (or `--flag`) the error is in.
-  public var file: String
-  /// The 1-based line, when known.
-  public var line: Int?
-  /// Where inside the file: a JSON path such as `cores[3].neurons.threshold[17]`, or a column name.
-  public var path: String?
-  /// What is wrong and what is allowed.
-  public var message: String
-
-  public init(file: String, line: Int? = nil, path: String? = nil, message: String) {
-    self.file = file
-    self.line = line
-    self.path = path
-    self.message = message
-  }
-
-  public var description: String {
-    var s = file
-    if let line { s += ":\(line)" }
-    if let path, !path.isEmpty { s += ": \(path)" }
-    return s + ": " + message
-  }
-}
-
 /// A position inside a parsed JSON file: the node, its path from the root and the file name, with
 /// typed accessors that throw an `InputError` naming all three when the value is not as allowed.
 public struct JSONCursor: Sendable {
@@ -52,15 +24,18 @@ public struct JSONCursor: Sendable {
     InputError(file: file, line: line ?? node.line, path: path, message: message)
   }
 
-  func child(_ node: JSONNode, _ component: String) -> JSONCursor {
+  /// The cursor of `node`, the member `component` of this object.
+  public func child(_ node: JSONNode, _ component: String) -> JSONCursor {
     JSONCursor(node, file: file, path: path.isEmpty ? component : path + "." + component)
   }
 
-  func element(_ node: JSONNode, _ index: Int) -> JSONCursor {
+  /// The cursor of `node`, the element `index` of this array.
+  public func element(_ node: JSONNode, _ index: Int) -> JSONCursor {
     JSONCursor(node, file: file, path: path + "[\(index)]")
   }
 
-  var typeName: String {
+  /// The JSON type of the value, for messages (`object`, `array`, `string`...).
+  public var typeName: String {
     switch node.value {
     case .null: return "null"
     case .bool: return "a boolean"
@@ -192,7 +167,8 @@ public struct JSONCursor: Sendable {
     return out
   }
 
-  static func describe<R: RangeExpression>(_ range: R) -> String where R.Bound == Int {
+  /// A range as a message says it: `0...255`, or `1 or more`.
+  public static func describe<R: RangeExpression>(_ range: R) -> String where R.Bound == Int {
     if let r = range as? ClosedRange<Int> { return "\(r.lowerBound)...\(r.upperBound)" }
     if let r = range as? Range<Int> { return "\(r.lowerBound)...\(r.upperBound - 1)" }
     if let r = range as? PartialRangeFrom<Int> { return "\(r.lowerBound) or more" }
