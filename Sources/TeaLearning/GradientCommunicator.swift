@@ -244,7 +244,7 @@ public struct TernaryMessage: Sendable, Equatable {
   public func encoded() -> [UInt8] {
     var out: [UInt8] = []
     out.reserveCapacity(wireBytes)
-    func put(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { out.append(contentsOf: $0) } }
+    func put(_ v: UInt32) { for k in 0..<4 { out.append(UInt8(truncatingIfNeeded: v >> (8 * UInt32(k)))) } }
     put(UInt32(tensors.count))
     for t in tensors {
       switch t {

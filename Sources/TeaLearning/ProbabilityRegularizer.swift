@@ -19,7 +19,8 @@ public struct ProbabilityRegularizer: TrainingPlugin, Sendable {
   }
 
   /// From `probreg:lambda=X,a=A,b=B` (defaults lambda 1e-4, a = b = 0.5).
-  public init(_ spec: PluginSpec) throws(TeaLearningError) {
+  /// - Throws: `PluginSpecError` naming the setting that is unknown or out of range.
+  public init(_ spec: PluginSpec) throws(PluginSpecError) {
     try spec.check(known: ["lambda", "a", "b"])
     self.init(
       lambda: try spec.double("lambda", default: 1e-4, in: 0...1e6), a: try spec.double("a", default: 0.5, in: -10...10),
@@ -51,12 +52,10 @@ public struct ProbabilityRegularizer: TrainingPlugin, Sendable {
     var total = 0.0
     for k in network.cores.indices {
       let c = network.cores[k].connections
-      gradient.cores[k].connections.withUnsafeMutableBufferPointer { g in
-        for i in c.indices {
-          let v = Double(c[i])
-          total += Self.penalty(v, a: a, b: b)
-          g[i] += Float(lambda * Self.derivative(v, a: a, b: b))
-        }
+      for i in c.indices {
+        let v = Double(c[i])
+        total += Self.penalty(v, a: a, b: b)
+        gradient.cores[k].connections[i] += Float(lambda * Self.derivative(v, a: a, b: b))
       }
     }
     return lambda * total

@@ -59,7 +59,9 @@ public protocol TrainingPlugin {
   mutating func begin(initial: ShadowNetwork, context: StepContext)
   /// Computes the step's data term itself (data-parallel training), or returns nil to leave it
   /// to the trainer (or to a later plug-in).
-  mutating func computeGradient(_ network: ShadowNetwork, batch: MiniBatch, context: StepContext) -> BatchGradient?
+  /// - Throws: when the plug-in cannot compute it (TernGrad: a `CommunicationError` when a peer
+  ///   is lost); the trainer stops and passes the error on.
+  mutating func computeGradient(_ network: ShadowNetwork, batch: MiniBatch, context: StepContext) throws -> BatchGradient?
   /// Adds the plug-in's loss term: returns its value and adds its gradient to `gradient`.
   mutating func regularize(_ network: ShadowNetwork, gradient: inout ParameterGradient, context: StepContext) -> Double
   /// Rewrites the gradient before it is applied.
@@ -71,7 +73,7 @@ public protocol TrainingPlugin {
 extension TrainingPlugin {
   public mutating func prepare(_ network: inout ShadowNetwork) {}
   public mutating func begin(initial: ShadowNetwork, context: StepContext) {}
-  public mutating func computeGradient(_ network: ShadowNetwork, batch: MiniBatch, context: StepContext) -> BatchGradient? { nil }
+  public mutating func computeGradient(_ network: ShadowNetwork, batch: MiniBatch, context: StepContext) throws -> BatchGradient? { nil }
   public mutating func regularize(_ network: ShadowNetwork, gradient: inout ParameterGradient, context: StepContext) -> Double { 0 }
   public mutating func transformGradient(_ gradient: inout ParameterGradient, network: ShadowNetwork, context: StepContext) {}
   public mutating func afterStep(_ network: inout ShadowNetwork, context: StepContext) {}
@@ -94,12 +96,10 @@ public struct ClipParameters: TrainingPlugin, Sendable {
     for k in network.cores.indices {
       let c = connections
       let l = leaks
-      network.cores[k].connections.withUnsafeMutableBufferPointer { p in
-        for i in p.indices { p[i] = min(max(p[i], c.lowerBound), c.upperBound) }
+      for i in network.cores[k].connections.indices {
+        network.cores[k].connections[i] = min(max(network.cores[k].connections[i], c.lowerBound), c.upperBound)
       }
-      network.cores[k].leaks.withUnsafeMutableBufferPointer { p in
-        for i in p.indices { p[i] = min(max(p[i], l.lowerBound), l.upperBound) }
-      }
+      for i in network.cores[k].leaks.indices { network.cores[k].leaks[i] = min(max(network.cores[k].leaks[i], l.lowerBound), l.upperBound) }
     }
   }
 }

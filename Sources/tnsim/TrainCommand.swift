@@ -64,7 +64,7 @@ let trainCommand = Command(
     o.threads = try args.int("threads", in: 0...1024) ?? o.threads
     o.plugins = args.strings("plugin")
     o.initialNetwork = args.string("init")
-    for p in o.plugins { _ = try TrainingPlugins.make(p) }  // bad settings fail before the data loads
+    for p in o.plugins { _ = try pluginFlag { try TrainingPlugins.make(p) } }  // bad settings fail before the data loads
     func choice<T: RawRepresentable & CaseIterable>(_ flag: String, _ current: T) throws(InputError) -> T where T.RawValue == String {
       guard let s = args.string(flag) else { return current }
       guard let v = T(rawValue: s) else {
@@ -79,7 +79,7 @@ let trainCommand = Command(
     let json = args.flag("json")
     let bar = ProgressBar(label: "train", enabled: !json)
     let terminal = stderrIsTerminal
-    let result = try TrainingRun.run(
+    let result = try pluginFlag { try TrainingRun.run(
       options: o, dataDirectory: args.string("data") ?? MNIST.defaultDirectory, output: output, checkpoint: args.string("checkpoint"),
       resume: args.flag("resume")
     ) { event in
@@ -103,17 +103,27 @@ let trainCommand = Command(
       case .testing:
         printError("train: evaluating the shadow network on the test set")
       }
-    }
+    } }
     let m = result.metadata
     if json {
-      let object: [String: Any] = [
-        "topology": m.options.topology, "output": output, "checkpoint": result.checkpoint, "epochs": m.epochs, "batch": o.batchSize,
-        "lr": o.learningRate, "seed": o.seed, "trainImages": m.trainImages, "validationImages": m.validationImages,
-        "validationAccuracy": m.validationAccuracy ?? NSNull(), "testAccuracy": m.testAccuracy ?? NSNull(), "testImages": m.testImages,
-        "trainingSeconds": (m.trainingSeconds * 1000).rounded() / 1000,
+      func number(_ v: Double?) -> String { v.map { "\($0)" } ?? "null" }
+      let fields: [(key: String, value: String?, text: String?)] = [
+        ("topology", nil, m.options.topology), ("output", nil, output), ("checkpoint", nil, result.checkpoint), ("epochs", String(m.epochs), nil),
+        ("batch", String(o.batchSize), nil), ("lr", number(o.learningRate), nil), ("seed", String(o.seed), nil),
+        ("trainImages", String(m.trainImages), nil), ("validationImages", String(m.validationImages), nil),
+        ("validationAccuracy", number(m.validationAccuracy), nil), ("testAccuracy", number(m.testAccuracy), nil),
+        ("testImages", String(m.testImages), nil), ("trainingSeconds", number((m.trainingSeconds * 1000).rounded() / 1000), nil),
       ]
-      let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
-      print(String(decoding: data, as: UTF8.self))
+      var w = JSONTextWriter()
+      w.raw("{")
+      for (i, f) in fields.sorted(by: { $0.key < $1.key }).enumerated() {
+        if i > 0 { w.raw(",") }
+        w.string(f.key)
+        w.raw(":")
+        if let text = f.text { w.string(text) } else { w.raw(f.value ?? "null") }
+      }
+      w.raw("}")
+      print(String(decoding: w.bytes, as: UTF8.self))
     } else {
       print(String(format: "test accuracy %.2f%% (shadow network, %d test images), %d epochs, %.1f s training", 100 * (m.testAccuracy ?? 0),
         m.testImages, m.epochs, m.trainingSeconds))
@@ -128,3 +138,13 @@ let trainCommand = Command(
     }
     return 0
   })
+
+/// Runs `body`, giving a plug-in spec error the `--plugin` flag's wording
+/// (`--plugin: ssl.grups: is not a setting of ssl; ...`).
+func pluginFlag<T>(_ body: () throws -> T) throws -> T {
+  do {
+    return try body()
+  } catch let e as PluginSpecError {
+    throw InputError(file: "--plugin", path: e.location, message: e.message)
+  }
+}
