@@ -221,7 +221,7 @@ public struct StructuredSparsity: TrainingPlugin, Sendable {
     var kinds: [GroupKind] = []
     for part in text.split(separator: "+") {
       guard let k = GroupKind(rawValue: String(part)) else {
-        throw spec.badValue("groups", text, allowed: "'\(part)' is not a group kind; use \(GroupKind.allCases.map(\.rawValue).joined(separator: ", ")) joined by +")
+        throw spec.badValue("groups", String(part), allowed: "use \(GroupKind.allCases.map(\.rawValue).joined(separator: ", ")) joined by +")
       }
       if !kinds.contains(k) { kinds.append(k) }
     }

@@ -90,7 +90,7 @@ import Testing
       plugins: plugins + [ClipParameters()], initial: initial)
   }
 
-  @Test func sslRemovesWholeGroupsAndFineTuningKeepsThemZero() {
+  @Test func sslRemovesWholeGroupsAndFineTuningKeepsThemZero() throws {
     let t = Self.trainer([StructuredSparsity(lambda: 0.05, kinds: [.axons, .neurons])], epochs: 6, lr: 0.05)
     for _ in 0..<6 { try t.trainEpoch() }
     let sparse = t.network

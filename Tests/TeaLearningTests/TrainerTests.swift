@@ -75,7 +75,7 @@ func syntheticSet(count: Int, seed: UInt64) -> ImageSet {
     #expect(throws: InputError.self) { try Checkpoint.decode(Array(bytes.prefix(100)), file: "c") }
   }
 
-  @Test func learnsTheSyntheticTask() {
+  @Test func learnsTheSyntheticTask() throws {
     let train = syntheticSet(count: 400, seed: 3)
     let test = syntheticSet(count: 200, seed: 4)
     var o = Self.options(threads: 0)
@@ -112,7 +112,7 @@ func syntheticSet(count: Int, seed: UInt64) -> ImageSet {
     }
   }
 
-  @Test func pluginsRunInOrderAroundEveryStep() {
+  @Test func pluginsRunInOrderAroundEveryStep() throws {
     let log = Log()
     let train = syntheticSet(count: 32, seed: 1)
     var o = Self.options()
