@@ -147,10 +147,9 @@ public struct Checkpoint: Sendable, Equatable {
   /// Reads a checkpoint file.
   /// - Throws: `InputError` naming `path` when it cannot be read or is not a valid checkpoint.
   public static func read(from path: String) throws(InputError) -> Checkpoint {
-    guard let data = FileManager.default.contents(atPath: path) else {
-      throw InputError(file: path, message: "cannot read the checkpoint (missing?); start a fresh run instead of resuming")
-    }
-    return try decode([UInt8](data), file: path)
+    let bytes: [UInt8]
+    do { bytes = try readFile(path) } catch { throw InputError(file: path, message: "\(error.message); start a fresh run instead of resuming") }
+    return try decode(bytes, file: path)
   }
 }
 

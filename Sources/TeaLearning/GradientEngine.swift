@@ -51,6 +51,7 @@ public struct BatchGradient: Sendable {
 public final class GradientEngine {
   /// The loss on the class neurons and the factor on the class scores before a softmax.
   public let loss: LossFunction
+  /// The factor on the class scores before a softmax.
   public let softmaxScale: Double
   /// The largest batch the engine takes.
   public let capacity: Int

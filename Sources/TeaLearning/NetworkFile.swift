@@ -8,6 +8,7 @@ public struct TrainingMetadata: Sendable, Equatable, Codable {
   public var epochs: Int
   /// Training and validation images used.
   public var trainImages: Int
+  /// Validation images held out.
   public var validationImages: Int
   /// Accuracy on the validation images after the last epoch (nil without validation).
   public var validationAccuracy: Double?
@@ -117,20 +118,24 @@ public struct TrainedNetwork: Sendable, Equatable {
   public func write(to path: String) throws(InputError) { try writeFileCreatingFolder(try encoded(), to: path) }
 
   /// Reads and validates a network file.
-  /// - Throws: `InputError` naming the file, the field (`cores[3].connections[17]`), the
-  ///   value and what is allowed.
+  /// - Throws: `InputError` naming the file when it cannot be read, the line and column of a JSON
+  ///   syntax error, or the field (`cores[3].connections[17]`), the value and what is allowed.
   public static func read(from path: String) throws(InputError) -> TrainedNetwork {
-    guard let data = FileManager.default.contents(atPath: path) else {
-      throw InputError(file: path, message: "cannot read the network file (missing?); create one with `tnsim train`")
-    }
-    return try parse(data, file: path)
+    let bytes: [UInt8]
+    do { bytes = try readFile(path) } catch { throw InputError(file: path, message: "\(error.message); create one with `tnsim train`") }
+    return try parse(bytes, file: path)
   }
 
   /// Parses and validates network-file JSON.
   /// - Throws: `InputError` naming `file` and the line and column of a JSON syntax error, or the
   ///   field (`cores[3].connections[17]`), the value and what is allowed.
   public static func parse(_ data: Data, file: String) throws(InputError) -> TrainedNetwork {
-    let f = try decodeJSON(File.self, from: [UInt8](data), file: file)
+    try parse([UInt8](data), file: file)
+  }
+
+  /// Parses and validates the network-file JSON `bytes`, as `parse(_:file:)`.
+  static func parse(_ bytes: [UInt8], file: String) throws(InputError) -> TrainedNetwork {
+    let f = try decodeJSON(File.self, from: bytes, file: file)
     guard f.format == format else { throw InputError(file: file, path: "format", message: "is \"\(f.format)\"; expected \"\(format)\"") }
     guard f.version == version else { throw InputError(file: file, path: "version", message: "is \(f.version); allowed: \(version)") }
     guard f.layers.reduce(0, +) == f.cores.count, f.layers.allSatisfy({ $0 >= 1 }) else {

@@ -9,6 +9,7 @@ public struct ProbabilityRegularizer: TrainingPlugin, Sendable {
   public var lambda: Double
   /// The centre and the half-width of the penalty's peak.
   public var a: Double
+  /// The half-width of the penalty's peak.
   public var b: Double
 
   /// A regulariser with the given weight and shape.
@@ -27,6 +28,7 @@ public struct ProbabilityRegularizer: TrainingPlugin, Sendable {
       b: try spec.double("b", default: 0.5, in: 0...10))
   }
 
+  /// `probreg`.
   public var name: String { "probreg" }
 
   /// The penalty of one connection, | |c - a| - b | (without lambda).
@@ -47,6 +49,7 @@ public struct ProbabilityRegularizer: TrainingPlugin, Sendable {
     return lambda * total
   }
 
+  /// Adds the penalty's gradient to `gradient` and returns its value.
   public mutating func regularize(_ network: ShadowNetwork, gradient: inout ParameterGradient, context: StepContext) -> Double {
     guard lambda != 0 else { return 0 }
     var total = 0.0

@@ -24,6 +24,7 @@ public struct ConnectionGroups: Sendable {
   public var layer: [Int]
   /// Group g holds the flat indices `members[starts[g]..<starts[g + 1]]`.
   public var starts: [Int]
+  /// The flat connection indices of every group, group after group.
   public var members: [Int32]
 
   /// Number of groups.
@@ -182,6 +183,7 @@ public struct StructuredSparsity: TrainingPlugin, Sendable {
   public var finetune: Bool
   /// The network whose removed groups a fresh run removes first (`prepare`), and its file.
   public var structure: ShadowNetwork?
+  /// The file `structure` was read from.
   public var structurePath: String?
 
   var groups: [ConnectionGroups] = []
@@ -245,6 +247,7 @@ public struct StructuredSparsity: TrainingPlugin, Sendable {
     }
   }
 
+  /// Zeroes the groups the structure network removed (with a structure).
   public mutating func prepare(_ network: inout ShadowNetwork) {
     guard let structure else { return }
     precondition(structure.topology == network.topology, "the SSL structure network has another topology")
@@ -257,8 +260,10 @@ public struct StructuredSparsity: TrainingPlugin, Sendable {
     }
   }
 
+  /// `ssl`.
   public var name: String { "ssl" }
 
+  /// Builds the groups of the starting network and, when fine-tuning, the mask of its removed groups.
   public mutating func begin(initial: ShadowNetwork, context: StepContext) {
     groups = kinds.map { ConnectionGroups($0, of: initial, block: block) }
     masked = []
@@ -298,6 +303,7 @@ public struct StructuredSparsity: TrainingPlugin, Sendable {
     return total
   }
 
+  /// Adds the group Lasso's gradient to `gradient` and returns its value.
   public mutating func regularize(_ network: ShadowNetwork, gradient: inout ParameterGradient, context: StepContext) -> Double {
     guard lambda != 0 else { return 0 }
     var g: ParameterGradient? = gradient
@@ -306,11 +312,13 @@ public struct StructuredSparsity: TrainingPlugin, Sendable {
     return value
   }
 
+  /// Zeroes the gradient of the masked connections (fine-tuning).
   public mutating func transformGradient(_ gradient: inout ParameterGradient, network: ShadowNetwork, context: StepContext) {
     guard !masked.isEmpty else { return }
     forEachMasked(cores: network.cores.map(\.connections.count)) { k, i in gradient.cores[k].connections[i] = 0 }
   }
 
+  /// Zeroes the connections below `zeroBelow` and the masked ones.
   public mutating func afterStep(_ network: inout ShadowNetwork, context: StepContext) {
     if zeroBelow > 0 {
       let z = zeroBelow
@@ -342,12 +350,18 @@ public struct StructuredSparsity: TrainingPlugin, Sendable {
 /// How much of a network structured sparsity removed, per layer: groups entirely zero of each
 /// core-level kind, and zero connections.
 public struct LayerSparsity: Sendable, Equatable {
+  /// The layer.
   public var layer: Int
+  /// Axon groups entirely zero, of all.
   public var axons: (removed: Int, total: Int)
+  /// Neuron groups entirely zero, of all.
   public var neurons: (removed: Int, total: Int)
+  /// Cores entirely zero, of all.
   public var cores: (removed: Int, total: Int)
+  /// Connections exactly zero, of all.
   public var connections: (zero: Int, total: Int)
 
+  /// Whether every count is the same.
   public static func == (a: LayerSparsity, b: LayerSparsity) -> Bool {
     a.layer == b.layer && a.axons == b.axons && a.neurons == b.neurons && a.cores == b.cores && a.connections == b.connections
   }

@@ -122,6 +122,7 @@ public struct TernGrad: TrainingPlugin {
   /// `.tensor` (the leaks stay float, as before column scalers existed).
   public static func defaultFloatBelow(_ granularity: Granularity) -> Int { granularity == .column ? 0 : 1024 }
 
+  /// `terngrad`.
   public var name: String { "terngrad" }
 
   /// Workers in the group.
@@ -148,6 +149,7 @@ public struct TernGrad: TrainingPlugin {
     return out
   }
 
+  /// Plans how each tensor travels, from the starting network.
   public mutating func begin(initial: ShadowNetwork, context: StepContext) {
     plan = layout(for: initial)
   }

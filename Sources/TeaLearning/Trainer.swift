@@ -20,9 +20,11 @@ public struct StepProgress: Sendable {
   public var epoch: Int
   /// Steps done in this epoch and steps per epoch.
   public var step: Int
+  /// Steps per epoch.
   public var stepsPerEpoch: Int
   /// Running mean loss and accuracy of this epoch so far.
   public var loss: Double
+  /// The running accuracy.
   public var accuracy: Double
 }
 

@@ -15,6 +15,7 @@ public struct StepContext: Sendable {
   public var threads: Int = 0
   /// The loss of the run and its softmax scale, for plug-ins that compute gradients themselves.
   public var loss: LossFunction = .gaussian
+  /// The factor on the class scores before a softmax.
   public var softmaxScale: Double = 1
 
   /// A context from its parts.
@@ -71,11 +72,17 @@ public protocol TrainingPlugin {
 }
 
 extension TrainingPlugin {
+  /// Does nothing.
   public mutating func prepare(_ network: inout ShadowNetwork) {}
+  /// Does nothing.
   public mutating func begin(initial: ShadowNetwork, context: StepContext) {}
+  /// Leaves the data term to the trainer (returns nil).
   public mutating func computeGradient(_ network: ShadowNetwork, batch: MiniBatch, context: StepContext) throws -> BatchGradient? { nil }
+  /// Adds nothing (returns 0).
   public mutating func regularize(_ network: ShadowNetwork, gradient: inout ParameterGradient, context: StepContext) -> Double { 0 }
+  /// Leaves the gradient as it is.
   public mutating func transformGradient(_ gradient: inout ParameterGradient, network: ShadowNetwork, context: StepContext) {}
+  /// Does nothing.
   public mutating func afterStep(_ network: inout ShadowNetwork, context: StepContext) {}
 }
 
@@ -90,8 +97,10 @@ public struct ClipParameters: TrainingPlugin, Sendable {
   /// The default clipper.
   public init() {}
 
+  /// `clip`.
   public var name: String { "clip" }
 
+  /// Clips every connection into `connections` and every leak into `leaks`.
   public mutating func afterStep(_ network: inout ShadowNetwork, context: StepContext) {
     for k in network.cores.indices {
       let c = connections
