@@ -1,9 +1,8 @@
-import Dispatch
-
 /// The dense batch kernels of the shadow network: forward pass, loss and exact gradients of a
 /// mini-batch, core by core, as blocked SIMD matrix products over flat storage.
 ///
-/// All unsafe pointers of the trainer live in this type. Work is split into fixed units (chunks of
+/// All unsafe pointers of the trainer live in this type (here and in BatchEngine+Loss.swift);
+/// its callers see only arrays. Work is split into fixed units (chunks of
 /// `sampleChunk` samples, or one core's block of axons) that each write their own memory, and every
 /// sum runs in a fixed order, so results are bit-identical for every thread count.
 final class _BatchEngine: @unchecked Sendable {
@@ -107,16 +106,7 @@ final class _BatchEngine: @unchecked Sendable {
   }
 
   private func parallel(_ n: Int, _ body: (Int) -> Void) {
-    if threads == 1 || n == 1 {
-      for i in 0..<n { body(i) }
-    } else {
-      // Every unit writes its own memory (see the type's documentation), so sharing the
-      // non-Sendable closure across the workers is safe.
-      withoutActuallyEscaping(body) { escaping in
-        nonisolated(unsafe) let work = escaping
-        DispatchQueue.concurrentPerform(iterations: n) { work($0) }
-      }
-    }
+    _Parallel.forEach(n, threads: threads, body)
   }
 
   @inline(__always) private func load(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
@@ -153,10 +143,37 @@ final class _BatchEngine: @unchecked Sendable {
 
   // MARK: - Forward
 
-  /// Copies `count` input vectors (rows of `inputSize` floats) of the batch into the engine.
-  func setInputs(count: Int, _ row: (Int) -> UnsafePointer<Float>) {
+  /// Copies the input vectors of a batch into the engine: sample `i` is row `rows[i]` of
+  /// `pixels` (rows of `inputSize` floats).
+  func setInputs<C: Collection>(_ pixels: [Float], rows: C) where C.Element == Int {
     let width = widths[0]
-    for i in 0..<count { outputs[0].advanced(by: i * width).update(from: row(i), count: width) }
+    precondition(rows.count <= capacity, "batch larger than the engine")
+    pixels.withUnsafeBufferPointer { px in
+      for (i, r) in rows.enumerated() {
+        precondition(r >= 0 && (r + 1) * width <= px.count, "row \(r) is outside the pixels")
+        outputs[0].advanced(by: i * width).update(from: px.baseAddress! + r * width, count: width)
+      }
+    }
+  }
+
+  /// Sets the labels of the batch's samples, in sample order.
+  func setLabels<C: Collection>(_ classes: C) where C.Element: BinaryInteger {
+    precondition(classes.count <= capacity, "batch larger than the engine")
+    for (i, c) in classes.enumerated() { labels[i] = Int32(c) }
+  }
+
+  /// The outputs of layer `l` (0: the inputs) for the first `count` samples, sample after sample.
+  func outputs(ofLayer l: Int, count: Int) -> [Float] {
+    precondition(count <= capacity)
+    return Array(UnsafeBufferPointer(start: outputs[l], count: count * widths[l]))
+  }
+
+  /// The gradient of core `k`'s parameters computed by the last `backward`.
+  func gradient(ofCore k: Int) -> CoreGradient {
+    let core = cores[k]
+    return CoreGradient(
+      connections: Array(UnsafeBufferPointer(start: core.gc, count: core.axons * core.neurons)),
+      leaks: Array(UnsafeBufferPointer(start: core.gb, count: core.neurons)))
   }
 
   /// The forward pass of `count` samples (already given by `setInputs`), layer by layer.
@@ -240,7 +257,7 @@ final class _BatchEngine: @unchecked Sendable {
     parallel(chunks) { chunk in
       let i0 = chunk * Self.sampleChunk
       for i in i0..<min(i0 + Self.sampleChunk, count) {
-        let r = _Loss.sample(
+        let r = Self.sampleLoss(
           function, softmaxScale: softmaxScale, p: self.outputs[last] + i * width, count: width, classes: classes,
           perClass: self.perClass, label: Int(self.labels[i]), grad: gradients ? self.dOutputs[last] + i * width : nil,
           gradScale: gradScale, work: self.lossScratch + 3 * classes * i)

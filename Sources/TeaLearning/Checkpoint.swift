@@ -48,17 +48,17 @@ public struct Checkpoint: Sendable, Equatable {
   }
 
   /// The checkpoint's bytes.
-  public func encoded() throws(TeaLearningError) -> [UInt8] {
+  /// - Throws: `InputError` when a value of the header cannot be written (a NaN in the history).
+  public func encoded() throws(InputError) -> [UInt8] {
     let header = Header(
       options: options, topology: network.topology, axonTypes: network.cores.map(\.axonTypes), weights: network.cores.map(\.weights),
       optimizerKind: optimizer.kind, momentum: optimizer.momentum, optimizerSteps: optimizer.steps, epochsDone: epochsDone,
       history: history, elapsedSeconds: elapsedSeconds)
-    let json: Data
-    do { json = try JSONEncoder().encode(header) } catch { throw TeaLearningError(file: "checkpoint", message: "cannot encode: \(error)") }
+    let json = try encodeJSON(header, file: "checkpoint")
     var out = Self.magic
     let n = UInt32(json.count)
     for k in 0..<4 { out.append(UInt8(truncatingIfNeeded: n >> (8 * UInt32(k)))) }
-    out += [UInt8](json)
+    out += json
     func put(_ a: [Float]) {
       for v in a {
         let b = v.bitPattern
@@ -80,32 +80,51 @@ public struct Checkpoint: Sendable, Equatable {
   }
 
   /// Parses checkpoint bytes.
-  /// - Throws: `TeaLearningError` naming `file` when the file is not a checkpoint, is truncated,
-  ///   or its digest does not match.
-  public static func decode(_ bytes: [UInt8], file: String) throws(TeaLearningError) -> Checkpoint {
+  /// - Throws: `InputError` naming `file` when the file is not a checkpoint, is truncated,
+  ///   its digest does not match, or its header is not valid JSON (line and column) or does not
+  ///   fit the parameters.
+  public static func decode(_ bytes: [UInt8], file: String) throws(InputError) -> Checkpoint {
     guard bytes.count >= 12 + 32, Array(bytes[0..<8]) == magic else {
-      throw TeaLearningError(file: file, field: "magic", message: "not a tnsim training checkpoint (expected TNTEACK1)")
+      throw InputError(file: file, path: "magic", message: "not a tnsim training checkpoint (expected TNTEACK1)")
     }
     let body = bytes[0..<(bytes.count - 32)]
     guard SHA256.hash(body) == Array(bytes[(bytes.count - 32)...]) else {
-      throw TeaLearningError(file: file, field: "SHA-256", message: "does not match: the checkpoint is truncated or corrupt; start without --resume")
+      throw InputError(file: file, path: "SHA-256", message: "does not match: the checkpoint is truncated or corrupt; start a fresh run instead of resuming")
     }
     var n = 0
     for k in 0..<4 { n |= Int(bytes[8 + k]) << (8 * k) }
-    guard 12 + n <= body.count else { throw TeaLearningError(file: file, field: "header", message: "length \(n) exceeds the file") }
-    let header: Header
-    do {
-      header = try JSONDecoder().decode(Header.self, from: Data(bytes[12..<(12 + n)]))
-    } catch let e as DecodingError {
-      throw TeaLearningError(decoding: e, file: file)
-    } catch {
-      throw TeaLearningError(file: file, field: "header", message: "\(error)")
-    }
+    guard 12 + n <= body.count else { throw InputError(file: file, path: "header", message: "length \(n) exceeds the file") }
+    let header = try decodeJSON(Header.self, from: Array(bytes[12..<(12 + n)]), file: file)
     try header.topology.validate(file: file)
-    var at = 12 + n
+    var reader = FloatReader(bytes: body, at: 12 + n)
+    let network = try header.network(reading: &reader, file: file)
+    var optimizer = Optimizer(kind: header.optimizerKind, momentum: header.momentum, network: network)
+    optimizer.steps = header.optimizerSteps
+    let shapes = header.topology.cores
+    for m in 0..<2 {
+      for k in shapes.indices {
+        let moment = CoreGradient(connections: reader.take(shapes[k].axons * shapes[k].neurons), leaks: reader.take(shapes[k].neurons))
+        if m == 0 { optimizer.first.cores[k] = moment } else { optimizer.second.cores[k] = moment }
+      }
+    }
+    guard !reader.failed, reader.at == body.count else {
+      throw InputError(file: file, path: "parameters", message: "the file size does not match the topology")
+    }
+    return Checkpoint(
+      options: header.options, network: network, optimizer: optimizer, epochsDone: header.epochsDone, history: header.history,
+      elapsedSeconds: header.elapsedSeconds)
+  }
+
+  /// Little-endian Float32 arrays read one after another from the checkpoint's body.
+  struct FloatReader {
+    let bytes: ArraySlice<UInt8>
+    /// The next byte to read.
+    var at: Int
+    /// Set when a read ran past the end (it then returns zeros).
     var failed = false
-    func take(_ count: Int) -> [Float] {
-      guard at + 4 * count <= body.count else {
+
+    mutating func take(_ count: Int) -> [Float] {
+      guard at + 4 * count <= bytes.endIndex else {
         failed = true
         return [Float](repeating: 0, count: count)
       }
@@ -117,68 +136,40 @@ public struct Checkpoint: Sendable, Equatable {
       at += 4 * count
       return a
     }
-    let shapes = header.topology.cores
-    guard header.axonTypes.count == shapes.count, header.weights.count == shapes.count else {
-      throw TeaLearningError(file: file, field: "header", message: "core count does not match the topology")
-    }
-    var cores: [CoreParameters] = []
-    for (k, s) in shapes.enumerated() {
-      guard header.axonTypes[k].count == s.axons, header.weights[k].count == 4 * s.neurons else {
-        throw TeaLearningError(file: file, field: "cores[\(k)]", message: "tables do not match the topology")
-      }
-      let c = take(s.axons * s.neurons)
-      let b = take(s.neurons)
-      cores.append(CoreParameters(axons: s.axons, neurons: s.neurons, axonTypes: header.axonTypes[k], weights: header.weights[k], connections: c, leaks: b))
-    }
-    let network = ShadowNetwork(topology: header.topology, cores: cores)
-    var optimizer = Optimizer(kind: header.optimizerKind, momentum: header.momentum, network: network)
-    optimizer.steps = header.optimizerSteps
-    for m in 0..<2 {
-      for k in shapes.indices {
-        let c = take(shapes[k].axons * shapes[k].neurons)
-        let b = take(shapes[k].neurons)
-        if m == 0 { optimizer.first.cores[k] = CoreGradient(connections: c, leaks: b) } else { optimizer.second.cores[k] = CoreGradient(connections: c, leaks: b) }
-      }
-    }
-    guard !failed, at == body.count else {
-      throw TeaLearningError(file: file, field: "parameters", message: "the file size does not match the topology")
-    }
-    return Checkpoint(
-      options: header.options, network: network, optimizer: optimizer, epochsDone: header.epochsDone, history: header.history,
-      elapsedSeconds: header.elapsedSeconds)
   }
 
   /// Writes the checkpoint atomically (a temporary file renamed over `path`).
-  public func write(to path: String) throws(TeaLearningError) {
-    try writeAtomically(try encoded(), to: path)
+  /// - Throws: `InputError` naming `path` when it cannot be written.
+  public func write(to path: String) throws(InputError) {
+    try writeFileCreatingFolder(try encoded(), to: path)
   }
 
   /// Reads a checkpoint file.
-  public static func read(from path: String) throws(TeaLearningError) -> Checkpoint {
-    guard let data = FileManager.default.contents(atPath: path) else {
-      throw TeaLearningError(file: path, message: "cannot read the checkpoint (missing?); train without --resume to start afresh")
-    }
-    return try decode([UInt8](data), file: path)
+  /// - Throws: `InputError` naming `path` when it cannot be read or is not a valid checkpoint.
+  public static func read(from path: String) throws(InputError) -> Checkpoint {
+    let bytes: [UInt8]
+    do { bytes = try readFile(path) } catch { throw InputError(file: path, message: "\(error.message); start a fresh run instead of resuming") }
+    return try decode(bytes, file: path)
   }
 }
 
-/// Writes `bytes` to a temporary file next to `path` and renames it over `path`, so readers never
-/// see a half-written file.
-func writeAtomically(_ bytes: [UInt8], to path: String) throws(TeaLearningError) {
-  let url = URL(fileURLWithPath: path)
-  let dir = url.deletingLastPathComponent()
-  let tmp = dir.appendingPathComponent(".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)")
-  do {
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    try Data(bytes).write(to: tmp)
-    if rename(tmp.path, url.path) != 0 {
-      let e = errno
-      try? FileManager.default.removeItem(at: tmp)
-      throw TeaLearningError(file: path, message: "cannot write: \(String(cString: strerror(e)))")
+extension Checkpoint.Header {
+  /// The network the header describes, its parameters read from `reader`.
+  /// - Throws: `InputError` naming `file` when the tables do not fit the topology.
+  func network(reading reader: inout Checkpoint.FloatReader, file: String) throws(InputError) -> ShadowNetwork {
+    let shapes = topology.cores
+    guard axonTypes.count == shapes.count, weights.count == shapes.count else {
+      throw InputError(file: file, path: "header", message: "core count does not match the topology")
     }
-  } catch let e as TeaLearningError {
-    throw e
-  } catch {
-    throw TeaLearningError(file: path, message: "cannot write: \(error.localizedDescription)")
+    var cores: [CoreParameters] = []
+    for (k, s) in shapes.enumerated() {
+      guard axonTypes[k].count == s.axons, weights[k].count == 4 * s.neurons else {
+        throw InputError(file: file, path: "cores[\(k)]", message: "tables do not match the topology")
+      }
+      let c = reader.take(s.axons * s.neurons)
+      let b = reader.take(s.neurons)
+      cores.append(CoreParameters(axons: s.axons, neurons: s.neurons, axonTypes: axonTypes[k], weights: weights[k], connections: c, leaks: b))
+    }
+    return ShadowNetwork(topology: topology, cores: cores)
   }
 }

@@ -13,6 +13,7 @@ public struct CommunicationError: Error, CustomStringConvertible, Sendable, Equa
     self.message = message
   }
 
+  /// `operation: message`.
   public var description: String { "\(operation): \(message)" }
 }
 
@@ -84,6 +85,7 @@ public struct CommunicationStatistics: Sendable, Equatable, CustomStringConverti
     bytesPerIteration > 0 ? float32BytesPerIteration / bytesPerIteration : 0
   }
 
+  /// One line: iterations, workers, bytes per worker per iteration against 32-bit floats, and the ratio.
   public var description: String {
     String(
       format: "%d iterations x %d workers: %.0f bytes sent per worker per iteration (gradients and scalers) vs %.0f as 32-bit floats, %.2fx fewer",
@@ -94,8 +96,11 @@ public struct CommunicationStatistics: Sendable, Equatable, CustomStringConverti
 /// The communicator of workers that are threads of one process: it hosts every rank, so each
 /// collective operation just combines the contributions it is given.
 public final class InProcessCommunicator: GradientCommunicator {
+  /// Ranks in the group (all hosted here).
   public let workers: Int
+  /// Every rank, `0..<workers`.
   public let localRanks: [Int]
+  /// The bytes counted so far.
   public private(set) var statistics: CommunicationStatistics
 
   /// A communicator hosting all of `workers` ranks.
@@ -106,6 +111,8 @@ public final class InProcessCommunicator: GradientCommunicator {
     statistics = CommunicationStatistics(workers: workers)
   }
 
+  /// The element-wise maximum over the ranks' vectors.
+  /// - Throws: `CommunicationError` unless there is one vector per rank, all of one length.
   public func allReduceMax(_ local: [[Float]]) throws(CommunicationError) -> [Float] {
     try check(local.count, "allReduceMax")
     var result = local[0]
@@ -119,6 +126,8 @@ public final class InProcessCommunicator: GradientCommunicator {
     return result
   }
 
+  /// The element-wise sum over the ranks' vectors, added in rank order.
+  /// - Throws: `CommunicationError` unless there is one vector per rank, all of one length.
   public func allReduceSum(_ local: [[Double]]) throws(CommunicationError) -> [Double] {
     try check(local.count, "allReduceSum")
     var result = local[0]
@@ -132,6 +141,8 @@ public final class InProcessCommunicator: GradientCommunicator {
     return result
   }
 
+  /// The ranks' messages in rank order.
+  /// - Throws: `CommunicationError` unless there is one message per rank.
   public func allGather(_ local: [TernaryMessage]) throws(CommunicationError) -> [TernaryMessage] {
     try check(local.count, "allGather")
     let sizes = local.map(\.wireBytes)
@@ -244,7 +255,7 @@ public struct TernaryMessage: Sendable, Equatable {
   public func encoded() -> [UInt8] {
     var out: [UInt8] = []
     out.reserveCapacity(wireBytes)
-    func put(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { out.append(contentsOf: $0) } }
+    func put(_ v: UInt32) { for k in 0..<4 { out.append(UInt8(truncatingIfNeeded: v >> (8 * UInt32(k)))) } }
     put(UInt32(tensors.count))
     for t in tensors {
       switch t {

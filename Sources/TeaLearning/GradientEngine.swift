@@ -51,6 +51,7 @@ public struct BatchGradient: Sendable {
 public final class GradientEngine {
   /// The loss on the class neurons and the factor on the class scores before a softmax.
   public let loss: LossFunction
+  /// The factor on the class scores before a softmax.
   public let softmaxScale: Double
   /// The largest batch the engine takes.
   public let capacity: Int
@@ -72,21 +73,13 @@ public final class GradientEngine {
     var g = ParameterGradient(zeroLike: network)
     let count = batch.count
     guard count > 0 else { return BatchGradient(lossSum: 0, correct: 0, count: 0, gradient: g) }
-    let width = batch.images.pixelsPerImage
-    batch.images.pixels.withUnsafeBufferPointer { px in
-      let start = batch.indices.startIndex
-      engine.setInputs(count: count) { i in px.baseAddress! + batch.indices[start + i] * width }
-    }
-    for (i, j) in batch.indices.enumerated() { engine.labels[i] = Int32(batch.images.labels[j]) }
+    engine.setInputs(batch.images.pixels, rows: batch.indices)
+    engine.setLabels(batch.indices.lazy.map { batch.images.labels[$0] })
     engine.load(network)
     engine.forward(count: count)
     let r = engine.loss(count: count, function: loss, softmaxScale: softmaxScale, gradients: true, gradScale: 1 / Float(count))
     engine.backward(count: count)
-    for k in engine.cores.indices {
-      let core = engine.cores[k]
-      g.cores[k].connections = Array(UnsafeBufferPointer(start: core.gc, count: core.axons * core.neurons))
-      g.cores[k].leaks = Array(UnsafeBufferPointer(start: core.gb, count: core.neurons))
-    }
+    for k in engine.cores.indices { g.cores[k] = engine.gradient(ofCore: k) }
     return BatchGradient(lossSum: r.loss, correct: r.correct, count: count, gradient: g)
   }
 }

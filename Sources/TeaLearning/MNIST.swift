@@ -76,9 +76,9 @@ public struct MNIST: Sendable {
   /// Loads and verifies the four decompressed IDX files in `directory`.
   ///
   /// - Parameter directory: where `make data` put the files (default `data/mnist`).
-  /// - Throws: `TeaLearningError` naming the file when it is missing, unreadable, has the wrong
+  /// - Throws: `InputError` naming the file when it is missing, unreadable, has the wrong
   ///   SHA-256 or a malformed IDX header, with the fix (`run make data`).
-  public static func load(directory: String = defaultDirectory) throws(TeaLearningError) -> MNIST {
+  public static func load(directory: String = defaultDirectory) throws(InputError) -> MNIST {
     var bytes: [[UInt8]] = []
     for f in files {
       let path = (directory as NSString).appendingPathComponent(f.name)
@@ -91,40 +91,40 @@ public struct MNIST: Sendable {
   }
 
   /// Reads a file and checks its SHA-256.
-  static func readVerified(path: String, sha256: String) throws(TeaLearningError) -> [UInt8] {
+  static func readVerified(path: String, sha256: String) throws(InputError) -> [UInt8] {
     guard FileManager.default.fileExists(atPath: path) else {
-      throw TeaLearningError(file: path, message: "MNIST file is missing; run `make data` (it decompresses data/mnist/*.gz)")
+      throw InputError(file: path, message: "MNIST file is missing; run `make data` (it decompresses data/mnist/*.gz)")
     }
     guard let data = FileManager.default.contents(atPath: path) else {
-      throw TeaLearningError(file: path, message: "cannot read the MNIST file; check its permissions or run `make data`")
+      throw InputError(file: path, message: "cannot read the MNIST file; check its permissions or run `make data`")
     }
     let bytes = [UInt8](data)
     let digest = SHA256.hex(bytes)
     guard digest == sha256 else {
-      throw TeaLearningError(
-        file: path, field: "SHA-256",
+      throw InputError(
+        file: path, path: "SHA-256",
         message: "is \(digest), expected \(sha256): the file is corrupt or truncated; delete it and run `make data`")
     }
     return bytes
   }
 
-  static func imageSet(images: [UInt8], imagesFile: String, labels: [UInt8], labelsFile: String) throws(TeaLearningError)
+  static func imageSet(images: [UInt8], imagesFile: String, labels: [UInt8], labelsFile: String) throws(InputError)
     -> ImageSet
   {
     let im = try IDXFile.parse(images, file: imagesFile)
     let lb = try IDXFile.parse(labels, file: labelsFile)
     guard im.dimensions.count == 3 else {
-      throw TeaLearningError(file: imagesFile, field: "dimensions", message: "has \(im.dimensions.count), expected 3 (count, rows, columns)")
+      throw InputError(file: imagesFile, path: "dimensions", message: "has \(im.dimensions.count), expected 3 (count, rows, columns)")
     }
     guard lb.dimensions.count == 1 else {
-      throw TeaLearningError(file: labelsFile, field: "dimensions", message: "has \(lb.dimensions.count), expected 1 (count)")
+      throw InputError(file: labelsFile, path: "dimensions", message: "has \(lb.dimensions.count), expected 1 (count)")
     }
     guard im.dimensions[0] == lb.dimensions[0] else {
-      throw TeaLearningError(
-        file: labelsFile, field: "count", message: "is \(lb.dimensions[0]) but \(imagesFile) holds \(im.dimensions[0]) images")
+      throw InputError(
+        file: labelsFile, path: "count", message: "is \(lb.dimensions[0]) but \(imagesFile) holds \(im.dimensions[0]) images")
     }
     for (i, l) in lb.data.enumerated() where l > 9 {
-      throw TeaLearningError(file: labelsFile, field: "label[\(i)]", message: "is \(l); allowed: 0...9")
+      throw InputError(file: labelsFile, path: "label[\(i)]", message: "is \(l); allowed: 0...9")
     }
     let scale: Float = 1 / 255
     return ImageSet(pixels: im.data.map { Float($0) * scale }, labels: lb.data, rows: im.dimensions[1], columns: im.dimensions[2])
@@ -140,26 +140,26 @@ public struct IDXFile: Sendable, Equatable {
   public var data: [UInt8]
 
   /// Parses an IDX file of unsigned bytes.
-  /// - Throws: `TeaLearningError` naming `file` and the header field that is wrong.
-  public static func parse(_ bytes: [UInt8], file: String) throws(TeaLearningError) -> IDXFile {
+  /// - Throws: `InputError` naming `file` and the header field that is wrong.
+  public static func parse(_ bytes: [UInt8], file: String) throws(InputError) -> IDXFile {
     func u32(_ at: Int) -> Int {
       Int(bytes[at]) << 24 | Int(bytes[at + 1]) << 16 | Int(bytes[at + 2]) << 8 | Int(bytes[at + 3])
     }
     guard bytes.count >= 4 else {
-      throw TeaLearningError(file: file, field: "magic", message: "file has \(bytes.count) bytes, too short for an IDX header; run `make data`")
+      throw InputError(file: file, path: "magic", message: "file has \(bytes.count) bytes, too short for an IDX header; run `make data`")
     }
     guard bytes[0] == 0, bytes[1] == 0 else {
-      throw TeaLearningError(file: file, field: "magic", message: "starts with \(bytes[0]), \(bytes[1]); an IDX file starts with 0, 0 (is it still gzip-compressed? run `make data`)")
+      throw InputError(file: file, path: "magic", message: "starts with \(bytes[0]), \(bytes[1]); an IDX file starts with 0, 0 (is it still gzip-compressed? run `make data`)")
     }
     guard bytes[2] == 0x08 else {
-      throw TeaLearningError(file: file, field: "type", message: "is 0x\(String(bytes[2], radix: 16)); allowed: 0x08 (unsigned byte)")
+      throw InputError(file: file, path: "type", message: "is 0x\(String(bytes[2], radix: 16)); allowed: 0x08 (unsigned byte)")
     }
     let d = Int(bytes[3])
     guard (1...4).contains(d) else {
-      throw TeaLearningError(file: file, field: "dimensions", message: "is \(d); allowed: 1...4")
+      throw InputError(file: file, path: "dimensions", message: "is \(d); allowed: 1...4")
     }
     guard bytes.count >= 4 + 4 * d else {
-      throw TeaLearningError(file: file, field: "sizes", message: "header truncated: \(bytes.count) bytes, need \(4 + 4 * d)")
+      throw InputError(file: file, path: "sizes", message: "header truncated: \(bytes.count) bytes, need \(4 + 4 * d)")
     }
     var dims: [Int] = []
     var total = 1
@@ -168,14 +168,14 @@ public struct IDXFile: Sendable, Equatable {
       dims.append(n)
       let (t, overflow) = total.multipliedReportingOverflow(by: n)
       guard !overflow, t <= 1 << 32 else {
-        throw TeaLearningError(file: file, field: "size[\(k)]", message: "\(n) makes the data too large")
+        throw InputError(file: file, path: "size[\(k)]", message: "\(n) makes the data too large")
       }
       total = t
     }
     let start = 4 + 4 * d
     guard bytes.count == start + total else {
-      throw TeaLearningError(
-        file: file, field: "data",
+      throw InputError(
+        file: file, path: "data",
         message: "has \(bytes.count - start) bytes, the header \(dims.map(String.init).joined(separator: " x ")) needs \(total) (truncated or corrupt; run `make data`)")
     }
     return IDXFile(dimensions: dims, data: Array(bytes[start...]))

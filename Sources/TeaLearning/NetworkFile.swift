@@ -8,6 +8,7 @@ public struct TrainingMetadata: Sendable, Equatable, Codable {
   public var epochs: Int
   /// Training and validation images used.
   public var trainImages: Int
+  /// Validation images held out.
   public var validationImages: Int
   /// Accuracy on the validation images after the last epoch (nil without validation).
   public var validationAccuracy: Double?
@@ -86,8 +87,10 @@ public struct TrainedNetwork: Sendable, Equatable {
     var training: TrainingMetadata?
   }
 
-  /// The file's JSON text.
-  public func encoded() throws(TeaLearningError) -> [UInt8] {
+  /// The file's JSON text: compact, keys sorted, every number in its shortest form that reads
+  /// back exactly.
+  /// - Throws: `InputError` when a value cannot be written (an infinite or NaN parameter).
+  public func encoded() throws(InputError) -> [UInt8] {
     let t = network.topology
     var cores: [File.Core] = []
     var k = 0
@@ -106,31 +109,37 @@ public struct TrainedNetwork: Sendable, Equatable {
       layers: t.layers.map(\.count), cores: cores,
       readout: File.Readout(classes: t.classes, rule: "output j votes for class j % classes", score: score, neuronsPerClass: t.neuronsPerClass),
       training: training)
-    let e = JSONEncoder()
-    e.outputFormatting = [.sortedKeys]
-    do { return [UInt8](try e.encode(f)) } catch { throw TeaLearningError(file: "network", message: "cannot encode: \(error)") }
+    return try encodeJSON(f, file: "network")
   }
 
-  /// Writes the network file atomically.
-  public func write(to path: String) throws(TeaLearningError) { try writeAtomically(try encoded(), to: path) }
+  /// Writes the network file atomically (a temporary file renamed over `path`), creating its
+  /// folder.
+  /// - Throws: `InputError` naming `path` when it cannot be written.
+  public func write(to path: String) throws(InputError) { try writeFileCreatingFolder(try encoded(), to: path) }
 
   /// Reads and validates a network file.
-  /// - Throws: `TeaLearningError` naming the file, the field (`cores[3].connections[17]`), the
-  ///   value and what is allowed.
-  public static func read(from path: String) throws(TeaLearningError) -> TrainedNetwork {
-    guard let data = FileManager.default.contents(atPath: path) else {
-      throw TeaLearningError(file: path, message: "cannot read the network file (missing?); create one with `tnsim train`")
-    }
-    return try parse(data, file: path)
+  /// - Throws: `InputError` naming the file when it cannot be read, the line and column of a JSON
+  ///   syntax error, or the field (`cores[3].connections[17]`), the value and what is allowed.
+  public static func read(from path: String) throws(InputError) -> TrainedNetwork {
+    let bytes: [UInt8]
+    do { bytes = try readFile(path) } catch { throw InputError(file: path, message: "\(error.message); create one with `tnsim train`") }
+    return try parse(bytes, file: path)
   }
 
   /// Parses and validates network-file JSON.
-  public static func parse(_ data: Data, file: String) throws(TeaLearningError) -> TrainedNetwork {
-    let f = try decodeJSON(File.self, from: data, file: file)
-    guard f.format == format else { throw TeaLearningError(file: file, field: "format", message: "is \"\(f.format)\"; expected \"\(format)\"") }
-    guard f.version == version else { throw TeaLearningError(file: file, field: "version", message: "is \(f.version); allowed: \(version)") }
+  /// - Throws: `InputError` naming `file` and the line and column of a JSON syntax error, or the
+  ///   field (`cores[3].connections[17]`), the value and what is allowed.
+  public static func parse(_ data: Data, file: String) throws(InputError) -> TrainedNetwork {
+    try parse([UInt8](data), file: file)
+  }
+
+  /// Parses and validates the network-file JSON `bytes`, as `parse(_:file:)`.
+  static func parse(_ bytes: [UInt8], file: String) throws(InputError) -> TrainedNetwork {
+    let f = try decodeJSON(File.self, from: bytes, file: file)
+    guard f.format == format else { throw InputError(file: file, path: "format", message: "is \"\(f.format)\"; expected \"\(format)\"") }
+    guard f.version == version else { throw InputError(file: file, path: "version", message: "is \(f.version); allowed: \(version)") }
     guard f.layers.reduce(0, +) == f.cores.count, f.layers.allSatisfy({ $0 >= 1 }) else {
-      throw TeaLearningError(file: file, field: "layers", message: "core counts \(f.layers) do not add up to the \(f.cores.count) cores")
+      throw InputError(file: file, path: "layers", message: "core counts \(f.layers) do not add up to the \(f.cores.count) cores")
     }
     var layers: [[Topology.Core]] = []
     var params: [CoreParameters] = []
@@ -141,43 +150,10 @@ public struct TrainedNetwork: Sendable, Equatable {
         let c = f.cores[k]
         let at = "cores[\(k)]"
         guard c.layer == l, c.index == i else {
-          throw TeaLearningError(file: file, field: at, message: "is layer \(c.layer) core \(c.index); expected layer \(l) core \(i) (cores in layer order)")
+          throw InputError(file: file, path: at, message: "is layer \(c.layer) core \(c.index); expected layer \(l) core \(i) (cores in layer order)")
         }
-        let a = c.inputs.count
-        let n = c.neurons
-        guard c.axonTypes.count == a else {
-          throw TeaLearningError(file: file, field: at + ".axonTypes", message: "has \(c.axonTypes.count) entries; expected \(a) (one per input)")
-        }
-        if let j = c.axonTypes.firstIndex(where: { !(0...3).contains($0) }) {
-          throw TeaLearningError(file: file, field: at + ".axonTypes[\(j)]", message: "is \(c.axonTypes[j]); allowed: 0...3")
-        }
-        guard c.weights.count == n else {
-          throw TeaLearningError(file: file, field: at + ".weights", message: "has \(c.weights.count) entries; expected \(n) (one per neuron)")
-        }
-        var w: [Int8] = []
-        for (j, row) in c.weights.enumerated() {
-          guard row.count == 4 else { throw TeaLearningError(file: file, field: at + ".weights[\(j)]", message: "has \(row.count) entries; expected 4") }
-          for (t, v) in row.enumerated() {
-            guard (-255...255).contains(v) else {
-              throw TeaLearningError(file: file, field: at + ".weights[\(j)][\(t)]", message: "is \(v); allowed: -255...255")
-            }
-            w.append(Int8(clamping: v))
-          }
-        }
-        guard c.connections.count == a * n else {
-          throw TeaLearningError(file: file, field: at + ".connections", message: "has \(c.connections.count) entries; expected \(a) x \(n) = \(a * n)")
-        }
-        if let j = c.connections.firstIndex(where: { !($0 >= 0 && $0 <= 1) }) {
-          throw TeaLearningError(file: file, field: at + ".connections[\(j)]", message: "is \(c.connections[j]); allowed: 0...1")
-        }
-        guard c.leaks.count == n else {
-          throw TeaLearningError(file: file, field: at + ".leaks", message: "has \(c.leaks.count) entries; expected \(n)")
-        }
-        if let j = c.leaks.firstIndex(where: { !ShadowNetwork.leakRange.contains($0) }) {
-          throw TeaLearningError(file: file, field: at + ".leaks[\(j)]", message: "is \(c.leaks[j]); allowed: -255...255")
-        }
-        layer.append(Topology.Core(inputs: c.inputs, neurons: n))
-        params.append(CoreParameters(axons: a, neurons: n, axonTypes: c.axonTypes.map(UInt8.init), weights: w, connections: c.connections, leaks: c.leaks))
+        params.append(try c.parameters(file: file, at: at))
+        layer.append(Topology.Core(inputs: c.inputs, neurons: c.neurons))
         k += 1
       }
       layers.append(layer)
@@ -185,8 +161,55 @@ public struct TrainedNetwork: Sendable, Equatable {
     let t = Topology(name: f.name, inputRows: f.input.rows, inputColumns: f.input.columns, classes: f.readout.classes, layers: layers)
     try t.validate(file: file)
     guard f.readout.neuronsPerClass == t.neuronsPerClass else {
-      throw TeaLearningError(file: file, field: "readout.neuronsPerClass", message: "is \(f.readout.neuronsPerClass); the rule j % classes gives \(t.neuronsPerClass)")
+      throw InputError(file: file, path: "readout.neuronsPerClass", message: "is \(f.readout.neuronsPerClass); the rule j % classes gives \(t.neuronsPerClass)")
     }
     return TrainedNetwork(network: ShadowNetwork(topology: t, cores: params), score: f.readout.score, training: f.training)
+  }
+}
+
+extension TrainedNetwork.File.Core {
+  /// The core's parameters, every table checked against its shape and range.
+  /// - Throws: `InputError` naming `file` and the field under `at` (`cores[3]`).
+  func parameters(file: String, at: String) throws(InputError) -> CoreParameters {
+    let a = inputs.count
+    let n = neurons
+    guard axonTypes.count == a else {
+      throw InputError(file: file, path: at + ".axonTypes", message: "has \(axonTypes.count) entries; expected \(a) (one per input)")
+    }
+    if let j = axonTypes.firstIndex(where: { !(0...3).contains($0) }) {
+      throw InputError(file: file, path: at + ".axonTypes[\(j)]", message: "is \(axonTypes[j]); allowed: 0...3")
+    }
+    let w = try weightTable(file: file, at: at)
+    guard connections.count == a * n else {
+      throw InputError(file: file, path: at + ".connections", message: "has \(connections.count) entries; expected \(a) x \(n) = \(a * n)")
+    }
+    if let j = connections.firstIndex(where: { !($0 >= 0 && $0 <= 1) }) {
+      throw InputError(file: file, path: at + ".connections[\(j)]", message: "is \(connections[j]); allowed: 0...1")
+    }
+    guard leaks.count == n else {
+      throw InputError(file: file, path: at + ".leaks", message: "has \(leaks.count) entries; expected \(n)")
+    }
+    if let j = leaks.firstIndex(where: { !ShadowNetwork.leakRange.contains($0) }) {
+      throw InputError(file: file, path: at + ".leaks[\(j)]", message: "is \(leaks[j]); allowed: -255...255")
+    }
+    return CoreParameters(axons: a, neurons: n, axonTypes: axonTypes.map(UInt8.init), weights: w, connections: connections, leaks: leaks)
+  }
+
+  /// The weights, 4 per neuron in neuron order, each in -255...255.
+  func weightTable(file: String, at: String) throws(InputError) -> [Int8] {
+    guard weights.count == neurons else {
+      throw InputError(file: file, path: at + ".weights", message: "has \(weights.count) entries; expected \(neurons) (one per neuron)")
+    }
+    var w: [Int8] = []
+    for (j, row) in weights.enumerated() {
+      guard row.count == 4 else { throw InputError(file: file, path: at + ".weights[\(j)]", message: "has \(row.count) entries; expected 4") }
+      for (t, v) in row.enumerated() {
+        guard (-255...255).contains(v) else {
+          throw InputError(file: file, path: at + ".weights[\(j)][\(t)]", message: "is \(v); allowed: -255...255")
+        }
+        w.append(Int8(clamping: v))
+      }
+    }
+    return w
   }
 }

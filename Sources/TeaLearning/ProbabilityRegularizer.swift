@@ -9,6 +9,7 @@ public struct ProbabilityRegularizer: TrainingPlugin, Sendable {
   public var lambda: Double
   /// The centre and the half-width of the penalty's peak.
   public var a: Double
+  /// The half-width of the penalty's peak.
   public var b: Double
 
   /// A regulariser with the given weight and shape.
@@ -19,13 +20,15 @@ public struct ProbabilityRegularizer: TrainingPlugin, Sendable {
   }
 
   /// From `probreg:lambda=X,a=A,b=B` (defaults lambda 1e-4, a = b = 0.5).
-  public init(_ spec: PluginSpec) throws(TeaLearningError) {
+  /// - Throws: `PluginSpecError` naming the setting that is unknown or out of range.
+  public init(_ spec: PluginSpec) throws(PluginSpecError) {
     try spec.check(known: ["lambda", "a", "b"])
     self.init(
       lambda: try spec.double("lambda", default: 1e-4, in: 0...1e6), a: try spec.double("a", default: 0.5, in: -10...10),
       b: try spec.double("b", default: 0.5, in: 0...10))
   }
 
+  /// `probreg`.
   public var name: String { "probreg" }
 
   /// The penalty of one connection, | |c - a| - b | (without lambda).
@@ -46,17 +49,16 @@ public struct ProbabilityRegularizer: TrainingPlugin, Sendable {
     return lambda * total
   }
 
+  /// Adds the penalty's gradient to `gradient` and returns its value.
   public mutating func regularize(_ network: ShadowNetwork, gradient: inout ParameterGradient, context: StepContext) -> Double {
     guard lambda != 0 else { return 0 }
     var total = 0.0
     for k in network.cores.indices {
       let c = network.cores[k].connections
-      gradient.cores[k].connections.withUnsafeMutableBufferPointer { g in
-        for i in c.indices {
-          let v = Double(c[i])
-          total += Self.penalty(v, a: a, b: b)
-          g[i] += Float(lambda * Self.derivative(v, a: a, b: b))
-        }
+      for i in c.indices {
+        let v = Double(c[i])
+        total += Self.penalty(v, a: a, b: b)
+        gradient.cores[k].connections[i] += Float(lambda * Self.derivative(v, a: a, b: b))
       }
     }
     return lambda * total

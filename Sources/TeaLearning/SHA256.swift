@@ -30,32 +30,35 @@ public struct SHA256: Sendable {
   /// - Complexity: O(n).
   public mutating func update<C: Collection>(_ bytes: C) where C.Element == UInt8 {
     length &+= UInt64(bytes.count)
-    let done: Bool? = bytes.withContiguousStorageIfAvailable { p in
-      absorb(p)
-      return true
+    if let array = bytes as? [UInt8] {
+      absorb(array[...])
+    } else if let slice = bytes as? ArraySlice<UInt8> {
+      absorb(slice)
+    } else {
+      absorb(Array(bytes)[...])
     }
-    if done == nil { Array(bytes).withUnsafeBufferPointer { absorb($0) } }
   }
 
-  private mutating func absorb(_ p: UnsafeBufferPointer<UInt8>) {
-    var i = 0
+  /// Hashes every whole 64-byte block of `buffer` followed by `bytes` and keeps the rest in
+  /// `buffer`.
+  private mutating func absorb(_ bytes: ArraySlice<UInt8>) {
+    var i = bytes.startIndex
     if !buffer.isEmpty {
-      while i < p.count && buffer.count < 64 {
-        buffer.append(p[i])
+      while i < bytes.endIndex && buffer.count < 64 {
+        buffer.append(bytes[i])
         i += 1
       }
       if buffer.count == 64 {
-        buffer.withUnsafeBufferPointer { block($0.baseAddress!) }
+        block(buffer[...], at: 0)
         buffer.removeAll(keepingCapacity: true)
       }
     }
-    guard let base = p.baseAddress else { return }
-    while i + 64 <= p.count {
-      block(base + i)
+    while i + 64 <= bytes.endIndex {
+      block(bytes, at: i)
       i += 64
     }
-    while i < p.count {
-      buffer.append(p[i])
+    while i < bytes.endIndex {
+      buffer.append(bytes[i])
       i += 1
     }
   }
@@ -67,7 +70,7 @@ public struct SHA256: Sendable {
     while (buffer.count + tail.count) % 64 != 56 { tail.append(0) }
     for k in (0..<8).reversed() { tail.append(UInt8(truncatingIfNeeded: bits >> (UInt64(k) * 8))) }
     let saved = length
-    absorb(tail.withUnsafeBufferPointer { $0 })
+    absorb(tail[...])
     length = saved
     var out: [UInt8] = []
     out.reserveCapacity(32)
@@ -88,10 +91,12 @@ public struct SHA256: Sendable {
     0x748f_82ee, 0x78a5_636f, 0x84c8_7814, 0x8cc7_0208, 0x90be_fffa, 0xa450_6ceb, 0xbef9_a3f7, 0xc671_78f2,
   ]
 
-  private mutating func block(_ p: UnsafePointer<UInt8>) {
-    var w = (0..<64).map { _ in UInt32(0) }
+  /// Hashes the 64 bytes of `p` from index `start`.
+  private mutating func block(_ p: ArraySlice<UInt8>, at start: Int) {
+    var w = [UInt32](repeating: 0, count: 64)
     for t in 0..<16 {
-      w[t] = UInt32(p[4 * t]) << 24 | UInt32(p[4 * t + 1]) << 16 | UInt32(p[4 * t + 2]) << 8 | UInt32(p[4 * t + 3])
+      let o = start + 4 * t
+      w[t] = UInt32(p[o]) << 24 | UInt32(p[o + 1]) << 16 | UInt32(p[o + 2]) << 8 | UInt32(p[o + 3])
     }
     @inline(__always) func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }
     for t in 16..<64 {

@@ -7,9 +7,9 @@ extension ShadowNetwork {
     precondition(image.count == topology.inputSize, "the image must have topology.inputSize values")
     let engine = _BatchEngine(topology: topology, capacity: 1, threads: 1)
     engine.load(self)
-    image.withUnsafeBufferPointer { p in engine.setInputs(count: 1) { _ in p.baseAddress! } }
+    engine.setInputs(image, rows: [0])
     engine.forward(count: 1)
-    return (1..<engine.widths.count).map { l in Array(UnsafeBufferPointer(start: engine.outputs[l], count: engine.widths[l])) }
+    return (1..<engine.widths.count).map { l in engine.outputs(ofLayer: l, count: 1) }
   }
 
   /// The spike probabilities of the class neurons (the last layer) for every image of `images`.
@@ -19,8 +19,7 @@ extension ShadowNetwork {
     var result: [Float] = []
     result.reserveCapacity(images.count * topology.outputCount)
     evaluate(images, threads: threads) { engine, count in
-      let last = engine.widths.count - 1
-      result.append(contentsOf: UnsafeBufferPointer(start: engine.outputs[last], count: count * engine.widths[last]))
+      result.append(contentsOf: engine.outputs(ofLayer: engine.widths.count - 1, count: count))
     }
     return result
   }
@@ -59,18 +58,15 @@ extension ShadowNetwork {
     let batch = 256
     let engine = _BatchEngine(topology: topology, capacity: batch, threads: threads)
     engine.load(self)
-    let width = images.pixelsPerImage
-    precondition(width == topology.inputSize, "the images do not match the topology's input size")
-    images.pixels.withUnsafeBufferPointer { px in
-      var start = 0
-      while start < images.count {
-        let count = min(batch, images.count - start)
-        engine.setInputs(count: count) { i in px.baseAddress! + (start + i) * width }
-        if labels { for i in 0..<count { engine.labels[i] = Int32(images.labels[start + i]) } }
-        engine.forward(count: count)
-        body(engine, count)
-        start += count
-      }
+    precondition(images.pixelsPerImage == topology.inputSize, "the images do not match the topology's input size")
+    var start = 0
+    while start < images.count {
+      let count = min(batch, images.count - start)
+      engine.setInputs(images.pixels, rows: start..<(start + count))
+      if labels { engine.setLabels(images.labels[start..<(start + count)]) }
+      engine.forward(count: count)
+      body(engine, count)
+      start += count
     }
   }
 }

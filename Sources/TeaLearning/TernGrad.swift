@@ -102,8 +102,8 @@ public struct TernGrad: TrainingPlugin {
   /// granularity=tensor|column,block=B` (defaults: workers 4, scaler sigma, clip 2.5, granularity
   /// column, block 1, float-below 0 with column and 1024 with tensor, skip-output 0), with an
   /// in-process communicator.
-  /// - Throws: `TeaLearningError` naming the setting that is unknown or out of range.
-  public init(_ spec: PluginSpec) throws(TeaLearningError) {
+  /// - Throws: `PluginSpecError` naming the setting that is unknown or out of range.
+  public init(_ spec: PluginSpec) throws(PluginSpecError) {
     try spec.check(known: ["workers", "scaler", "clip", "float-below", "skip-output", "granularity", "block"])
     let workers = try spec.int("workers", default: 4, in: 1...256)
     let scaler = Scaler(rawValue: try spec.choice("scaler", default: "sigma", from: Scaler.allCases.map(\.rawValue)))!
@@ -122,6 +122,7 @@ public struct TernGrad: TrainingPlugin {
   /// `.tensor` (the leaks stay float, as before column scalers existed).
   public static func defaultFloatBelow(_ granularity: Granularity) -> Int { granularity == .column ? 0 : 1024 }
 
+  /// `terngrad`.
   public var name: String { "terngrad" }
 
   /// Workers in the group.
@@ -148,17 +149,16 @@ public struct TernGrad: TrainingPlugin {
     return out
   }
 
+  /// Plans how each tensor travels, from the starting network.
   public mutating func begin(initial: ShadowNetwork, context: StepContext) {
     plan = layout(for: initial)
   }
 
-  public mutating func computeGradient(_ network: ShadowNetwork, batch: MiniBatch, context: StepContext) -> BatchGradient? {
-    do {
-      return try exchange(network, batch: batch, context: context)
-    } catch {
-      // The training loop's hooks cannot throw: a lost peer ends the run.
-      fatalError("terngrad: \(error)")
-    }
+  /// The step's data term, computed by the workers and averaged from their ternary messages.
+  /// - Throws: `CommunicationError` when the exchange with the other workers fails (a lost peer
+  ///   or messages that do not fit), which ends the run.
+  public mutating func computeGradient(_ network: ShadowNetwork, batch: MiniBatch, context: StepContext) throws -> BatchGradient? {
+    try exchange(network, batch: batch, context: context)
   }
 
   /// One step: every local rank's shard gradient, the shared scalers, the ternary messages, and
@@ -166,34 +166,54 @@ public struct TernGrad: TrainingPlugin {
   mutating func exchange(_ network: ShadowNetwork, batch: MiniBatch, context: StepContext) throws(CommunicationError) -> BatchGradient {
     let n = workers
     let ranks = communicator.localRanks
-    let capacity = (batch.count + n - 1) / n
-    if engines.count != ranks.count || engines.contains(where: { $0.capacity < capacity }) {
-      let c = max(capacity, (context.batchSize + n - 1) / n)
-      // Several local ranks run side by side on single-threaded engines; a lone local rank (one
-      // rank per process) uses the run's threads itself.
-      let engineThreads = ranks.count == 1 ? context.threads : 1
-      engines = ranks.map { _ in
-        GradientEngine(topology: network.topology, capacity: c, threads: engineThreads, loss: context.loss, softmaxScale: context.softmaxScale)
-      }
-    }
+    prepareEngines(network, batch: batch, context: context)
     if plan.count != 2 * network.cores.count { plan = layout(for: network) }
     let layout = plan
     let engines = self.engines
     let threads = context.threads
+    let local = _Parallel.map(ranks.count, threads: threads) { i in engines[i].lossAndGradient(network, on: batch.shard(ranks[i], of: n)) }
+    let (shared, offsets) = try sharedScalers(of: local.map(\.gradient), layout: layout, threads: threads)
+    let messages = _Parallel.map(ranks.count, threads: threads) { i in
+      Self.message(of: local[i].gradient, rank: ranks[i], layout: layout, shared: shared, offsets: offsets, context: context)
+    }
+    let all = try gather(messages, layout: layout, shared: shared, offsets: offsets)
+    let weights = (0..<n).map { batch.shard($0, of: n).count }
+    let gradient = try Self.average(all, weights: weights, threads: threads)
+    let metrics = try communicator.allReduceSum(local.map { [$0.lossSum, Double($0.correct)] })
+    return BatchGradient(lossSum: metrics[0], correct: Int(metrics[1]), count: batch.count, gradient: gradient)
+  }
 
-    let local = Self.map(ranks.count, threads: threads) { i in engines[i].lossAndGradient(network, on: batch.shard(ranks[i], of: n)) }
+  /// Makes one engine per local rank, large enough for this batch's shards (and the run's).
+  mutating func prepareEngines(_ network: ShadowNetwork, batch: MiniBatch, context: StepContext) {
+    let n = workers
+    let ranks = communicator.localRanks
+    let capacity = (batch.count + n - 1) / n
+    guard engines.count != ranks.count || engines.contains(where: { $0.capacity < capacity }) else { return }
+    let c = max(capacity, (context.batchSize + n - 1) / n)
+    // Several local ranks run side by side on single-threaded engines; a lone local rank (one
+    // rank per process) uses the run's threads itself.
+    let engineThreads = ranks.count == 1 ? context.threads : 1
+    engines = ranks.map { _ in
+      GradientEngine(topology: network.topology, capacity: c, threads: engineThreads, loss: context.loss, softmaxScale: context.softmaxScale)
+    }
+  }
+
+  /// The local ranks' scalers of every ternary tensor, reduced to the maximum over all ranks,
+  /// and where each tensor's shared scalers start in them.
+  func sharedScalers(of gradients: [ParameterGradient], layout: [TensorLayout], threads: Int) throws(CommunicationError)
+    -> (shared: [Float], offsets: [Int])
+  {
     let ternary = layout.indices.filter { layout[$0].ternary }
     let scalerRule = scaler, clip = clip
-    let scalers = Self.map(ranks.count, threads: threads) { i in
+    let scalers = _Parallel.map(gradients.count, threads: threads) { i in
       ternary.flatMap { t in
-        let g = Self.tensor(t, of: local[i].gradient)
+        let g = Self.tensor(t, of: gradients[i])
         return layout[t].columns > 0
           ? Self.columnScalers(of: g, columns: layout[t].columns, block: layout[t].block, rule: scalerRule, clip: clip)
           : [Self.scaler(of: g, rule: scalerRule, clip: clip)]
       }
     }
     let shared = try communicator.allReduceMax(scalers)
-    // Where each tensor's shared scalers start in `shared`.
     var offsets = [Int](repeating: 0, count: layout.count)
     var next = 0
     for t in layout.indices {
@@ -201,32 +221,43 @@ public struct TernGrad: TrainingPlugin {
       next += layout[t].scalers
     }
     guard next == shared.count else { throw CommunicationError(operation: "allReduceMax", message: "\(shared.count) scalers for \(next)") }
-    let messages = Self.map(ranks.count, threads: threads) { i in
-      var tensors: [TensorPayload] = []
-      for t in layout.indices {
-        let g = Self.tensor(t, of: local[i].gradient)
-        let l = layout[t]
-        if l.ternary {
-          var random = Self.random(seed: context.seed, step: context.step, rank: ranks[i], tensor: t)
-          if l.columns > 0 {
-            let s = Array(shared[offsets[t]..<(offsets[t] + l.scalers)])
-            let codes = Self.ternarise(g, scalers: s, columns: l.columns, block: l.block, random: &random)
-            tensors.append(.ternaryColumns(scalers: s, columns: l.columns, block: l.block, count: g.count, packed: TernaryMessage.pack(codes)))
-          } else {
-            let s = shared[offsets[t]]
-            tensors.append(.ternary(scaler: s, count: g.count, packed: TernaryMessage.pack(Self.ternarise(g, scaler: s, random: &random))))
-          }
-        } else {
-          tensors.append(.float(g))
-        }
+    return (shared, offsets)
+  }
+
+  /// Rank `rank`'s message: each tensor of `gradient` ternarised with the shared scalers, or
+  /// as floats.
+  static func message(of gradient: ParameterGradient, rank: Int, layout: [TensorLayout], shared: [Float], offsets: [Int], context: StepContext)
+    -> TernaryMessage
+  {
+    var tensors: [TensorPayload] = []
+    for t in layout.indices {
+      let g = tensor(t, of: gradient)
+      let l = layout[t]
+      guard l.ternary else {
+        tensors.append(.float(g))
+        continue
       }
-      return TernaryMessage(rank: ranks[i], tensors: tensors)
+      var generator = Self.random(seed: context.seed, step: context.step, rank: rank, tensor: t)
+      if l.columns > 0 {
+        let s = Array(shared[offsets[t]..<(offsets[t] + l.scalers)])
+        let codes = ternarise(g, scalers: s, columns: l.columns, block: l.block, random: &generator)
+        tensors.append(.ternaryColumns(scalers: s, columns: l.columns, block: l.block, count: g.count, packed: TernaryMessage.pack(codes)))
+      } else {
+        let s = shared[offsets[t]]
+        tensors.append(.ternary(scaler: s, count: g.count, packed: TernaryMessage.pack(ternarise(g, scaler: s, random: &generator))))
+      }
     }
+    return TernaryMessage(rank: rank, tensors: tensors)
+  }
+
+  /// Every rank's message in rank order, with the shared column scalers attached (they do not
+  /// travel with the messages).
+  func gather(_ messages: [TernaryMessage], layout: [TensorLayout], shared: [Float], offsets: [Int]) throws(CommunicationError) -> [TernaryMessage] {
+    let n = workers
     var all = try communicator.allGather(messages)
     guard all.count == n, all.indices.allSatisfy({ all[$0].rank == $0 }) else {
       throw CommunicationError(operation: "allGather", message: "expected the \(n) ranks' messages in rank order")
     }
-    // Column scalers do not travel with the messages: attach the shared ones.
     for r in all.indices {
       guard all[r].tensors.count == layout.count else { throw CommunicationError(operation: "allGather", message: "rank \(r) sent \(all[r].tensors.count) tensors") }
       for t in layout.indices {
@@ -239,10 +270,7 @@ public struct TernGrad: TrainingPlugin {
         }
       }
     }
-    let weights = (0..<n).map { batch.shard($0, of: n).count }
-    let gradient = try Self.average(all, weights: weights, threads: threads)
-    let metrics = try communicator.allReduceSum(local.map { [$0.lossSum, Double($0.correct)] })
-    return BatchGradient(lossSum: metrics[0], correct: Int(metrics[1]), count: batch.count, gradient: gradient)
+    return all
   }
 
   /// Tensor `t` of `g`: the connections (even `t`) or the leaks (odd `t`) of core `t / 2`.
@@ -275,14 +303,12 @@ public struct TernGrad: TrainingPlugin {
     let groups = (columns + block - 1) / block
     var largest = [Float](repeating: 0, count: groups)
     var sum = [Double](repeating: 0, count: groups), squares = [Double](repeating: 0, count: groups), counts = [Int](repeating: 0, count: groups)
-    g.withUnsafeBufferPointer { g in
-      for row in stride(from: 0, to: g.count, by: columns) {
-        for c in 0..<columns {
-          let v = g[row + c], k = c / block
-          largest[k] = Swift.max(largest[k], abs(v))
-          sum[k] += Double(v)
-          squares[k] += Double(v) * Double(v)
-        }
+    for row in stride(from: 0, to: g.count, by: columns) {
+      for c in 0..<columns {
+        let v = g[row + c], k = c / block
+        largest[k] = Swift.max(largest[k], abs(v))
+        sum[k] += Double(v)
+        squares[k] += Double(v) * Double(v)
       }
     }
     for c in 0..<columns { counts[c / block] += g.count / columns }
@@ -352,7 +378,7 @@ public struct TernGrad: TrainingPlugin {
       }
     }
     let total = weights.reduce(0, +)
-    let tensors = map(first.tensors.count, threads: threads) { t in
+    let tensors = _Parallel.map(first.tensors.count, threads: threads) { t in
       averageTensor(messages.map { $0.tensors[t] }, weights: weights, total: total)
     }
     return ParameterGradient(cores: stride(from: 0, to: tensors.count, by: 2).map { CoreGradient(connections: tensors[$0], leaks: tensors[$0 + 1]) })
@@ -449,20 +475,6 @@ public struct TernGrad: TrainingPlugin {
     let value: [Int32] = [0, weight, -weight, 0]
     for i in 0..<count {
       sums[i] += value[Int((packed[i >> 2] >> UInt8(2 * (i & 3))) & 3)]
-    }
-  }
-
-  /// `body(0..<n)` in order, on the calling thread when `threads` is 1, else concurrently (each
-  /// call writes only its own result, so the results are the same).
-  static func map<T>(_ n: Int, threads: Int, _ body: (Int) -> T) -> [T] {
-    if threads == 1 || n <= 1 { return (0..<n).map(body) }
-    return [T](unsafeUninitializedCapacity: n) { buffer, initialized in
-      nonisolated(unsafe) let out = buffer
-      withoutActuallyEscaping(body) { escaping in
-        nonisolated(unsafe) let work = escaping
-        DispatchQueue.concurrentPerform(iterations: n) { i in (out.baseAddress! + i).initialize(to: work(i)) }
-      }
-      initialized = n
     }
   }
 }

@@ -68,36 +68,36 @@ public struct Topology: Sendable, Equatable, Codable {
   }
 
   /// Checks every core against the hardware limits and every input index against its layer.
-  /// - Throws: `TeaLearningError` naming `file`, the core (`layers[l].cores[k]`) and the field.
-  public func validate(file: String) throws(TeaLearningError) {
+  /// - Throws: `InputError` naming `file`, the core (`layers[l].cores[k]`) and the field.
+  public func validate(file: String) throws(InputError) {
     guard inputRows >= 1, inputColumns >= 1 else {
-      throw TeaLearningError(file: file, field: "input", message: "\(inputRows) x \(inputColumns); rows and columns must be at least 1")
+      throw InputError(file: file, path: "input", message: "\(inputRows) x \(inputColumns); rows and columns must be at least 1")
     }
-    guard classes >= 1 else { throw TeaLearningError(file: file, field: "classes", message: "is \(classes); must be at least 1") }
-    guard !layers.isEmpty else { throw TeaLearningError(file: file, field: "layers", message: "is empty; give at least one layer") }
+    guard classes >= 1 else { throw InputError(file: file, path: "classes", message: "is \(classes); must be at least 1") }
+    guard !layers.isEmpty else { throw InputError(file: file, path: "layers", message: "is empty; give at least one layer") }
     var previous = inputSize
     for (l, layer) in layers.enumerated() {
       guard !layer.isEmpty else {
-        throw TeaLearningError(file: file, field: "layers[\(l)].cores", message: "is empty; a layer needs at least one core")
+        throw InputError(file: file, path: "layers[\(l)].cores", message: "is empty; a layer needs at least one core")
       }
       for (k, core) in layer.enumerated() {
         let at = "layers[\(l)].cores[\(k)]"
         guard (1...Self.maxNeurons).contains(core.neurons) else {
-          throw TeaLearningError(file: file, field: at + ".neurons", message: "is \(core.neurons); allowed: 1...\(Self.maxNeurons)")
+          throw InputError(file: file, path: at + ".neurons", message: "is \(core.neurons); allowed: 1...\(Self.maxNeurons)")
         }
         guard (1...Self.maxAxons).contains(core.inputs.count) else {
-          throw TeaLearningError(file: file, field: at + ".inputs", message: "has \(core.inputs.count) entries; allowed: 1...\(Self.maxAxons) (one per axon)")
+          throw InputError(file: file, path: at + ".inputs", message: "has \(core.inputs.count) entries; allowed: 1...\(Self.maxAxons) (one per axon)")
         }
         for (a, i) in core.inputs.enumerated() where !(0..<previous).contains(i) {
-          throw TeaLearningError(
-            file: file, field: at + ".inputs[\(a)]",
+          throw InputError(
+            file: file, path: at + ".inputs[\(a)]",
             message: "is \(i); allowed: 0...\(previous - 1) (\(l == 0 ? "input pixels" : "outputs of layer \(l - 1)"))")
         }
       }
       previous = outputs(ofLayer: l)
     }
     guard outputCount >= classes else {
-      throw TeaLearningError(file: file, field: "layers[\(layers.count - 1)]", message: "has \(outputCount) neurons; needs at least one per class (\(classes))")
+      throw InputError(file: file, path: "layers[\(layers.count - 1)]", message: "has \(outputCount) neurons; needs at least one per class (\(classes))")
     }
   }
 }
@@ -144,81 +144,91 @@ extension Topology {
     var input: Input
     var classes: Int
     var layers: [Layer]
-  }
 
-  /// Parses a topology file and validates it.
-  /// - Throws: `TeaLearningError` naming `file` and the field that is wrong.
-  public static func parse(_ data: Data, file: String) throws(TeaLearningError) -> Topology {
-    let f = try decodeJSON(File.self, from: data, file: file)
-    guard f.format == "tnsim-topology" else {
-      throw TeaLearningError(file: file, field: "format", message: "is \"\(f.format)\"; expected \"tnsim-topology\"")
-    }
-    guard f.version == 1 else { throw TeaLearningError(file: file, field: "version", message: "is \(f.version); allowed: 1") }
-    let cols = f.input.columns
-    guard f.input.rows >= 1, cols >= 1 else {
-      throw TeaLearningError(file: file, field: "input", message: "rows and columns must be at least 1")
-    }
-    func patchInputs(_ p: File.Patch, at: String) throws(TeaLearningError) -> [Int] {
-      guard p.row >= 0, p.column >= 0, p.height >= 1, p.width >= 1, p.row + p.height <= f.input.rows, p.column + p.width <= cols else {
-        throw TeaLearningError(
-          file: file, field: at,
-          message: "rows \(p.row)..<\(p.row + p.height), columns \(p.column)..<\(p.column + p.width) do not fit the \(f.input.rows) x \(cols) input")
+    /// The image positions (row-major) of the patch `p`, which must fit the input.
+    func patchInputs(_ p: Patch, at: String, file: String) throws(InputError) -> [Int] {
+      let cols = input.columns
+      guard p.row >= 0, p.column >= 0, p.height >= 1, p.width >= 1, p.row + p.height <= input.rows, p.column + p.width <= cols else {
+        throw InputError(
+          file: file, path: at,
+          message: "rows \(p.row)..<\(p.row + p.height), columns \(p.column)..<\(p.column + p.width) do not fit the \(input.rows) x \(cols) input")
       }
       var out: [Int] = []
       for r in p.row..<(p.row + p.height) { for c in p.column..<(p.column + p.width) { out.append(r * cols + c) } }
       return out
     }
+
+    /// The cores of layer `l`'s patch grid, row by row.
+    func gridCores(_ g: Grid, layer l: Int, file: String) throws(InputError) -> [Topology.Core] {
+      guard l == 0 else {
+        throw InputError(file: file, path: "layers[\(l)].patchGrid", message: "only layer 0 reads the image")
+      }
+      guard g.size >= 1, g.stride >= 1, g.size <= min(input.rows, input.columns) else {
+        throw InputError(file: file, path: "layers[\(l)].patchGrid", message: "size \(g.size), stride \(g.stride) do not fit the input")
+      }
+      var cores: [Topology.Core] = []
+      for r in stride(from: 0, through: input.rows - g.size, by: g.stride) {
+        for c in stride(from: 0, through: input.columns - g.size, by: g.stride) {
+          let inputs = try patchInputs(Patch(row: r, column: c, height: g.size, width: g.size), at: "layers[\(l)].patchGrid", file: file)
+          cores.append(Topology.Core(inputs: inputs, neurons: g.neurons))
+        }
+      }
+      return cores
+    }
+
+    /// The core `c` of layer `l` (at JSON path `at`): given by exactly one of inputs, patch, range.
+    func core(_ c: Core, layer l: Int, at: String, file: String) throws(InputError) -> Topology.Core {
+      let given = [c.inputs != nil, c.patch != nil, c.range != nil].filter { $0 }.count
+      guard given == 1 else {
+        throw InputError(file: file, path: at, message: "give exactly one of \"inputs\", \"patch\", \"range\"")
+      }
+      if let p = c.patch {
+        guard l == 0 else { throw InputError(file: file, path: at + ".patch", message: "only layer 0 reads the image") }
+        return Topology.Core(inputs: try patchInputs(p, at: at + ".patch", file: file), neurons: c.neurons)
+      }
+      if let r = c.range {
+        guard r.start >= 0, r.count >= 1 else {
+          throw InputError(file: file, path: at + ".range", message: "start must be >= 0 and count >= 1")
+        }
+        return Topology.Core(inputs: Array(r.start..<(r.start + r.count)), neurons: c.neurons)
+      }
+      return Topology.Core(inputs: c.inputs ?? [], neurons: c.neurons)
+    }
+  }
+
+  /// Parses a topology file and validates it.
+  /// - Throws: `InputError` naming `file`, the line and column of a JSON syntax error, or the
+  ///   field that is wrong.
+  public static func parse(_ data: Data, file: String) throws(InputError) -> Topology {
+    let f = try decodeJSON(File.self, from: [UInt8](data), file: file)
+    guard f.format == "tnsim-topology" else {
+      throw InputError(file: file, path: "format", message: "is \"\(f.format)\"; expected \"tnsim-topology\"")
+    }
+    guard f.version == 1 else { throw InputError(file: file, path: "version", message: "is \(f.version); allowed: 1") }
+    guard f.input.rows >= 1, f.input.columns >= 1 else {
+      throw InputError(file: file, path: "input", message: "rows and columns must be at least 1")
+    }
     var layers: [[Topology.Core]] = []
     for (l, layer) in f.layers.enumerated() {
       var cores: [Topology.Core] = []
-      if let g = layer.patchGrid {
-        guard l == 0 else {
-          throw TeaLearningError(file: file, field: "layers[\(l)].patchGrid", message: "only layer 0 reads the image")
-        }
-        guard g.size >= 1, g.stride >= 1, g.size <= min(f.input.rows, cols) else {
-          throw TeaLearningError(file: file, field: "layers[\(l)].patchGrid", message: "size \(g.size), stride \(g.stride) do not fit the input")
-        }
-        for r in stride(from: 0, through: f.input.rows - g.size, by: g.stride) {
-          for c in stride(from: 0, through: cols - g.size, by: g.stride) {
-            let inputs = try patchInputs(File.Patch(row: r, column: c, height: g.size, width: g.size), at: "layers[\(l)].patchGrid")
-            cores.append(Topology.Core(inputs: inputs, neurons: g.neurons))
-          }
-        }
-      }
-      for (k, c) in (layer.cores ?? []).enumerated() {
-        let at = "layers[\(l)].cores[\(k)]"
-        let given = [c.inputs != nil, c.patch != nil, c.range != nil].filter { $0 }.count
-        guard given == 1 else {
-          throw TeaLearningError(file: file, field: at, message: "give exactly one of \"inputs\", \"patch\", \"range\"")
-        }
-        if let inputs = c.inputs {
-          cores.append(Topology.Core(inputs: inputs, neurons: c.neurons))
-        } else if let p = c.patch {
-          guard l == 0 else { throw TeaLearningError(file: file, field: at + ".patch", message: "only layer 0 reads the image") }
-          cores.append(Topology.Core(inputs: try patchInputs(p, at: at + ".patch"), neurons: c.neurons))
-        } else if let r = c.range {
-          guard r.start >= 0, r.count >= 1 else {
-            throw TeaLearningError(file: file, field: at + ".range", message: "start must be >= 0 and count >= 1")
-          }
-          cores.append(Topology.Core(inputs: Array(r.start..<(r.start + r.count)), neurons: c.neurons))
-        }
-      }
+      if let g = layer.patchGrid { cores += try f.gridCores(g, layer: l, file: file) }
+      for (k, c) in (layer.cores ?? []).enumerated() { cores.append(try f.core(c, layer: l, at: "layers[\(l)].cores[\(k)]", file: file)) }
       layers.append(cores)
     }
-    let t = Topology(name: f.name, inputRows: f.input.rows, inputColumns: cols, classes: f.classes, layers: layers)
+    let t = Topology(name: f.name, inputRows: f.input.rows, inputColumns: f.input.columns, classes: f.classes, layers: layers)
     try t.validate(file: file)
     return t
   }
 
   /// A built-in topology by name, or a topology file by path.
-  /// - Throws: `TeaLearningError` when `nameOrPath` is neither a built-in name nor a readable,
+  /// - Throws: `InputError` when `nameOrPath` is neither a built-in name nor a readable,
   ///   valid topology file.
-  public static func resolve(_ nameOrPath: String) throws(TeaLearningError) -> Topology {
+  public static func resolve(_ nameOrPath: String) throws(InputError) -> Topology {
     if let json = builtinFiles.first(where: { $0.name == nameOrPath })?.json {
       return try parse(Data(json.utf8), file: "built-in topology \(nameOrPath)")
     }
     guard let data = FileManager.default.contents(atPath: nameOrPath) else {
-      throw TeaLearningError(
+      throw InputError(
         file: nameOrPath,
         message: "is neither a built-in topology (\(builtinFiles.map(\.name).joined(separator: ", "))) nor a readable topology file")
     }

@@ -20,9 +20,11 @@ public struct StepProgress: Sendable {
   public var epoch: Int
   /// Steps done in this epoch and steps per epoch.
   public var step: Int
+  /// Steps per epoch.
   public var stepsPerEpoch: Int
   /// Running mean loss and accuracy of this epoch so far.
   public var loss: Double
+  /// The running accuracy.
   public var accuracy: Double
 }
 
@@ -80,14 +82,14 @@ public final class Trainer {
   }
 
   /// Continues a run from a checkpoint; the options must match the checkpoint's (except threads).
-  /// - Throws: `TeaLearningError` naming the first option that differs.
+  /// - Throws: `InputError` naming the first option that differs.
   public convenience init(resuming checkpoint: Checkpoint, options: TrainingOptions, train: ImageSet, validation: ImageSet,
-    plugins: [any TrainingPlugin] = [ClipParameters()], initial: ShadowNetwork? = nil, file: String = "checkpoint") throws(TeaLearningError)
+    plugins: [any TrainingPlugin] = [ClipParameters()], initial: ShadowNetwork? = nil, file: String = "checkpoint") throws(InputError)
   {
     if let field = options.firstDifference(from: checkpoint.options) {
-      throw TeaLearningError(
-        file: file, field: field,
-        message: "the checkpoint was written with a different \(field); resume with the same options or start without --resume")
+      throw InputError(
+        file: file, path: field,
+        message: "the checkpoint was written with a different \(field); resume with the same options or start a fresh run")
     }
     self.init(options: options, topology: checkpoint.network.topology, train: train, validation: validation, plugins: plugins, initial: initial)
     network = checkpoint.network
@@ -113,8 +115,10 @@ public final class Trainer {
 
   /// Trains one epoch and returns its record.
   /// - Parameter progress: called after every step.
+  /// - Throws: the error of a plug-in that could not compute a step's gradient (TernGrad's
+  ///   `CommunicationError`); the network keeps the steps taken before it.
   @discardableResult
-  public func trainEpoch(progress: (StepProgress) -> Void = { _ in }) -> EpochRecord {
+  public func trainEpoch(progress: (StepProgress) -> Void = { _ in }) throws -> EpochRecord {
     let start = Date()
     let epoch = epochsDone
     let order = order(epoch: epoch)
@@ -138,7 +142,7 @@ public final class Trainer {
       let context = StepContext(
         step: optimizer.steps, epoch: epoch, seed: options.seed, batchSize: count, learningRate: rate, threads: options.threads,
         loss: options.loss, softmaxScale: options.softmaxScale)
-      let r = step(batch, context: context)
+      let r = try step(batch, context: context)
       lossSum += r.loss
       correct += r.correct
       seen += count
@@ -158,9 +162,9 @@ public final class Trainer {
   /// One optimisation step on `batch`: the data gradient (from the first plug-in that computes
   /// it, else the trainer's engine), the plug-ins' terms and transforms, the update, the plug-ins'
   /// projections.
-  func step(_ batch: MiniBatch, context: StepContext) -> (loss: Double, correct: Int) {
+  func step(_ batch: MiniBatch, context: StepContext) throws -> (loss: Double, correct: Int) {
     var data: BatchGradient? = nil
-    for i in plugins.indices where data == nil { data = plugins[i].computeGradient(network, batch: batch, context: context) }
+    for i in plugins.indices where data == nil { data = try plugins[i].computeGradient(network, batch: batch, context: context) }
     let r = data ?? engine.lossAndGradient(network, on: batch)
     var g = r.gradient
     var regularization = 0.0

@@ -15,6 +15,7 @@ public struct StepContext: Sendable {
   public var threads: Int = 0
   /// The loss of the run and its softmax scale, for plug-ins that compute gradients themselves.
   public var loss: LossFunction = .gaussian
+  /// The factor on the class scores before a softmax.
   public var softmaxScale: Double = 1
 
   /// A context from its parts.
@@ -59,7 +60,9 @@ public protocol TrainingPlugin {
   mutating func begin(initial: ShadowNetwork, context: StepContext)
   /// Computes the step's data term itself (data-parallel training), or returns nil to leave it
   /// to the trainer (or to a later plug-in).
-  mutating func computeGradient(_ network: ShadowNetwork, batch: MiniBatch, context: StepContext) -> BatchGradient?
+  /// - Throws: when the plug-in cannot compute it (TernGrad: a `CommunicationError` when a peer
+  ///   is lost); the trainer stops and passes the error on.
+  mutating func computeGradient(_ network: ShadowNetwork, batch: MiniBatch, context: StepContext) throws -> BatchGradient?
   /// Adds the plug-in's loss term: returns its value and adds its gradient to `gradient`.
   mutating func regularize(_ network: ShadowNetwork, gradient: inout ParameterGradient, context: StepContext) -> Double
   /// Rewrites the gradient before it is applied.
@@ -69,11 +72,17 @@ public protocol TrainingPlugin {
 }
 
 extension TrainingPlugin {
+  /// Does nothing.
   public mutating func prepare(_ network: inout ShadowNetwork) {}
+  /// Does nothing.
   public mutating func begin(initial: ShadowNetwork, context: StepContext) {}
-  public mutating func computeGradient(_ network: ShadowNetwork, batch: MiniBatch, context: StepContext) -> BatchGradient? { nil }
+  /// Leaves the data term to the trainer (returns nil).
+  public mutating func computeGradient(_ network: ShadowNetwork, batch: MiniBatch, context: StepContext) throws -> BatchGradient? { nil }
+  /// Adds nothing (returns 0).
   public mutating func regularize(_ network: ShadowNetwork, gradient: inout ParameterGradient, context: StepContext) -> Double { 0 }
+  /// Leaves the gradient as it is.
   public mutating func transformGradient(_ gradient: inout ParameterGradient, network: ShadowNetwork, context: StepContext) {}
+  /// Does nothing.
   public mutating func afterStep(_ network: inout ShadowNetwork, context: StepContext) {}
 }
 
@@ -88,18 +97,18 @@ public struct ClipParameters: TrainingPlugin, Sendable {
   /// The default clipper.
   public init() {}
 
+  /// `clip`.
   public var name: String { "clip" }
 
+  /// Clips every connection into `connections` and every leak into `leaks`.
   public mutating func afterStep(_ network: inout ShadowNetwork, context: StepContext) {
     for k in network.cores.indices {
       let c = connections
       let l = leaks
-      network.cores[k].connections.withUnsafeMutableBufferPointer { p in
-        for i in p.indices { p[i] = min(max(p[i], c.lowerBound), c.upperBound) }
+      for i in network.cores[k].connections.indices {
+        network.cores[k].connections[i] = min(max(network.cores[k].connections[i], c.lowerBound), c.upperBound)
       }
-      network.cores[k].leaks.withUnsafeMutableBufferPointer { p in
-        for i in p.indices { p[i] = min(max(p[i], l.lowerBound), l.upperBound) }
-      }
+      for i in network.cores[k].leaks.indices { network.cores[k].leaks[i] = min(max(network.cores[k].leaks[i], l.lowerBound), l.upperBound) }
     }
   }
 }

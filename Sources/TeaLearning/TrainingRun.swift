@@ -44,12 +44,13 @@ public enum TrainingRun {
   ///   - resume: continue from the checkpoint (which must exist and match `options`).
   ///   - plugins: the training plug-ins (default: those `options.plugins` names, then clipping).
   ///   - progress: called on the calling thread.
-  /// - Throws: `TeaLearningError` for missing or corrupt data, a bad topology, an unusable
+  /// - Throws: `PluginSpecError` for a plug-in setting that is unknown or out of range;
+  ///   `InputError` for missing or corrupt data, a bad topology, an unusable
   ///   checkpoint or an unwritable output.
   public static func run(
     options: TrainingOptions, dataDirectory: String = MNIST.defaultDirectory, output: String, checkpoint: String? = nil, resume: Bool = false,
     plugins: [any TrainingPlugin]? = nil, progress: (TrainingEvent) -> Void = { _ in }
-  ) throws(TeaLearningError) -> TrainingResult {
+  ) throws -> TrainingResult {
     var plugins = plugins ?? []
     if plugins.isEmpty { plugins = try TrainingPlugins.make(for: options) }
     // Fine-tuning starts from a network file, whose topology and weight tables it keeps.
@@ -66,10 +67,10 @@ public enum TrainingRun {
     let checkpointPath = checkpoint ?? defaultCheckpoint(for: output)
     let mnist = try MNIST.load(directory: dataDirectory)
     guard mnist.train.pixelsPerImage == topology.inputSize else {
-      throw TeaLearningError(file: options.topology, field: "input", message: "\(topology.inputRows) x \(topology.inputColumns) does not match the 28 x 28 MNIST images")
+      throw InputError(file: options.topology, path: "input", message: "\(topology.inputRows) x \(topology.inputColumns) does not match the 28 x 28 MNIST images")
     }
     guard topology.classes == 10 else {
-      throw TeaLearningError(file: options.topology, field: "classes", message: "is \(topology.classes); MNIST has 10")
+      throw InputError(file: options.topology, path: "classes", message: "is \(topology.classes); MNIST has 10")
     }
     var (train, validation) = mnist.train.split(validationCount: options.validationCount, seed: options.seed)
     if options.trainLimit > 0 && options.trainLimit < train.count { train = train.subset(0..<options.trainLimit) }
@@ -79,14 +80,14 @@ public enum TrainingRun {
       trainer = try Trainer(resuming: try Checkpoint.read(from: checkpointPath), options: options, train: train, validation: validation,
         plugins: plugins, initial: initial, file: checkpointPath)
       guard trainer.network.topology == topology else {
-        throw TeaLearningError(file: checkpointPath, field: "topology", message: "differs from \(options.topology); start without --resume")
+        throw InputError(file: checkpointPath, path: "topology", message: "differs from \(options.topology); start a fresh run instead of resuming")
       }
       progress(.resumed(epochsDone: trainer.epochsDone))
     } else {
       trainer = Trainer(options: options, topology: topology, train: train, validation: validation, plugins: plugins, initial: initial)
     }
     while trainer.epochsDone < options.epochs {
-      let record = trainer.trainEpoch { progress(.step($0)) }
+      let record = try trainer.trainEpoch { progress(.step($0)) }
       try trainer.checkpoint.write(to: checkpointPath)
       progress(.epoch(record, of: options.epochs))
     }

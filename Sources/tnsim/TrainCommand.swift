@@ -52,79 +52,122 @@ let trainCommand = Command(
     guard let output = args.string("output") else {
       throw InputError(file: "--output", message: "missing; give the network file to write, e.g. --output out/net.json")
     }
-    var o = TrainingOptions()
-    o.topology = args.string("topology") ?? o.topology
-    o.epochs = try args.int("epochs", in: 1...100_000) ?? o.epochs
-    o.batchSize = try args.int("batch", in: 1...60_000) ?? o.batchSize
-    o.learningRate = try args.double("lr", in: 1e-9...100) ?? o.learningRate
-    o.leakLearningRateScale = try args.double("leak-lr-scale", in: 0...1e6) ?? o.leakLearningRateScale
-    o.seed = try args.uint64("seed") ?? o.seed
-    o.validationCount = try args.int("validation", in: 0...59_999) ?? o.validationCount
-    o.trainLimit = try args.int("train-limit", in: 1...60_000) ?? o.trainLimit
-    o.threads = try args.int("threads", in: 0...1024) ?? o.threads
-    o.plugins = args.strings("plugin")
-    o.initialNetwork = args.string("init")
-    for p in o.plugins { _ = try TrainingPlugins.make(p) }  // bad settings fail before the data loads
-    func choice<T: RawRepresentable & CaseIterable>(_ flag: String, _ current: T) throws(InputError) -> T where T.RawValue == String {
-      guard let s = args.string(flag) else { return current }
-      guard let v = T(rawValue: s) else {
-        throw InputError(file: "--\(flag)", message: "'\(s)' is not allowed; use \(T.allCases.map(\.rawValue).joined(separator: " or "))")
-      }
-      return v
-    }
-    o.optimizer = try choice("optimizer", o.optimizer)
-    o.schedule = try choice("schedule", o.schedule)
-    o.loss = try choice("loss", o.loss)
-    o.weightTables = try choice("weights", o.weightTables)
+    let o = try trainingOptions(args)
     let json = args.flag("json")
     let bar = ProgressBar(label: "train", enabled: !json)
     let terminal = stderrIsTerminal
-    let result = try TrainingRun.run(
+    let result = try pluginFlag { try TrainingRun.run(
       options: o, dataDirectory: args.string("data") ?? MNIST.defaultDirectory, output: output, checkpoint: args.string("checkpoint"),
       resume: args.flag("resume")
     ) { event in
       guard !json else { return }
-      switch event {
-      case .loaded(let train, let validation, let test):
-        printError("train: \(o.initialNetwork.map { "starting from " + $0 } ?? o.topology), \(train) training, \(validation) validation, \(test) test images; \(o.epochs) epochs of batch \(o.batchSize)")
-      case .resumed(let done):
-        printError("train: resumed after epoch \(done)")
-      case .step(let p):
-        // Plain lines (no terminal) come once per epoch, from .epoch below.
-        if terminal {
-          bar.update(Double(p.step) / Double(p.stepsPerEpoch),
-            String(format: "epoch %d/%d  loss %.4f  acc %.2f%%", p.epoch + 1, o.epochs, p.loss, 100 * p.accuracy))
-        }
-      case .epoch(let r, let of):
-        bar.finish()
-        printError(String(format: "epoch %d/%d: loss %.4f, train %.2f%%", r.epoch, of, r.trainLoss, 100 * r.trainAccuracy)
-          + (r.validationAccuracy.map { String(format: ", validation %.2f%%", 100 * $0) } ?? "")
-          + String(format: ", %.1f s (checkpoint written)", r.seconds))
-      case .testing:
-        printError("train: evaluating the shadow network on the test set")
-      }
-    }
-    let m = result.metadata
-    if json {
-      let object: [String: Any] = [
-        "topology": m.options.topology, "output": output, "checkpoint": result.checkpoint, "epochs": m.epochs, "batch": o.batchSize,
-        "lr": o.learningRate, "seed": o.seed, "trainImages": m.trainImages, "validationImages": m.validationImages,
-        "validationAccuracy": m.validationAccuracy ?? NSNull(), "testAccuracy": m.testAccuracy ?? NSNull(), "testImages": m.testImages,
-        "trainingSeconds": (m.trainingSeconds * 1000).rounded() / 1000,
-      ]
-      let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
-      print(String(decoding: data, as: UTF8.self))
-    } else {
-      print(String(format: "test accuracy %.2f%% (shadow network, %d test images), %d epochs, %.1f s training", 100 * (m.testAccuracy ?? 0),
-        m.testImages, m.epochs, m.trainingSeconds))
-      print("wrote \(output) (checkpoint \(result.checkpoint))")
-      if let c = result.communication { print("terngrad: \(c)") }
-      if o.plugins.contains(where: { $0.hasPrefix("ssl") }) {
-        for l in LayerSparsity.of(result.trained.network) {
-          print("layer \(l.layer): removed \(l.axons.removed)/\(l.axons.total) axons, \(l.neurons.removed)/\(l.neurons.total) neurons, "
-            + "\(l.cores.removed)/\(l.cores.total) cores; \(l.connections.zero)/\(l.connections.total) connections zero")
-        }
-      }
-    }
+      report(event, options: o, bar: bar, terminal: terminal)
+    } }
+    printResult(result, options: o, output: output, json: json)
     return 0
   })
+
+/// The training options the flags give; plug-in settings are checked before the data loads.
+private func trainingOptions(_ args: ParsedArguments) throws -> TrainingOptions {
+  var o = TrainingOptions()
+  o.topology = args.string("topology") ?? o.topology
+  o.epochs = try args.int("epochs", in: 1...100_000) ?? o.epochs
+  o.batchSize = try args.int("batch", in: 1...60_000) ?? o.batchSize
+  o.learningRate = try args.double("lr", in: 1e-9...100) ?? o.learningRate
+  o.leakLearningRateScale = try args.double("leak-lr-scale", in: 0...1e6) ?? o.leakLearningRateScale
+  o.seed = try args.uint64("seed") ?? o.seed
+  o.validationCount = try args.int("validation", in: 0...59_999) ?? o.validationCount
+  o.trainLimit = try args.int("train-limit", in: 1...60_000) ?? o.trainLimit
+  o.threads = try args.int("threads", in: 0...1024) ?? o.threads
+  o.plugins = args.strings("plugin")
+  o.initialNetwork = args.string("init")
+  for p in o.plugins { _ = try pluginFlag { try TrainingPlugins.make(p) } }  // bad settings fail before the data loads
+  func choice<T: RawRepresentable & CaseIterable>(_ flag: String, _ current: T) throws(InputError) -> T where T.RawValue == String {
+    guard let s = args.string(flag) else { return current }
+    guard let v = T(rawValue: s) else {
+      throw InputError(file: "--\(flag)", message: "'\(s)' is not allowed; use \(T.allCases.map(\.rawValue).joined(separator: " or "))")
+    }
+    return v
+  }
+  o.optimizer = try choice("optimizer", o.optimizer)
+  o.schedule = try choice("schedule", o.schedule)
+  o.loss = try choice("loss", o.loss)
+  o.weightTables = try choice("weights", o.weightTables)
+  return o
+}
+
+/// Prints a training event on standard error: a progress bar on a terminal, else a line per epoch.
+private func report(_ event: TrainingEvent, options o: TrainingOptions, bar: ProgressBar, terminal: Bool) {
+  switch event {
+  case .loaded(let train, let validation, let test):
+    printError("train: \(o.initialNetwork.map { "starting from " + $0 } ?? o.topology), \(train) training, \(validation) validation, \(test) test images; \(o.epochs) epochs of batch \(o.batchSize)")
+  case .resumed(let done):
+    printError("train: resumed after epoch \(done)")
+  case .step(let p):
+    // Plain lines (no terminal) come once per epoch, from .epoch below.
+    if terminal {
+      bar.update(Double(p.step) / Double(p.stepsPerEpoch),
+        String(format: "epoch %d/%d  loss %.4f  acc %.2f%%", p.epoch + 1, o.epochs, p.loss, 100 * p.accuracy))
+    }
+  case .epoch(let r, let of):
+    bar.finish()
+    printError(String(format: "epoch %d/%d: loss %.4f, train %.2f%%", r.epoch, of, r.trainLoss, 100 * r.trainAccuracy)
+      + (r.validationAccuracy.map { String(format: ", validation %.2f%%", 100 * $0) } ?? "")
+      + String(format: ", %.1f s (checkpoint written)", r.seconds))
+  case .testing:
+    printError("train: evaluating the shadow network on the test set")
+  }
+}
+
+/// Prints the run's result: one JSON object with `--json`, else the test accuracy, the files
+/// written, TernGrad's traffic and SSL's sparsity.
+private func printResult(_ result: TrainingResult, options o: TrainingOptions, output: String, json: Bool) {
+  let m = result.metadata
+  if json {
+    print(trainingJSON(result, options: o, output: output))
+  } else {
+    print(String(format: "test accuracy %.2f%% (shadow network, %d test images), %d epochs, %.1f s training", 100 * (m.testAccuracy ?? 0),
+      m.testImages, m.epochs, m.trainingSeconds))
+    print("wrote \(output) (checkpoint \(result.checkpoint))")
+    if let c = result.communication { print("terngrad: \(c)") }
+    if o.plugins.contains(where: { $0.hasPrefix("ssl") }) {
+      for l in LayerSparsity.of(result.trained.network) {
+        print("layer \(l.layer): removed \(l.axons.removed)/\(l.axons.total) axons, \(l.neurons.removed)/\(l.neurons.total) neurons, "
+          + "\(l.cores.removed)/\(l.cores.total) cores; \(l.connections.zero)/\(l.connections.total) connections zero")
+      }
+    }
+  }
+}
+
+/// The result as one JSON object, keys sorted (the `--json` output).
+private func trainingJSON(_ result: TrainingResult, options o: TrainingOptions, output: String) -> String {
+  let m = result.metadata
+  func number(_ v: Double?) -> String { v.map { "\($0)" } ?? "null" }
+  let fields: [(key: String, value: String?, text: String?)] = [
+    ("topology", nil, m.options.topology), ("output", nil, output), ("checkpoint", nil, result.checkpoint), ("epochs", String(m.epochs), nil),
+    ("batch", String(o.batchSize), nil), ("lr", number(o.learningRate), nil), ("seed", String(o.seed), nil),
+    ("trainImages", String(m.trainImages), nil), ("validationImages", String(m.validationImages), nil),
+    ("validationAccuracy", number(m.validationAccuracy), nil), ("testAccuracy", number(m.testAccuracy), nil),
+    ("testImages", String(m.testImages), nil), ("trainingSeconds", number((m.trainingSeconds * 1000).rounded() / 1000), nil),
+  ]
+  var w = JSONTextWriter()
+  w.raw("{")
+  for (i, f) in fields.sorted(by: { $0.key < $1.key }).enumerated() {
+    if i > 0 { w.raw(",") }
+    w.string(f.key)
+    w.raw(":")
+    if let text = f.text { w.string(text) } else { w.raw(f.value ?? "null") }
+  }
+  w.raw("}")
+  return String(decoding: w.bytes, as: UTF8.self)
+}
+
+/// Runs `body`, giving a plug-in spec error the `--plugin` flag's wording
+/// (`--plugin: ssl.grups: is not a setting of ssl; ...`).
+func pluginFlag<T>(_ body: () throws -> T) throws -> T {
+  do {
+    return try body()
+  } catch let e as PluginSpecError {
+    throw InputError(file: "--plugin", path: e.location, message: e.message)
+  }
+}

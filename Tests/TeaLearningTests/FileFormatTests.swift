@@ -43,7 +43,7 @@ import Testing
   }
 
   @Test func unknownNameIsExplained() {
-    #expect(throws: TeaLearningError.self) { try Topology.resolve("no-such-topology") }
+    #expect(throws: InputError.self) { try Topology.resolve("no-such-topology") }
   }
 }
 

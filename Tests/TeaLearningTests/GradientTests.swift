@@ -12,19 +12,16 @@ import Testing
   {
     let engine = _BatchEngine(topology: net.topology, capacity: inputs.count, threads: threads)
     engine.load(net)
-    let rows = inputs.map { $0.map(Float.init) }
-    for (i, r) in rows.enumerated() {
-      r.withUnsafeBufferPointer { p in engine.outputs[0].advanced(by: i * r.count).update(from: p.baseAddress!, count: r.count) }
-      engine.labels[i] = Int32(labels[i])
-    }
+    engine.setInputs(inputs.flatMap { $0.map(Float.init) }, rows: inputs.indices)
+    engine.setLabels(labels)
     engine.forward(count: inputs.count)
     let r = engine.loss(count: inputs.count, function: function, softmaxScale: 1, gradients: true, gradScale: 1 / Float(inputs.count))
     engine.backward(count: inputs.count)
     let last = engine.widths.count - 1
-    let outs = (0..<inputs.count).map { i in Array(UnsafeBufferPointer(start: engine.outputs[last] + i * engine.widths[last], count: engine.widths[last])) }
-    let g = ParameterGradient(cores: engine.cores.map { c in
-      CoreGradient(connections: Array(UnsafeBufferPointer(start: c.gc, count: c.axons * c.neurons)), leaks: Array(UnsafeBufferPointer(start: c.gb, count: c.neurons)))
-    })
+    let flat = engine.outputs(ofLayer: last, count: inputs.count)
+    let width = engine.widths[last]
+    let outs = (0..<inputs.count).map { i in Array(flat[(i * width)..<((i + 1) * width)]) }
+    let g = ParameterGradient(cores: engine.cores.indices.map { engine.gradient(ofCore: $0) })
     return (outs, r.loss / Double(inputs.count), g)
   }
 
@@ -47,20 +44,8 @@ import Testing
     var g = TeaRandom(seed: 11)
     let classes = 4
     let p = (0..<22).map { _ in Float(0.02 + 0.96 * g.unitDouble()) }
-    var perClass = [Int](repeating: 0, count: classes)
-    for j in 0..<p.count { perClass[j % classes] += 1 }
-    var grad = [Float](repeating: 0, count: p.count)
-    var work = [Double](repeating: 0, count: 3 * classes)
-    let r = p.withUnsafeBufferPointer { pp in
-      perClass.withUnsafeBufferPointer { pc in
-        grad.withUnsafeMutableBufferPointer { gp in
-          work.withUnsafeMutableBufferPointer { w in
-            _Loss.sample(function, softmaxScale: 1, p: pp.baseAddress!, count: p.count, classes: classes, perClass: pc.baseAddress!,
-              label: 2, grad: gp.baseAddress!, gradScale: 1, work: w.baseAddress!)
-          }
-        }
-      }
-    }
+    let r = _BatchEngine.sampleLoss(function, p: p, classes: classes, label: 2)
+    let grad = r.gradient
     let pd = p.map(Double.init)
     #expect(abs(r.loss - Reference.loss(function, pd, classes: classes, label: 2)) < 1e-9)
     for j in 0..<p.count {

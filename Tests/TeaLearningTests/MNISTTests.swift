@@ -19,12 +19,12 @@ import Testing
     ("truncated header", [UInt8]([0, 0, 8, 3, 0, 0, 0, 2]), "sizes"),
   ])
   func corruptHeaders(name: String, bytes: [UInt8], field: String) {
-    #expect(throws: TeaLearningError.self, "\(name)") { try IDXFile.parse(bytes, file: "bad.idx") }
+    #expect(throws: InputError.self, "\(name)") { try IDXFile.parse(bytes, file: "bad.idx") }
     do {
       _ = try IDXFile.parse(bytes, file: "bad.idx")
     } catch {
       #expect(error.file == "bad.idx")
-      #expect(error.field == field, "\(name): \(error)")
+      #expect(error.path == field, "\(name): \(error)")
     }
   }
 
@@ -38,7 +38,7 @@ import Testing
         _ = try IDXFile.parse(bytes, file: "x")
         Issue.record("accepted \(bytes.count) bytes")
       } catch {
-        #expect(error.field == "data")
+        #expect(error.path == "data")
         #expect(error.description.contains("needs 12"))
       }
     }
@@ -76,7 +76,7 @@ import Testing
       _ = try MNIST.load(directory: dir.path)
       Issue.record("accepted a file with the wrong digest")
     } catch {
-      #expect(error.field == "SHA-256")
+      #expect(error.path == "SHA-256")
       #expect(error.description.contains("expected ba891046"))
       #expect(error.description.contains("make data"))
     }

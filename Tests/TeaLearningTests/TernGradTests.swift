@@ -205,7 +205,7 @@ import Testing
         _ = try TrainingPlugins.make(text)
         Issue.record("\(text) was accepted")
       } catch {
-        #expect(error.description.contains(field), "\(error)")
+        #expect("\(error)".contains(field), "\(error)")
       }
     }
   }
@@ -251,7 +251,7 @@ import Testing
     for step in 0..<2 {
       var c = context
       c.step = step
-      _ = t.computeGradient(net, batch: MiniBatch(images: images, indices: Array(images.labels.indices)[...]), context: c)
+      _ = try t.computeGradient(net, batch: MiniBatch(images: images, indices: Array(images.labels.indices)[...]), context: c)
     }
     let s = t.statistics
     #expect(s.iterations == 2 && s.workers == 4)
@@ -280,7 +280,7 @@ import Testing
     let batch = MiniBatch(images: images, indices: Array(images.labels.indices)[...])
     let whole = GradientEngine(topology: net.topology, capacity: 30, threads: 1, loss: .gaussian, softmaxScale: 1).lossAndGradient(net, on: batch)
     var t = TernGrad(communicator: InProcessCommunicator(workers: 4), floatBelow: .max)
-    let result = t.computeGradient(net, batch: batch, context: StepContext(step: 0, epoch: 0, seed: 1, batchSize: 30, learningRate: 0.01))
+    let result = try t.computeGradient(net, batch: batch, context: StepContext(step: 0, epoch: 0, seed: 1, batchSize: 30, learningRate: 0.01))
     let r = try #require(result)
     #expect(r.count == 30 && r.correct == whole.correct)
     #expect(abs(r.lossSum - whole.lossSum) < 1e-9 * max(1, abs(whole.lossSum)))
@@ -292,15 +292,15 @@ import Testing
   @Test func reproducibleForAnyThreadCount() throws {
     let train = syntheticSet(count: 200, seed: 1)
     let validation = syntheticSet(count: 40, seed: 2)
-    func run(threads: Int) -> Trainer {
+    func run(threads: Int) throws -> Trainer {
       let t = Trainer(
         options: Self.options(threads: threads), topology: Self.topology, train: train, validation: validation,
         plugins: [TernGrad(communicator: InProcessCommunicator(workers: 3), floatBelow: 16), ClipParameters()])
-      for _ in 0..<2 { t.trainEpoch() }
+      for _ in 0..<2 { try t.trainEpoch() }
       return t
     }
-    let one = run(threads: 1)
-    let all = run(threads: 0)
+    let one = try run(threads: 1)
+    let all = try run(threads: 0)
     #expect(one.network == all.network)
     #expect(one.optimizer == all.optimizer)
     #expect(one.history.map(\.trainLoss) == all.history.map(\.trainLoss))
@@ -316,8 +316,8 @@ import Testing
     var b = a
     var c0 = context
     c0.threads = 0
-    let ra = a.computeGradient(one.network, batch: batch, context: context)
-    let rb = b.computeGradient(one.network, batch: batch, context: c0)
+    let ra = try a.computeGradient(one.network, batch: batch, context: context)
+    let rb = try b.computeGradient(one.network, batch: batch, context: c0)
     let ga = try #require(ra), gb = try #require(rb)
     #expect(ga.gradient == gb.gradient)
     #expect(ga.lossSum == gb.lossSum)
@@ -329,11 +329,11 @@ import Testing
     let validation = syntheticSet(count: 20, seed: 2)
     func plugins() -> [any TrainingPlugin] { [TernGrad(communicator: InProcessCommunicator(workers: 2), floatBelow: 16), ClipParameters()] }
     let straight = Trainer(options: Self.options(threads: 1), topology: Self.topology, train: train, validation: validation, plugins: plugins())
-    for _ in 0..<2 { straight.trainEpoch() }
+    for _ in 0..<2 { try straight.trainEpoch() }
     let first = Trainer(options: Self.options(threads: 1), topology: Self.topology, train: train, validation: validation, plugins: plugins())
-    first.trainEpoch()
+    try first.trainEpoch()
     let resumed = try Trainer(resuming: first.checkpoint, options: Self.options(threads: 0), train: train, validation: validation, plugins: plugins())
-    resumed.trainEpoch()
+    try resumed.trainEpoch()
     #expect(resumed.network == straight.network)
   }
 
@@ -347,7 +347,7 @@ import Testing
     let inProcess = Trainer(
       options: Self.options(threads: 1), topology: Self.topology, train: train, validation: validation,
       plugins: [TernGrad(communicator: InProcessCommunicator(workers: n), floatBelow: 16, granularity: granularity, block: 2), ClipParameters()])
-    for _ in 0..<2 { inProcess.trainEpoch() }
+    for _ in 0..<2 { try inProcess.trainEpoch() }
 
     let hub = LoopbackHub(workers: n)
     let results = ResultBox(count: n)
@@ -356,7 +356,9 @@ import Testing
         let t = Trainer(
           options: Self.options(threads: 1), topology: Self.topology, train: train, validation: validation,
           plugins: [TernGrad(communicator: LoopbackCommunicator(hub: hub, rank: rank), floatBelow: 16, granularity: granularity, block: 2), ClipParameters()])
-        for _ in 0..<2 { t.trainEpoch() }
+        for _ in 0..<2 {
+          do { try t.trainEpoch() } catch { Issue.record("rank \(rank): \(error)") }
+        }
         results.set(rank, t.network, bytes: (t.plugins[0] as? TernGrad)?.statistics)
       }
     }
