@@ -85,11 +85,11 @@ extension ChipDefinition {
     where FileManager.default.fileExists(atPath: candidate) {
       return try load(path: candidate)
     }
+    let allowed = "a chip definition file or one of: \(builtinNames.joined(separator: ", "))"
     throw InputError(
-      file: reference,
+      file: reference, field: "chip", value: reference, allowed: allowed,
       message: "no chip definition found (looked for a file of that name and for \(reference).json in "
-        + "the model's folder, $TNSIM_CHIPDEFS, ./chipdefs and the checkout's chipdefs/); "
-        + "use --chip PATH or one of: \(builtinNames.joined(separator: ", "))")
+        + "the model's folder, $TNSIM_CHIPDEFS, ./chipdefs and the checkout's chipdefs/); allowed: " + allowed)
   }
 
   /// The names of the definitions shipped in `chipdefs/`.

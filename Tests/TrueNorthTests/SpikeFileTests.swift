@@ -14,8 +14,8 @@ import Testing
     return p
   }
 
-  @Test(arguments: SpikeFileFormat.allCases)
-  func roundTripsBothKindsInBothFormats(format: SpikeFileFormat) throws {
+  @Test(arguments: [SpikeFormat.csv, .tnspk])
+  func roundTripsBothKindsInBothFormats(format: SpikeFormat) throws {
     var inputs: [InputSpike] = []
     var outputs: [OutputSpike] = []
     for k in 0..<5000 {

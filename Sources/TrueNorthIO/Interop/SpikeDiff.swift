@@ -95,8 +95,8 @@ public struct SpikeDiff: Sendable, Equatable {
   public static func compare(expected: String, actual: String, matching: Matching? = nil, ticks: Range<Int64>? = nil)
     throws(InputError) -> SpikeDiff
   {
-    var e = try SpikeFiles.openOutput(expected)
-    var a = try SpikeFiles.openOutput(actual)
+    var e = try SpikeFormat.openOutput(expected)
+    var a = try SpikeFormat.openOutput(actual)
     return compare(expected: try e.readAll(), actual: try a.readAll(), matching: matching, ticks: ticks)
   }
 
@@ -125,20 +125,37 @@ public struct SpikeDiff: Sendable, Equatable {
 
   /// One JSON object with every figure.
   public var json: String {
-    var out = JSONTextWriter()
-    out.raw("{\"identical\": \(identical), \"matching\": \"\(matching.rawValue)\", \"expected\": \(expectedCount), ")
-    out.raw("\"actual\": \(actualCount), \"missing\": \(missing), \"extra\": \(extra), \"first\": ")
+    var w = JSONTextWriter()
+    w.beginObject()
+    w.member("identical", identical)
+    w.member("matching", matching.rawValue)
+    w.member("expected", expectedCount)
+    w.member("actual", actualCount)
+    w.member("missing", missing)
+    w.member("extra", extra)
+    w.key("first")
     if let f = first {
-      out.raw("{\"tick\": \(f.spike.tick), \"core\": \(f.spike.core), \"neuron\": \(f.spike.neuron), \"pin\": \(f.spike.pin), ")
-      out.raw("\"kind\": \"\(f.missing ? "missing" : "extra")\"}")
+      w.beginObject()
+      w.member("tick", f.spike.tick)
+      w.member("core", f.spike.core)
+      w.member("neuron", f.spike.neuron)
+      w.member("pin", f.spike.pin)
+      w.member("kind", f.missing ? "missing" : "extra")
+      w.endObject()
     } else {
-      out.raw("null")
+      w.null()
     }
-    out.raw(", \"perCore\": [")
-    for (k, t) in perCore.enumerated() {
-      out.raw((k == 0 ? "" : ", ") + "{\"core\": \(t.core), \"missing\": \(t.missing), \"extra\": \(t.extra)}")
+    w.key("perCore")
+    w.beginArray()
+    for t in perCore {
+      w.beginObject()
+      w.member("core", t.core)
+      w.member("missing", t.missing)
+      w.member("extra", t.extra)
+      w.endObject()
     }
-    out.raw("]}")
-    return String(decoding: out.bytes, as: UTF8.self)
+    w.endArray()
+    w.endObject()
+    return w.text
   }
 }
