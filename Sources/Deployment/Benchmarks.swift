@@ -19,22 +19,36 @@ public enum Benchmark: String, CaseIterable, Sendable {
 
   /// What one run of a workload measured.
   public struct Result: Sendable {
+    /// The workload's name.
     public var name: String
+    /// Worker threads used.
     public var threads: Int
+    /// Cores configured.
     public var cores: Int
+    /// Ticks simulated.
     public var ticks: Int64
+    /// Frames streamed (MNIST workloads), else 0.
     public var frames: Int
+    /// Synaptic events over the run.
     public var synapticEvents: Int64
+    /// Spikes fired over the run.
     public var spikes: Int64
+    /// Wall time of the simulation, seconds.
     public var wallSeconds: Double
+    /// Bytes of simulator state.
     public var stateBytes: Int
     /// Peak resident memory of the process so far (getrusage), bytes.
     public var peakResidentBytes: Int
 
+    /// Ticks per wall second.
     public var ticksPerSecond: Double { Double(ticks) / max(wallSeconds, 1e-9) }
+    /// Synaptic events per wall second.
     public var synapticEventsPerSecond: Double { Double(synapticEvents) / max(wallSeconds, 1e-9) }
+    /// Spikes per wall second.
     public var spikesPerSecond: Double { Double(spikes) / max(wallSeconds, 1e-9) }
+    /// Wall nanoseconds per synaptic event.
     public var nsPerSynapticEvent: Double { synapticEvents > 0 ? wallSeconds * 1e9 / Double(synapticEvents) : 0 }
+    /// Frames per wall second.
     public var framesPerSecond: Double { Double(frames) / max(wallSeconds, 1e-9) }
 
     /// One JSON object with every figure (rates to a fixed precision, as `tnsim bench --json` prints).

@@ -17,20 +17,32 @@ public protocol SpikeRecord: Sendable, Comparable {
 }
 
 extension InputSpike: SpikeRecord {
+  /// `tick,core,axon`.
   public static let columns = ["tick", "core", "axon"]
+  /// 0: input spikes.
   public static let binaryKind: UInt8 = 0
+  /// tick u32, core u32, axon u16, 2 zero bytes.
   public static let binarySize = 12
+  /// tick 0...2^32-1, core 0...2^31-1, axon 0...255.
   public static let ranges: [ClosedRange<Int64>] = [0...Int64(UInt32.max), 0...Int64(Int32.max), 0...255]
+  /// The spike of checked fields in column order.
   public init(fields f: [Int64]) { self.init(tick: f[0], core: Int32(f[1]), axon: Int32(f[2])) }
+  /// The fields in column order.
   public var fields: [Int64] { [tick, Int64(core), Int64(axon)] }
 }
 
 extension OutputSpike: SpikeRecord {
+  /// `tick,core,neuron,pin`.
   public static let columns = ["tick", "core", "neuron", "pin"]
+  /// 1: output spikes.
   public static let binaryKind: UInt8 = 1
+  /// tick u32, core u32, neuron u16, 2 zero bytes, pin i32.
   public static let binarySize = 16
+  /// tick 0...2^32-1, core 0...2^31-1, neuron 0...255, pin -1...2^31-1.
   public static let ranges: [ClosedRange<Int64>] = [0...Int64(UInt32.max), 0...Int64(Int32.max), 0...255, -1...Int64(Int32.max)]
+  /// The spike of checked fields in column order.
   public init(fields f: [Int64]) { self.init(tick: f[0], core: Int32(f[1]), neuron: Int32(f[2]), pin: Int32(f[3])) }
+  /// The fields in column order.
   public var fields: [Int64] { [tick, Int64(core), Int64(neuron), Int64(pin)] }
 }
 
@@ -146,60 +158,7 @@ public struct SpikeReader<Record: SpikeRecord>: SpikeFileSource {
   /// The next spike, or nil at the end of the file.
   /// - Throws: `InputError` naming the line (CSV) or record and byte offset (binary).
   public mutating func nextRecord() throws(InputError) -> Record? {
-    let record: Record
-    if format == .csv {
-      var found: Record?
-      while let l = nextLine() {
-        let t = l.trimmingCharacters(in: .whitespaces)
-        if t.isEmpty || t.hasPrefix("#") { continue }
-        let parts = t.split(separator: ",", omittingEmptySubsequences: false)
-        guard parts.count == Record.columns.count else {
-          throw InputError(file: path, line: line, message: "expected \(Record.columns.count) fields (\(Record.columns.joined(separator: ","))), found \(parts.count)")
-        }
-        var f = [Int64](repeating: 0, count: parts.count)
-        for (k, p) in parts.enumerated() {
-          let s = p.trimmingCharacters(in: .whitespaces)
-          guard let v = Int64(s) else {
-            throw InputError(file: path, line: line, path: Record.columns[k], message: "'\(s)' is not an integer")
-          }
-          guard Record.ranges[k].contains(v) else {
-            throw InputError(file: path, line: line, path: Record.columns[k],
-              message: "value \(v) is out of range; allowed: \(Record.ranges[k].lowerBound)...\(Record.ranges[k].upperBound)")
-          }
-          f[k] = v
-        }
-        found = Record(fields: f)
-        break
-      }
-      guard let found else { return nil }
-      record = found
-      recordNumber = line
-    } else {
-      let n = Record.binarySize
-      while buffer.count - offset < n {
-        if !fill() {
-          if buffer.count > offset {
-            throw InputError(file: path, path: "record \(recordNumber + 1)",
-              message: "truncated: \(buffer.count - offset) of \(n) bytes at byte offset \(consumedBytes)")
-          }
-          return nil
-        }
-      }
-      func u32(_ at: Int) -> UInt32 {
-        UInt32(buffer[at]) | UInt32(buffer[at + 1]) << 8 | UInt32(buffer[at + 2]) << 16 | UInt32(buffer[at + 3]) << 24
-      }
-      let o = offset
-      var f: [Int64] = [Int64(u32(o)), Int64(u32(o + 4)), Int64(UInt16(buffer[o + 8]) | UInt16(buffer[o + 9]) << 8)]
-      if n == 16 { f.append(Int64(Int32(bitPattern: u32(o + 12)))) }
-      recordNumber += 1
-      for k in f.indices where !Record.ranges[k].contains(f[k]) {
-        throw InputError(file: path, path: "record \(recordNumber) \(Record.columns[k])",
-          message: "value \(f[k]) is out of range at byte offset \(consumedBytes); allowed: \(Record.ranges[k].lowerBound)...\(Record.ranges[k].upperBound)")
-      }
-      offset += n
-      consumedBytes += n
-      record = Record(fields: f)
-    }
+    guard let record = try format == .csv ? nextCSVRecord() : nextBinaryRecord() else { return nil }
     if record.tick < lastTick {
       throw InputError(file: path, line: format == .csv ? line : nil, path: format == .csv ? "tick" : "record \(recordNumber)",
         message: "tick \(record.tick) comes after tick \(lastTick); spikes must be in tick order")
@@ -208,6 +167,62 @@ public struct SpikeReader<Record: SpikeRecord>: SpikeFileSource {
     return record
   }
 
+  /// The next CSV record, skipping blank lines and comments.
+  mutating func nextCSVRecord() throws(InputError) -> Record? {
+    while let l = nextLine() {
+      let t = l.trimmingCharacters(in: .whitespaces)
+      if t.isEmpty || t.hasPrefix("#") { continue }
+      let parts = t.split(separator: ",", omittingEmptySubsequences: false)
+      guard parts.count == Record.columns.count else {
+        throw InputError(file: path, line: line, message: "expected \(Record.columns.count) fields (\(Record.columns.joined(separator: ","))), found \(parts.count)")
+      }
+      var f = [Int64](repeating: 0, count: parts.count)
+      for (k, p) in parts.enumerated() {
+        let s = p.trimmingCharacters(in: .whitespaces)
+        guard let v = Int64(s) else {
+          throw InputError(file: path, line: line, path: Record.columns[k], message: "'\(s)' is not an integer")
+        }
+        guard Record.ranges[k].contains(v) else {
+          throw InputError(file: path, line: line, path: Record.columns[k],
+            message: "value \(v) is out of range; allowed: \(Record.ranges[k].lowerBound)...\(Record.ranges[k].upperBound)")
+        }
+        f[k] = v
+      }
+      recordNumber = line
+      return Record(fields: f)
+    }
+    return nil
+  }
+
+  /// The next fixed-size little-endian record of a binary file.
+  mutating func nextBinaryRecord() throws(InputError) -> Record? {
+    let n = Record.binarySize
+    while buffer.count - offset < n {
+      if !fill() {
+        if buffer.count > offset {
+          throw InputError(file: path, path: "record \(recordNumber + 1)",
+            message: "truncated: \(buffer.count - offset) of \(n) bytes at byte offset \(consumedBytes)")
+        }
+        return nil
+      }
+    }
+    func u32(_ at: Int) -> UInt32 {
+      UInt32(buffer[at]) | UInt32(buffer[at + 1]) << 8 | UInt32(buffer[at + 2]) << 16 | UInt32(buffer[at + 3]) << 24
+    }
+    let o = offset
+    var f: [Int64] = [Int64(u32(o)), Int64(u32(o + 4)), Int64(UInt16(buffer[o + 8]) | UInt16(buffer[o + 9]) << 8)]
+    if n == 16 { f.append(Int64(Int32(bitPattern: u32(o + 12)))) }
+    recordNumber += 1
+    for k in f.indices where !Record.ranges[k].contains(f[k]) {
+      throw InputError(file: path, path: "record \(recordNumber) \(Record.columns[k])",
+        message: "value \(f[k]) is out of range at byte offset \(consumedBytes); allowed: \(Record.ranges[k].lowerBound)...\(Record.ranges[k].upperBound)")
+    }
+    offset += n
+    consumedBytes += n
+    return Record(fields: f)
+  }
+
+  /// The line of the last CSV record, or `record N` of the last binary one.
   public var lastLocation: (line: Int?, path: String?) {
     format == .csv ? (recordNumber, nil) : (nil, "record \(recordNumber)")
   }

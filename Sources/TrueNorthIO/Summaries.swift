@@ -18,14 +18,22 @@ extension ChipDefinition {
 
 /// Counts that describe a model.
 public struct ModelSummary: Sendable {
+  /// Configured cores.
   public var cores = 0
+  /// Synapses over every crossbar.
   public var synapses = 0
+  /// Neurons that send to an axon.
   public var neuronsWithAxonDestination = 0
+  /// Neurons that send to an output pin.
   public var neuronsWithPin = 0
+  /// Neurons using a stochastic synapse, leak or threshold.
   public var stochasticNeurons = 0
+  /// The output pins used.
   public var pins: Set<Int32> = []
+  /// The bounding box of the configured cores.
   public var minX = Int.max, minY = Int.max, maxX = Int.min, maxY = Int.min
 
+  /// Counts `model`'s cores, synapses and neurons.
   public init(_ model: Model) {
     cores = model.cores.count
     for c in model.cores {
@@ -44,6 +52,7 @@ public struct ModelSummary: Sendable {
     }
   }
 
+  /// A few lines for people (`tnsim info`).
   public func text(for model: Model) -> String {
     """
     model on \(model.chipReference) (\(model.chip.width) x \(model.chip.height) cores), seed \(model.seed)

@@ -178,13 +178,13 @@ import Testing
     try model.save(to: dir + "/m.json")
     var request = ConversionRequest(input: dir + "/m.json", output: dir + "/ibm.json")
     request.chip = chipdefPath("tiny")
-    request.to = .ibm
+    request.to = .model(.ibm)
     _ = try Conversion.run(request)
     request = ConversionRequest(input: dir + "/ibm.json", output: dir + "/back.json")
     request.chip = chipdefPath("tiny")
     _ = try Conversion.run(request)
     request = ConversionRequest(input: dir + "/back.json", output: dir + "/input.json")
-    request.to = .ranc
+    request.to = .model(.ranc)
     request.chip = chipdefPath("tiny")
     _ = try Conversion.run(request)
     request = ConversionRequest(input: dir + "/input.json", output: dir + "/again.json")

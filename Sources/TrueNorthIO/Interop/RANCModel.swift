@@ -35,11 +35,17 @@ public enum RANCModelFiles {
 
   /// The values of `config.json` tnsim uses.
   public struct Config: Sendable, Equatable {
+    /// `num_neurons` per core.
     public var neurons: Int
+    /// `num_axons` per core.
     public var axons: Int
+    /// `num_cores_x`.
     public var width: Int
+    /// `num_cores_y`.
     public var height: Int
+    /// `num_weights`: axon types.
     public var weights: Int
+    /// `max_tick_offset`: destination ticks 0...max - 1, the last dropping the spike.
     public var maxTickOffset: Int
     /// 0: the negative threshold test is V < neg; 1: V <= neg.
     public var resetType: Int

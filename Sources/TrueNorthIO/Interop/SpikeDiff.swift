@@ -25,14 +25,19 @@ public struct SpikeDiff: Sendable, Equatable {
 
   /// Mismatches attributed to one core (-1 for spikes whose core is unknown).
   public struct CoreTotals: Sendable, Equatable {
+    /// The core, or -1 when unknown.
     public var core: Int32
+    /// Spikes of the core the actual output lacks.
     public var missing: Int
+    /// Spikes of the core the expected output lacks.
     public var extra: Int
   }
 
+  /// What identified a spike.
   public var matching: Matching
   /// Spikes compared on each side (after the tick window and, for pins, leaving out axon spikes).
   public var expectedCount: Int
+  /// Spikes compared of the actual output.
   public var actualCount: Int
   /// Spikes of the expected output the actual one lacks.
   public var missing: Int
