@@ -19,30 +19,59 @@ public enum Benchmark: String, CaseIterable, Sendable {
 
   /// What one run of a workload measured.
   public struct Result: Sendable {
+    /// The workload's name.
     public var name: String
+    /// Worker threads used.
     public var threads: Int
+    /// Cores configured.
     public var cores: Int
+    /// Ticks simulated.
     public var ticks: Int64
+    /// Frames streamed (MNIST workloads), else 0.
     public var frames: Int
+    /// Synaptic events over the run.
     public var synapticEvents: Int64
+    /// Spikes fired over the run.
     public var spikes: Int64
+    /// Wall time of the simulation, seconds.
     public var wallSeconds: Double
+    /// Bytes of simulator state.
     public var stateBytes: Int
     /// Peak resident memory of the process so far (getrusage), bytes.
     public var peakResidentBytes: Int
 
+    /// Ticks per wall second.
     public var ticksPerSecond: Double { Double(ticks) / max(wallSeconds, 1e-9) }
+    /// Synaptic events per wall second.
     public var synapticEventsPerSecond: Double { Double(synapticEvents) / max(wallSeconds, 1e-9) }
+    /// Spikes per wall second.
     public var spikesPerSecond: Double { Double(spikes) / max(wallSeconds, 1e-9) }
+    /// Wall nanoseconds per synaptic event.
     public var nsPerSynapticEvent: Double { synapticEvents > 0 ? wallSeconds * 1e9 / Double(synapticEvents) : 0 }
+    /// Frames per wall second.
     public var framesPerSecond: Double { Double(frames) / max(wallSeconds, 1e-9) }
 
+    /// One JSON object with every figure (rates to a fixed precision, as `tnsim bench --json` prints).
     public var json: String {
-      "{\"name\": \"\(name)\", \"threads\": \(threads), \"cores\": \(cores), \"ticks\": \(ticks), \"frames\": \(frames), "
-        + "\"synapticEvents\": \(synapticEvents), \"spikes\": \(spikes), \"wallSeconds\": \(String(format: "%.4f", wallSeconds)), "
-        + "\"ticksPerSecond\": \(String(format: "%.1f", ticksPerSecond)), \"synapticEventsPerSecond\": \(String(format: "%.4g", synapticEventsPerSecond)), "
-        + "\"spikesPerSecond\": \(String(format: "%.4g", spikesPerSecond)), \"nsPerSynapticEvent\": \(String(format: "%.3f", nsPerSynapticEvent)), "
-        + "\"framesPerSecond\": \(String(format: "%.1f", framesPerSecond)), \"stateBytes\": \(stateBytes), \"peakResidentBytes\": \(peakResidentBytes)}"
+      var w = JSONTextWriter()
+      w.beginObject()
+      w.member("name", name)
+      w.member("threads", threads)
+      w.member("cores", cores)
+      w.member("ticks", ticks)
+      w.member("frames", frames)
+      w.member("synapticEvents", synapticEvents)
+      w.member("spikes", spikes)
+      w.member("wallSeconds", wallSeconds, .decimals(4))
+      w.member("ticksPerSecond", ticksPerSecond, .decimals(1))
+      w.member("synapticEventsPerSecond", synapticEventsPerSecond, .significant(4))
+      w.member("spikesPerSecond", spikesPerSecond, .significant(4))
+      w.member("nsPerSynapticEvent", nsPerSynapticEvent, .decimals(3))
+      w.member("framesPerSecond", framesPerSecond, .decimals(1))
+      w.member("stateBytes", stateBytes)
+      w.member("peakResidentBytes", peakResidentBytes)
+      w.endObject()
+      return w.text
     }
   }
 

@@ -1,11 +1,16 @@
 import Foundation
+import TrueNorthIO
 
 /// A chip evaluation beside its prediction, as text or JSON (tnsim eval, tnsim sweep).
 public struct EvaluationReport: Sendable {
+  /// What the chip did.
   public var evaluation: ChipEvaluation
+  /// The accuracy predicted without simulation.
   public var predicted: Double
+  /// The chip's name.
   public var chip: String
 
+  /// A report of `evaluation` beside the `predicted` accuracy, on the chip named `chip`.
   public init(evaluation: ChipEvaluation, predicted: Double, chip: String) {
     self.evaluation = evaluation
     self.predicted = predicted
@@ -18,23 +23,50 @@ public struct EvaluationReport: Sendable {
     "spikesPerImage", "synapticEventsPerImage", "hopsPerImage", "energyPerImageMicrojoules", "wallSeconds",
   ]
 
-  /// Named figures in a fixed order (`fieldNames`): the CSV columns of a sweep and the JSON keys.
-  public var fields: [(String, String)] {
+  /// One figure: an integer, or a number written with a fixed number of decimals.
+  enum Figure {
+    case integer(Int)
+    case number(Double, decimals: Int)
+
+    var text: String {
+      switch self {
+      case .integer(let v): return String(v)
+      case .number(let v, let d): return JSONTextWriter.format(v, .decimals(d))
+      }
+    }
+  }
+
+  /// The figures of `fieldNames`, in order.
+  var figures: [Figure] {
     let e = evaluation
-    let values = [
-      "\(e.copies)", "\(e.spf)", "\(e.images)", "\(e.correct)", String(format: "%.4f", e.accuracy),
-      String(format: "%.4f", predicted), "\(e.coresUsed)", "\(e.ticksPerImage)", "\(e.latencyTicks)",
-      String(format: "%.1f", e.spikesPerImage), String(format: "%.1f", e.synapticEventsPerImage),
-      String(format: "%.1f", e.hopsPerImage), String(format: "%.4f", e.energyPerImageJoules * 1e6),
-      String(format: "%.2f", e.wallSeconds),
+    return [
+      .integer(e.copies), .integer(e.spf), .integer(e.images), .integer(e.correct), .number(e.accuracy, decimals: 4),
+      .number(predicted, decimals: 4), .integer(e.coresUsed), .integer(e.ticksPerImage), .integer(e.latencyTicks),
+      .number(e.spikesPerImage, decimals: 1), .number(e.synapticEventsPerImage, decimals: 1),
+      .number(e.hopsPerImage, decimals: 1), .number(e.energyPerImageJoules * 1e6, decimals: 4),
+      .number(e.wallSeconds, decimals: 2),
     ]
-    return Array(zip(Self.fieldNames, values))
   }
 
+  /// Named figures in a fixed order (`fieldNames`), as text: the CSV columns of a sweep.
+  public var fields: [(String, String)] { Array(zip(Self.fieldNames, figures.map(\.text))) }
+
+  /// One JSON object: the chip's name, then every figure of `fields` under its name.
   public var json: String {
-    "{\"chip\": \"\(chip)\", " + fields.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}"
+    var w = JSONTextWriter()
+    w.beginObject()
+    w.member("chip", chip)
+    for (name, figure) in zip(Self.fieldNames, figures) {
+      switch figure {
+      case .integer(let v): w.member(name, v)
+      case .number(let v, let d): w.member(name, v, .decimals(d))
+      }
+    }
+    w.endObject()
+    return w.text
   }
 
+  /// A few lines for people: accuracy beside the prediction, configuration, time and cost.
   public var text: String {
     let e = evaluation
     return """

@@ -17,41 +17,9 @@ extension ChipDefinition {
     _ = try root.required("version").int(in: 1...1)
     let chips = try root.required("chips").ints(in: 1...64, count: 2)
     let perChip = try root.required("coresPerChip").ints(in: 1...4096, count: 2)
-    let b = try root.required("bits")
-    try b.rejectUnknownKeys([
-      "weight", "leak", "threshold", "negativeThreshold", "resetPotential", "potential", "thresholdMask", "offset",
-    ])
-    let bits = Bits(
-      weight: try b.required("weight").int(in: 2...16),
-      leak: try b.required("leak").int(in: 2...16),
-      threshold: try b.required("threshold").int(in: 1...30),
-      negativeThreshold: try b.required("negativeThreshold").int(in: 1...30),
-      resetPotential: try b.required("resetPotential").int(in: 2...31),
-      potential: try b.required("potential").int(in: 8...31),
-      thresholdMask: try b.required("thresholdMask").int(in: 0...30),
-      offset: try b.required("offset").int(in: 2...16))
-    let r = try root.required("routing")
-    try r.rejectUnknownKeys([
-      "clockHz", "routerCyclesPerHop", "coreCyclesPerNeuron", "coreCyclesPerSynapticEvent",
-      "chipLinkSpikesPerSecond", "chipLinkBitsPerSpike",
-    ])
-    let routing = Routing(
-      clockHz: try r.required("clockHz").positiveDouble(),
-      routerCyclesPerHop: try r.required("routerCyclesPerHop").int(in: 1...1_000_000),
-      coreCyclesPerNeuron: try r.required("coreCyclesPerNeuron").int(in: 0...1_000_000),
-      coreCyclesPerSynapticEvent: try r.required("coreCyclesPerSynapticEvent").int(in: 0...1_000_000),
-      chipLinkSpikesPerSecond: try r.required("chipLinkSpikesPerSecond").positiveDouble(),
-      chipLinkBitsPerSpike: try r.required("chipLinkBitsPerSpike").int(in: 1...1024))
-    let e = try root.required("energy")
-    try e.rejectUnknownKeys([
-      "synapticEventJoules", "spikeHopJoules", "chipLinkBitJoules", "neuronUpdateJoules", "staticWattsPerChip",
-    ])
-    let energy = Energy(
-      synapticEventJoules: try e.required("synapticEventJoules").nonNegativeDouble(),
-      spikeHopJoules: try e.required("spikeHopJoules").nonNegativeDouble(),
-      chipLinkBitJoules: try e.required("chipLinkBitJoules").nonNegativeDouble(),
-      neuronUpdateJoules: try e.required("neuronUpdateJoules").nonNegativeDouble(),
-      staticWattsPerChip: try e.required("staticWattsPerChip").nonNegativeDouble())
+    let bits = try parseBits(try root.required("bits"))
+    let routing = try parseRouting(try root.required("routing"))
+    let energy = try parseEnergy(try root.required("energy"))
     let def = ChipDefinition(
       name: try root.required("name").string(),
       summary: try root.optional("description")?.string() ?? "",
@@ -70,6 +38,50 @@ extension ChipDefinition {
     return def
   }
 
+  /// The `bits` object: the width of every neuron field.
+  static func parseBits(_ b: JSONCursor) throws(InputError) -> Bits {
+    try b.rejectUnknownKeys([
+      "weight", "leak", "threshold", "negativeThreshold", "resetPotential", "potential", "thresholdMask", "offset",
+    ])
+    return Bits(
+      weight: try b.required("weight").int(in: 2...16),
+      leak: try b.required("leak").int(in: 2...16),
+      threshold: try b.required("threshold").int(in: 1...30),
+      negativeThreshold: try b.required("negativeThreshold").int(in: 1...30),
+      resetPotential: try b.required("resetPotential").int(in: 2...31),
+      potential: try b.required("potential").int(in: 8...31),
+      thresholdMask: try b.required("thresholdMask").int(in: 0...30),
+      offset: try b.required("offset").int(in: 2...16))
+  }
+
+  /// The `routing` object: the cycle model's clock and costs.
+  static func parseRouting(_ r: JSONCursor) throws(InputError) -> Routing {
+    try r.rejectUnknownKeys([
+      "clockHz", "routerCyclesPerHop", "coreCyclesPerNeuron", "coreCyclesPerSynapticEvent",
+      "chipLinkSpikesPerSecond", "chipLinkBitsPerSpike",
+    ])
+    return Routing(
+      clockHz: try r.required("clockHz").positiveDouble(),
+      routerCyclesPerHop: try r.required("routerCyclesPerHop").int(in: 1...1_000_000),
+      coreCyclesPerNeuron: try r.required("coreCyclesPerNeuron").int(in: 0...1_000_000),
+      coreCyclesPerSynapticEvent: try r.required("coreCyclesPerSynapticEvent").int(in: 0...1_000_000),
+      chipLinkSpikesPerSecond: try r.required("chipLinkSpikesPerSecond").positiveDouble(),
+      chipLinkBitsPerSpike: try r.required("chipLinkBitsPerSpike").int(in: 1...1024))
+  }
+
+  /// The `energy` object: joules per event and static watts.
+  static func parseEnergy(_ e: JSONCursor) throws(InputError) -> Energy {
+    try e.rejectUnknownKeys([
+      "synapticEventJoules", "spikeHopJoules", "chipLinkBitJoules", "neuronUpdateJoules", "staticWattsPerChip",
+    ])
+    return Energy(
+      synapticEventJoules: try e.required("synapticEventJoules").nonNegativeDouble(),
+      spikeHopJoules: try e.required("spikeHopJoules").nonNegativeDouble(),
+      chipLinkBitJoules: try e.required("chipLinkBitJoules").nonNegativeDouble(),
+      neuronUpdateJoules: try e.required("neuronUpdateJoules").nonNegativeDouble(),
+      staticWattsPerChip: try e.required("staticWattsPerChip").nonNegativeDouble())
+  }
+
   /// Loads a chip definition file.
   public static func load(path: String) throws(InputError) -> ChipDefinition {
     try parse(try readFile(path), file: path)
@@ -85,11 +97,11 @@ extension ChipDefinition {
     where FileManager.default.fileExists(atPath: candidate) {
       return try load(path: candidate)
     }
+    let allowed = "a chip definition file or one of: \(builtinNames.joined(separator: ", "))"
     throw InputError(
-      file: reference,
+      file: reference, field: "chip", value: reference, allowed: allowed,
       message: "no chip definition found (looked for a file of that name and for \(reference).json in "
-        + "the model's folder, $TNSIM_CHIPDEFS, ./chipdefs and the checkout's chipdefs/); "
-        + "use --chip PATH or one of: \(builtinNames.joined(separator: ", "))")
+        + "the model's folder, $TNSIM_CHIPDEFS, ./chipdefs and the checkout's chipdefs/); allowed: " + allowed)
   }
 
   /// The names of the definitions shipped in `chipdefs/`.

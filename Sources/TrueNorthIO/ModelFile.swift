@@ -253,57 +253,82 @@ extension Model {
   /// The model as a tnsim model file (column form, one core per line block). `Model.parse`
   /// of the result gives back an equal model.
   public func fileBytes() -> [UInt8] {
-    var out = JSONTextWriter()
-    out.raw("{\n  \"format\": \"tnsim-model\",\n  \"version\": 1,\n  \"chip\": ")
-    out.string(chipReference)
-    out.raw(",\n  \"seed\": \(Int64(bitPattern: seed)),\n  \"cores\": [")
-    for (k, core) in cores.enumerated() {
-      out.raw(k == 0 ? "\n    {" : ",\n    {")
-      out.raw("\"x\": \(core.x), \"y\": \(core.y)")
-      if let s = core.seed { out.raw(", \"seed\": \(Int64(bitPattern: s))") }
-      out.raw(",\n     \"axonTypes\": ")
-      if let t = core.axonTypes.first, core.axonTypes.allSatisfy({ $0 == t }) {
-        out.raw("\(t)")
-      } else {
-        out.intArray(core.axonTypes.map { Int64($0) })
-      }
-      out.raw(",\n     \"crossbar\": [")
-      let digits = (chip.neuronsPerCore + 3) / 4
-      for i in 0..<core.crossbar.axons {
-        if i > 0 { out.raw(",") }
-        if i % 4 == 0 { out.raw("\n      ") }
-        out.hexRow(core.crossbar.row(i), digits: digits)
-      }
-      out.raw("],\n     \"neurons\": {")
-      writeNeuronColumns(core.neurons, &out)
-      out.raw("}}")
+    var w = JSONTextWriter()
+    w.beginObject()
+    w.lineBreak(indent: 2)
+    w.member("format", "tnsim-model")
+    w.lineBreak(indent: 2)
+    w.member("version", 1)
+    w.lineBreak(indent: 2)
+    w.member("chip", chipReference)
+    w.lineBreak(indent: 2)
+    w.member("seed", Int64(bitPattern: seed))
+    w.lineBreak(indent: 2)
+    w.key("cores")
+    w.beginArray()
+    for core in cores {
+      w.lineBreak(indent: 4)
+      writeCore(core, &w)
     }
-    out.raw("\n  ]\n}\n")
-    return out.bytes
+    w.endArray(lineBreak: 2)
+    w.endObject(lineBreak: 0)
+    w.endLine()
+    return w.bytes
   }
 
-  func writeNeuronColumns(_ neurons: [Neuron], _ out: inout JSONTextWriter) {
-    func column<T: Equatable>(_ name: String, first: Bool = false, _ value: (Neuron) -> T, _ write: (T, inout JSONTextWriter) -> Void) {
-      out.raw(first ? "\n       \"" : ",\n       \"")
-      out.raw(name)
-      out.raw("\": ")
+  /// One core: position and seed on the first line, then axon types, crossbar rows (four hex
+  /// rows per line) and neuron columns.
+  func writeCore(_ core: CoreConfig, _ w: inout JSONTextWriter) {
+    w.beginObject()
+    w.member("x", core.x)
+    w.member("y", core.y)
+    if let s = core.seed { w.member("seed", Int64(bitPattern: s)) }
+    w.lineBreak(indent: 5)
+    w.key("axonTypes")
+    if let t = core.axonTypes.first, core.axonTypes.allSatisfy({ $0 == t }) {
+      w.value(t)
+    } else {
+      w.array(core.axonTypes)
+    }
+    w.lineBreak(indent: 5)
+    w.key("crossbar")
+    w.beginArray(.compact)
+    let digits = (chip.neuronsPerCore + 3) / 4
+    var row: [UInt8] = []
+    for i in 0..<core.crossbar.axons {
+      if i % 4 == 0 { w.lineBreak(indent: 6) }
+      Self.hexRow(core.crossbar.row(i), digits: digits, into: &row)
+      w.value(utf8: row)
+    }
+    w.endArray()
+    w.lineBreak(indent: 5)
+    w.key("neurons")
+    w.beginObject()
+    writeNeuronColumns(core.neurons, &w)
+    w.endObject()
+    w.endObject()
+  }
+
+  func writeNeuronColumns(_ neurons: [Neuron], _ w: inout JSONTextWriter) {
+    func column<T: Equatable>(_ name: String, _ value: (Neuron) -> T, _ write: (T, inout JSONTextWriter) -> Void) {
+      w.lineBreak(indent: 7)
+      w.key(name)
       let v0 = value(neurons[0])
       if name != "destination" && neurons.allSatisfy({ value($0) == v0 }) {
-        write(v0, &out)
+        write(v0, &w)
         return
       }
-      out.raw("[")
-      for (j, n) in neurons.enumerated() {
-        if j > 0 { out.raw(",") }
-        write(value(n), &out)
-      }
-      out.raw("]")
+      w.beginArray(.compact)
+      for n in neurons { write(value(n), &w) }
+      w.endArray()
     }
-    let int = { (v: Int32, o: inout JSONTextWriter) in o.raw(String(v)) }
-    let bool = { (v: Bool, o: inout JSONTextWriter) in o.raw(v ? "true" : "false") }
-    column("weights", first: true, { $0.weights }) { w, o in o.raw("[\(w[0]),\(w[1]),\(w[2]),\(w[3])]") }
-    column("stochasticSynapses", { $0.stochasticSynapses }) { m, o in
-      o.raw("[" + (0..<4).map { m >> UInt8($0) & 1 == 1 ? "true" : "false" }.joined(separator: ",") + "]")
+    let int = { (v: Int32, w: inout JSONTextWriter) in w.value(v) }
+    let bool = { (v: Bool, w: inout JSONTextWriter) in w.value(v) }
+    column("weights", { $0.weights }) { v, w in w.array([v[0], v[1], v[2], v[3]]) }
+    column("stochasticSynapses", { $0.stochasticSynapses }) { m, w in
+      w.beginArray(.compact)
+      for g in 0..<4 { w.value(m >> UInt8(g) & 1 == 1) }
+      w.endArray()
     }
     column("leak", { $0.leak }, int)
     column("stochasticLeak", { $0.stochasticLeak }, bool)
@@ -315,34 +340,35 @@ extension Model {
     column("resetPotential", { $0.resetPotential }, int)
     column("kappa", { $0.kappa }, bool)
     column("potential", { $0.potential }, int)
-    column("destination", { $0.destination }) { d, o in
+    column("destination", { $0.destination }) { d, w in
       switch d {
-      case .none: o.raw("null")
-      case .axon(let dx, let dy, let axon, let delay): o.raw("[\(dx),\(dy),\(axon),\(delay)]")
-      case .pin(let p): o.raw("{\"pin\":\(p)}")
+      case .none: w.null()
+      case .axon(let dx, let dy, let axon, let delay): w.array([dx, dy, axon, delay])
+      case .pin(let p):
+        w.beginObject(.compact)
+        w.member("pin", p)
+        w.endObject()
       }
     }
   }
 
-  /// Writes the model file atomically (a temporary file renamed over the target).
-  public func save(to path: String) throws(InputError) {
-    try writeFileAtomically(fileBytes(), to: path)
-  }
-}
-
-extension JSONTextWriter {
   /// A crossbar row as `digits` hex digits, neuron 0 in the most significant bit of the first.
-  mutating func hexRow(_ row: SIMD4<UInt64>, digits: Int) {
+  static func hexRow(_ row: SIMD4<UInt64>, digits: Int, into out: inout [UInt8]) {
     let hex = Array("0123456789abcdef".utf8)
-    bytes.append(UInt8(ascii: "\""))
+    out.removeAll(keepingCapacity: true)
     for k in 0..<digits {
       var v = 0
       for b in 0..<4 {
         let neuron = k * 4 + b
         if neuron < 256, row[neuron >> 6] >> UInt64(neuron & 63) & 1 == 1 { v |= 1 << (3 - b) }
       }
-      bytes.append(hex[v])
+      out.append(hex[v])
     }
-    bytes.append(UInt8(ascii: "\""))
+  }
+
+  /// Writes the model file atomically (a temporary file renamed over the target).
+  /// - Throws: `InputError` naming the file or folder that cannot be written.
+  public func save(to path: String) throws(InputError) {
+    try writeFileAtomically(fileBytes(), to: path)
   }
 }

@@ -17,38 +17,33 @@ public protocol SpikeRecord: Sendable, Comparable {
 }
 
 extension InputSpike: SpikeRecord {
+  /// `tick,core,axon`.
   public static let columns = ["tick", "core", "axon"]
+  /// 0: input spikes.
   public static let binaryKind: UInt8 = 0
+  /// tick u32, core u32, axon u16, 2 zero bytes.
   public static let binarySize = 12
+  /// tick 0...2^32-1, core 0...2^31-1, axon 0...255.
   public static let ranges: [ClosedRange<Int64>] = [0...Int64(UInt32.max), 0...Int64(Int32.max), 0...255]
+  /// The spike of checked fields in column order.
   public init(fields f: [Int64]) { self.init(tick: f[0], core: Int32(f[1]), axon: Int32(f[2])) }
+  /// The fields in column order.
   public var fields: [Int64] { [tick, Int64(core), Int64(axon)] }
 }
 
 extension OutputSpike: SpikeRecord {
+  /// `tick,core,neuron,pin`.
   public static let columns = ["tick", "core", "neuron", "pin"]
+  /// 1: output spikes.
   public static let binaryKind: UInt8 = 1
+  /// tick u32, core u32, neuron u16, 2 zero bytes, pin i32.
   public static let binarySize = 16
+  /// tick 0...2^32-1, core 0...2^31-1, neuron 0...255, pin -1...2^31-1.
   public static let ranges: [ClosedRange<Int64>] = [0...Int64(UInt32.max), 0...Int64(Int32.max), 0...255, -1...Int64(Int32.max)]
+  /// The spike of checked fields in column order.
   public init(fields f: [Int64]) { self.init(tick: f[0], core: Int32(f[1]), neuron: Int32(f[2]), pin: Int32(f[3])) }
+  /// The fields in column order.
   public var fields: [Int64] { [tick, Int64(core), Int64(neuron), Int64(pin)] }
-}
-
-/// The two encodings of a spike file.
-public enum SpikeFileFormat: String, Sendable, CaseIterable {
-  /// Text: a header line naming the columns, then one spike per line, comma-separated.
-  case csv
-  /// Binary: a 16-byte header ("TNSPIKES", version, kind) then fixed-size little-endian records.
-  case binary
-
-  static let magic = Array("TNSPIKES".utf8)
-
-  /// The format a path's extension names: `.csv` or `.tnspk`; nil for anything else.
-  public static func from(path: String) -> SpikeFileFormat? {
-    if path.hasSuffix(".csv") { return .csv }
-    if path.hasSuffix(".tnspk") { return .binary }
-    return nil
-  }
 }
 
 /// A stream of spike records in tick order from a file of any format: a `SpikeSource` that says
@@ -65,8 +60,10 @@ public protocol SpikeFileSource<Record>: SpikeSource where Record: SpikeRecord {
 /// Reads a spike file one record at a time (streamed: memory does not grow with the file).
 /// Ticks must not decrease from one record to the next.
 public struct SpikeReader<Record: SpikeRecord>: SpikeFileSource {
+  /// The file read.
   public let path: String
-  public let format: SpikeFileFormat
+  /// `.csv` or `.tnspk`, from the file's first bytes.
+  public let format: SpikeFormat
   let handle: FileHandle
   var buffer: [UInt8] = []
   var offset = 0
@@ -77,7 +74,10 @@ public struct SpikeReader<Record: SpikeRecord>: SpikeFileSource {
   var line = 0
   var lastTick: Int64 = -1
 
-  /// Opens a spike file, detecting the format from its first bytes.
+  /// The first 8 bytes of a binary (`.tnspk`) spike file.
+  static var magic: [UInt8] { Array("TNSPIKES".utf8) }
+
+  /// Opens a tnsim spike file, CSV or binary, detecting which from its first bytes.
   /// - Throws: `InputError` when the file is missing, the header is wrong or names other columns.
   public init(path: String) throws(InputError) {
     self.path = path
@@ -86,8 +86,8 @@ public struct SpikeReader<Record: SpikeRecord>: SpikeFileSource {
     }
     handle = h
     var probe = SpikeReader.peek(h, 16)
-    if probe.count >= 8 && Array(probe[0..<8]) == SpikeFileFormat.magic {
-      format = .binary
+    if probe.count >= 8 && Array(probe[0..<8]) == Self.magic {
+      format = .tnspk
       guard probe.count == 16 else { throw InputError(file: path, message: "truncated header (\(probe.count) of 16 bytes)") }
       guard probe[8] == 1 else { throw InputError(file: path, message: "binary spike format version \(probe[8]); this tnsim reads version 1") }
       guard probe[9] == Record.binaryKind else {
@@ -158,69 +158,71 @@ public struct SpikeReader<Record: SpikeRecord>: SpikeFileSource {
   /// The next spike, or nil at the end of the file.
   /// - Throws: `InputError` naming the line (CSV) or record and byte offset (binary).
   public mutating func nextRecord() throws(InputError) -> Record? {
-    let record: Record
-    switch format {
-    case .csv:
-      var found: Record?
-      while let l = nextLine() {
-        let t = l.trimmingCharacters(in: .whitespaces)
-        if t.isEmpty || t.hasPrefix("#") { continue }
-        let parts = t.split(separator: ",", omittingEmptySubsequences: false)
-        guard parts.count == Record.columns.count else {
-          throw InputError(file: path, line: line, message: "expected \(Record.columns.count) fields (\(Record.columns.joined(separator: ","))), found \(parts.count)")
-        }
-        var f = [Int64](repeating: 0, count: parts.count)
-        for (k, p) in parts.enumerated() {
-          let s = p.trimmingCharacters(in: .whitespaces)
-          guard let v = Int64(s) else {
-            throw InputError(file: path, line: line, path: Record.columns[k], message: "'\(s)' is not an integer")
-          }
-          guard Record.ranges[k].contains(v) else {
-            throw InputError(file: path, line: line, path: Record.columns[k],
-              message: "value \(v) is out of range; allowed: \(Record.ranges[k].lowerBound)...\(Record.ranges[k].upperBound)")
-          }
-          f[k] = v
-        }
-        found = Record(fields: f)
-        break
-      }
-      guard let found else { return nil }
-      record = found
-      recordNumber = line
-    case .binary:
-      let n = Record.binarySize
-      while buffer.count - offset < n {
-        if !fill() {
-          if buffer.count > offset {
-            throw InputError(file: path, path: "record \(recordNumber + 1)",
-              message: "truncated: \(buffer.count - offset) of \(n) bytes at byte offset \(consumedBytes)")
-          }
-          return nil
-        }
-      }
-      func u32(_ at: Int) -> UInt32 {
-        UInt32(buffer[at]) | UInt32(buffer[at + 1]) << 8 | UInt32(buffer[at + 2]) << 16 | UInt32(buffer[at + 3]) << 24
-      }
-      let o = offset
-      var f: [Int64] = [Int64(u32(o)), Int64(u32(o + 4)), Int64(UInt16(buffer[o + 8]) | UInt16(buffer[o + 9]) << 8)]
-      if n == 16 { f.append(Int64(Int32(bitPattern: u32(o + 12)))) }
-      recordNumber += 1
-      for k in f.indices where !Record.ranges[k].contains(f[k]) {
-        throw InputError(file: path, path: "record \(recordNumber) \(Record.columns[k])",
-          message: "value \(f[k]) is out of range at byte offset \(consumedBytes); allowed: \(Record.ranges[k].lowerBound)...\(Record.ranges[k].upperBound)")
-      }
-      offset += n
-      consumedBytes += n
-      record = Record(fields: f)
-    }
+    guard let record = try format == .csv ? nextCSVRecord() : nextBinaryRecord() else { return nil }
     if record.tick < lastTick {
-      throw InputError(file: path, line: format == .csv ? line : nil, path: format == .binary ? "record \(recordNumber)" : "tick",
+      throw InputError(file: path, line: format == .csv ? line : nil, path: format == .csv ? "tick" : "record \(recordNumber)",
         message: "tick \(record.tick) comes after tick \(lastTick); spikes must be in tick order")
     }
     lastTick = record.tick
     return record
   }
 
+  /// The next CSV record, skipping blank lines and comments.
+  mutating func nextCSVRecord() throws(InputError) -> Record? {
+    while let l = nextLine() {
+      let t = l.trimmingCharacters(in: .whitespaces)
+      if t.isEmpty || t.hasPrefix("#") { continue }
+      let parts = t.split(separator: ",", omittingEmptySubsequences: false)
+      guard parts.count == Record.columns.count else {
+        throw InputError(file: path, line: line, message: "expected \(Record.columns.count) fields (\(Record.columns.joined(separator: ","))), found \(parts.count)")
+      }
+      var f = [Int64](repeating: 0, count: parts.count)
+      for (k, p) in parts.enumerated() {
+        let s = p.trimmingCharacters(in: .whitespaces)
+        guard let v = Int64(s) else {
+          throw InputError(file: path, line: line, path: Record.columns[k], message: "'\(s)' is not an integer")
+        }
+        guard Record.ranges[k].contains(v) else {
+          throw InputError(file: path, line: line, path: Record.columns[k],
+            message: "value \(v) is out of range; allowed: \(Record.ranges[k].lowerBound)...\(Record.ranges[k].upperBound)")
+        }
+        f[k] = v
+      }
+      recordNumber = line
+      return Record(fields: f)
+    }
+    return nil
+  }
+
+  /// The next fixed-size little-endian record of a binary file.
+  mutating func nextBinaryRecord() throws(InputError) -> Record? {
+    let n = Record.binarySize
+    while buffer.count - offset < n {
+      if !fill() {
+        if buffer.count > offset {
+          throw InputError(file: path, path: "record \(recordNumber + 1)",
+            message: "truncated: \(buffer.count - offset) of \(n) bytes at byte offset \(consumedBytes)")
+        }
+        return nil
+      }
+    }
+    func u32(_ at: Int) -> UInt32 {
+      UInt32(buffer[at]) | UInt32(buffer[at + 1]) << 8 | UInt32(buffer[at + 2]) << 16 | UInt32(buffer[at + 3]) << 24
+    }
+    let o = offset
+    var f: [Int64] = [Int64(u32(o)), Int64(u32(o + 4)), Int64(UInt16(buffer[o + 8]) | UInt16(buffer[o + 9]) << 8)]
+    if n == 16 { f.append(Int64(Int32(bitPattern: u32(o + 12)))) }
+    recordNumber += 1
+    for k in f.indices where !Record.ranges[k].contains(f[k]) {
+      throw InputError(file: path, path: "record \(recordNumber) \(Record.columns[k])",
+        message: "value \(f[k]) is out of range at byte offset \(consumedBytes); allowed: \(Record.ranges[k].lowerBound)...\(Record.ranges[k].upperBound)")
+    }
+    offset += n
+    consumedBytes += n
+    return Record(fields: f)
+  }
+
+  /// The line of the last CSV record, or `record N` of the last binary one.
   public var lastLocation: (line: Int?, path: String?) {
     format == .csv ? (recordNumber, nil) : (nil, "record \(recordNumber)")
   }
@@ -238,103 +240,83 @@ extension SpikeFileSource {
   }
 }
 
-/// Writes spike records to a file in either format, buffered; the file appears complete under its
-/// name only when `close()` succeeds (written to a temporary name, then renamed).
+/// Writes spike records to a tnsim spike file, CSV or binary, buffered and streamed; the file
+/// appears complete under its name only when `close()` succeeds (an `AtomicFile`: written to a
+/// temporary beside it, then renamed). A writer that fails, or is dropped unclosed, removes its
+/// temporary and leaves no file.
 public final class SpikeWriter<Record: SpikeRecord> {
+  /// The file written.
   public let path: String
-  public let format: SpikeFileFormat
-  let temporary: String
-  let handle: FileHandle
+  /// `.csv` or `.tnspk`.
+  public let format: SpikeFormat
+  let file: AtomicFile
   var buffer: [UInt8] = []
+  /// Records written so far.
   public private(set) var count = 0
 
-  /// - Parameter format: the encoding; by default from the extension (`.tnspk` binary, else CSV).
-  public init(path: String, format: SpikeFileFormat? = nil) throws(InputError) {
-    self.path = path
-    self.format = format ?? SpikeFileFormat.from(path: path) ?? .csv
-    temporary = path + ".partial"
-    guard FileManager.default.createFile(atPath: temporary, contents: nil), let h = FileHandle(forWritingAtPath: temporary) else {
-      throw InputError(file: path, message: "cannot create the file (does its folder exist?)")
+  /// Creates the file (and any missing folders).
+  /// - Parameter format: `.csv` or `.tnspk`; by default the one the extension names, else CSV.
+  /// - Throws: `InputError` for another format, or a file that cannot be created.
+  public convenience init(path: String, format: SpikeFormat? = nil) throws(InputError) {
+    let f = format ?? SpikeFormat.forExtension(of: path) ?? .csv
+    guard f == .csv || f == .tnspk else {
+      throw InputError(file: path, field: "format", value: f.name, allowed: "csv, tnspk",
+        message: "SpikeWriter writes tnsim CSV or .tnspk, not \(f.name)")
     }
-    handle = h
+    try self.init(path: path, binary: f == .tnspk)
+  }
+
+  init(path: String, binary: Bool) throws(InputError) {
+    self.path = path
+    self.format = binary ? .tnspk : .csv
+    file = try AtomicFile(path: path)
     buffer.reserveCapacity(1 << 20)
-    switch self.format {
-    case .csv: buffer += Array((Record.columns.joined(separator: ",") + "\n").utf8)
-    case .binary: buffer += SpikeFileFormat.magic + [1, Record.binaryKind, 0, 0, 0, 0, 0, 0]
+    if binary {
+      buffer += SpikeReader<Record>.magic + [1, Record.binaryKind, 0, 0, 0, 0, 0, 0]
+    } else {
+      buffer += Array((Record.columns.joined(separator: ",") + "\n").utf8)
     }
   }
 
+  /// Appends one record (buffered).
+  /// - Throws: `InputError` when a full buffer cannot be written; the file is then abandoned.
   public func write(_ r: Record) throws(InputError) {
     let f = r.fields
-    switch format {
-    case .csv:
+    if format == .csv {
       for (k, v) in f.enumerated() {
         if k > 0 { buffer.append(UInt8(ascii: ",")) }
         buffer += Array(String(v).utf8)
       }
       buffer.append(0x0A)
-    case .binary:
+    } else {
       func u32(_ v: UInt32) { buffer += [UInt8(v & 255), UInt8(v >> 8 & 255), UInt8(v >> 16 & 255), UInt8(v >> 24)] }
       u32(UInt32(truncatingIfNeeded: f[0]))
       u32(UInt32(truncatingIfNeeded: f[1]))
       buffer += [UInt8(f[2] & 255), UInt8(f[2] >> 8 & 255)]
-      if Record.binarySize == 16 {
-        buffer += [0, 0]
-        u32(UInt32(bitPattern: Int32(truncatingIfNeeded: f[3])))
-      } else {
-        buffer += [0, 0]
-      }
+      buffer += [0, 0]
+      if Record.binarySize == 16 { u32(UInt32(bitPattern: Int32(truncatingIfNeeded: f[3]))) }
     }
     count += 1
     if buffer.count >= 1 << 20 { try flush() }
   }
 
   func flush() throws(InputError) {
-    do {
-      try handle.write(contentsOf: buffer)
+    do throws(InputError) {
+      try file.write(buffer)
     } catch {
-      throw InputError(file: path, message: "cannot write: \(error.localizedDescription)")
+      file.discard()
+      throw error
     }
     buffer.removeAll(keepingCapacity: true)
   }
 
   /// Flushes and moves the file into place.
+  /// - Throws: `InputError` when the file cannot be finished; no file and no temporary remain.
   public func close() throws(InputError) {
     try flush()
-    try? handle.close()
-    if rename(temporary, path) != 0 {
-      throw InputError(file: path, message: "cannot move the finished file into place")
-    }
-  }
-}
-
-/// Opens and creates spike files of any supported format, detected from their content on
-/// reading and named by their extension on writing (docs/spike-formats.md, docs/interop.md).
-public enum SpikeFiles {
-  /// A stream of input spikes (tick, core, axon) from `path`: tnsim CSV or binary, IBM `.sfti`
-  /// or `.sfri`, or the packets of a RANC `input.json` (which needs `chip` to number its cores).
-  public static func openInput(_ path: String, chip: ChipDefinition? = nil) throws(InputError) -> any SpikeFileSource<InputSpike> {
-    try InteropSpikeFiles.openInput(path, chip: chip)
+    try file.commit()
   }
 
-  /// A stream of output spikes (tick, core, neuron, pin) from `path`: tnsim CSV or binary, IBM
-  /// RAWO6, or RANC's output text (whose spikes have core and neuron -1).
-  public static func openOutput(_ path: String) throws(InputError) -> any SpikeFileSource<OutputSpike> {
-    try InteropSpikeFiles.openOutput(path)
-  }
-
-  /// A writer of input spikes: `.sfti` and `.sfri` write the IBM formats, `.tnspk` tnsim's
-  /// binary, anything else tnsim's CSV.
-  public static func createInput(_ path: String) throws(InputError) -> any SpikeFileSink<InputSpike> {
-    try InteropSpikeFiles.createInput(path)
-  }
-
-  /// A writer of output spikes: `.sfro` writes IBM RAWO6, `.txt` RANC's output text (`ticks`
-  /// lines of `outputs` tokens; by default up to the last spike's tick and pin), `.tnspk` tnsim's
-  /// binary, anything else tnsim's CSV.
-  public static func createOutput(_ path: String, ticks: Int? = nil, outputs: Int? = nil) throws(InputError)
-    -> any SpikeFileSink<OutputSpike>
-  {
-    try InteropSpikeFiles.createOutput(path, ticks: ticks, outputs: outputs)
-  }
+  /// Abandons the file: removes the temporary; nothing appears under `path`.
+  public func discard() { file.discard() }
 }

@@ -18,14 +18,22 @@ extension ChipDefinition {
 
 /// Counts that describe a model.
 public struct ModelSummary: Sendable {
+  /// Configured cores.
   public var cores = 0
+  /// Synapses over every crossbar.
   public var synapses = 0
+  /// Neurons that send to an axon.
   public var neuronsWithAxonDestination = 0
+  /// Neurons that send to an output pin.
   public var neuronsWithPin = 0
+  /// Neurons using a stochastic synapse, leak or threshold.
   public var stochasticNeurons = 0
+  /// The output pins used.
   public var pins: Set<Int32> = []
+  /// The bounding box of the configured cores.
   public var minX = Int.max, minY = Int.max, maxX = Int.min, maxY = Int.min
 
+  /// Counts `model`'s cores, synapses and neurons.
   public init(_ model: Model) {
     cores = model.cores.count
     for c in model.cores {
@@ -44,6 +52,7 @@ public struct ModelSummary: Sendable {
     }
   }
 
+  /// A few lines for people (`tnsim info`).
   public func text(for model: Model) -> String {
     """
     model on \(model.chipReference) (\(model.chip.width) x \(model.chip.height) cores), seed \(model.seed)
@@ -54,26 +63,33 @@ public struct ModelSummary: Sendable {
   }
 }
 
-/// Counts that describe a spike file, read in one streamed pass.
+/// Counts that describe a spike file of any format, read in one pass.
 public struct SpikeFileSummary: Sendable {
-  public var format: SpikeFileFormat
+  /// The file's format, from its content.
+  public var format: SpikeFormat
+  /// Which records it holds, in words.
   public var kind: String
+  /// Spikes in the file.
   public var count = 0
+  /// The first spike's tick, or -1 for none.
   public var firstTick: Int64 = -1
+  /// The last spike's tick, or -1 for none.
   public var lastTick: Int64 = -1
+  /// The distinct cores the spikes go to or come from.
   public var cores: Set<Int32> = []
 
-  /// Reads the file as input spikes, or, when its header says so, as output spikes.
-  public init(path: String) throws(InputError) {
+  /// Reads the file as input spikes, or, when its format or header says so, as output spikes.
+  /// - Parameter chip: the chip that numbers the cores of RANC packets.
+  /// - Throws: `InputError` naming the file and where it is not as allowed.
+  public init(path: String, chip: ChipDefinition? = nil) throws(InputError) {
+    format = try SpikeFormat.detect(path: path)
     do {
-      var r = try SpikeReader<InputSpike>(path: path)
-      format = r.format
+      var r = try format.inputReader(path: path, chip: chip)
       kind = "input spikes (tick, core, axon)"
       while let s = try r.nextRecord() { add(s.tick, s.core) }
     } catch let inputError {
-      guard let r0 = try? SpikeReader<OutputSpike>(path: path) else { throw inputError }
+      guard format.records.holdsOutput, let r0 = try? format.outputReader(path: path) else { throw inputError }
       var r = r0
-      format = r.format
       kind = "output spikes (tick, core, neuron, pin)"
       count = 0
       cores = []
@@ -88,8 +104,10 @@ public struct SpikeFileSummary: Sendable {
     cores.insert(core)
   }
 
+  /// A few lines for people: the format and kind, the count, the ticks and the cores.
   public var text: String {
-    "\(format == .csv ? "CSV" : "binary") spike file of \(kind)\n  spikes        \(count)\n  ticks         "
+    let name = format == .csv ? "CSV" : format == .tnspk ? "binary" : format.title
+    return "\(name) spike file of \(kind)\n  spikes        \(count)\n  ticks         "
       + (count > 0 ? "\(firstTick)...\(lastTick)" : "none") + "\n  cores         \(cores.count) distinct"
   }
 }

@@ -1,6 +1,6 @@
 import TrueNorth
-/// `tnsim validate MODEL --traffic SPIKES`: runs a model at cycle fidelity over an input and
-/// reports the traffic checks: deadline misses, the busiest links and the chip-to-chip load.
+/// A traffic check (`tnsim validate MODEL --traffic SPIKES`): runs a model at cycle fidelity over
+/// an input and reports: deadline misses, the busiest links and the chip-to-chip load.
 public struct TrafficCheck {
   /// The run's summary.
   public var summary: RunSummary
@@ -9,12 +9,12 @@ public struct TrafficCheck {
   /// The input file.
   public var input: String
 
-  /// Runs `model` on the spikes of `input` (any format `SpikeFiles.openInput` reads) for `ticks`,
+  /// Runs `model` on the spikes of `input` (any format of `SpikeFormat.all`) for `ticks`,
   /// or until 16 ticks after the last input spike.
   /// - Throws: `InputError` for an unreadable input or a spike to an unconfigured core or axon;
   ///   `SimulationError` when the model does not fit its chip.
   public static func run(model: Model, input: String, ticks: Int64?) throws -> TrafficCheck {
-    let source = try SpikeFiles.openInput(input, chip: model.chip)
+    let source = try SpikeFormat.openInput(input, chip: model.chip)
     let simulator = try Simulator(model: model)
     let analysis = CycleRun(chip: model.chip)
     let summary = try simulator.run(ticks: ticks, inputFile: source, output: nil, analysis: analysis)
@@ -59,29 +59,33 @@ public struct TrafficCheck {
   /// One JSON object: ticks, misses (with descriptions), the worst tick, the busiest links and
   /// the chip-to-chip load.
   public var json: String {
-    let a = analysis
     var w = JSONTextWriter()
-    w.raw("{\"input\": ")
-    w.string(input)
-    w.raw(", \"ticks\": \(a.ticks), \"budgetCycles\": \(a.model.budgetCycles), \"deadlineMisses\": \(a.missCount)")
-    w.raw(", \"worstTick\": \(a.worstTick?.tick ?? -1), \"worstCycles\": \(a.worstTick?.cycles ?? 0), \"misses\": [")
-    for (k, miss) in a.misses.enumerated() {
-      w.raw(k == 0 ? "" : ", ")
-      w.string(miss.description)
-    }
-    w.raw("], \"hottestLinks\": [")
-    for (k, link) in a.hottestLinks(5).enumerated() {
-      w.raw(k == 0 ? "{\"link\": " : ", {\"link\": ")
-      w.string(link.name(in: a.model.mesh))
-      w.raw(", \"packets\": \(link.packets), \"busyCycles\": \(RunSummary.number(link.busyCycles))}")
-    }
-    w.raw("], \"chipLinkCrossings\": \(a.totals.chipLinkCrossings), \"chipLinkBits\": \(a.totals.chipLinkBits)")
+    write(to: &w)
+    return w.text
+  }
+
+  /// Writes the object of `json` as the next value of `w`.
+  public func write(to w: inout JSONTextWriter) {
+    let a = analysis
+    w.beginObject()
+    w.member("input", input)
+    w.member("ticks", a.ticks)
+    w.member("budgetCycles", a.model.budgetCycles)
+    w.member("deadlineMisses", a.missCount)
+    w.member("worstTick", a.worstTick?.tick ?? -1)
+    w.member("worstCycles", a.worstTick?.cycles ?? 0)
+    w.key("misses")
+    w.beginArray()
+    for miss in a.misses { w.value(miss.description) }
+    w.endArray()
+    w.key("hottestLinks")
+    a.writeHottestLinks(&w)
+    w.member("chipLinkCrossings", a.totals.chipLinkCrossings)
+    w.member("chipLinkBits", a.totals.chipLinkBits)
     if let chip = busiestChipLink {
-      w.raw(", \"busiestChipLink\": ")
-      w.string(chip.link.name(in: a.model.mesh))
-      w.raw(", \"busiestChipLinkUtilisation\": \(RunSummary.number(chip.utilisation))")
+      w.member("busiestChipLink", chip.link.name(in: a.model.mesh))
+      w.member("busiestChipLinkUtilisation", chip.utilisation)
     }
-    w.raw("}")
-    return String(decoding: w.bytes, as: UTF8.self)
+    w.endObject()
   }
 }

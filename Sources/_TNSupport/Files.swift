@@ -1,13 +1,103 @@
 import Foundation
 
-/// Writes `bytes` to `path` through a temporary file in the same folder and a rename, so that a
-/// reader never sees a half-written file and a failure leaves the old file intact.
+/// Writes `bytes` to `path` atomically: through a temporary file in the same folder, renamed over
+/// `path` once complete, so that a reader never sees a half-written file and a failure leaves the
+/// old file (if any) intact. Missing folders on the way to `path` are created.
+///
+/// The temporary is `.NAME.PID-RANDOM.partial` beside the target; it is removed on any failure.
+/// - Throws: `InputError` naming the folder that cannot be created, or the file that cannot be
+///   written or moved into place.
 public func writeFileAtomically(_ bytes: [UInt8], to path: String) throws(InputError) {
-  let url = URL(fileURLWithPath: path)
-  do {
-    try Data(bytes).write(to: url, options: .atomic)
+  let file = try AtomicFile(path: path)
+  do throws(InputError) {
+    try file.write(bytes)
+    try file.commit()
   } catch {
-    throw InputError(file: path, message: "cannot write: \(error.localizedDescription)")
+    file.discard()
+    throw error
+  }
+}
+
+/// A file written in pieces and moved into place only when complete: the streaming form of
+/// `writeFileAtomically`, for writers that cannot hold the whole file in memory.
+///
+/// Bytes go to a temporary file in the target's folder; `commit()` renames it over the target;
+/// `discard()` (or deinitialisation without a commit) removes it, so a failed write leaves no
+/// temporary behind and the target untouched.
+public final class AtomicFile {
+  /// The file this writes.
+  public let path: String
+  /// The temporary file the bytes go to until `commit()`.
+  public let temporaryPath: String
+  var handle: FileHandle?
+
+  /// Creates the temporary file, and any missing folders on the way to `path`.
+  /// - Throws: `InputError` naming the folder that cannot be created or the file that cannot be.
+  public init(path: String) throws(InputError) {
+    self.path = path
+    let url = URL(fileURLWithPath: path)
+    let folder = url.deletingLastPathComponent().path
+    try Self.createFolder(folder, for: path)
+    temporaryPath = folder + "/." + url.lastPathComponent + ".\(getpid())-\(String(UInt32.random(in: 0...UInt32.max), radix: 16)).partial"
+    guard FileManager.default.createFile(atPath: temporaryPath, contents: nil),
+      let h = FileHandle(forWritingAtPath: temporaryPath)
+    else {
+      throw InputError(file: path, message: "cannot create the file in \(folder)")
+    }
+    handle = h
+  }
+
+  deinit { discard() }
+
+  static func createFolder(_ folder: String, for path: String) throws(InputError) {
+    var isDirectory: ObjCBool = false
+    if FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) {
+      guard isDirectory.boolValue else { throw InputError(file: path, message: "\(folder) is a file, not a folder") }
+      return
+    }
+    do {
+      try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    } catch {
+      throw InputError(file: path, message: "cannot create the folder \(folder): \(error.localizedDescription)")
+    }
+  }
+
+  /// Appends `bytes` to the temporary file.
+  /// - Throws: `InputError` naming the target when the write fails (the disk is full...).
+  public func write(_ bytes: [UInt8]) throws(InputError) {
+    guard let handle else { throw InputError(file: path, message: "cannot write: the file is already closed") }
+    do {
+      try handle.write(contentsOf: bytes)
+    } catch {
+      throw InputError(file: path, message: "cannot write: \(error.localizedDescription)")
+    }
+  }
+
+  /// Closes the temporary file and renames it over the target.
+  /// - Throws: `InputError` when it cannot be closed or moved into place; the temporary is then
+  ///   removed.
+  public func commit() throws(InputError) {
+    guard let h = handle else { throw InputError(file: path, message: "cannot write: the file is already closed") }
+    handle = nil
+    do {
+      try h.close()
+    } catch {
+      unlink(temporaryPath)
+      throw InputError(file: path, message: "cannot write: \(error.localizedDescription)")
+    }
+    guard rename(temporaryPath, path) == 0 else {
+      let reason = String(cString: strerror(errno))
+      unlink(temporaryPath)
+      throw InputError(file: path, message: "cannot move the finished file into place: \(reason)")
+    }
+  }
+
+  /// Abandons the file: closes and removes the temporary; the target is left as it was.
+  public func discard() {
+    guard let h = handle else { return }
+    handle = nil
+    try? h.close()
+    unlink(temporaryPath)
   }
 }
 

@@ -16,6 +16,7 @@ public indirect enum JSONValue: Sendable, Equatable {
   /// Members in file order; keys may repeat.
   case object([(key: String, value: JSONNode)])
 
+  /// Equal values: objects member by member, in order.
   public static func == (a: JSONValue, b: JSONValue) -> Bool {
     switch (a, b) {
     case (.null, .null): return true
@@ -34,22 +35,30 @@ public indirect enum JSONValue: Sendable, Equatable {
 
 /// A JSON value with the line it starts on (1-based).
 public struct JSONNode: Sendable, Equatable {
+  /// The value.
   public var value: JSONValue
+  /// The line the value starts on (1-based; 0 when made in code).
   public var line: Int
 
+  /// A node holding `value`, starting on `line`.
   public init(_ value: JSONValue, line: Int = 0) {
     self.value = value
     self.line = line
   }
 
+  /// Nodes are equal when their values are; lines do not count.
   public static func == (a: JSONNode, b: JSONNode) -> Bool { a.value == b.value }
 }
 
 /// A syntax error in a JSON text, with its line and column.
 public struct JSONSyntaxError: Error, CustomStringConvertible, Sendable {
+  /// The line of the error (1-based).
   public var line: Int
+  /// The column of the error (1-based).
   public var column: Int
+  /// What is wrong.
   public var message: String
+  /// `line L, column C: message`.
   public var description: String { "line \(line), column \(column): \(message)" }
 }
 

@@ -1,10 +1,14 @@
 /// A position inside a parsed JSON file: the node, its path from the root and the file name, with
 /// typed accessors that throw an `InputError` naming all three when the value is not as allowed.
 public struct JSONCursor: Sendable {
+  /// The value here.
   public let node: JSONNode
+  /// Where the value is, from the root: `cores[3].neurons.threshold`.
   public let path: String
+  /// The file the value came from.
   public let file: String
 
+  /// A cursor at `node` of `file`, at `path`.
   public init(_ node: JSONNode, file: String, path: String = "") {
     self.node = node
     self.file = file
@@ -20,6 +24,7 @@ public struct JSONCursor: Sendable {
     }
   }
 
+  /// An error at this value: its file, line (or `line`) and path, and `message`.
   public func fail(_ message: String, line: Int? = nil) -> InputError {
     InputError(file: file, line: line ?? node.line, path: path, message: message)
   }
@@ -77,6 +82,7 @@ public struct JSONCursor: Sendable {
     }
   }
 
+  /// Whether the value is `null`.
   public var isNull: Bool { if case .null = node.value { return true } else { return false } }
 
   /// The elements of an array.
@@ -140,6 +146,7 @@ public struct JSONCursor: Sendable {
     }
   }
 
+  /// A string; throws naming the value when it is not one.
   public func string() throws(InputError) -> String {
     guard case .string(let s) = node.value else { throw fail("expected a string, found \(typeName)") }
     return s

@@ -34,6 +34,24 @@ struct Command: Sendable {
   }
 }
 
+/// A bad command line: the flag (or the positional arguments), the value given and what is
+/// allowed. Only the command line speaks of flags; libraries throw `InputError` values.
+struct UsageError: Error, CustomStringConvertible {
+  /// The flag without its dashes, or nil for the positional arguments.
+  var flag: String?
+  /// The value given, when there was one.
+  var value: String?
+  /// What is allowed instead.
+  var allowed: String?
+  /// What is wrong, in full.
+  var message: String
+  /// What names the positional arguments in the printed line when `flag` is nil.
+  var arguments = "tnsim"
+
+  /// The printed line: `--flag: message`, or `ARGUMENTS: message`.
+  var description: String { (flag.map { "--" + $0 } ?? arguments) + ": " + message }
+}
+
 /// The parsed command line of one subcommand, with typed accessors whose errors name the flag.
 struct ParsedArguments: Sendable {
   var positional: [String] = []
@@ -42,7 +60,7 @@ struct ParsedArguments: Sendable {
   var repeated: [String: [String]] = [:]
   var flags: Set<String> = []
 
-  init(_ args: [String], options: [Option]) throws(InputError) {
+  init(_ args: [String], options: [Option]) throws(UsageError) {
     var byName: [String: Option] = [:]
     for o in options { byName[o.name] = o }
     var i = 0
@@ -60,16 +78,18 @@ struct ParsedArguments: Sendable {
         name = String(name[..<eq])
       }
       guard let option = byName[name] else {
-        throw InputError(file: "--\(name)", message: "unknown option; see --help for the options of this command")
+        throw UsageError(flag: name, message: "unknown option; see --help for the options of this command")
       }
       if option.value == nil {
-        guard inline == nil else { throw InputError(file: "--\(name)", message: "takes no value") }
+        guard inline == nil else { throw UsageError(flag: name, value: inline, message: "takes no value") }
         flags.insert(name)
       } else if let inline {
         values[name] = inline
         repeated[name, default: []].append(inline)
       } else {
-        guard i < args.count else { throw InputError(file: "--\(name)", message: "needs a value \(option.value!)") }
+        guard i < args.count else {
+          throw UsageError(flag: name, allowed: option.value, message: "needs a value \(option.value ?? "")")
+        }
         values[name] = args[i]
         repeated[name, default: []].append(args[i])
         i += 1
@@ -84,49 +104,52 @@ struct ParsedArguments: Sendable {
 
   func string(_ name: String) -> String? { values[name] }
 
-  func int(_ name: String, in range: ClosedRange<Int> = Int.min...Int.max) throws(InputError) -> Int? {
+  func int(_ name: String, in range: ClosedRange<Int> = Int.min...Int.max) throws(UsageError) -> Int? {
     guard let s = values[name] else { return nil }
     guard let v = Int(s.replacingOccurrences(of: "_", with: "")), range.contains(v) else {
-      throw InputError(file: "--\(name)", message: "value '\(s)' is not an integer in \(range.lowerBound)...\(range.upperBound)")
+      let allowed = "\(range.lowerBound)...\(range.upperBound)"
+      throw UsageError(flag: name, value: s, allowed: allowed, message: "value '\(s)' is not an integer in \(allowed)")
     }
     return v
   }
 
-  func uint64(_ name: String) throws(InputError) -> UInt64? {
+  func uint64(_ name: String) throws(UsageError) -> UInt64? {
     guard let s = values[name] else { return nil }
     if let v = UInt64(s) { return v }
     if let v = Int64(s) { return UInt64(bitPattern: v) }
-    throw InputError(file: "--\(name)", message: "value '\(s)' is not a 64-bit integer")
+    throw UsageError(flag: name, value: s, allowed: "a 64-bit integer", message: "value '\(s)' is not a 64-bit integer")
   }
 
   func double(_ name: String, in range: ClosedRange<Double> = -Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude)
-    throws(InputError) -> Double?
+    throws(UsageError) -> Double?
   {
     guard let s = values[name] else { return nil }
     guard let v = Double(s), range.contains(v) else {
-      throw InputError(file: "--\(name)", message: "value '\(s)' is not a number in \(range.lowerBound)...\(range.upperBound)")
+      let allowed = "\(range.lowerBound)...\(range.upperBound)"
+      throw UsageError(flag: name, value: s, allowed: allowed, message: "value '\(s)' is not a number in \(allowed)")
     }
     return v
   }
 
   /// A comma-separated list of integers, e.g. `--copies 1,2,4`.
-  func intList(_ name: String, in range: ClosedRange<Int>) throws(InputError) -> [Int]? {
+  func intList(_ name: String, in range: ClosedRange<Int>) throws(UsageError) -> [Int]? {
     guard let s = values[name] else { return nil }
     var out: [Int] = []
     for part in s.split(separator: ",") {
       guard let v = Int(part.trimmingCharacters(in: .whitespaces)), range.contains(v) else {
-        throw InputError(file: "--\(name)", message: "'\(part)' is not an integer in \(range.lowerBound)...\(range.upperBound)")
+        let allowed = "\(range.lowerBound)...\(range.upperBound)"
+        throw UsageError(flag: name, value: String(part), allowed: allowed, message: "'\(part)' is not an integer in \(allowed)")
       }
       out.append(v)
     }
-    guard !out.isEmpty else { throw InputError(file: "--\(name)", message: "needs at least one value") }
+    guard !out.isEmpty else { throw UsageError(flag: name, value: s, message: "needs at least one value") }
     return out
   }
 
   /// The single positional argument, named `what` in the error.
-  func onePositional(_ what: String) throws(InputError) -> String {
+  func onePositional(_ what: String) throws(UsageError) -> String {
     guard positional.count == 1 else {
-      throw InputError(file: "tnsim", message: positional.isEmpty ? "missing \(what)" : "expected one \(what), got \(positional.count) arguments")
+      throw UsageError(allowed: "one \(what)", message: positional.isEmpty ? "missing \(what)" : "expected one \(what), got \(positional.count) arguments")
     }
     return positional[0]
   }

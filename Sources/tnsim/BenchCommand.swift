@@ -21,7 +21,8 @@ let benchCommand = Command(
     var names: [Benchmark] = []
     for p in args.positional {
       guard let b = Benchmark(rawValue: p) else {
-        throw InputError(file: p, message: "no such benchmark; use one of \(Benchmark.allCases.map(\.rawValue).joined(separator: ", "))")
+        let allowed = Benchmark.allCases.map(\.rawValue).joined(separator: ", ")
+        throw UsageError(value: p, allowed: allowed, message: "no such benchmark; use one of \(allowed)", arguments: p)
       }
       names.append(b)
     }
@@ -31,7 +32,7 @@ let benchCommand = Command(
     case "1": threads = [1]
     case "all": threads = [0]
     case "both": threads = [1, 0]
-    case let t: throw InputError(file: "--threads", message: "'\(t)' is not allowed; use 1, all or both")
+    case let t: throw UsageError(flag: "threads", value: t, allowed: "1, all, both", message: "'\(t)' is not allowed; use 1, all or both")
     }
     let ticks = try args.int("ticks", in: 1...10_000_000)
     if !args.flag("json") {

@@ -24,13 +24,14 @@ let convertCommand = Command(
   ],
   run: { args in
     guard args.positional.count == 2 else {
-      throw InputError(file: "tnsim convert", message: "expected IN and OUT, got \(args.positional.count) arguments")
+      throw UsageError(allowed: "IN and OUT", message: "expected IN and OUT, got \(args.positional.count) arguments", arguments: "tnsim convert")
     }
-    func format(_ flag: String) throws(InputError) -> InteropFormat? {
+    let names = ConversionFormat.all.map(\.name)
+    func format(_ flag: String) throws(UsageError) -> ConversionFormat? {
       guard let s = args.string(flag) else { return nil }
-      guard let f = InteropFormat(rawValue: s) else {
-        throw InputError(file: "--\(flag)", message: "'\(s)' is not a format; allowed: "
-          + InteropFormat.allCases.map(\.rawValue).joined(separator: ", "))
+      guard let f = ConversionFormat(name: s) else {
+        throw UsageError(flag: flag, value: s, allowed: names.joined(separator: ", "),
+          message: "'\(s)' is not a format; allowed: " + names.joined(separator: ", "))
       }
       return f
     }
@@ -41,6 +42,11 @@ let convertCommand = Command(
     request.config = args.string("config")
     request.spikes = args.string("input")
     request.ticks = try args.int("ticks", in: 0...Int(UInt32.max))
-    print(try Conversion.run(request))
+    do {
+      print(try Conversion.run(request))
+    } catch let error as InputError where error.field == "format" && error.file == request.output && request.to == nil {
+      throw UsageError(flag: "to", value: request.output, allowed: error.allowed,
+        message: "cannot tell the output format from '\(request.output)'; give --to " + names.joined(separator: "|"))
+    }
     return 0
   })

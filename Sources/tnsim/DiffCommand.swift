@@ -20,12 +20,13 @@ let diffCommand = Command(
   ],
   run: { args in
     guard args.positional.count == 2 else {
-      throw InputError(file: "tnsim diff", message: "expected EXPECTED and ACTUAL, got \(args.positional.count) arguments")
+      throw UsageError(allowed: "EXPECTED and ACTUAL", message: "expected EXPECTED and ACTUAL, got \(args.positional.count) arguments",
+        arguments: "tnsim diff")
     }
     var matching: SpikeDiff.Matching?
     if let by = args.string("by") {
       guard let m = SpikeDiff.Matching(rawValue: by) else {
-        throw InputError(file: "--by", message: "'\(by)' is not allowed; use neuron or pin")
+        throw UsageError(flag: "by", value: by, allowed: "neuron, pin", message: "'\(by)' is not allowed; use neuron or pin")
       }
       matching = m
     }

@@ -2,6 +2,33 @@ import Foundation
 import TrueNorth
 import TrueNorthIO
 
+/// The format `--output-format` names, when given: one that writes output spikes.
+func outputFormat(_ args: ParsedArguments) throws(UsageError) -> SpikeFormat? {
+  guard let name = args.string("output-format") else { return nil }
+  let allowed = SpikeFormat.names(writing: .output)
+  guard let format = SpikeFormat.named(name), format.writesOutput else {
+    throw UsageError(flag: "output-format", value: name, allowed: allowed, message: "'\(name)' is not allowed; use one of \(allowed)")
+  }
+  guard args.string("output") != nil else {
+    throw UsageError(flag: "output-format", value: name, message: "needs --output SPIKES")
+  }
+  return format
+}
+
+/// The notes of the run summary, worded with the flags that say more.
+func costNote(_ note: RunSummary.Note) -> String {
+  switch note {
+  case .tickFidelityCountsNoHops: return " (tick fidelity counts no hops: use --fidelity cycle)"
+  case .moreMissesNotListed: return " (see --json or --report)"
+  }
+}
+
+extension UsageError {
+  /// A run with neither a length nor an input to end it.
+  static let needsTicks = UsageError(flag: "ticks", allowed: "a number of ticks, or --input",
+    message: "give --ticks N (or --input, to run until the input ends)")
+}
+
 /// Loads a model, resolving `--chip` when given.
 func loadModel(_ path: String, chipFlag: String?) throws(InputError) -> Model {
   let chip: ChipDefinition? = try chipFlag.map { flag throws(InputError) in try ChipDefinition.resolve(flag) }
@@ -11,20 +38,23 @@ func loadModel(_ path: String, chipFlag: String?) throws(InputError) -> Model {
 let runCommand = Command(
   name: "run",
   summary: "Simulate a model tick by tick and report spikes, synaptic events and throughput.",
-  usage: "run MODEL [--input SPIKES] [--ticks N] [--output SPIKES] [--seed S] [--threads T] [--record all|pins] [--fidelity tick|cycle] [--strict] [--report DIR] [--json]",
+  usage: "run MODEL [--input SPIKES] [--ticks N] [--output SPIKES [--output-format F]] [--seed S] [--threads T] [--record all|pins] [--fidelity tick|cycle] [--strict] [--report DIR] [--json]",
   details: """
     MODEL is a tnsim model file (docs/model-format.md). Input spikes stamped t are integrated in tick t;
-    output spikes carry the tick the neuron fired in (docs/timing.md). Spike files are CSV (.csv) or binary
-    (.tnspk), detected from their content (docs/spike-formats.md). Without --ticks the run lasts until 16
-    ticks after the last input spike.
+    output spikes carry the tick the neuron fired in (docs/timing.md). Input spikes are read in any spike format
+    (tnsim .csv or .tnspk, IBM .sfti or .sfri, RANC input.json packets), detected from the content; output spikes
+    are written in the format --output-format or the extension names (.csv .tnspk .sfro .txt; anything else
+    CSV) (docs/spike-formats.md, docs/interop.md). Without --ticks the run lasts until 16 ticks after the last
+    input spike.
     --fidelity cycle also schedules every tick's spikes hop by hop through the mesh of routers and checks each
     tick's cycles against its budget; the spikes are the same as at tick fidelity. Both print an energy
     estimate (docs/routing-and-energy.md). --strict and --report imply --fidelity cycle.
     """,
   options: [
-    Option(name: "input", value: "SPIKES", help: "input spikes (tick,core,axon), CSV or binary, in tick order"),
+    Option(name: "input", value: "SPIKES", help: "input spikes (tick,core,axon) in any spike format"),
     Option(name: "ticks", value: "N", help: "ticks to simulate"),
-    Option(name: "output", value: "SPIKES", help: "write reported spikes here (.tnspk = binary, else CSV)"),
+    Option(name: "output", value: "SPIKES", help: "write reported spikes here, in the format the extension names (else CSV)"),
+    Option(name: "output-format", value: "F", help: "the output's format: \(SpikeFormat.names(writing: .output).replacingOccurrences(of: ", ", with: "|"))"),
     Option(name: "record", value: "all|pins", help: "report spikes sent to output pins (default) or every spike"),
     Option(name: "seed", value: "S", help: "replace the model's seed (every core's generator derives from it)"),
     Option(name: "threads", value: "T", help: "worker threads (default: all processors; outputs are identical)"),
@@ -39,22 +69,21 @@ let runCommand = Command(
     let model = try loadModel(path, chipFlag: args.string("chip"))
     let record = args.string("record") ?? "pins"
     guard record == "all" || record == "pins" else {
-      throw InputError(file: "--record", message: "'\(record)' is not allowed; use all or pins")
+      throw UsageError(flag: "record", value: record, allowed: "all, pins", message: "'\(record)' is not allowed; use all or pins")
     }
     let ticks = try args.int("ticks", in: 0...Int(UInt32.max)).map(Int64.init)
-    let input = try args.string("input").map { p throws(InputError) in try SpikeFiles.openInput(p, chip: model.chip) }
-    guard ticks != nil || input != nil else {
-      throw InputError(file: "--ticks", message: "give --ticks N (or --input, to run until the input ends)")
-    }
-    let output = try args.string("output").map { p throws(InputError) in try SpikeWriter<OutputSpike>(path: p) }
+    let input = try args.string("input").map { p throws(InputError) in try SpikeFormat.openInput(p, chip: model.chip) }
+    guard ticks != nil || input != nil else { throw UsageError.needsTicks }
+    let format = try outputFormat(args)
+    let output = try args.string("output").map { p throws(InputError) in try SpikeFormat.createOutput(p, format: format) }
     let sim = try Simulator(model: model, seed: try args.uint64("seed"), threads: try args.int("threads", in: 1...1024) ?? 0,
       recordAll: record == "all")
     let fidelity = args.string("fidelity") ?? (args.flag("strict") || args.string("report") != nil ? "cycle" : "tick")
     guard fidelity == "tick" || fidelity == "cycle" else {
-      throw InputError(file: "--fidelity", message: "'\(fidelity)' is not allowed; use tick or cycle")
+      throw UsageError(flag: "fidelity", value: fidelity, allowed: "tick, cycle", message: "'\(fidelity)' is not allowed; use tick or cycle")
     }
     guard fidelity == "cycle" || (!args.flag("strict") && args.string("report") == nil) else {
-      throw InputError(file: "--fidelity", message: "--strict and --report need --fidelity cycle")
+      throw UsageError(flag: "fidelity", value: fidelity, allowed: "cycle", message: "--strict and --report need --fidelity cycle")
     }
     let report = try args.string("report").map { dir throws(InputError) in try RunReport.prepare(directory: dir) }
     let analysis = fidelity == "cycle" ? CycleRun(chip: model.chip, strict: args.flag("strict"), keepSeries: report != nil) : nil
@@ -68,7 +97,7 @@ let runCommand = Command(
       summary = try sim.run(ticks: ticks, inputFile: input, output: output, analysis: analysis, progress: progress)
     } catch {
       bar.finish()
-      try? output?.close()
+      output?.discard()  // a failed run leaves no spike file that looks complete
       throw error
     }
     bar.finish()
@@ -87,7 +116,7 @@ let runCommand = Command(
         wall time        \(String(format: "%.3f", summary.wallSeconds)) s: \(String(format: "%.0f", summary.ticksPerSecond)) ticks/s, \(String(format: "%.3g", summary.synapticEventsPerSecond)) synaptic events/s, \(String(format: "%.3g", summary.spikesPerSecond)) spikes/s
         state            \(String(format: "%.1f", Double(summary.stateBytes) / 1048576)) MiB
         """)
-      print(summary.costText(chip: model.chip, analysis: analysis))
+      print(summary.costText(chip: model.chip, analysis: analysis, note: costNote))
       if let report { print("report           \(report.directory)/: " + RunReport.files.joined(separator: ", ")) }
     }
     return 0

@@ -31,68 +31,47 @@ let validateCommand = Command(
     let path = try args.onePositional("MODEL file")
     let override = try args.string("chip").map { c throws(InputError) in try ChipDefinition.resolve(c) }
     let (model, lines) = try Model.parse(try readFile(path), file: path, chip: override)
-    let violations = model.violations()
     let ticks = try args.int("ticks", in: 0...Int(UInt32.max)).map(Int64.init)
-    let traffic = try args.string("traffic").flatMap { p -> TrafficCheck? in
-      violations.isEmpty ? try TrafficCheck.run(model: model, input: p, ticks: ticks) : nil
-    }
-    if args.flag("json") {
-      var w = JSONTextWriter()
-      w.raw("{\"fits\": \(violations.isEmpty), \"cores\": \(model.cores.count), \"violations\": [")
-      for (k, v) in violations.enumerated() {
-        w.raw(k == 0 ? "" : ", ")
-        w.raw("{\"location\": ")
-        w.string(v.location)
-        w.raw(", \"line\": \(v.core.map { lines[$0] } ?? 0), \"message\": ")
-        w.string(v.description)
-        w.raw("}")
-      }
-      w.raw("]")
-      if let traffic { w.raw(", \"traffic\": " + traffic.json) }
-      w.raw("}")
-      print(String(decoding: w.bytes, as: UTF8.self))
-    } else {
-      for v in violations {
-        print("\(path):\(v.core.map { String(lines[$0]) } ?? "-"): \(v.location): \(v.description)")
-      }
-      print(violations.isEmpty
-        ? "\(path): fits \(model.chip.name): \(model.cores.count) cores, no violations"
-        : "\(path): \(violations.count) violation\(violations.count == 1 ? "" : "s") of \(model.chip.name)")
-      if let traffic { print(traffic.text) }
-    }
-    let trafficPasses = traffic?.passes ?? true
-    guard let expected = args.string("expect") else { return violations.isEmpty && trafficPasses ? 0 : 1 }
-    guard violations.isEmpty else { return 1 }
+    let report = try ValidationReport(path: path, model: model, coreLines: lines, trafficInput: args.string("traffic"), ticks: ticks)
+    print(args.flag("json") ? report.json : report.text)
+    guard let expected = args.string("expect") else { return report.passes ? 0 : 1 }
+    guard report.fits else { return 1 }
     let record = args.string("record") ?? "pins"
     guard record == "all" || record == "pins" else {
-      throw InputError(file: "--record", message: "'\(record)' is not allowed; use all or pins")
+      throw UsageError(flag: "record", value: record, allowed: "all, pins", message: "'\(record)' is not allowed; use all or pins")
     }
+    guard ticks != nil || args.string("input") != nil else { throw UsageError.needsTicks }
     let (summary, diff) = try MappingCheck.run(model: model, input: args.string("input"),
       ticks: ticks, recordAll: record == "all", expected: expected)
     print(args.flag("json") ? diff.json : "ran \(summary.ticks) ticks; " + diff.report(expectedName: expected, actualName: "the run"))
-    return diff.identical && trafficPasses ? 0 : 1
+    return diff.identical && report.passes ? 0 : 1
   })
 
 let infoCommand = Command(
   name: "info",
   summary: "Summarise a chip definition, model or spike file.",
   usage: "info FILE",
-  details: "The kind of FILE is detected from its content.",
-  options: [Option(name: "chip", value: "CHIPDEF", help: "for a model: use this chip definition instead of its own")],
+  details: """
+    The kind of FILE is detected from its content: a chip definition, a tnsim model, an IBM model.json (on
+    --chip, default truenorth) or spikes in any format (docs/spike-formats.md; RANC packets on --chip).
+    """,
+  options: [Option(name: "chip", value: "CHIPDEF", help: "for a model or RANC packets: use this chip definition")],
   run: { args in
     let path = try args.onePositional("FILE")
-    let bytes = try readFile(path)
-    let head = String(decoding: bytes.prefix(4096), as: UTF8.self)
-    if head.contains("\"tnsim-chip\"") {
-      print(try ChipDefinition.parse(bytes, file: path).summaryText)
-    } else if head.contains("\"tnsim-model\"") {
-      let override = try args.string("chip").map { c throws(InputError) in try ChipDefinition.resolve(c) }
-      let (model, _) = try Model.parse(bytes, file: path, chip: override)
+    let override = try args.string("chip").map { c throws(InputError) in try ChipDefinition.resolve(c) }
+    switch FileKind.detect(path: path) {
+    case .chipDefinition:
+      print(try ChipDefinition.parse(try readFile(path), file: path).summaryText)
+    case .tnsimModel:
+      let (model, _) = try Model.parse(try readFile(path), file: path, chip: override)
       print(ModelSummary(model).text(for: model))
       let v = model.violations()
       print("  fits          " + (v.isEmpty ? "yes" : "no: \(v.count) violations (tnsim validate \(path))"))
-    } else {
-      print(try SpikeFileSummary(path: path).text)
+    case .ibmModel:
+      let model = try IBMModelFile.load(path: path, chip: try override ?? ChipDefinition.resolve("truenorth"))
+      print(ModelSummary(model).text(for: model))
+    case .spikes:
+      print(try SpikeFileSummary(path: path, chip: override).text)
     }
     return 0
   })
@@ -120,9 +99,9 @@ let generateCommand = Command(
   ],
   run: { args in
     guard args.positional == ["random"] else {
-      throw InputError(file: "tnsim generate", message: "expected the generator name: random")
+      throw UsageError(allowed: "random", message: "expected the generator name: random", arguments: "tnsim generate")
     }
-    guard let output = args.string("output") else { throw InputError(file: "--output", message: "is required") }
+    guard let output = args.string("output") else { throw UsageError(flag: "output", message: "is required") }
     let chip = try ChipDefinition.resolve(args.string("chip") ?? "truenorth")
     var options = Model.RandomOptions()
     options.rateHz = try args.double("rate", in: 0.001...1e6) ?? options.rateHz

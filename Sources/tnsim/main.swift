@@ -31,6 +31,9 @@ let usage = """
   }
   do {
     return try command.run(try ParsedArguments(rest, options: command.options))
+  } catch let error as UsageError {
+    printError("tnsim \(name): \(error)")
+    return 1
   } catch let error as InputError {
     printError("tnsim \(name): \(error)")
     return 1

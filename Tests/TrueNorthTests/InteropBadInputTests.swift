@@ -78,7 +78,7 @@ import Testing
     bytes.removeLast(5)
     let p = InteropFixtures.write(bytes, "cut.sfri")
     defer { try? FileManager.default.removeItem(atPath: p) }
-    let message = InteropFixtures.failure { _ = try SpikeFiles.openInput(p) }
+    let message = InteropFixtures.failure { _ = try SpikeFormat.openInput(p) }
     #expect(message == "\(p): record 4: truncated: 7 of 12 bytes at byte offset 129")
   }
 
@@ -87,14 +87,14 @@ import Testing
     bytes.removeLast(1)
     let p = InteropFixtures.write(bytes, "cut.sfro")
     defer { try? FileManager.default.removeItem(atPath: p) }
-    let message = InteropFixtures.failure { _ = try SpikeFiles.openOutput(p) }
+    let message = InteropFixtures.failure { _ = try SpikeFormat.openOutput(p) }
     #expect(message == "\(p): record 3: truncated: 23 of 24 bytes at byte offset 113")
   }
 
   @Test func binaryHeaderWithoutMarker() throws {
     let p = InteropFixtures.write(Array("{\"class\":\"SpikeWriter\",\"encoding\":\"RAWI3\"}".utf8), "nomarker.sfri")
     defer { try? FileManager.default.removeItem(atPath: p) }
-    #expect(InteropFixtures.failure { _ = try SpikeFiles.openInput(p) }
+    #expect(InteropFixtures.failure { _ = try SpikeFormat.openInput(p) }
       == "\(p): header: no 0xFF byte ends the header (truncated or not a RAWI3 file)")
   }
 
@@ -102,12 +102,12 @@ import Testing
     let text = try Self.golden("ibm/input.sfti").replacingOccurrences(of: "\"destAxon\":255", with: "\"destAxon\":256")
     let p = InteropFixtures.write(Array(text.utf8), "bad.sfti")
     defer { try? FileManager.default.removeItem(atPath: p) }
-    #expect(InteropFixtures.failure { _ = try SpikeFiles.openInput(p) }
+    #expect(InteropFixtures.failure { _ = try SpikeFormat.openInput(p) }
       == "\(p):5: spike.destAxon: value 256 is out of range; allowed: 0...255")
     let cut = try Self.golden("ibm/input.sfti").replacingOccurrences(of: "\"destAxon\":3}}", with: "\"destAxon\":3")
     let q = InteropFixtures.write(Array(cut.utf8), "cut.sfti")
     defer { try? FileManager.default.removeItem(atPath: q) }
-    #expect(InteropFixtures.failure { _ = try SpikeFiles.openInput(q) }.hasPrefix("\(q):6: invalid JSON at column"))
+    #expect(InteropFixtures.failure { _ = try SpikeFormat.openInput(q) }.hasPrefix("\(q):6: invalid JSON at column"))
   }
 
   static func rancError(_ old: String, _ new: String, config: String? = nil) throws -> String {
@@ -152,10 +152,10 @@ import Testing
   @Test func rancOutputWithABadToken() throws {
     let p = InteropFixtures.write([0xEF, 0xBB, 0xBF] + Array("0 1 \n0 2 \n".utf8), "bad.txt")
     defer { try? FileManager.default.removeItem(atPath: p) }
-    #expect(InteropFixtures.failure { _ = try SpikeFiles.openOutput(p) } == "\(p):2: output 1: expected \"0\" or \"1\" at column 3")
+    #expect(InteropFixtures.failure { _ = try SpikeFormat.openOutput(p) } == "\(p):2: output 1: expected \"0\" or \"1\" at column 3")
     let q = InteropFixtures.write([0xEF, 0xBB, 0xBF] + Array("0 1 \n0 \n".utf8), "short.txt")
     defer { try? FileManager.default.removeItem(atPath: q) }
-    #expect(InteropFixtures.failure { _ = try SpikeFiles.openOutput(q) } == "\(q):2: 1 outputs; line 1 has 2")
+    #expect(InteropFixtures.failure { _ = try SpikeFormat.openOutput(q) } == "\(q):2: 1 outputs; line 1 has 2")
   }
 
   // MARK: - Export refusals

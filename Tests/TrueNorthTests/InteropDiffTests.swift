@@ -49,7 +49,7 @@ import Testing
     let csv = InteropFixtures.temporary("a.csv"), sfro = InteropFixtures.temporary("b.sfro")
     defer { [csv, sfro].forEach { try? FileManager.default.removeItem(atPath: $0) } }
     for (path, list) in [(csv, spikes), (sfro, Array(spikes.dropLast()))] {
-      let sink = try SpikeFiles.createOutput(path)
+      let sink = try SpikeFormat.createOutput(path)
       for s in list { try sink.write(s) }
       try sink.close()
     }
@@ -65,7 +65,7 @@ import Testing
       OutputSpike(tick: 3, core: 1, neuron: 0, pin: 0)]
     let p = InteropFixtures.write(try RANCOutputFile.bytes(spikes, ticks: 4, outputs: 2), "o.txt")
     defer { try? FileManager.default.removeItem(atPath: p) }
-    var source = try SpikeFiles.openOutput(p)
+    var source = try SpikeFormat.openOutput(p)
     let ranc = try source.readAll()
     #expect(SpikeDiff.compare(expected: spikes, actual: ranc).identical)
     let diff = SpikeDiff.compare(expected: spikes, actual: Array(ranc.dropFirst()))

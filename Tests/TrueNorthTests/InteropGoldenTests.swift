@@ -56,12 +56,12 @@ import Testing
 
   @Test(arguments: ["ibm/input.sfti", "ibm/input.sfri"])
   func ibmInputSpikesImport(name: String) throws {
-    var source = try SpikeFiles.openInput(InteropFixtures.path(name))
+    var source = try SpikeFormat.openInput(InteropFixtures.path(name))
     #expect(try source.readAll() == Self.ibmInputs)
   }
 
   @Test func ibmOutputSpikesImport() throws {
-    var source = try SpikeFiles.openOutput(InteropFixtures.path("ibm/output.sfro"))
+    var source = try SpikeFormat.openOutput(InteropFixtures.path("ibm/output.sfro"))
     #expect(try source.readAll() == Self.ibmOutputs)
   }
 
@@ -100,7 +100,7 @@ import Testing
   }
 
   @Test func rancOutputImports() throws {
-    var source = try SpikeFiles.openOutput(InteropFixtures.path("ranc/output.txt"))
+    var source = try SpikeFormat.openOutput(InteropFixtures.path("ranc/output.txt"))
     #expect(try source.readAll() == [OutputSpike(tick: 0, core: -1, neuron: -1, pin: 1), OutputSpike(tick: 3, core: -1, neuron: -1, pin: 0)])
   }
 

@@ -146,27 +146,27 @@ import Testing
     for name in ["i.sfti", "i.sfri"] {
       let p = InteropFixtures.temporary(name)
       defer { try? FileManager.default.removeItem(atPath: p) }
-      let sink = try SpikeFiles.createInput(p)
+      let sink = try SpikeFormat.createInput(p)
       for s in inputs { try sink.write(s) }
       try sink.close()
-      var source = try SpikeFiles.openInput(p)
+      var source = try SpikeFormat.openInput(p)
       #expect(try source.readAll() == inputs)
     }
     let outputs = [OutputSpike(tick: 0, core: 3, neuron: 255, pin: 7), OutputSpike(tick: 2, core: 0, neuron: 0, pin: -1),
       OutputSpike(tick: 5, core: 9, neuron: 1, pin: 0)]
     let p = InteropFixtures.temporary("o.sfro")
     defer { try? FileManager.default.removeItem(atPath: p) }
-    let sink = try SpikeFiles.createOutput(p)
+    let sink = try SpikeFormat.createOutput(p)
     for s in outputs { try sink.write(s) }
     try sink.close()
-    var source = try SpikeFiles.openOutput(p)
+    var source = try SpikeFormat.openOutput(p)
     #expect(try source.readAll() == outputs)
 
     let text = try RANCOutputFile.bytes(outputs, ticks: 7, outputs: 8)
     #expect(text.count == 3 + 7 * 17)
     let t = InteropFixtures.write(text, "o.txt")
     defer { try? FileManager.default.removeItem(atPath: t) }
-    var ranc = try SpikeFiles.openOutput(t)
+    var ranc = try SpikeFormat.openOutput(t)
     #expect(try ranc.readAll() == [OutputSpike(tick: 0, core: -1, neuron: -1, pin: 7), OutputSpike(tick: 5, core: -1, neuron: -1, pin: 0)])
   }
 
@@ -178,13 +178,13 @@ import Testing
     try model.save(to: dir + "/m.json")
     var request = ConversionRequest(input: dir + "/m.json", output: dir + "/ibm.json")
     request.chip = chipdefPath("tiny")
-    request.to = .ibm
+    request.to = .model(.ibm)
     _ = try Conversion.run(request)
     request = ConversionRequest(input: dir + "/ibm.json", output: dir + "/back.json")
     request.chip = chipdefPath("tiny")
     _ = try Conversion.run(request)
     request = ConversionRequest(input: dir + "/back.json", output: dir + "/input.json")
-    request.to = .ranc
+    request.to = .model(.ranc)
     request.chip = chipdefPath("tiny")
     _ = try Conversion.run(request)
     request = ConversionRequest(input: dir + "/input.json", output: dir + "/again.json")

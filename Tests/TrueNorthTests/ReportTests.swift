@@ -91,7 +91,7 @@ func isWellFormedSVG(_ text: String) -> Bool {
     let file = FileManager.default.temporaryDirectory.appendingPathComponent("tnsim-report-file-\(UInt32.random(in: 0...UInt32.max))").path
     FileManager.default.createFile(atPath: file, contents: Data())
     defer { try? FileManager.default.removeItem(atPath: file) }
-    #expect(throws: InputError(file: file, message: "--report needs a folder; this is a file")) {
+    #expect(throws: InputError(file: file, value: file, allowed: "a folder", message: "a report needs a folder; this is a file")) {
       _ = try RunReport.prepare(directory: file)
     }
   }

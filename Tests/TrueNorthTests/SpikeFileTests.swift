@@ -14,8 +14,8 @@ import Testing
     return p
   }
 
-  @Test(arguments: SpikeFileFormat.allCases)
-  func roundTripsBothKindsInBothFormats(format: SpikeFileFormat) throws {
+  @Test(arguments: [SpikeFormat.csv, .tnspk])
+  func roundTripsBothKindsInBothFormats(format: SpikeFormat) throws {
     var inputs: [InputSpike] = []
     var outputs: [OutputSpike] = []
     for k in 0..<5000 {
@@ -36,7 +36,14 @@ import Testing
     #expect(ir.format == format)
     #expect(try ir.readAll() == inputs)
     #expect(try or.readAll() == outputs)
-    #expect(!FileManager.default.fileExists(atPath: ip + ".partial"))
+    // No temporary (`.NAME.PID-RANDOM.partial`) is left beside the files.
+    let folder = (ip as NSString).deletingLastPathComponent
+    let names = try FileManager.default.contentsOfDirectory(atPath: folder)
+    for p in [ip, op] {
+      let name = (p as NSString).lastPathComponent
+      #expect(names.contains(name))
+      #expect(!names.contains { $0.hasPrefix("." + name + ".") && $0.hasSuffix(".partial") })
+    }
   }
 
   @Test(arguments: [

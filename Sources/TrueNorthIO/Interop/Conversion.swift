@@ -1,55 +1,74 @@
 import Foundation
 import TrueNorth
 
-/// The formats `tnsim convert` reads and writes: three model formats and six spike formats.
-public enum InteropFormat: String, Sendable, CaseIterable {
+/// The model formats `tnsim convert` reads and writes.
+public enum ModelFormat: String, Sendable, CaseIterable {
   /// tnsim's model file (docs/model-format.md).
   case tnsim
   /// The IBM toolchain's `model.json`.
   case ibm
   /// RANC's `input.json` + `config.json`.
   case ranc
-  /// tnsim's CSV spike file (input or output spikes).
-  case csv
-  /// tnsim's binary spike file.
-  case tnspk
-  /// IBM text input spikes.
-  case sfti
-  /// IBM binary (RAWI3) input spikes.
-  case sfri
-  /// IBM binary (RAWO6) output spikes.
-  case sfro
-  /// RANC's output text.
-  case rancOutput = "ranc-output"
+}
 
-  public var isModel: Bool { self == .tnsim || self == .ibm || self == .ranc }
+/// A format `tnsim convert` reads or writes: a model format, or a spike format of the table
+/// `SpikeFormat.all`.
+public enum ConversionFormat: Sendable, Equatable, CustomStringConvertible {
+  /// A model format.
+  case model(ModelFormat)
+  /// A spike format.
+  case spikes(SpikeFormat)
 
-  /// The spike format a file name's extension names, or nil.
-  public static func fromExtension(_ path: String) -> InteropFormat? {
-    for (suffix, format) in [(".csv", csv), (".tnspk", tnspk), (".sfti", sfti), (".sfri", sfri), (".sfro", sfro), (".txt", rancOutput)]
-    where path.hasSuffix(suffix) {
-      return format
+  /// Every format by name: the model formats, then the spike formats that can be written (RANC
+  /// packets travel inside a RANC model, `ranc`).
+  public static var all: [ConversionFormat] {
+    ModelFormat.allCases.map { .model($0) } + SpikeFormat.all.filter { $0.writesInput || $0.writesOutput }.map { .spikes($0) }
+  }
+
+  /// The format called `name`: `tnsim`, `ibm`, `ranc`, or a spike format's name.
+  public init?(name: String) {
+    guard let f = Self.all.first(where: { $0.name == name }) else { return nil }
+    self = f
+  }
+
+  /// The format's name.
+  public var name: String {
+    switch self {
+    case .model(let m): return m.rawValue
+    case .spikes(let s): return s.name
     }
-    return nil
+  }
+
+  /// The name.
+  public var description: String { name }
+
+  /// Whether this is a model format.
+  public var isModel: Bool { if case .model = self { return true } else { return false } }
+
+  /// The spike format a path's extension names, or nil.
+  public static func forExtension(of path: String) -> ConversionFormat? {
+    SpikeFormat.forExtension(of: path).map { .spikes($0) }
   }
 
   /// The format of an existing file, from its content.
   /// - Throws: `InputError` when the file cannot be read or is no format tnsim knows.
-  public static func detect(path: String) throws(InputError) -> InteropFormat {
-    switch try? SpikeFileKind.detect(path: path) {
-    case .ibm(.textInput): return .sfti
-    case .ibm(.binaryInput): return .sfri
-    case .ibm(.binaryOutput): return .sfro
-    case .rancOutput: return .rancOutput
-    case .tnsim:
-      let head = try readFile(path).prefix(16)
-      return head.starts(with: Array("TNSPIKES".utf8)) ? .tnspk : .csv
-    case .rancInput, nil:
+  public static func detect(path: String) throws(InputError) -> ConversionFormat {
+    switch FileKind.detect(path: path) {
+    case .spikes(.csv):
+      // A file that cannot be opened reads as CSV; say why it cannot.
+      var isDirectory: ObjCBool = false
+      if !FileManager.default.isReadableFile(atPath: path) || FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue {
+        _ = try readFile(path)
+      }
+      return .spikes(.csv)
+    case .spikes(let format) where format != .rancInput:
+      return .spikes(format)
+    default:
       let root = try JSONCursor.parse(try readFile(path), file: path)
       let keys = Set(try root.members().map(\.key))
-      if keys.contains("neuronTypes") || keys.contains("core") { return .ibm }
-      if keys.contains("format") { return .tnsim }
-      if keys.contains("cores") || keys.contains("packets") { return .ranc }
+      if keys.contains("neuronTypes") || keys.contains("core") { return .model(.ibm) }
+      if keys.contains("format") { return .model(.tnsim) }
+      if keys.contains("cores") || keys.contains("packets") { return .model(.ranc) }
       throw InputError(file: path, message: "not a model or spike file tnsim knows (tnsim, IBM model.json, RANC input.json, spike files)")
     }
   }
@@ -57,12 +76,14 @@ public enum InteropFormat: String, Sendable, CaseIterable {
 
 /// What `tnsim convert` was asked to do.
 public struct ConversionRequest: Sendable {
+  /// The file to read.
   public var input: String
+  /// The file to write.
   public var output: String
   /// nil = detected from the content.
-  public var from: InteropFormat?
+  public var from: ConversionFormat?
   /// nil = from the output's extension (`.json` is tnsim for a model from IBM or RANC).
-  public var to: InteropFormat?
+  public var to: ConversionFormat?
   /// The chip for IBM and RANC models and for RANC packets (default `truenorth`), or for a
   /// tnsim model instead of its own.
   public var chip: String?
@@ -73,6 +94,7 @@ public struct ConversionRequest: Sendable {
   /// Lines of a RANC output text (default: up to the last spike's tick).
   public var ticks: Int?
 
+  /// A request to convert `input` into `output`, formats detected and chosen by default.
   public init(input: String, output: String) {
     self.input = input
     self.output = output
@@ -83,52 +105,60 @@ public struct ConversionRequest: Sendable {
 public enum Conversion {
   /// Converts a model or a spike file.
   /// - Returns: one line saying what was written.
-  /// - Throws: `InputError` for a file that cannot be read or a request that makes no sense,
+  /// - Throws: `InputError` for a file that cannot be read or a request that makes no sense (an
+  ///   output whose format cannot be told has `field` "format" and the allowed names),
   ///   `ConversionError` for content the target format cannot express.
   public static func run(_ r: ConversionRequest) throws -> String {
-    let from = try r.from ?? InteropFormat.detect(path: r.input)
-    let to: InteropFormat
-    if let t = r.to {
-      to = t
-    } else if let t = InteropFormat.fromExtension(r.output) {
-      to = t
-    } else if from.isModel && from != .tnsim {
-      to = .tnsim
-    } else {
-      throw InputError(file: "--to", message: "cannot tell the output format from '\(r.output)'; give --to "
-        + InteropFormat.allCases.map(\.rawValue).joined(separator: "|"))
-    }
-    guard from.isModel == to.isModel || (from == .ranc && !to.isModel) else {
-      throw InputError(file: r.input, message: "is \(from.isModel ? "a model" : "a spike file") (\(from.rawValue)); "
-        + "it cannot be converted to \(to.rawValue)")
-    }
+    let from = try r.from ?? ConversionFormat.detect(path: r.input)
+    let to = try outputFormat(r, from: from)
     let chip: ChipDefinition? = try r.chip.map { c throws(InputError) in try ChipDefinition.resolve(c) }
+    switch (from, to) {
+    case (.model(.ranc), .spikes(let format)):
+      let directory = URL(fileURLWithPath: r.input).deletingLastPathComponent().path
+      let spikes = try RANCModelFiles.load(input: r.input, config: r.config ?? directory + "/config.json",
+        chip: try chip ?? ChipDefinition.resolve("truenorth")).1
+      return try writeInputs(spikes.records, to: r.output, format: format)
+    case (.model(let source), .model(let target)):
+      return try convertModel(r, from: source, to: target, chip: chip)
+    case (.spikes(let source), .spikes(let target)):
+      return try convertSpikes(r, from: source, to: target, chip: chip)
+    default:
+      throw InputError(file: r.input, message: "is \(from.isModel ? "a model" : "a spike file") (\(from.name)); "
+        + "it cannot be converted to \(to.name)")
+    }
+  }
+
+  /// The format to write: the request's, else the output's extension's, else tnsim for a model
+  /// from IBM or RANC.
+  static func outputFormat(_ r: ConversionRequest, from: ConversionFormat) throws(InputError) -> ConversionFormat {
+    if let to = r.to ?? ConversionFormat.forExtension(of: r.output) { return to }
+    if from.isModel && from != .model(.tnsim) { return .model(.tnsim) }
+    let names = ConversionFormat.all.map(\.name)
+    throw InputError(file: r.output, field: "format", value: r.output, allowed: names.joined(separator: "|"),
+      message: "cannot tell the output format from '\(r.output)'; allowed: " + names.joined(separator: "|"))
+  }
+
+  static func convertModel(_ r: ConversionRequest, from: ModelFormat, to: ModelFormat, chip: ChipDefinition?) throws -> String {
     let defaultChip = { () throws(InputError) -> ChipDefinition in
       if let chip { return chip }
       return try ChipDefinition.resolve("truenorth")
     }
     let directory = URL(fileURLWithPath: r.input).deletingLastPathComponent().path
-    if from == .ranc && !to.isModel {
-      let spikes = try RANCModelFiles.load(input: r.input, config: r.config ?? directory + "/config.json", chip: try defaultChip()).1
-      return try writeInputs(spikes.records, to: r.output, format: to)
-    }
-    if !from.isModel {
-      return try convertSpikes(r, from: from, to: to, chip: chip)
-    }
     let model: Model
     switch from {
     case .tnsim: model = try Model.load(path: r.input, chip: chip)
     case .ibm: model = try IBMModelFile.load(path: r.input, chip: try defaultChip(), chipReference: r.chip)
-    default: model = try RANCModelFiles.load(input: r.input, config: r.config ?? directory + "/config.json",
-      chip: try defaultChip(), chipReference: r.chip).0
+    case .ranc:
+      model = try RANCModelFiles.load(input: r.input, config: r.config ?? directory + "/config.json",
+        chip: try defaultChip(), chipReference: r.chip).0
     }
     switch to {
     case .tnsim: try model.save(to: r.output)
     case .ibm: try IBMModelFile.save(model, to: r.output)
-    default:
+    case .ranc:
       var inputs: [InputSpike] = []
       if let s = r.spikes {
-        var source = try SpikeFiles.openInput(s, chip: model.chip)
+        var source = try SpikeFormat.openInput(s, chip: model.chip)
         inputs = try source.readAll()
       }
       let config = r.config ?? URL(fileURLWithPath: r.output).deletingLastPathComponent().appendingPathComponent("config.json").path
@@ -138,49 +168,36 @@ public enum Conversion {
     return "wrote \(r.output): \(model.cores.count) cores on \(model.chip.name) (\(to.rawValue))"
   }
 
-  static func convertSpikes(_ r: ConversionRequest, from: InteropFormat, to: InteropFormat, chip: ChipDefinition?) throws -> String {
-    let inputKinds: Set<InteropFormat> = [.sfti, .sfri]
-    let outputKinds: Set<InteropFormat> = [.sfro, .rancOutput]
-    var isInput = inputKinds.contains(from)
-    if !isInput && !outputKinds.contains(from) {
+  static func convertSpikes(_ r: ConversionRequest, from: SpikeFormat, to: SpikeFormat, chip: ChipDefinition?) throws -> String {
+    var isInput = from.records == .input
+    if from.records == .inputOrOutput {
       isInput = (try? SpikeReader<InputSpike>(path: r.input)) != nil
     }
     if isInput {
-      var source = try SpikeFiles.openInput(r.input, chip: chip)
+      var source = try from.inputReader(path: r.input, chip: chip)
       return try writeInputs(try source.readAll(), to: r.output, format: to)
     }
-    guard !inputKinds.contains(to) else {
-      throw InputError(file: r.input, message: "holds output spikes; \(to.rawValue) holds input spikes")
+    guard to.writesOutput else {
+      throw InputError(file: r.input, field: "format", value: to.name, allowed: SpikeFormat.names(writing: .output),
+        message: "holds output spikes; \(to.name) holds input spikes")
     }
-    var source = try SpikeFiles.openOutput(r.input)
+    var source = try from.outputReader(path: r.input)
     let spikes = try source.readAll()
+    // Spikes without a core (RANC's output) can go only where the core is not read back as one.
     if to != .rancOutput && to != .sfro, let s = spikes.first(where: { $0.core < 0 }) {
-      throw ConversionError(format: to.rawValue, field: "core", message: "the spike to pin \(s.pin) in tick \(s.tick) "
+      throw ConversionError(format: to.name, field: "core", message: "the spike to pin \(s.pin) in tick \(s.tick) "
         + "has no core or neuron (RANC output); compare such files with tnsim diff instead")
     }
-    let sink: any SpikeFileSink<OutputSpike>
-    switch to {
-    case .sfro: sink = BufferedSpikeSink(path: r.output) { IBMSpikeFile.binaryOutputBytes($0) }
-    case .rancOutput: sink = try InteropSpikeFiles.createOutput(r.output, ticks: r.ticks, outputs: nil, ranc: true)
-    default: sink = try SpikeWriter<OutputSpike>(path: r.output, format: to == .tnspk ? .binary : .csv)
-    }
+    let sink = try to.outputWriter(path: r.output, ticks: r.ticks)
     for s in spikes { try sink.write(s) }
     try sink.close()
-    return "wrote \(r.output): \(spikes.count) output spikes (\(to.rawValue))"
+    return "wrote \(r.output): \(spikes.count) output spikes (\(to.name))"
   }
 
-  static func writeInputs(_ spikes: [InputSpike], to output: String, format: InteropFormat) throws -> String {
-    guard [.csv, .tnspk, .sfti, .sfri].contains(format) else {
-      throw InputError(file: output, message: "\(format.rawValue) holds output spikes; the input holds input spikes")
-    }
-    let sink: any SpikeFileSink<InputSpike>
-    switch format {
-    case .sfti: sink = BufferedSpikeSink(path: output) { try IBMSpikeFile.textInputBytes($0) }
-    case .sfri: sink = BufferedSpikeSink(path: output) { try IBMSpikeFile.binaryInputBytes($0) }
-    default: sink = try SpikeWriter<InputSpike>(path: output, format: format == .tnspk ? .binary : .csv)
-    }
+  static func writeInputs(_ spikes: [InputSpike], to output: String, format: SpikeFormat) throws -> String {
+    let sink = try format.inputWriter(path: output)
     for s in spikes { try sink.write(s) }
     try sink.close()
-    return "wrote \(output): \(spikes.count) input spikes (\(format.rawValue))"
+    return "wrote \(output): \(spikes.count) input spikes (\(format.name))"
   }
 }

@@ -4,15 +4,18 @@ import TrueNorth
 public struct ConversionError: Error, CustomStringConvertible, Sendable, Equatable {
   /// The format being written, e.g. `RANC` or `IBM model.json`.
   public var format: String
-  /// The grid position of the offending core, when the problem is inside a core.
+  /// The x of the offending core, when the problem is inside a core.
   public var coreX: Int?
+  /// The y of the offending core, when the problem is inside a core.
   public var coreY: Int?
+  /// The offending neuron, when the problem is a neuron's.
   public var neuron: Int?
   /// The offending field, in tnsim's names (`kappa`, `resetPotential`, `destination`, `tick`...).
   public var field: String
   /// What the value is and what the format allows.
   public var message: String
 
+  /// An error of `format` at the given core and neuron, in `field`, saying `message`.
   public init(format: String, coreX: Int? = nil, coreY: Int? = nil, neuron: Int? = nil, field: String, message: String) {
     self.format = format
     self.coreX = coreX
@@ -22,6 +25,7 @@ public struct ConversionError: Error, CustomStringConvertible, Sendable, Equatab
     self.message = message
   }
 
+  /// `cannot export to FORMAT: core (x, y) neuron n field: message`.
   public var description: String {
     var s = "cannot export to \(format):"
     if let coreX, let coreY { s += " core (\(coreX), \(coreY))" }

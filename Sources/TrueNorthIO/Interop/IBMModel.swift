@@ -36,6 +36,22 @@ public enum IBMModelFile {
     throws(InputError) -> Model
   {
     let root = try JSONCursor.parse(bytes, file: file)
+    let (header, types, cores) = try sections(root)
+    let seed = try parseHeader(header, coreCount: cores.count, chip: chip)
+    let table = try NeuronTypes(types, chip: chip)
+    var model = Model(chip: chip, chipReference: chipReference ?? chip.name, seed: seed)
+    var places = CorePlaces()
+    for c in cores {
+      let (core, typeOf) = try parseCore(c, model: model, types: table, places: &places)
+      model.cores.append(core)
+      places.neuronTypes.append(typeOf)
+    }
+    try checkFits(model, file: file, types: table, places: places)
+    return model
+  }
+
+  /// The `model` and `neuronTypes` sections and the `core` sections, in order.
+  static func sections(_ root: JSONCursor) throws(InputError) -> (JSONCursor, JSONCursor, [JSONCursor]) {
     var header: JSONCursor?
     var types: JSONCursor?
     var cores: [JSONCursor] = []
@@ -53,10 +69,16 @@ public enum IBMModelFile {
     }
     guard let header else { throw root.fail("missing the \"model\" section (is this an IBM model.json?)") }
     guard let types else { throw root.fail("missing the \"neuronTypes\" section") }
+    return (header, types, cores)
+  }
+
+  /// Checks the `model` section against the file and the chip.
+  /// - Returns: the model seed (`rngSeed`, default 1).
+  static func parseHeader(_ header: JSONCursor, coreCount cores: Int, chip: ChipDefinition) throws(InputError) -> UInt64 {
     try header.rejectUnknownKeys(["coreCount", "neuronClass", "crossbarSize", "crossbarclass", "networking", "rngSeed"])
     let coreCount = try header.required("coreCount").int(in: 0...chip.coreCount)
-    guard coreCount == cores.count else {
-      throw try header.required("coreCount").fail("says \(coreCount) cores; the file has \(cores.count) \"core\" sections")
+    guard coreCount == cores else {
+      throw try header.required("coreCount").fail("says \(coreCount) cores; the file has \(cores) \"core\" sections")
     }
     guard chip.axonsPerCore == chip.neuronsPerCore else {
       throw header.fail("the chip \(chip.name) has \(chip.axonsPerCore) axons and \(chip.neuronsPerCore) neurons per core; "
@@ -65,93 +87,122 @@ public enum IBMModelFile {
     if let size = try header.optional("crossbarSize") {
       _ = try size.int(in: chip.axonsPerCore...chip.axonsPerCore, allowed: "\(chip.axonsPerCore) (the cores of \(chip.name))")
     }
-    let seed = UInt64(bitPattern: try header.optional("rngSeed")?.int64() ?? 1)
+    return UInt64(bitPattern: try header.optional("rngSeed")?.int64() ?? 1)
+  }
 
-    var typeIndex: [String: Int] = [:]
-    var typeNeurons: [Neuron] = []
-    var typeCursors: [JSONCursor] = []
-    for t in try types.elements() {
-      let name = try t.required("name").string()
-      if typeIndex[name] != nil { throw try t.required("name").fail("the neuron type \"\(name)\" is defined twice") }
-      typeIndex[name] = typeNeurons.count
-      typeNeurons.append(try parseType(t, chip: chip))
-      typeCursors.append(t)
+  /// The neuron types of `neuronTypes`, by name, with where each is defined.
+  struct NeuronTypes {
+    var index: [String: Int] = [:]
+    var neurons: [Neuron] = []
+    var cursors: [JSONCursor] = []
+
+    init(_ types: JSONCursor, chip: ChipDefinition) throws(InputError) {
+      for t in try types.elements() {
+        let name = try t.required("name").string()
+        if index[name] != nil { throw try t.required("name").fail("the neuron type \"\(name)\" is defined twice") }
+        index[name] = neurons.count
+        neurons.append(try IBMModelFile.parseType(t, chip: chip))
+        cursors.append(t)
+      }
     }
+  }
 
-    var model = Model(chip: chip, chipReference: chipReference ?? chip.name, seed: seed)
+  /// Where the cores and neurons read so far are in the file, for error messages.
+  struct CorePlaces {
     var coreLines: [Int] = []
     var neuronLines: [[Int]] = []
-    var neuronTypeOf: [[Int]] = []
+    var neuronTypes: [[Int]] = []
     var lineOfID: [Int: Int] = [:]
-    for c in cores {
-      try c.rejectUnknownKeys(["id", "rngSeed", "timeScaleExponent", "neurons", "crossbar"])
-      let idCursor = try c.required("id")
-      let id = try idCursor.int(in: 0...Int(Int32.max))
-      guard id < chip.coreCount else {
-        throw idCursor.fail("core id \(id) is off the \(chip.width) x \(chip.height) grid of \(chip.name); allowed: 0...\(chip.coreCount - 1)")
-      }
-      if let other = lineOfID[id] { throw idCursor.fail("duplicate core id \(id): line \(other) has it already") }
-      lineOfID[id] = c.node.line
-      let (x, y) = chip.coordinates(ofCore: id)
-      var core = model.emptyCore(x: x, y: y)
-      if let s = try c.optional("rngSeed") {
-        let v = UInt64(bitPattern: try s.int64())
-        core.seed = v == UInt64(id) ? nil : v
-      }
-      if let t = try c.optional("timeScaleExponent") { _ = try t.int(in: 0...0, allowed: "0") }
-      let neurons = try c.required("neurons").elements()
-      guard neurons.count == chip.neuronsPerCore else {
-        throw try c.required("neurons").fail("expected \(chip.neuronsPerCore) neurons, found \(neurons.count)")
-      }
-      var lines: [Int] = []
-      var typeOf: [Int] = []
-      for (j, n) in neurons.enumerated() {
-        try n.rejectUnknownKeys(["type", "dendrite", "destCore", "destAxon", "delay"])
-        let typeCursor = try n.required("type")
-        let name = try typeCursor.string()
-        guard let k = typeIndex[name] else {
-          throw typeCursor.fail("the neuron type \"\(name)\" is not defined in \"neuronTypes\""
-            + (typeIndex.isEmpty ? "" : " (defined: \(typeIndex.keys.sorted().prefix(8).joined(separator: ", ")))"))
-        }
-        var neuron = typeNeurons[k]
-        if let d = try n.optional("dendrite") { _ = try d.int(in: Int(Int32.min)...Int(Int32.max)) }
-        neuron.destination = try parseDestination(n, x: x, y: y, chip: chip)
-        core.neurons[j] = neuron
-        lines.append(n.node.line)
-        typeOf.append(k)
-      }
-      let crossbar = try c.required("crossbar")
-      try crossbar.rejectUnknownKeys(["rows"])
-      let rows = try crossbar.required("rows").elements()
-      guard rows.count == chip.axonsPerCore else {
-        throw try crossbar.required("rows").fail("expected \(chip.axonsPerCore) rows (one per axon), found \(rows.count)")
-      }
-      for (i, row) in rows.enumerated() {
-        try row.rejectUnknownKeys(["type", "synapses"])
-        let type = try row.required("type")
-        let typeName = try type.string()
-        guard typeName.count == 2, typeName.hasPrefix("S"), let g = Int(typeName.dropFirst()), (0..<chip.axonTypes).contains(g) else {
-          throw type.fail("axon type \"\(typeName)\" is not allowed; allowed: S0...S\(chip.axonTypes - 1)")
-        }
-        core.axonTypes[i] = UInt8(g)
-        core.crossbar.setRow(i, try parseSynapses(try row.required("synapses"), neurons: chip.neuronsPerCore))
-      }
-      model.cores.append(core)
-      coreLines.append(c.node.line)
-      neuronLines.append(lines)
-      neuronTypeOf.append(typeOf)
+  }
+
+  /// One `core` section: id, seed, neurons and crossbar.
+  /// - Returns: the core and the type index of each neuron.
+  static func parseCore(_ c: JSONCursor, model: Model, types: NeuronTypes, places: inout CorePlaces) throws(InputError)
+    -> (CoreConfig, [Int])
+  {
+    let chip = model.chip
+    try c.rejectUnknownKeys(["id", "rngSeed", "timeScaleExponent", "neurons", "crossbar"])
+    let idCursor = try c.required("id")
+    let id = try idCursor.int(in: 0...Int(Int32.max))
+    guard id < chip.coreCount else {
+      throw idCursor.fail("core id \(id) is off the \(chip.width) x \(chip.height) grid of \(chip.name); allowed: 0...\(chip.coreCount - 1)")
     }
-    if let v = model.violations().first {
-      if let k = v.core, let j = v.neuron, v.field != "destination" {
-        let t = typeCursors[neuronTypeOf[k][j]]
-        throw InputError(file: file, line: t.node.line, path: t.path + " (type \"\(t.name)\", used by core[\(k)].neurons[\(j)])",
-          message: "\(ibmName(v.field)): \(v.message)")
+    if let other = places.lineOfID[id] { throw idCursor.fail("duplicate core id \(id): line \(other) has it already") }
+    places.lineOfID[id] = c.node.line
+    let (x, y) = chip.coordinates(ofCore: id)
+    var core = model.emptyCore(x: x, y: y)
+    if let s = try c.optional("rngSeed") {
+      let v = UInt64(bitPattern: try s.int64())
+      core.seed = v == UInt64(id) ? nil : v
+    }
+    if let t = try c.optional("timeScaleExponent") { _ = try t.int(in: 0...0, allowed: "0") }
+    let (lines, typeOf) = try parseNeurons(try c.required("neurons"), into: &core, types: types, chip: chip)
+    try parseCrossbar(try c.required("crossbar"), into: &core, chip: chip)
+    places.coreLines.append(c.node.line)
+    places.neuronLines.append(lines)
+    return (core, typeOf)
+  }
+
+  /// The `neurons` of a core: each a type, a dendrite (ignored) and a destination.
+  /// - Returns: each neuron's line and type index.
+  static func parseNeurons(_ list: JSONCursor, into core: inout CoreConfig, types: NeuronTypes, chip: ChipDefinition)
+    throws(InputError) -> ([Int], [Int])
+  {
+    let neurons = try list.elements()
+    guard neurons.count == chip.neuronsPerCore else {
+      throw list.fail("expected \(chip.neuronsPerCore) neurons, found \(neurons.count)")
+    }
+    var lines: [Int] = []
+    var typeOf: [Int] = []
+    for (j, n) in neurons.enumerated() {
+      try n.rejectUnknownKeys(["type", "dendrite", "destCore", "destAxon", "delay"])
+      let typeCursor = try n.required("type")
+      let name = try typeCursor.string()
+      guard let k = types.index[name] else {
+        throw typeCursor.fail("the neuron type \"\(name)\" is not defined in \"neuronTypes\""
+          + (types.index.isEmpty ? "" : " (defined: \(types.index.keys.sorted().prefix(8).joined(separator: ", ")))"))
       }
-      throw InputError(file: file, line: v.core.map { k in v.neuron.map { neuronLines[k][$0] } ?? coreLines[k] },
-        path: v.core.map { k in "core[\(k)]" + (v.neuron.map { ".neurons[\($0)]" } ?? "") } ?? "",
+      var neuron = types.neurons[k]
+      if let d = try n.optional("dendrite") { _ = try d.int(in: Int(Int32.min)...Int(Int32.max)) }
+      neuron.destination = try parseDestination(n, x: core.x, y: core.y, chip: chip)
+      core.neurons[j] = neuron
+      lines.append(n.node.line)
+      typeOf.append(k)
+    }
+    return (lines, typeOf)
+  }
+
+  /// The `crossbar` of a core: one row per axon, with its axon type and synapses.
+  static func parseCrossbar(_ crossbar: JSONCursor, into core: inout CoreConfig, chip: ChipDefinition) throws(InputError) {
+    try crossbar.rejectUnknownKeys(["rows"])
+    let rows = try crossbar.required("rows").elements()
+    guard rows.count == chip.axonsPerCore else {
+      throw try crossbar.required("rows").fail("expected \(chip.axonsPerCore) rows (one per axon), found \(rows.count)")
+    }
+    for (i, row) in rows.enumerated() {
+      try row.rejectUnknownKeys(["type", "synapses"])
+      let type = try row.required("type")
+      let typeName = try type.string()
+      guard typeName.count == 2, typeName.hasPrefix("S"), let g = Int(typeName.dropFirst()), (0..<chip.axonTypes).contains(g) else {
+        throw type.fail("axon type \"\(typeName)\" is not allowed; allowed: S0...S\(chip.axonTypes - 1)")
+      }
+      core.axonTypes[i] = UInt8(g)
+      core.crossbar.setRow(i, try parseSynapses(try row.required("synapses"), neurons: chip.neuronsPerCore))
+    }
+  }
+
+  /// Throws the first value the chip cannot hold, at the neuron type that sets it (or the core
+  /// or neuron, for destinations and axon types).
+  static func checkFits(_ model: Model, file: String, types: NeuronTypes, places: CorePlaces) throws(InputError) {
+    guard let v = model.violations().first else { return }
+    if let k = v.core, let j = v.neuron, v.field != "destination" {
+      let t = types.cursors[places.neuronTypes[k][j]]
+      throw InputError(file: file, line: t.node.line, path: t.path + " (type \"\(t.name)\", used by core[\(k)].neurons[\(j)])",
         message: "\(ibmName(v.field)): \(v.message)")
     }
-    return model
+    throw InputError(file: file, line: v.core.map { k in v.neuron.map { places.neuronLines[k][$0] } ?? places.coreLines[k] },
+      path: v.core.map { k in "core[\(k)]" + (v.neuron.map { ".neurons[\($0)]" } ?? "") } ?? "",
+      message: "\(ibmName(v.field)): \(v.message)")
   }
 
   /// Loads a `model.json` file onto `chip`.
@@ -266,6 +317,41 @@ public enum IBMModelFile {
       throw ConversionError(format: format, field: "chip", message: "\(chip.name) has \(chip.axonsPerCore) axons and "
         + "\(chip.neuronsPerCore) neurons per core; model.json needs square crossbars")
     }
+    let (types, coreTypes) = try neuronTypes(model)
+    var w = JSONTextWriter()
+    w.beginObject()
+    w.lineBreak(indent: 0)
+    w.key("model")
+    w.beginObject()
+    w.member("coreCount", model.cores.count)
+    w.member("neuronClass", "NeuronGeneral")
+    w.member("crossbarSize", chip.axonsPerCore)
+    w.member("crossbarclass", "CrossbarBinary")
+    w.member("networking", "INTRA")
+    if model.seed != 1 { w.member("rngSeed", Int64(bitPattern: model.seed)) }
+    w.endObject()
+    w.lineBreak(indent: 0)
+    w.key("neuronTypes")
+    w.beginArray()
+    for (k, n) in types.enumerated() {
+      w.lineBreak(indent: 2)
+      writeType(n, name: "t\(k)", &w)
+    }
+    w.endArray(lineBreak: 0)
+    for (k, core) in model.cores.enumerated() {
+      w.lineBreak(indent: 0)
+      w.key("core")
+      writeCore(core, types: coreTypes[k], chip: chip, &w)
+    }
+    w.endObject(lineBreak: 0)
+    w.endLine()
+    return w.bytes
+  }
+
+  /// One neuron type per distinct parameter set (destinations aside), in order of first use.
+  /// - Returns: the types, and for each core the type index of each neuron.
+  /// - Throws: `ConversionError` for a reset potential not of the form ±(2^VR - 1).
+  static func neuronTypes(_ model: Model) throws(ConversionError) -> ([Neuron], [[Int]]) {
     var typeOf: [Neuron: Int] = [:]
     var types: [Neuron] = []
     var coreTypes: [[Int]] = []
@@ -288,50 +374,69 @@ public enum IBMModelFile {
       }
       coreTypes.append(list)
     }
-    var out = JSONTextWriter()
-    out.raw("{\n\"model\": {\"coreCount\": \(model.cores.count), \"neuronClass\": \"NeuronGeneral\", ")
-    out.raw("\"crossbarSize\": \(chip.axonsPerCore), \"crossbarclass\": \"CrossbarBinary\", \"networking\": \"INTRA\"")
-    if model.seed != 1 { out.raw(", \"rngSeed\": \(Int64(bitPattern: model.seed))") }
-    out.raw("},\n\"neuronTypes\": [")
-    for (k, n) in types.enumerated() {
-      out.raw(k == 0 ? "\n  " : ",\n  ")
-      writeType(n, name: "t\(k)", &out)
+    return (types, coreTypes)
+  }
+
+  /// One `core` section: id and seed, one line per neuron, one line per crossbar row.
+  static func writeCore(_ core: CoreConfig, types: [Int], chip: ChipDefinition, _ w: inout JSONTextWriter) {
+    let id = chip.coreID(x: core.x, y: core.y)
+    w.beginObject()
+    w.member("id", id)
+    w.member("rngSeed", Int64(bitPattern: core.seed ?? UInt64(id)))
+    w.member("timeScaleExponent", 0)
+    w.lineBreak(indent: 1)
+    w.key("neurons")
+    w.beginArray()
+    for (j, n) in core.neurons.enumerated() {
+      let (destCore, destAxon, delay): (Int, Int32, Int32)
+      switch n.destination {
+      case .none: (destCore, destAxon, delay) = (-1, -1, 1)
+      case .pin(let p): (destCore, destAxon, delay) = (-1, p, 1)
+      case .axon(let dx, let dy, let axon, let d): (destCore, destAxon, delay) = (chip.coreID(x: core.x + Int(dx), y: core.y + Int(dy)), axon, d)
+      }
+      w.lineBreak(indent: 2)
+      w.beginObject()
+      w.member("type", "t\(types[j])")
+      w.member("dendrite", 0)
+      w.member("destCore", destCore)
+      w.member("destAxon", destAxon)
+      w.member("delay", delay)
+      w.endObject()
     }
-    out.raw("\n]")
+    w.endArray()
+    w.lineBreak(indent: 1)
+    w.key("crossbar")
+    w.beginObject()
+    w.key("rows")
+    w.beginArray()
+    var synapses: [UInt8] = []
+    for i in 0..<core.crossbar.axons {
+      w.lineBreak(indent: 2)
+      w.beginObject()
+      w.member("type", "S\(core.axonTypes[i])")
+      synapseBytes(core.crossbar.row(i), neurons: chip.neuronsPerCore, into: &synapses)
+      w.key("synapses")
+      w.value(utf8: synapses)
+      w.endObject()
+    }
+    w.endArray()
+    w.endObject()
+    w.endObject()
+  }
+
+  /// A crossbar row as space-separated two-digit upper-case hex bytes, byte 0 bit 7 = neuron 0.
+  static func synapseBytes(_ row: SIMD4<UInt64>, neurons: Int, into out: inout [UInt8]) {
     let hex = Array("0123456789ABCDEF".utf8)
-    for (k, core) in model.cores.enumerated() {
-      let id = chip.coreID(x: core.x, y: core.y)
-      out.raw(",\n\"core\": {\"id\": \(id), \"rngSeed\": \(Int64(bitPattern: core.seed ?? UInt64(id))), \"timeScaleExponent\": 0,\n \"neurons\": [")
-      for (j, n) in core.neurons.enumerated() {
-        out.raw(j == 0 ? "\n  " : ",\n  ")
-        let (destCore, destAxon, delay): (Int, Int32, Int32)
-        switch n.destination {
-        case .none: (destCore, destAxon, delay) = (-1, -1, 1)
-        case .pin(let p): (destCore, destAxon, delay) = (-1, p, 1)
-        case .axon(let dx, let dy, let axon, let d): (destCore, destAxon, delay) = (chip.coreID(x: core.x + Int(dx), y: core.y + Int(dy)), axon, d)
-        }
-        out.raw("{\"type\": \"t\(coreTypes[k][j])\", \"dendrite\": 0, \"destCore\": \(destCore), \"destAxon\": \(destAxon), \"delay\": \(delay)}")
+    out.removeAll(keepingCapacity: true)
+    for b in 0..<(neurons + 7) / 8 {
+      var byte = 0
+      for bit in 0..<8 {
+        let j = b * 8 + bit
+        if j < 256, row[j >> 6] >> UInt64(j & 63) & 1 == 1 { byte |= 1 << (7 - bit) }
       }
-      out.raw("],\n \"crossbar\": {\"rows\": [")
-      for i in 0..<core.crossbar.axons {
-        out.raw(i == 0 ? "\n  " : ",\n  ")
-        out.raw("{\"type\": \"S\(core.axonTypes[i])\", \"synapses\": \"")
-        let row = core.crossbar.row(i)
-        for b in 0..<(chip.neuronsPerCore + 7) / 8 {
-          var byte = 0
-          for bit in 0..<8 {
-            let j = b * 8 + bit
-            if j < 256, row[j >> 6] >> UInt64(j & 63) & 1 == 1 { byte |= 1 << (7 - bit) }
-          }
-          if b > 0 { out.raw(" ") }
-          out.bytes += [hex[byte >> 4], hex[byte & 15]]
-        }
-        out.raw("\"}")
-      }
-      out.raw("]}}")
+      if b > 0 { out.append(0x20) }
+      out += [hex[byte >> 4], hex[byte & 15]]
     }
-    out.raw("\n}\n")
-    return out.bytes
   }
 
   /// VR such that |r| = 2^VR - 1, or nil.
@@ -341,20 +446,30 @@ public enum IBMModelFile {
     return m.trailingZeroBitCount
   }
 
-  static func writeType(_ n: Neuron, name: String, _ out: inout JSONTextWriter) {
+  static func writeType(_ n: Neuron, name: String, _ w: inout JSONTextWriter) {
     func sm(_ v: Int32) -> (Int, UInt32) { (v < 0 ? -1 : 1, v.magnitude) }
-    out.raw("{\"name\": ")
-    out.string(name)
+    w.beginObject()
+    w.member("name", name)
     for g in 0..<4 {
       let (s, m) = sm(n.weights[g])
-      out.raw(", \"sigma\(g)\": \(s), \"s\(g)\": \(m)")
+      w.member("sigma\(g)", s)
+      w.member("s\(g)", m)
     }
-    for g in 0..<4 { out.raw(", \"b\(g)\": \(n.stochasticSynapses >> UInt8(g) & 1 == 1)") }
+    for g in 0..<4 { w.member("b\(g)", n.stochasticSynapses >> UInt8(g) & 1 == 1) }
     let (ls, lm) = sm(n.leak)
-    out.raw(", \"sigma_lambda\": \(ls), \"lambda\": \(lm), \"c_lambda\": \(n.stochasticLeak), \"epsilon\": \(n.leakReversal)")
-    out.raw(", \"alpha\": \(n.threshold), \"beta\": \(n.negativeThreshold), \"TM\": \(n.thresholdMaskBits)")
-    out.raw(", \"gamma\": \(n.resetMode.rawValue), \"kappa\": \(n.kappa)")
-    out.raw(", \"sigma_VR\": \(n.resetPotential < 0 ? -1 : 1), \"VR\": \(resetExponent(n.resetPotential) ?? 0), \"V\": \(n.potential)}")
+    w.member("sigma_lambda", ls)
+    w.member("lambda", lm)
+    w.member("c_lambda", n.stochasticLeak)
+    w.member("epsilon", n.leakReversal)
+    w.member("alpha", n.threshold)
+    w.member("beta", n.negativeThreshold)
+    w.member("TM", n.thresholdMaskBits)
+    w.member("gamma", n.resetMode.rawValue)
+    w.member("kappa", n.kappa)
+    w.member("sigma_VR", n.resetPotential < 0 ? -1 : 1)
+    w.member("VR", resetExponent(n.resetPotential) ?? 0)
+    w.member("V", n.potential)
+    w.endObject()
   }
 
   /// Writes a model as `model.json` atomically.

@@ -19,7 +19,21 @@ public enum IBMSpikeFile {
     case binaryOutput = "RAWO6"
   }
 
-  static let writerHeader = "{\"class\":\"SpikeWriter\",\"nscsVersion\":\"1.4.0\",\"encoding\":"
+  /// The one-line JSON header of a binary file, compact as the toolchain writes it, before the
+  /// 0xFF byte that ends it.
+  static func headerBytes(encoding: String, delay: Int?) -> [UInt8] {
+    var w = JSONTextWriter()
+    w.beginObject(.compact)
+    w.member("class", "SpikeWriter")
+    w.member("nscsVersion", "1.4.0")
+    w.member("encoding", encoding)
+    if let delay { w.member("defaultDestinationDelay", delay) }
+    w.endObject()
+    return w.bytes + [0xFF]
+  }
+
+  /// The second header line of a text file, spaced exactly as the toolchain writes it.
+  static let textVersionLine = Array("{\"version\":\"sfto1.0\", \"defaultDestinationDelay\" : 1}\n".utf8)
 
   /// Detects an IBM spike file from its first bytes: a JSON header of class SpikeWriter.
   public static func detect(_ head: [UInt8]) -> Kind? {
@@ -184,11 +198,26 @@ public enum IBMSpikeFile {
   /// `.sfti` text of input spikes (srcTime = tick - 1, defaultDestinationDelay 1).
   /// - Throws: `ConversionError` for a spike in tick 0.
   public static func textInputBytes(_ spikes: [InputSpike]) throws(ConversionError) -> [UInt8] {
-    var out = Array("{\"class\":\"SpikeWriter\",\"encoding\":\"TEXT\",\"nscsVersion\":\"1.4.0\"}\n{\"version\":\"sfto1.0\", \"defaultDestinationDelay\" : 1}\n".utf8)
+    var header = JSONTextWriter()
+    header.beginObject(.compact)
+    header.member("class", "SpikeWriter")
+    header.member("encoding", "TEXT")
+    header.member("nscsVersion", "1.4.0")
+    header.endObject()
+    header.endLine()
+    var w = JSONTextWriter()
     for s in spikes {
-      out += Array("{\"spike\":{\"srcTime\":\(try srcTime(s)),\"destCore\":\(s.core),\"destAxon\":\(s.axon)}}\n".utf8)
+      w.beginObject(.compact)
+      w.key("spike")
+      w.beginObject(.compact)
+      w.member("srcTime", try srcTime(s))
+      w.member("destCore", s.core)
+      w.member("destAxon", s.axon)
+      w.endObject()
+      w.endObject()
+      w.endLine()
     }
-    return out
+    return header.bytes + textVersionLine + w.bytes
   }
 
   static func append(_ v: UInt32, to out: inout [UInt8]) {
@@ -198,7 +227,7 @@ public enum IBMSpikeFile {
   /// `.sfri` (RAWI3) bytes of input spikes (srcTime = tick - 1, defaultDestinationDelay 1).
   /// - Throws: `ConversionError` for a spike in tick 0.
   public static func binaryInputBytes(_ spikes: [InputSpike]) throws(ConversionError) -> [UInt8] {
-    var out = Array((writerHeader + "\"RAWI3\",\"defaultDestinationDelay\":1}").utf8) + [0xFF]
+    var out = headerBytes(encoding: "RAWI3", delay: 1)
     out.reserveCapacity(out.count + spikes.count * 12)
     for s in spikes {
       append(try srcTime(s), to: &out)
@@ -210,7 +239,7 @@ public enum IBMSpikeFile {
 
   /// RAWO6 bytes of output spikes: time, 0, 0, core, neuron, pin (as a two's-complement uint32).
   public static func binaryOutputBytes(_ spikes: [OutputSpike]) -> [UInt8] {
-    var out = Array((writerHeader + "\"RAWO6\"}").utf8) + [0xFF]
+    var out = headerBytes(encoding: "RAWO6", delay: nil)
     out.reserveCapacity(out.count + spikes.count * 24)
     for s in spikes {
       append(UInt32(truncatingIfNeeded: s.tick), to: &out)

@@ -1,25 +1,28 @@
 import TrueNorth
 
-/// `tnsim validate --expect`: runs a model on input spikes and compares what it reports with an
-/// expected output, e.g. a recording from the hardware or another simulator's output.
+/// A mapping check: runs a model on input spikes and compares what it reports with an expected
+/// output, e.g. a recording from the hardware or another simulator's output (`tnsim validate
+/// --expect`).
 public enum MappingCheck {
   /// Runs `model` through `Simulator.run` and compares the reported spikes with `expected`.
   /// - Parameters:
-  ///   - input: input spikes (any format `SpikeFiles.openInput` reads), or nil.
+  ///   - input: input spikes (any format of `SpikeFormat.all`), or nil.
   ///   - ticks: ticks to run; nil = until 16 ticks after the last input spike.
   ///   - recordAll: report every spike, not only those sent to output pins.
-  ///   - expected: the expected output spikes (any format `SpikeFiles.openOutput` reads).
+  ///   - expected: the expected output spikes (any format of `SpikeFormat.all`).
   /// - Returns: the run's summary and the comparison.
-  /// - Throws: `InputError` for an unreadable file or a spike to an unconfigured core;
-  ///   `SimulationError` when the model does not fit its chip.
+  /// - Throws: `InputError` for an unreadable file, a spike to an unconfigured core, or neither
+  ///   `ticks` nor `input` (field `ticks`: nothing says how long to run); `SimulationError` when
+  ///   the model does not fit its chip.
   public static func run(model: Model, input: String?, ticks: Int64?, recordAll: Bool, expected: String) throws
     -> (RunSummary, SpikeDiff)
   {
-    var expectation = try SpikeFiles.openOutput(expected)
+    var expectation = try SpikeFormat.openOutput(expected)
     let want = try expectation.readAll()
-    let source = try input.map { p throws(InputError) in try SpikeFiles.openInput(p, chip: model.chip) }
+    let source = try input.map { p throws(InputError) in try SpikeFormat.openInput(p, chip: model.chip) }
     guard ticks != nil || source != nil else {
-      throw InputError(file: "--ticks", message: "give --ticks N (or --input, to run until the input ends)")
+      throw InputError(file: expected, field: "ticks", allowed: "a number of ticks, or input spikes to run until they end",
+        message: "nothing says how long to run: give a number of ticks, or input spikes to run until they end")
     }
     let reported = MemorySpikeSink<OutputSpike>()
     let simulator = try Simulator(model: model, recordAll: recordAll)

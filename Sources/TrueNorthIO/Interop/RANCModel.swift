@@ -35,11 +35,17 @@ public enum RANCModelFiles {
 
   /// The values of `config.json` tnsim uses.
   public struct Config: Sendable, Equatable {
+    /// `num_neurons` per core.
     public var neurons: Int
+    /// `num_axons` per core.
     public var axons: Int
+    /// `num_cores_x`.
     public var width: Int
+    /// `num_cores_y`.
     public var height: Int
+    /// `num_weights`: axon types.
     public var weights: Int
+    /// `max_tick_offset`: destination ticks 0...max - 1, the last dropping the spike.
     public var maxTickOffset: Int
     /// 0: the negative threshold test is V < neg; 1: V <= neg.
     public var resetType: Int
@@ -55,8 +61,8 @@ public enum RANCModelFiles {
     let config = Config(
       neurons: try c.required("num_neurons").int(in: 1...chip.neuronsPerCore, allowed: "1...\(chip.neuronsPerCore) (the cores of \(chip.name))"),
       axons: try c.required("num_axons").int(in: 1...chip.axonsPerCore, allowed: "1...\(chip.axonsPerCore) (the cores of \(chip.name))"),
-      width: try c.required("num_cores_x").int(in: 1...chip.width, allowed: "1...\(chip.width) (the grid of \(chip.name); choose a larger chip with --chip)"),
-      height: try c.required("num_cores_y").int(in: 1...chip.height, allowed: "1...\(chip.height) (the grid of \(chip.name); choose a larger chip with --chip)"),
+      width: try c.required("num_cores_x").int(in: 1...chip.width, allowed: "1...\(chip.width) (the grid of \(chip.name); a larger chip is needed)"),
+      height: try c.required("num_cores_y").int(in: 1...chip.height, allowed: "1...\(chip.height) (the grid of \(chip.name); a larger chip is needed)"),
       weights: try c.required("num_weights").int(in: 1...chip.axonTypes),
       maxTickOffset: try c.required("max_tick_offset").int(in: 2...(chip.maxDelay + 1)),
       resetType: try c.required("neuron_reset_type").int(in: 0...1))
@@ -243,39 +249,93 @@ public enum RANCModelFiles {
   /// - Throws: `ConversionError` naming the core, neuron and field RANC cannot express, or the
   ///   input spike in tick 0.
   public static func export(_ model: Model, inputs: [InputSpike] = []) throws(ConversionError) -> (input: [UInt8], config: [UInt8]) {
-    let chip = model.chip
     if let v = model.violations().first {
       throw ConversionError(format: format, coreX: v.coreX, coreY: v.coreY, neuron: v.neuron, field: v.field,
         message: v.message + " (the model does not fit its chip; run tnsim validate)")
     }
-    var needsSink = false
-    var outputs = 0
+    let grid = try Grid(model)
+    let steps = try packetSteps(inputs, chip: model.chip)
+    var w = JSONTextWriter()
+    w.beginObject()
+    w.key("packets")
+    w.beginArray()
+    for step in steps {
+      w.lineBreak(indent: 2)
+      w.beginArray()
+      for s in step {
+        let (x, y) = model.chip.coordinates(ofCore: Int(s.core))
+        w.beginObject()
+        w.key("destination_core")
+        w.array([x, y])
+        w.member("destination_axon", s.axon)
+        w.member("destination_tick", 0)
+        w.endObject()
+      }
+      w.endArray()
+    }
+    w.endArray()
+    w.lineBreak(indent: 1)
+    w.key("output_bus")
+    w.beginObject()
+    w.key("coordinates")
+    w.array([grid.bus.0, grid.bus.1])
+    w.member("num_outputs", grid.outputs)
+    w.endObject()
+    w.lineBreak(indent: 1)
+    w.key("cores")
+    w.beginArray()
     for core in model.cores {
-      for (j, n) in core.neurons.enumerated() {
-        try check(n, core: core, neuron: j)
-        switch n.destination {
-        case .none: needsSink = true
-        case .pin(let p): outputs = max(outputs, Int(p) + 1)
-        case .axon: break
+      w.lineBreak(indent: 2)
+      writeCore(core, grid: grid, &w)
+    }
+    w.endArray(lineBreak: 1)
+    w.endObject(lineBreak: 0)
+    w.endLine()
+    return (w.bytes, configBytes(model.chip, grid: grid))
+  }
+
+  /// The grid an export writes: the cores' bounding grid from (0, 0), grown by columns until it
+  /// has free slots for the output bus and, when some neuron has no destination, a sink.
+  struct Grid {
+    var width: Int
+    var height: Int
+    var bus: (Int, Int)
+    var sink: (Int, Int)
+    var outputs: Int
+
+    /// - Throws: `ConversionError` for a neuron RANC cannot run exactly.
+    init(_ model: Model) throws(ConversionError) {
+      var needsSink = false
+      outputs = 0
+      for core in model.cores {
+        for (j, n) in core.neurons.enumerated() {
+          try RANCModelFiles.check(n, core: core, neuron: j)
+          switch n.destination {
+          case .none: needsSink = true
+          case .pin(let p): outputs = max(outputs, Int(p) + 1)
+          case .axon: break
+          }
         }
       }
-    }
-    var width = (model.cores.map(\.x).max() ?? 0) + 1
-    let height = (model.cores.map(\.y).max() ?? 0) + 1
-    let taken = Set(model.cores.map { $0.y * chip.width + $0.x })
-    var free: [(Int, Int)] = []
-    while free.count < (needsSink ? 2 : 1) {
-      free = []
-      for y in 0..<height {
-        for x in 0..<width where !taken.contains(y * chip.width + x) { free.append((x, y)) }
+      width = (model.cores.map(\.x).max() ?? 0) + 1
+      height = (model.cores.map(\.y).max() ?? 0) + 1
+      let taken = Set(model.cores.map { $0.y * model.chip.width + $0.x })
+      var free: [(Int, Int)] = []
+      while free.count < (needsSink ? 2 : 1) {
+        free = []
+        for y in 0..<height {
+          for x in 0..<width where !taken.contains(y * model.chip.width + x) { free.append((x, y)) }
+        }
+        if free.count < (needsSink ? 2 : 1) { width += 1 }
       }
-      if free.count < (needsSink ? 2 : 1) { width += 1 }
+      bus = free[0]
+      sink = needsSink ? free[1] : bus
     }
-    let bus = free[0]
-    let sink = needsSink ? free[1] : bus
+  }
 
-    var out = JSONTextWriter()
-    out.raw("{\"packets\": [")
+  /// Input spikes as RANC's `packets`: the spike for tick T in step T - 1.
+  /// - Throws: `ConversionError` for a spike in tick 0 or to a core off the grid.
+  static func packetSteps(_ inputs: [InputSpike], chip: ChipDefinition) throws(ConversionError) -> [[InputSpike]] {
     var byStep: [[InputSpike]] = []
     for s in inputs.sorted() {
       guard s.tick >= 1 else {
@@ -289,51 +349,79 @@ public enum RANCModelFiles {
       while byStep.count <= t { byStep.append([]) }
       byStep[t].append(s)
     }
-    for (t, step) in byStep.enumerated() {
-      out.raw(t == 0 ? "\n  [" : ",\n  [")
-      for (k, s) in step.enumerated() {
-        let (x, y) = chip.coordinates(ofCore: Int(s.core))
-        out.raw((k == 0 ? "" : ", ") + "{\"destination_core\": [\(x),\(y)], \"destination_axon\": \(s.axon), \"destination_tick\": 0}")
-      }
-      out.raw("]")
-    }
-    out.raw("],\n \"output_bus\": {\"coordinates\": [\(bus.0),\(bus.1)], \"num_outputs\": \(outputs)},\n \"cores\": [")
-    for (k, core) in model.cores.enumerated() {
-      out.raw(k == 0 ? "\n  {" : ",\n  {")
-      out.raw("\"coordinates\": [\(core.x),\(core.y)],\n   \"axons\": ")
-      out.intArray(core.axonTypes.map { Int64($0) })
-      out.raw(",\n   \"connections\": [")
-      for j in 0..<core.neurons.count {
-        var last = -1
-        for i in 0..<core.crossbar.axons where core.crossbar[i, j] { last = i }
-        out.raw(j == 0 ? "" : ",")
-        out.intArray(last < 0 ? [] : (0...last).map { core.crossbar[$0, j] ? 1 : 0 })
-      }
-      out.raw("],\n   \"neurons\": [")
-      for (j, n) in core.neurons.enumerated() {
-        let (offset, axon, tick): ((Int, Int), Int32, Int32)
-        switch n.destination {
-        case .none: (offset, axon, tick) = ((sink.0 - core.x, sink.1 - core.y), 0, 0)
-        case .pin(let p): (offset, axon, tick) = ((bus.0 - core.x, bus.1 - core.y), p, 0)
-        case .axon(let dx, let dy, let a, let delay): (offset, axon, tick) = ((Int(dx), Int(dy)), a, delay - 1)
-        }
-        out.raw(j == 0 ? "\n    " : ",\n    ")
-        out.raw("{\"current_potential\": \(n.potential), \"reset_potential\": \(n.resetPotential), ")
-        out.raw("\"weights\": [\(n.weights[0]),\(n.weights[1]),\(n.weights[2]),\(n.weights[3])], \"leak\": \(n.leak), ")
-        out.raw("\"positive_threshold\": \(n.threshold), \"negative_threshold\": \(-Int64(n.negativeThreshold)), ")
-        out.raw("\"reset_mode\": \(n.resetMode.rawValue), \"destination_core_offset\": [\(offset.0),\(offset.1)], ")
-        out.raw("\"destination_axon\": \(axon), \"destination_tick\": \(tick)}")
-      }
-      out.raw("]}")
-    }
-    out.raw("\n ]\n}\n")
-    let config = """
-      {"num_neurons": \(chip.neuronsPerCore), "num_axons": \(chip.axonsPerCore), "num_cores_x": \(width), "num_cores_y": \(height), \
-      "num_weights": 4, "max_tick_offset": 16, "neuron_block_trace_verbosity": 0, "core_controller_trace_verbosity": 0, \
-      "scheduler_trace_verbosity": 0, "neuron_reset_type": 0}
+    return byStep
+  }
 
-      """
-    return (out.bytes, Array(config.utf8))
+  /// One core of `input.json`: coordinates, axon types, connections (one row per neuron, up to
+  /// its last synapse) and neurons, each on lines of their own.
+  static func writeCore(_ core: CoreConfig, grid: Grid, _ w: inout JSONTextWriter) {
+    w.beginObject()
+    w.key("coordinates")
+    w.array([core.x, core.y])
+    w.lineBreak(indent: 3)
+    w.key("axons")
+    w.array(core.axonTypes)
+    w.lineBreak(indent: 3)
+    w.key("connections")
+    w.beginArray(.compact)
+    for j in 0..<core.neurons.count {
+      var last = -1
+      for i in 0..<core.crossbar.axons where core.crossbar[i, j] { last = i }
+      w.array(last < 0 ? [] : (0...last).map { core.crossbar[$0, j] ? 1 : 0 })
+    }
+    w.endArray()
+    w.lineBreak(indent: 3)
+    w.key("neurons")
+    w.beginArray()
+    for n in core.neurons {
+      w.lineBreak(indent: 4)
+      writeNeuron(n, core: core, grid: grid, &w)
+    }
+    w.endArray()
+    w.endObject()
+  }
+
+  /// One neuron of `input.json`; pins go to the bus, neurons without a destination to the sink.
+  static func writeNeuron(_ n: Neuron, core: CoreConfig, grid: Grid, _ w: inout JSONTextWriter) {
+    let (offset, axon, tick): ((Int, Int), Int32, Int32)
+    switch n.destination {
+    case .none: (offset, axon, tick) = ((grid.sink.0 - core.x, grid.sink.1 - core.y), 0, 0)
+    case .pin(let p): (offset, axon, tick) = ((grid.bus.0 - core.x, grid.bus.1 - core.y), p, 0)
+    case .axon(let dx, let dy, let a, let delay): (offset, axon, tick) = ((Int(dx), Int(dy)), a, delay - 1)
+    }
+    w.beginObject()
+    w.member("current_potential", n.potential)
+    w.member("reset_potential", n.resetPotential)
+    w.key("weights")
+    w.array([n.weights[0], n.weights[1], n.weights[2], n.weights[3]])
+    w.member("leak", n.leak)
+    w.member("positive_threshold", n.threshold)
+    w.member("negative_threshold", -Int64(n.negativeThreshold))
+    w.member("reset_mode", n.resetMode.rawValue)
+    w.key("destination_core_offset")
+    w.array([offset.0, offset.1])
+    w.member("destination_axon", axon)
+    w.member("destination_tick", tick)
+    w.endObject()
+  }
+
+  /// `config.json` for the exported grid, on one line.
+  static func configBytes(_ chip: ChipDefinition, grid: Grid) -> [UInt8] {
+    var w = JSONTextWriter()
+    w.beginObject()
+    w.member("num_neurons", chip.neuronsPerCore)
+    w.member("num_axons", chip.axonsPerCore)
+    w.member("num_cores_x", grid.width)
+    w.member("num_cores_y", grid.height)
+    w.member("num_weights", 4)
+    w.member("max_tick_offset", 16)
+    w.member("neuron_block_trace_verbosity", 0)
+    w.member("core_controller_trace_verbosity", 0)
+    w.member("scheduler_trace_verbosity", 0)
+    w.member("neuron_reset_type", 0)
+    w.endObject()
+    w.endLine()
+    return w.bytes
   }
 
   /// Throws unless RANC runs `n` exactly.

@@ -25,14 +25,19 @@ public struct SpikeDiff: Sendable, Equatable {
 
   /// Mismatches attributed to one core (-1 for spikes whose core is unknown).
   public struct CoreTotals: Sendable, Equatable {
+    /// The core, or -1 when unknown.
     public var core: Int32
+    /// Spikes of the core the actual output lacks.
     public var missing: Int
+    /// Spikes of the core the expected output lacks.
     public var extra: Int
   }
 
+  /// What identified a spike.
   public var matching: Matching
   /// Spikes compared on each side (after the tick window and, for pins, leaving out axon spikes).
   public var expectedCount: Int
+  /// Spikes compared of the actual output.
   public var actualCount: Int
   /// Spikes of the expected output the actual one lacks.
   public var missing: Int
@@ -95,8 +100,8 @@ public struct SpikeDiff: Sendable, Equatable {
   public static func compare(expected: String, actual: String, matching: Matching? = nil, ticks: Range<Int64>? = nil)
     throws(InputError) -> SpikeDiff
   {
-    var e = try SpikeFiles.openOutput(expected)
-    var a = try SpikeFiles.openOutput(actual)
+    var e = try SpikeFormat.openOutput(expected)
+    var a = try SpikeFormat.openOutput(actual)
     return compare(expected: try e.readAll(), actual: try a.readAll(), matching: matching, ticks: ticks)
   }
 
@@ -125,20 +130,37 @@ public struct SpikeDiff: Sendable, Equatable {
 
   /// One JSON object with every figure.
   public var json: String {
-    var out = JSONTextWriter()
-    out.raw("{\"identical\": \(identical), \"matching\": \"\(matching.rawValue)\", \"expected\": \(expectedCount), ")
-    out.raw("\"actual\": \(actualCount), \"missing\": \(missing), \"extra\": \(extra), \"first\": ")
+    var w = JSONTextWriter()
+    w.beginObject()
+    w.member("identical", identical)
+    w.member("matching", matching.rawValue)
+    w.member("expected", expectedCount)
+    w.member("actual", actualCount)
+    w.member("missing", missing)
+    w.member("extra", extra)
+    w.key("first")
     if let f = first {
-      out.raw("{\"tick\": \(f.spike.tick), \"core\": \(f.spike.core), \"neuron\": \(f.spike.neuron), \"pin\": \(f.spike.pin), ")
-      out.raw("\"kind\": \"\(f.missing ? "missing" : "extra")\"}")
+      w.beginObject()
+      w.member("tick", f.spike.tick)
+      w.member("core", f.spike.core)
+      w.member("neuron", f.spike.neuron)
+      w.member("pin", f.spike.pin)
+      w.member("kind", f.missing ? "missing" : "extra")
+      w.endObject()
     } else {
-      out.raw("null")
+      w.null()
     }
-    out.raw(", \"perCore\": [")
-    for (k, t) in perCore.enumerated() {
-      out.raw((k == 0 ? "" : ", ") + "{\"core\": \(t.core), \"missing\": \(t.missing), \"extra\": \(t.extra)}")
+    w.key("perCore")
+    w.beginArray()
+    for t in perCore {
+      w.beginObject()
+      w.member("core", t.core)
+      w.member("missing", t.missing)
+      w.member("extra", t.extra)
+      w.endObject()
     }
-    out.raw("]}")
-    return String(decoding: out.bytes, as: UTF8.self)
+    w.endArray()
+    w.endObject()
+    return w.text
   }
 }

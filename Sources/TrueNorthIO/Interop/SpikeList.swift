@@ -3,6 +3,7 @@ import TrueNorth
 /// place in its file it came from, so that a later error (a spike to an unconfigured core) can
 /// name it. The readers of the IBM and RANC formats produce these.
 public struct SpikeList<Record: SpikeRecord>: SpikeFileSource {
+  /// The file the spikes came from.
   public let path: String
   /// The records in tick order (stable: records of one tick keep their file order).
   public let records: [Record]
@@ -21,10 +22,12 @@ public struct SpikeList<Record: SpikeRecord>: SpikeFileSource {
     self.locations = order.map { locations.indices.contains($0) ? locations[$0] : (nil, nil) }
   }
 
+  /// Where the last record served came from.
   public var lastLocation: (line: Int?, path: String?) {
     position > 0 ? locations[position - 1] : (nil, nil)
   }
 
+  /// The next record in tick order, or nil at the end.
   public mutating func nextRecord() throws(InputError) -> Record? {
     guard position < records.count else { return nil }
     position += 1

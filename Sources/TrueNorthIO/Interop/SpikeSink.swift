@@ -1,19 +1,23 @@
 import TrueNorth
-/// A destination for spike records in any supported format: tnsim's CSV and binary files, the
-/// IBM toolchain's files and RANC's output text. Records must be written in tick order; the file
-/// is complete only after `close()`.
+/// A destination for spike records in any format of `SpikeFormat.all`. Records must be written in
+/// tick order; the file appears only after `close()` succeeds.
 public protocol SpikeFileSink<Record>: SpikeSink where Record: SpikeRecord {
+  /// The file written.
   var path: String { get }
   /// Writes what is buffered and moves the finished file into place.
   func close() throws
+  /// Abandons the file: nothing appears under `path`, and no temporary file remains.
+  func discard()
 }
 
 extension SpikeWriter: SpikeFileSink {}
 
-/// A sink that collects records in memory and writes a whole file on `close()`: for formats whose
-/// header or layout depends on every record (RANC's output has one line per tick).
+/// A sink that collects records in memory and writes a whole file on `close()` (atomically): for
+/// formats whose header or layout depends on every record (RANC's output has one line per tick).
 public final class BufferedSpikeSink<Record: SpikeRecord>: SpikeFileSink {
+  /// The file written.
   public let path: String
+  /// The records written so far.
   public private(set) var records: [Record] = []
   let encode: ([Record]) throws -> [UInt8]
 
@@ -23,7 +27,14 @@ public final class BufferedSpikeSink<Record: SpikeRecord>: SpikeFileSink {
     self.encode = encode
   }
 
+  /// Keeps `record` for `close()`.
   public func write(_ record: Record) throws { records.append(record) }
 
+  /// Encodes every record and writes the file with `writeFileAtomically`.
+  /// - Throws: `ConversionError` for records the format cannot express, `InputError` for a file
+  ///   that cannot be written.
   public func close() throws { try writeFileAtomically(try encode(records), to: path) }
+
+  /// Forgets the records; nothing was written yet.
+  public func discard() { records = [] }
 }

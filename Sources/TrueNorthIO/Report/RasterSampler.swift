@@ -15,7 +15,9 @@ public struct RasterSampler: Sendable {
   public private(set) var firstTick: Int64 = 0
   /// Columns holding data so far.
   public private(set) var columnsUsed = 0
+  /// The most neurons (rows) sampled.
   public let maxRows: Int
+  /// The most columns; ticks are binned to fit.
   public let maxColumns: Int
   var rowOf: [Int64: Int32] = [:]
 

@@ -45,61 +45,19 @@ extension RunReport {
   /// The link loads over the mesh: packets through each router's x links (east + west) and y
   /// links (north + south) over the run, side by side, with chip borders and chip-to-chip links.
   public static func linkMapSVG(_ model: CycleModel) -> String {
-    let mesh = model.mesh
-    let block = max(1, (max(mesh.width, mesh.height) + 127) / 128)
-    let bw = (mesh.width + block - 1) / block, bh = (mesh.height + block - 1) / block
-    let cell = max(2, min(12, 420 / Double(max(bw, bh))))
-    var xLoad = [Int64](repeating: 0, count: bw * bh)
-    var yLoad = [Int64](repeating: 0, count: bw * bh)
-    for y in 0..<mesh.height {
-      for x in 0..<mesh.width {
-        let base = (y * mesh.width + x) * MeshRouter.portsPerRouter
-        let b = (y / block) * bw + x / block
-        xLoad[b] += model.linkLoads[base + MeshRouter.Port.east.rawValue] + model.linkLoads[base + MeshRouter.Port.west.rawValue]
-        yLoad[b] += model.linkLoads[base + MeshRouter.Port.north.rawValue] + model.linkLoads[base + MeshRouter.Port.south.rawValue]
-      }
-    }
-    let most = max(1, max(xLoad.max() ?? 0, yLoad.max() ?? 0))
-    let chipMost = max(1, model.chipLinkLoads.max() ?? 0)
+    let loads = LinkBlocks(model)
+    let cell = max(2, min(12, 420 / Double(max(loads.width, loads.height))))
     let (left, top, gap) = (40.0, 70.0, 50.0)
-    let panel = (w: cell * Double(bw), h: cell * Double(bh))
+    let panel = (w: cell * Double(loads.width), h: cell * Double(loads.height))
     var svg = SVGWriter(width: left * 2 + panel.w * 2 + gap, height: top + panel.h + 90, title: "link loads")
     svg.text("Link loads over the mesh", x: left, y: 22, size: 16, bold: true)
-    svg.text("packets per router over the run\(block > 1 ? ", summed over blocks of \(block) x \(block) routers" : ""); "
-      + "busiest cell \(most) packets; chip-to-chip links drawn on the chip borders", x: left, y: 42, size: 12, fill: "#555")
-    for (p, (name, load)) in [("x links (east + west)", xLoad), ("y links (north + south)", yLoad)].enumerated() {
+    svg.text("packets per router over the run\(loads.block > 1 ? ", summed over blocks of \(loads.block) x \(loads.block) routers" : ""); "
+      + "busiest cell \(loads.most) packets; chip-to-chip links drawn on the chip borders", x: left, y: 42, size: 12, fill: "#555")
+    for (p, (name, load)) in [("x links (east + west)", loads.x), ("y links (north + south)", loads.y)].enumerated() {
       let x0 = left + Double(p) * (panel.w + gap)
       svg.text(name, x: x0, y: top - 8, size: 12, bold: true)
-      for by in 0..<bh {
-        for bx in 0..<bw {
-          let v = load[by * bw + bx]
-          svg.rect(x: x0 + Double(bx) * cell, y: top + Double(by) * cell, width: cell, height: cell,
-            fill: v == 0 ? "#f4f4f4" : SVGWriter.heatColour(Double(v) / Double(most)),
-            tooltip: cell >= 4 ? "(\(bx * block), \(by * block)): \(v) packets" : nil)
-        }
-      }
-      svg.rect(x: x0, y: top, width: panel.w, height: panel.h, fill: "none", stroke: "#666")
-      let chipW = Double(mesh.coresPerChipX) / Double(block) * cell, chipH = Double(mesh.coresPerChipY) / Double(block) * cell
-      for cx in 1..<max(mesh.chipsX, 1) { svg.line(x1: x0 + Double(cx) * chipW, y1: top, x2: x0 + Double(cx) * chipW, y2: top + panel.h, stroke: "#1f4e99", width: 1.5) }
-      for cy in 1..<max(mesh.chipsY, 1) { svg.line(x1: x0, y1: top + Double(cy) * chipH, x2: x0 + panel.w, y2: top + Double(cy) * chipH, stroke: "#1f4e99", width: 1.5) }
-      for (link, packets) in model.chipLinkLoads.enumerated() where packets > 0 {
-        let chip = link / MeshRouter.linksPerChip
-        let cx = Double(chip % mesh.chipsX), cy = Double(chip / mesh.chipsX)
-        let port = MeshRouter.Port(rawValue: link % MeshRouter.linksPerChip) ?? .east
-        let isX = port == .east || port == .west
-        guard isX == (p == 0) else { continue }
-        let colour = SVGWriter.heatColour(Double(packets) / Double(chipMost))
-        let tip = "\(mesh.describeChipLink(link)): \(packets) packets"
-        // A short bar on the border, offset to the sending chip's side.
-        switch port {
-        case .east, .west:
-          let bx = x0 + (cx + (port == .east ? 1 : 0)) * chipW + (port == .east ? -4 : 1)
-          svg.rect(x: bx, y: top + (cy + 0.3) * chipH, width: 3, height: chipH * 0.4, fill: colour, stroke: "#1f4e99", tooltip: tip)
-        default:
-          let by = top + (cy + (port == .south ? 1 : 0)) * chipH + (port == .south ? -4 : 1)
-          svg.rect(x: x0 + (cx + 0.3) * chipW, y: by, width: chipW * 0.4, height: 3, fill: colour, stroke: "#1f4e99", tooltip: tip)
-        }
-      }
+      drawLinkPanel(load, loads: loads, origin: (x0, top), cell: cell, &svg)
+      drawChipBorders(model, block: loads.block, origin: (x0, top), size: panel, cell: cell, horizontal: p == 0, &svg)
     }
     // Colour legend.
     let ly = top + panel.h + 25
@@ -107,10 +65,86 @@ extension RunReport {
       svg.rect(x: left + Double(k) * 4, y: ly, width: 4, height: 10, fill: SVGWriter.heatColour(Double(k) / 49))
     }
     svg.text("0", x: left, y: ly + 24, size: 10)
-    svg.text("\(most) packets", x: left + 200, y: ly + 24, size: 10, anchor: "end")
+    svg.text("\(loads.most) packets", x: left + 200, y: ly + 24, size: 10, anchor: "end")
     svg.text("x grows to the east (right), y to the south (down); busiest chip-to-chip link \(model.chipLinkLoads.max() ?? 0) packets",
       x: left + 220, y: ly + 9, size: 10, fill: "#555")
     return svg.finished()
+  }
+
+  /// Packets through the x and y links of blocks of routers (one router per block up to 128
+  /// routers a side), for the link map.
+  struct LinkBlocks {
+    /// Routers per block side.
+    var block: Int
+    var width: Int
+    var height: Int
+    var x: [Int64]
+    var y: [Int64]
+    /// The largest load of a block, at least 1.
+    var most: Int64
+
+    init(_ model: CycleModel) {
+      let mesh = model.mesh
+      block = max(1, (max(mesh.width, mesh.height) + 127) / 128)
+      width = (mesh.width + block - 1) / block
+      height = (mesh.height + block - 1) / block
+      x = [Int64](repeating: 0, count: width * height)
+      y = [Int64](repeating: 0, count: width * height)
+      for ry in 0..<mesh.height {
+        for rx in 0..<mesh.width {
+          let base = (ry * mesh.width + rx) * MeshRouter.portsPerRouter
+          let b = (ry / block) * width + rx / block
+          x[b] += model.linkLoads[base + MeshRouter.Port.east.rawValue] + model.linkLoads[base + MeshRouter.Port.west.rawValue]
+          y[b] += model.linkLoads[base + MeshRouter.Port.north.rawValue] + model.linkLoads[base + MeshRouter.Port.south.rawValue]
+        }
+      }
+      most = max(1, max(x.max() ?? 0, y.max() ?? 0))
+    }
+  }
+
+  /// One panel of the link map: a heat cell per block, framed.
+  static func drawLinkPanel(_ load: [Int64], loads: LinkBlocks, origin: (Double, Double), cell: Double, _ svg: inout SVGWriter) {
+    let (x0, top) = origin
+    for by in 0..<loads.height {
+      for bx in 0..<loads.width {
+        let v = load[by * loads.width + bx]
+        svg.rect(x: x0 + Double(bx) * cell, y: top + Double(by) * cell, width: cell, height: cell,
+          fill: v == 0 ? "#f4f4f4" : SVGWriter.heatColour(Double(v) / Double(loads.most)),
+          tooltip: cell >= 4 ? "(\(bx * loads.block), \(by * loads.block)): \(v) packets" : nil)
+      }
+    }
+    svg.rect(x: x0, y: top, width: Double(loads.width) * cell, height: Double(loads.height) * cell, fill: "none", stroke: "#666")
+  }
+
+  /// The chip borders of a panel, and a short bar on the border for each chip-to-chip link in
+  /// the panel's direction that carried packets, offset to the sending chip's side.
+  static func drawChipBorders(
+    _ model: CycleModel, block: Int, origin: (Double, Double), size: (w: Double, h: Double), cell: Double, horizontal: Bool,
+    _ svg: inout SVGWriter
+  ) {
+    let mesh = model.mesh
+    let (x0, top) = origin
+    let chipW = Double(mesh.coresPerChipX) / Double(block) * cell, chipH = Double(mesh.coresPerChipY) / Double(block) * cell
+    for cx in 1..<max(mesh.chipsX, 1) { svg.line(x1: x0 + Double(cx) * chipW, y1: top, x2: x0 + Double(cx) * chipW, y2: top + size.h, stroke: "#1f4e99", width: 1.5) }
+    for cy in 1..<max(mesh.chipsY, 1) { svg.line(x1: x0, y1: top + Double(cy) * chipH, x2: x0 + size.w, y2: top + Double(cy) * chipH, stroke: "#1f4e99", width: 1.5) }
+    let chipMost = max(1, model.chipLinkLoads.max() ?? 0)
+    for (link, packets) in model.chipLinkLoads.enumerated() where packets > 0 {
+      let chip = link / MeshRouter.linksPerChip
+      let cx = Double(chip % mesh.chipsX), cy = Double(chip / mesh.chipsX)
+      let port = MeshRouter.Port(rawValue: link % MeshRouter.linksPerChip) ?? .east
+      let isX = port == .east || port == .west
+      guard isX == horizontal else { continue }
+      let colour = SVGWriter.heatColour(Double(packets) / Double(chipMost))
+      let tip = "\(mesh.describeChipLink(link)): \(packets) packets"
+      switch port {
+      case .east, .west:
+        let bx = x0 + (cx + (port == .east ? 1 : 0)) * chipW + (port == .east ? -4 : 1)
+        svg.rect(x: bx, y: top + (cy + 0.3) * chipH, width: 3, height: chipH * 0.4, fill: colour, stroke: "#1f4e99", tooltip: tip)
+      default:
+        let by = top + (cy + (port == .south ? 1 : 0)) * chipH + (port == .south ? -4 : 1)
+        svg.rect(x: x0 + (cx + 0.3) * chipW, y: by, width: chipW * 0.4, height: 3, fill: colour, stroke: "#1f4e99", tooltip: tip)
+      }
+    }
   }
 
   /// Per tick: spikes, hops and cycles (with the core-processing part and the budget), in three

@@ -1,7 +1,7 @@
 import Foundation
 import TrueNorth
 
-/// `tnsim run --report DIR`: a JSON summary and SVG pictures of a cycle-fidelity run
+/// A run report (`tnsim run --report DIR`): a JSON summary and SVG pictures of a cycle-fidelity run
 /// (docs/routing-and-energy.md, "Reports").
 public final class RunReport {
   /// The folder the files go to.
@@ -26,7 +26,9 @@ public final class RunReport {
   public static func prepare(directory: String) throws(InputError) -> RunReport {
     var isDirectory: ObjCBool = false
     if FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) {
-      guard isDirectory.boolValue else { throw InputError(file: directory, message: "--report needs a folder; this is a file") }
+      guard isDirectory.boolValue else {
+        throw InputError(file: directory, value: directory, allowed: "a folder", message: "a report needs a folder; this is a file")
+      }
     } else {
       do {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -49,36 +51,46 @@ public final class RunReport {
 
   /// The summary: the `tnsim run --json` object plus the deadline misses, the chip-to-chip link
   /// loads, and the per-tick series (ticks, spikes, hops, chip-link crossings, cycles, core
-  /// cycles, joules) when kept.
+  /// cycles, joules) when kept; each of these on a line of its own, the file ending in a newline.
   public static func summaryJSON(summary: RunSummary, chip: ChipDefinition, analysis: CycleRun) -> String {
     var w = JSONTextWriter()
-    w.raw(String(summary.json(chip: chip, analysis: analysis).dropLast()))
-    w.raw(",\n\"misses\": [")
-    for (k, miss) in analysis.misses.enumerated() {
-      w.raw(k == 0 ? "" : ", ")
-      w.string(miss.description)
-    }
-    w.raw("],\n\"chipLinks\": [")
-    var first = true
+    w.beginObject()
+    summary.writeMembers(chip: chip, analysis: analysis, to: &w)
+    w.lineBreak(indent: 0)
+    w.key("misses")
+    w.beginArray()
+    for miss in analysis.misses { w.value(miss.description) }
+    w.endArray()
+    w.lineBreak(indent: 0)
+    w.key("chipLinks")
+    w.beginArray()
+    let capacity = Double(max(1, analysis.ticks * Int64(analysis.model.budgetCycles)))
     for (link, packets) in analysis.model.chipLinkLoads.enumerated() where packets > 0 {
-      w.raw(first ? "{\"link\": " : ", {\"link\": ")
-      first = false
-      w.string(analysis.model.mesh.describeChipLink(link))
-      w.raw(", \"packets\": \(packets), \"bits\": \(packets * Int64(chip.routing.chipLinkBitsPerSpike))")
-      w.raw(", \"utilisation\": \(RunSummary.number(Double(packets) * analysis.model.chipLinkCyclesPerPacket / Double(max(1, analysis.ticks * Int64(analysis.model.budgetCycles)))))}")
+      w.beginObject()
+      w.member("link", analysis.model.mesh.describeChipLink(link))
+      w.member("packets", packets)
+      w.member("bits", packets * Int64(chip.routing.chipLinkBitsPerSpike))
+      w.member("utilisation", Double(packets) * analysis.model.chipLinkCyclesPerPacket / capacity)
+      w.endObject()
     }
-    w.raw("]")
+    w.endArray()
     let s = analysis.series
     if !s.ticks.isEmpty {
-      w.raw(",\n\"perTick\": {\"ticks\": ")
-      w.intArray(s.ticks)
+      w.lineBreak(indent: 0)
+      w.key("perTick")
+      w.beginObject()
+      w.key("ticks")
+      w.array(s.ticks)
       for (name, values) in [("spikes", s.spikes), ("hops", s.hops), ("chipLinkCrossings", s.chipLinkCrossings), ("cycles", s.cycles), ("coreCycles", s.coreCycles)] {
-        w.raw(", \"\(name)\": ")
-        w.intArray(values.map(Int64.init))
+        w.key(name)
+        w.array(values)
       }
-      w.raw(", \"joules\": [" + s.joules.map(RunSummary.number).joined(separator: ",") + "]}")
+      w.key("joules")
+      w.array(s.joules, .significant(6))
+      w.endObject()
     }
-    w.raw("}\n")
-    return String(decoding: w.bytes, as: UTF8.self)
+    w.endObject()
+    w.endLine()
+    return w.text
   }
 }

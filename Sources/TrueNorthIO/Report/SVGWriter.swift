@@ -6,7 +6,9 @@ import TrueNorth
 public struct SVGWriter: Sendable {
   /// The SVG text so far (without the closing tag until `finished()`).
   public private(set) var body: String
+  /// The picture's width in pixels.
   public let width: Double
+  /// The picture's height in pixels.
   public let height: Double
 
   /// An empty picture of `width` x `height` units on a white background, titled `title`.

@@ -1,0 +1,83 @@
+import Foundation
+import Testing
+@testable import TrueNorth
+@testable import TrueNorthIO
+
+/// Every file writer against the bytes the writers wrote before they shared one JSON writer and
+/// one format table (recorded as length and FNV-1a digest): model files, IBM and RANC models,
+/// and every spike format.
+@Suite struct GoldenBytesTests {
+  /// FNV-1a, 64 bits: enough to tell any changed byte.
+  static func digest(_ bytes: [UInt8]) -> UInt64 {
+    var h: UInt64 = 0xcbf2_9ce4_8422_2325
+    for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+    return h
+  }
+
+  static func expect(_ bytes: [UInt8], _ length: Int, _ digest: UInt64, _ what: String) {
+    #expect(bytes.count == length, "\(what): \(bytes.count) bytes")
+    #expect(Self.digest(bytes) == digest, "\(what): digest 0x\(String(Self.digest(bytes), radix: 16))")
+  }
+
+  /// `tnsim generate random --chip tiny --seed S --cores 3 ...`.
+  static func generated(seed: UInt64, stochastic: Bool) throws -> Model {
+    var options = Model.RandomOptions()
+    options.cores = 3
+    options.stochastic = stochastic
+    if !stochastic { options.synapsesPerNeuron = 20 }
+    var model = Model.random(chip: try InteropFixtures.tiny(), seed: seed, options: options)
+    model.chipReference = "tiny"
+    return model
+  }
+
+  @Test func modelFilesAndIBMExportAreUnchanged() throws {
+    let plain = try Self.generated(seed: 5, stochastic: false)
+    Self.expect(plain.fileBytes(), 67403, 0x1351_7ef3_9708_0505, "plain model")
+    Self.expect(try Self.generated(seed: 3, stochastic: true).fileBytes(), 117_273, 0x2b42_b760_3ea7_e659, "stochastic model")
+    Self.expect(try IBMModelFile.fileBytes(plain), 175_437, 0x6253_4790_9de8_1b58, "IBM export")
+    let imported = try IBMModelFile.load(path: InteropFixtures.path("ibm/model.json"), chip: try InteropFixtures.tiny(), chipReference: "tiny")
+    Self.expect(imported.fileBytes(), 81387, 0xf260_44ff_6fd0_3929, "IBM import as a model file")
+    Self.expect(try IBMModelFile.fileBytes(imported), 159_616, 0x705f_08a9_497e_d2ff, "IBM re-export")
+  }
+
+  @Test func rancExportIsUnchanged() throws {
+    let (model, _) = try RANCModelFiles.load(input: InteropFixtures.path("ranc/input.json"),
+      config: InteropFixtures.path("ranc/config.json"), chip: try InteropFixtures.tiny(), chipReference: "tiny")
+    Self.expect(model.fileBytes(), 69108, 0x510d_fad6_42fa_b4da, "RANC import as a model file")
+    var source = try SpikeFormat.openInput(InteropFixtures.path("ibm/input.sfti"))
+    let (input, config) = try RANCModelFiles.export(model, inputs: try source.readAll())
+    Self.expect(input, 183_234, 0x8f22_6d78_6b25_2f6a, "RANC input.json")
+    Self.expect(config, 245, 0x574f_7f10_5bf7_ef73, "RANC config.json")
+  }
+
+  /// Writes `spikes` through the format table and returns the file's bytes.
+  static func written<R: SpikeRecord>(_ spikes: [R], _ format: SpikeFormat, ticks: Int? = nil) throws -> [UInt8] {
+    let path = InteropFixtures.temporary("golden." + (format.extensions.first ?? "out"))
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    if let inputs = spikes as? [InputSpike] {
+      let sink = try format.inputWriter(path: path)
+      for s in inputs { try sink.write(s) }
+      try sink.close()
+    } else if let outputs = spikes as? [OutputSpike] {
+      let sink = try format.outputWriter(path: path, ticks: ticks)
+      for s in outputs { try sink.write(s) }
+      try sink.close()
+    }
+    return try readFile(path)
+  }
+
+  @Test func everySpikeWriterIsUnchanged() throws {
+    var inputSource = try SpikeFormat.openInput(InteropFixtures.path("ibm/input.sfti"))
+    let inputs = try inputSource.readAll()
+    var outputSource = try SpikeFormat.openOutput(InteropFixtures.path("ibm/output.sfro"))
+    let outputs = try outputSource.readAll()
+    Self.expect(try Self.written(inputs, .sfti), 319, 0x6aba_ecf9_a6dc_d0f1, "sfti")
+    Self.expect(try Self.written(inputs, .sfri), 141, 0x9b69_7e53_740b_76b3, "sfri")
+    Self.expect(try Self.written(inputs, .csv), 42, 0x9054_b8ad_6efa_fb99, "input csv")
+    Self.expect(try Self.written(inputs, .tnspk), 64, 0xac52_9782_72dc_8c57, "input tnspk")
+    Self.expect(try Self.written(outputs, .sfro), 137, 0xb1f7_4cc9_74f7_7d87, "sfro")
+    Self.expect(try Self.written(outputs, .rancOutput, ticks: 12), 255, 0x4d35_9e9a_aae6_1e09, "RANC output")
+    Self.expect(try Self.written(outputs, .csv), 46, 0x8355_affa_8ae5_9672, "output csv")
+    Self.expect(try Self.written(outputs, .tnspk), 64, 0x45c5_a72f_c512_dcb6, "output tnspk")
+  }
+}
