@@ -141,7 +141,7 @@ public struct Checkpoint: Sendable, Equatable {
   /// Writes the checkpoint atomically (a temporary file renamed over `path`).
   /// - Throws: `InputError` naming `path` when it cannot be written.
   public func write(to path: String) throws(InputError) {
-    try writeFileCreatingFolder(try encoded(), to: path)
+    try writeFileAtomically(try encoded(), to: path)
   }
 
   /// Reads a checkpoint file.

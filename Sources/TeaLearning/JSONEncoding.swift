@@ -41,7 +41,8 @@ final class _JSONTreeNode {
   enum Content {
     case empty
     case null
-    case literal(String)  // a number, true or false: written as is
+    case literal(String)  // a number, written as is
+    case bool(Bool)
     case string(String)
     case array([_JSONTreeNode])
     case object([String: _JSONTreeNode])
@@ -74,7 +75,7 @@ final class _JSONTreeNode {
   /// Stores a primitive value; throws for a value JSON cannot hold.
   func set(_ value: Any, path: [CodingKey]) throws(_JSONUnencodable) {
     switch value {
-    case let v as Bool: content = .literal(v ? "true" : "false")
+    case let v as Bool: content = .bool(v)
     case let v as String: content = .string(v)
     case let v as Double: content = .literal(try Self.number(v, path))
     case let v as Float: content = .literal(try Self.number(v, path))
@@ -108,25 +109,21 @@ final class _JSONTreeNode {
   /// Writes the value, object keys in sorted order.
   func write(to w: inout JSONTextWriter) {
     switch content {
-    case .empty, .null: w.raw("null")
-    case .literal(let s): w.raw(s)
-    case .string(let s): w.string(s)
+    case .empty, .null: w.null()
+    case .literal(let s): w.value(number: s)
+    case .bool(let b): w.value(b)
+    case .string(let s): w.value(s)
     case .array(let a):
-      w.raw("[")
-      for (i, e) in a.enumerated() {
-        if i > 0 { w.raw(",") }
-        e.write(to: &w)
-      }
-      w.raw("]")
+      w.beginArray(.compact)
+      for e in a { e.write(to: &w) }
+      w.endArray()
     case .object(let m):
-      w.raw("{")
-      for (i, key) in m.keys.sorted().enumerated() {
-        if i > 0 { w.raw(",") }
-        w.string(key)
-        w.raw(":")
+      w.beginObject(.compact)
+      for key in m.keys.sorted() {
+        w.key(key)
         m[key]!.write(to: &w)
       }
-      w.raw("}")
+      w.endObject()
     }
   }
 }

@@ -115,7 +115,7 @@ public struct TrainedNetwork: Sendable, Equatable {
   /// Writes the network file atomically (a temporary file renamed over `path`), creating its
   /// folder.
   /// - Throws: `InputError` naming `path` when it cannot be written.
-  public func write(to path: String) throws(InputError) { try writeFileCreatingFolder(try encoded(), to: path) }
+  public func write(to path: String) throws(InputError) { try writeFileAtomically(try encoded(), to: path) }
 
   /// Reads and validates a network file.
   /// - Throws: `InputError` naming the file when it cannot be read, the line and column of a JSON

@@ -135,6 +135,15 @@ public struct JSONTextWriter: Sendable {
     bytes.append(contentsOf: Self.format(v, format).utf8)
   }
 
+  /// Writes a number already formatted as JSON text, as it is (e.g. the shortest text that reads
+  /// back as the same `Float`, which no printf format gives).
+  /// - Precondition: `text` is a JSON number.
+  public mutating func value(number text: String) {
+    assert(Double(text) != nil && text.first != "+", "not a JSON number: \(text)")
+    beginValue()
+    bytes.append(contentsOf: text.utf8)
+  }
+
   /// Writes `null`.
   public mutating func null() {
     beginValue()

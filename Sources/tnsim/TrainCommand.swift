@@ -142,24 +142,29 @@ private func printResult(_ result: TrainingResult, options o: TrainingOptions, o
 /// The result as one JSON object, keys sorted (the `--json` output).
 private func trainingJSON(_ result: TrainingResult, options o: TrainingOptions, output: String) -> String {
   let m = result.metadata
-  func number(_ v: Double?) -> String { v.map { "\($0)" } ?? "null" }
-  let fields: [(key: String, value: String?, text: String?)] = [
-    ("topology", nil, m.options.topology), ("output", nil, output), ("checkpoint", nil, result.checkpoint), ("epochs", String(m.epochs), nil),
-    ("batch", String(o.batchSize), nil), ("lr", number(o.learningRate), nil), ("seed", String(o.seed), nil),
-    ("trainImages", String(m.trainImages), nil), ("validationImages", String(m.validationImages), nil),
-    ("validationAccuracy", number(m.validationAccuracy), nil), ("testAccuracy", number(m.testAccuracy), nil),
-    ("testImages", String(m.testImages), nil), ("trainingSeconds", number((m.trainingSeconds * 1000).rounded() / 1000), nil),
+  enum Value { case text(String?), integer(Int), unsigned(UInt64), number(Double?) }
+  let fields: [(key: String, value: Value)] = [
+    ("topology", .text(m.options.topology)), ("output", .text(output)), ("checkpoint", .text(result.checkpoint)),
+    ("epochs", .integer(m.epochs)), ("batch", .integer(o.batchSize)), ("lr", .number(o.learningRate)),
+    ("seed", .unsigned(o.seed)), ("trainImages", .integer(m.trainImages)),
+    ("validationImages", .integer(m.validationImages)), ("validationAccuracy", .number(m.validationAccuracy)),
+    ("testAccuracy", .number(m.testAccuracy)), ("testImages", .integer(m.testImages)),
+    ("trainingSeconds", .number((m.trainingSeconds * 1000).rounded() / 1000)),
   ]
   var w = JSONTextWriter()
-  w.raw("{")
-  for (i, f) in fields.sorted(by: { $0.key < $1.key }).enumerated() {
-    if i > 0 { w.raw(",") }
-    w.string(f.key)
-    w.raw(":")
-    if let text = f.text { w.string(text) } else { w.raw(f.value ?? "null") }
+  w.beginObject(.compact)
+  for f in fields.sorted(by: { $0.key < $1.key }) {
+    w.key(f.key)
+    switch f.value {
+    case .text(let t?): w.value(t)
+    case .integer(let v): w.value(v)
+    case .unsigned(let v): w.value(v)
+    case .number(let v?) where v.isFinite: w.value(number: "\(v)")
+    case .text(nil), .number: w.null()
+    }
   }
-  w.raw("}")
-  return String(decoding: w.bytes, as: UTF8.self)
+  w.endObject()
+  return w.text
 }
 
 /// Runs `body`, giving a plug-in spec error the `--plugin` flag's wording
