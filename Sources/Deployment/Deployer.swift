@@ -17,7 +17,7 @@ public struct DeployedNetwork: Sendable {
   public var encoding: InputEncoding
   /// The class of each output pin and the readout rule.
   public var readout: Readout
-  /// The network's topology: its name and SHA-256 digest (`Topology.digest`).
+  /// The name of the network's topology.
   public var topologyName: String
   /// The SHA-256 of the topology's canonical text (`DeployedNetwork.topologyDigest`).
   public var topologyDigest: String

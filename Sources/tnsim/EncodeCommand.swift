@@ -26,9 +26,10 @@ let encodeCommand = Command(
   run: { args in
     let path = try args.onePositional("MANIFEST")
     guard let output = args.string("output") else { throw InputError(file: "--output", message: "is required") }
+    let spfFlag = try args.int("spf", in: 1...1_000_000), seedFlag = try args.uint64("seed")
     let manifest = try DeploymentManifest.load(path: path.hasSuffix(".manifest.json") ? path : DeploymentManifest.path(forModel: path))
-    let spf = try args.int("spf", in: 1...1_000_000) ?? manifest.spf ?? 1
-    let seed = try args.uint64("seed") ?? manifest.encoding.seed
+    let spf = spfFlag ?? manifest.spf ?? 1
+    let seed = seedFlag ?? manifest.encoding.seed
     let mnist = try MNIST.load(directory: args.string("data") ?? MNIST.defaultDirectory)
     let images = try testImages(args, mnist.test)
     let spikes = try worded { try manifest.writeInputSpikes(images, spf: spf, seed: seed, to: output) }
