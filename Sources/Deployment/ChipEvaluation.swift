@@ -33,9 +33,19 @@ public struct ChipEvaluation: Sendable {
   public var wallSeconds: Double
   /// Threads the simulator used and the bytes of its state.
   public var threads: Int = 1
+  /// Bytes of the simulator's state.
   public var stateBytes: Int = 0
   /// The class read out for each image, in order.
   public var predictions: [Int] = []
+
+  /// The class read out for each image as CSV lines `image,label,class` under that header, the
+  /// images numbered from `firstImage`.
+  /// - Parameter labels: the images' labels, in the order evaluated.
+  public func predictionsCSV(labels: [UInt8], firstImage: Int = 0) -> String {
+    var text = "image,label,class\n"
+    for (i, c) in predictions.enumerated() { text += "\(firstImage + i),\(labels[i]),\(c)\n" }
+    return text
+  }
 
   /// The share of images classified as their label.
   public var accuracy: Double { Double(correct) / Double(max(images, 1)) }

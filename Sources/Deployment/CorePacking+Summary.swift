@@ -45,6 +45,7 @@ public struct PackingSummary: Sendable, Equatable, CustomStringConvertible {
     return lines.joined(separator: "\n")
   }
 
+  /// Equal counts everywhere.
   public static func == (a: PackingSummary, b: PackingSummary) -> Bool {
     a.layers == b.layers && a.coresBefore == b.coresBefore && a.coresAfter == b.coresAfter
       && a.binSizes.map { [$0.axons, $0.neurons] } == b.binSizes.map { [$0.axons, $0.neurons] }

@@ -28,6 +28,7 @@ public struct AccuracyPrediction: Sendable {
   public let labels: [UInt8]
   /// Input spike vectors drawn per image, and hidden-layer draws per input vector.
   public let inputDraws: Int
+  /// Hidden-layer draws per input vector.
   public let hiddenDraws: Int
   /// Draws per image: `inputDraws` x `hiddenDraws`.
   public var poolSize: Int { inputDraws * hiddenDraws }

@@ -146,7 +146,10 @@ let evalCommand = Command(
       chip = definition.name
     }
     bar.finish()
-    if let file = args.string("predictions") { try writePredictions(evaluation, images: images, first: try args.int("first", in: 0...1_000_000) ?? 0, to: file) }
+    if let file = args.string("predictions") {
+      let csv = evaluation.predictionsCSV(labels: images.labels, firstImage: try args.int("first", in: 0...1_000_000) ?? 0)
+      try writeFileAtomically(Array(csv.utf8), to: file)
+    }
     let report = EvaluationReport(evaluation: evaluation, predicted: predicted ?? .nan, chip: chip)
     let text = args.flag("json") ? report.json : report.text
     print(predicted == nil ? withoutPrediction(text) : text)
@@ -181,12 +184,6 @@ func withoutPrediction(_ report: String) -> String {
     .replacingOccurrences(of: "\"predictedAccuracy\": nan", with: "\"predictedAccuracy\": null")
 }
 
-/// Writes each image's index, label and class read out, as CSV.
-func writePredictions(_ evaluation: ChipEvaluation, images: ImageSet, first: Int, to path: String) throws {
-  var text = "image,label,class\n"
-  for (i, c) in evaluation.predictions.enumerated() { text += "\(first + i),\(images.labels[i]),\(c)\n" }
-  try writeFileAtomically(Array(text.utf8), to: path)
-}
 
 let sweepCommand = Command(
   name: "sweep",
