@@ -2,39 +2,46 @@ import TeaLearning
 import TrueNorth
 import TrueNorthIO
 
-/// Why a network cannot be deployed.
-public struct DeploymentError: Error, CustomStringConvertible, Sendable {
-  public var message: String
-  public init(_ message: String) { self.message = message }
-  public var description: String { message }
-}
-
 /// A trained network sampled onto the chip: the model, where everything is, and how to feed and
 /// read it.
 public struct DeployedNetwork: Sendable {
+  /// The chip model: every copy's sampled crossbars and configured neurons.
   public var model: Model
+  /// Where every copy's cores are.
   public var placement: Placement
   /// Which chip core of a copy each logical core's live axons and neurons went to.
   public var packing: CorePacking
+  /// The settings of the deployment.
   public var options: DeploymentOptions
-  /// Classes of the readout and the class of each output pin.
-  public var classes: Int
-  public var pinClass: [Int32]
-  /// Neurons voting for each class in one copy.
-  public var neuronsPerClass: [Int]
-  public var score: ClassScore
-  /// Ticks from an input spike to the output spikes it causes: one per layer after the first.
-  public var pipelineDepth: Int
-  /// Values of the input vector (pixels).
-  public var inputSize: Int
-  /// For copy c, the axons input value i drives: `inputAxons[c][inputStart[i]..<inputStart[i + 1]]`.
-  public var inputStart: [Int]
-  public var inputAxons: [[(core: Int32, axon: Int32)]]
-  /// The weight table each neuron got and its sampled probabilities' source, for reports.
+  /// Which axons each pixel drives in every copy, and the encoding's seed.
+  public var encoding: InputEncoding
+  /// The class of each output pin and the readout rule.
+  public var readout: Readout
+  /// The name of the network's topology.
+  public var topologyName: String
+  /// The SHA-256 of the topology's canonical text (`DeployedNetwork.topologyDigest`).
+  public var topologyDigest: String
+  /// Weight-table entries smaller than their neuron's scale times the trained weight.
   public var weightsShrunk: Int
 
   /// Cores the deployment uses.
   public var coresUsed: Int { model.cores.count }
+  /// Classes of the readout.
+  public var classes: Int { readout.classes }
+  /// The class of each output pin.
+  public var pinClass: [Int32] { readout.pinClass }
+  /// Neurons voting for each class in one copy.
+  public var neuronsPerClass: [Int] { readout.neuronsPerClass }
+  /// Whether a class's count is the sum or the mean over its neurons.
+  public var score: ClassScore { readout.score }
+  /// Ticks from an input spike to the output spikes it causes: one per layer after the first.
+  public var pipelineDepth: Int { readout.pipelineDepth }
+  /// Values of the input vector (pixels).
+  public var inputSize: Int { encoding.inputSize }
+  /// For copy c, the axons input value i drives: `inputAxons[c][inputStart[i]..<inputStart[i + 1]]`.
+  public var inputStart: [Int] { encoding.start }
+  /// Per copy, the (chip core id, axon) of every input axon, grouped by input value.
+  public var inputAxons: [[(core: Int32, axon: Int32)]] { encoding.axons }
 }
 
 extension DeployedNetwork {
@@ -42,117 +49,177 @@ extension DeployedNetwork {
   /// independently, neurons configured as memoryless McCulloch-Pitts neurons firing iff their input
   /// plus the leak is >= 0, layer l's neurons sent with delay 1 to the axons of layer l + 1 that read
   /// them, the last layer sent to output pins.
-  /// - Throws: `DeploymentError` when the copies do not fit the chip, an output feeds more than one
-  ///   axon (a neuron has one destination), or the result breaks a hardware constraint.
+  /// - Throws: `DeploymentError` when a core or the copies do not fit the chip, an output feeds
+  ///   more than one axon (a neuron has one destination), or the result breaks a hardware constraint.
   public init(_ trained: TrainedNetwork, chip: ChipDefinition, options: DeploymentOptions) throws(DeploymentError) {
     let net = trained.network
     let topology = net.topology
-    let shapes = topology.cores
-    var layerOfCore: [Int] = []
-    var coreIndexInLayerStart: [Int] = []
-    for (l, layer) in topology.layers.enumerated() {
-      coreIndexInLayerStart.append(layerOfCore.count)
-      layerOfCore += Array(repeating: l, count: layer.count)
+    guard topology.cores.allSatisfy({ $0.axons <= chip.axonsPerCore && $0.neurons <= chip.neuronsPerCore }) else {
+      throw .coreTooLarge(topology: topology.name, chip: chip.name, axonsPerCore: chip.axonsPerCore, neuronsPerCore: chip.neuronsPerCore)
     }
-    guard shapes.allSatisfy({ $0.axons <= chip.axonsPerCore && $0.neurons <= chip.neuronsPerCore }) else {
-      throw DeploymentError("a core of \(topology.name) is larger than \(chip.name)'s \(chip.axonsPerCore) x \(chip.neuronsPerCore) cores")
-    }
-    let packing = options.pack ? CorePacking.pack(net, options: options, axonsPerCore: chip.axonsPerCore, neuronsPerCore: chip.neuronsPerCore) : CorePacking.identity(net)
+    let packing = options.pack
+      ? CorePacking.pack(net, options: options, axonsPerCore: chip.axonsPerCore, neuronsPerCore: chip.neuronsPerCore) : CorePacking.identity(net)
     guard let placement = Placement.blocks(copies: options.copies, coresPerCopy: packing.coresPerCopy, layerOfCore: packing.binLayer, chip: chip) else {
-      throw DeploymentError("\(options.copies) copies of \(packing.coresPerCopy) cores do not fit on \(chip.name) (\(chip.width) x \(chip.height) cores); use a board such as --chip ns16e")
+      throw .copiesDoNotFit(copies: options.copies, coresPerCopy: packing.coresPerCopy, chip: chip.name, width: chip.width, height: chip.height)
     }
-    let outputs = topology.outputCount
-    guard options.copies * outputs <= chip.outputPins else {
-      throw DeploymentError("\(options.copies * outputs) output pins needed; \(chip.name) has \(chip.outputPins)")
+    guard options.copies * topology.outputCount <= chip.outputPins else {
+      throw .tooFewOutputPins(needed: options.copies * topology.outputCount, chip: chip.name, available: chip.outputPins)
     }
-    // Which (core, axon) of layer l reads each output of layer l - 1.
-    var consumers: [[(core: Int, axon: Int)?]] = []
-    var firstOutputOfCore = [Int](repeating: 0, count: shapes.count)
-    for l in topology.layers.indices {
-      var offset = 0
-      for k in coreIndexInLayerStart[l]..<(coreIndexInLayerStart[l] + topology.layers[l].count) {
-        firstOutputOfCore[k] = offset
-        offset += shapes[k].neurons
-      }
-    }
-    for l in 1..<max(topology.layers.count, 1) {
-      var reader = [(core: Int, axon: Int)?](repeating: nil, count: topology.outputs(ofLayer: l - 1))
-      for k in coreIndexInLayerStart[l]..<(coreIndexInLayerStart[l] + topology.layers[l].count) {
-        for (a, i) in shapes[k].inputs.enumerated() {
-          if let other = reader[i] {
-            throw DeploymentError("output \(i) of layer \(l - 1) feeds axon \(other.axon) of core \(other.core) and axon \(a) of core \(k); a TrueNorth neuron has one destination (splitter neurons are not implemented)")
-          }
-          reader[i] = (k, a)
-        }
-      }
-      consumers.append(reader)
-    }
-    var model = Model(chip: chip, seed: options.seed)
-    var pinClass = [Int32](repeating: -1, count: options.copies * outputs)
-    var shrunk = 0
+    let wiring = try Wiring(topology)
     let tables = net.cores.map { DeployedNetwork.weightTable($0, options: options) }
-    for t in tables { shrunk += t.shrunk }
+    var model = Model(chip: chip, seed: options.seed)
     for copy in 0..<options.copies {
       for (b, members) in packing.bins.enumerated() {
         let (x, y) = placement.cores[copy][b]
         var core = model.emptyCore(x: x, y: y)
         for k in members {
-          let p = net.cores[k]
-          let axonSlot = packing.axonSlot[k], neuronSlot = packing.neuronSlot[k]
-          // The same draws whatever was removed, so that packing never changes a live synapse.
-          var rng = SplitMix64(seed: SplitMix64.mix(options.seed ^ SplitMix64.mix(UInt64(copy) << 20 | UInt64(k))))
-          for a in 0..<p.axons where axonSlot[a] >= 0 { core.axonTypes[axonSlot[a]] = p.axonTypes[a] }
-          let table = tables[k].weights, scale = tables[k].scale
-          for a in 0..<p.axons {
-            let g = Int(p.axonTypes[a])
-            for n in 0..<p.neurons {
-              let c = Double(p.connections[a * p.neurons + n])
-              guard c > 0 else { continue }
-              let s = Double(scale[n]) * Double(p.weights[n * 4 + g]), s2 = Double(table[n * 4 + g])
-              let probability = s2 == 0 ? 0 : c * s / s2
-              if rng.nextUnit() < probability && axonSlot[a] >= 0 && neuronSlot[n] >= 0 { core.crossbar[axonSlot[a], neuronSlot[n]] = true }
-            }
-          }
-          let l = layerOfCore[k]
-          for n in 0..<p.neurons where neuronSlot[n] >= 0 {
-            var neuron = Neuron.mcCullochPitts(
-              weights: SIMD4(table[n * 4], table[n * 4 + 1], table[n * 4 + 2], table[n * 4 + 3]),
-              leak: tables[k].leaks[n], destination: .none)
-            if tables[k].dither[n] { neuron.thresholdMaskBits = 1 }
-            let output = firstOutputOfCore[k] + n
-            if l == topology.layers.count - 1 {
-              let pin = copy * outputs + output
-              neuron.destination = .pin(Int32(pin))
-            } else if let target = consumers[l][output], packing.axonSlot[target.core][target.axon] >= 0 {
-              let (tx, ty) = placement.cores[copy][packing.binOf[target.core]]
-              neuron.destination = .axon(dx: Int32(tx - x), dy: Int32(ty - y), axon: Int32(packing.axonSlot[target.core][target.axon]), delay: 1)
-            }
-            core.neurons[neuronSlot[n]] = neuron
-          }
+          let slots = (axons: packing.axonSlot[k], neurons: packing.neuronSlot[k])
+          Self.drawSynapses(net.cores[k], table: tables[k], slots: slots, core: &core, seed: options.seed, copy: copy, logicalCore: k)
+          Self.configureNeurons(net.cores[k], table: tables[k], logicalCore: k, copy: copy, core: &core, wiring: wiring, packing: packing, placement: placement)
         }
         model.cores.append(core)
       }
     }
-    // Pins of removed class neurons never fire; they keep their class.
-    for copy in 0..<options.copies {
-      for output in 0..<outputs { pinClass[copy * outputs + output] = Int32(topology.classOf(output: output)) }
+    if let v = model.violations().first { throw .modelDoesNotFit(chip: chip.name, violation: v) }
+    self.init(
+      model: model, placement: placement, packing: packing, options: options,
+      encoding: Self.inputEncoding(topology, wiring: wiring, packing: packing, placement: placement, seed: options.seed),
+      readout: Self.readout(trained, wiring: wiring, packing: packing, placement: placement, copies: options.copies),
+      topologyName: topology.name, topologyDigest: Self.topologyDigest(topology), weightsShrunk: tables.reduce(0) { $0 + $1.shrunk })
+  }
+
+  /// Where the outputs of each layer go: the layer of each logical core, the index of each core's
+  /// first neuron among its layer's outputs, and which (core, axon) of layer l reads each output
+  /// of layer l - 1.
+  struct Wiring {
+    var layerOfCore: [Int] = []
+    var firstOutputOfCore: [Int] = []
+    /// `consumers[l - 1][j]`: the reader of output j of layer l - 1.
+    var consumers: [[(core: Int, axon: Int)?]] = []
+    var layers: Int
+    /// Outputs of the last layer (output pins per copy).
+    var outputs: Int
+
+    /// - Throws: `DeploymentError.outputReadTwice` when an output feeds two axons.
+    init(_ topology: Topology) throws(DeploymentError) {
+      layers = topology.layers.count
+      outputs = topology.outputCount
+      var coreStart: [Int] = []
+      for (l, layer) in topology.layers.enumerated() {
+        coreStart.append(layerOfCore.count)
+        layerOfCore += Array(repeating: l, count: layer.count)
+        var offset = 0
+        for core in layer {
+          firstOutputOfCore.append(offset)
+          offset += core.neurons
+        }
+      }
+      let shapes = topology.cores
+      for l in 1..<max(topology.layers.count, 1) {
+        var reader = [(core: Int, axon: Int)?](repeating: nil, count: topology.outputs(ofLayer: l - 1))
+        for k in coreStart[l]..<(coreStart[l] + topology.layers[l].count) {
+          for (a, i) in shapes[k].inputs.enumerated() {
+            if let other = reader[i] {
+              throw .outputReadTwice(layer: l - 1, output: i, first: .init(core: other.core, axon: other.axon), second: .init(core: k, axon: a))
+            }
+            reader[i] = (k, a)
+          }
+        }
+        consumers.append(reader)
+      }
     }
-    if let v = model.violations().first {
-      throw DeploymentError("the deployed model does not fit \(chip.name): \(v)")
+  }
+
+  /// Draws the synapses of logical core `k` of one copy into its chip core: each synapse present
+  /// with probability c * s / s' from the generator of (seed, copy, core). Every synapse is drawn,
+  /// removed or not, so that packing never changes a live synapse.
+  static func drawSynapses(_ p: CoreParameters, table: WeightTable, slots: (axons: [Int], neurons: [Int]), core: inout CoreConfig,
+    seed: UInt64, copy: Int, logicalCore k: Int)
+  {
+    var rng = SplitMix64(seed: SplitMix64.mix(seed ^ SplitMix64.mix(UInt64(copy) << 20 | UInt64(k))))
+    for a in 0..<p.axons where slots.axons[a] >= 0 { core.axonTypes[slots.axons[a]] = p.axonTypes[a] }
+    for a in 0..<p.axons {
+      let g = Int(p.axonTypes[a])
+      for n in 0..<p.neurons {
+        let c = Double(p.connections[a * p.neurons + n])
+        guard c > 0 else { continue }
+        let s = Double(table.scale[n]) * Double(p.weights[n * 4 + g]), s2 = Double(table.weights[n * 4 + g])
+        let probability = s2 == 0 ? 0 : c * s / s2
+        if rng.nextUnit() < probability && slots.axons[a] >= 0 && slots.neurons[n] >= 0 { core.crossbar[slots.axons[a], slots.neurons[n]] = true }
+      }
     }
-    // Input value i drives every layer-0 axon that reads it, in every copy.
+  }
+
+  /// Configures the live neurons of logical core `k` of one copy: McCulloch-Pitts neurons with the
+  /// table's weights and leak, sending with delay 1 to the axon that reads them, or to their output
+  /// pin in the last layer.
+  static func configureNeurons(_ p: CoreParameters, table: WeightTable, logicalCore k: Int, copy: Int, core: inout CoreConfig,
+    wiring: Wiring, packing: CorePacking, placement: Placement)
+  {
+    let l = wiring.layerOfCore[k]
+    for n in 0..<p.neurons where packing.neuronSlot[k][n] >= 0 {
+      let w = table.weights
+      var neuron = Neuron.mcCullochPitts(weights: SIMD4(w[n * 4], w[n * 4 + 1], w[n * 4 + 2], w[n * 4 + 3]), leak: table.leaks[n], destination: .none)
+      if table.dither[n] { neuron.thresholdMaskBits = 1 }
+      let output = wiring.firstOutputOfCore[k] + n
+      if l == wiring.layers - 1 {
+        neuron.destination = .pin(Int32(copy * wiring.outputs + output))
+      } else if let target = wiring.consumers[l][output], packing.axonSlot[target.core][target.axon] >= 0 {
+        let (tx, ty) = placement.cores[copy][packing.binOf[target.core]]
+        neuron.destination = .axon(dx: Int32(tx - core.x), dy: Int32(ty - core.y), axon: Int32(packing.axonSlot[target.core][target.axon]), delay: 1)
+      }
+      core.neurons[packing.neuronSlot[k][n]] = neuron
+    }
+  }
+
+  /// Input value i drives every live layer-0 axon that reads it, in every copy.
+  static func inputEncoding(_ topology: Topology, wiring: Wiring, packing: CorePacking, placement: Placement, seed: UInt64) -> InputEncoding {
+    let shapes = topology.cores
     var lists = [[(core: Int, axon: Int)]](repeating: [], count: topology.inputSize)
-    for k in shapes.indices where layerOfCore[k] == 0 {
+    for k in shapes.indices where wiring.layerOfCore[k] == 0 {
       for (a, i) in shapes[k].inputs.enumerated() where packing.axonSlot[k][a] >= 0 { lists[i].append((packing.binOf[k], packing.axonSlot[k][a])) }
     }
     var start = [0]
     for l in lists { start.append(start.last! + l.count) }
-    let axons = (0..<options.copies).map { copy in
-      lists.flatMap { $0.map { (core: Int32(chip.coreID(x: placement.cores[copy][$0.core].x, y: placement.cores[copy][$0.core].y)), axon: Int32($0.axon)) } }
+    let chip = placement.chip
+    let axons = placement.cores.map { cores in
+      lists.flatMap { $0.map { (core: Int32(chip.coreID(x: cores[$0.core].x, y: cores[$0.core].y)), axon: Int32($0.axon)) } }
     }
-    self.init(model: model, placement: placement, packing: packing, options: options, classes: topology.classes, pinClass: pinClass,
-      neuronsPerClass: topology.neuronsPerClass, score: trained.score, pipelineDepth: topology.layers.count - 1,
-      inputSize: topology.inputSize, inputStart: start, inputAxons: axons, weightsShrunk: shrunk)
+    return InputEncoding(inputSize: topology.inputSize, start: start, axons: axons, seed: seed)
+  }
+
+  /// Output j of copy c goes to pin c * outputs + j and votes for class j mod classes; each pin's
+  /// neuron, unless packing removed it (its pin never fires and keeps its class).
+  static func readout(_ trained: TrainedNetwork, wiring: Wiring, packing: CorePacking, placement: Placement, copies: Int) -> Readout {
+    let topology = trained.network.topology
+    let outputs = topology.outputCount
+    var pinClass = [Int32](repeating: -1, count: copies * outputs)
+    var pinSource = [Readout.PinSource?](repeating: nil, count: copies * outputs)
+    let last = topology.cores.indices.filter { wiring.layerOfCore[$0] == wiring.layers - 1 }
+    for copy in 0..<copies {
+      for output in 0..<outputs { pinClass[copy * outputs + output] = Int32(topology.classOf(output: output)) }
+      for k in last where packing.binOf[k] >= 0 {
+        let (x, y) = placement.cores[copy][packing.binOf[k]]
+        for (n, slot) in packing.neuronSlot[k].enumerated() where slot >= 0 {
+          pinSource[copy * outputs + wiring.firstOutputOfCore[k] + n] = .init(core: Int32(placement.chip.coreID(x: x, y: y)), neuron: Int32(slot))
+        }
+      }
+    }
+    return Readout(classes: topology.classes, pinClass: pinClass, neuronsPerClass: topology.neuronsPerClass, score: trained.score,
+      pipelineDepth: topology.layers.count - 1, pinSource: pinSource)
+  }
+
+  /// The SHA-256 (hex) of a topology's canonical text: `rows x columns, classes` then, per layer
+  /// and core in order, `layer l core k: neurons N inputs i0,i1,...`, one per line
+  /// (docs/deployed-format.md). Two networks with the same digest read their inputs the same way.
+  public static func topologyDigest(_ topology: Topology) -> String {
+    var text = "\(topology.inputRows) x \(topology.inputColumns), \(topology.classes)\n"
+    for (l, layer) in topology.layers.enumerated() {
+      for (k, core) in layer.enumerated() {
+        text += "layer \(l) core \(k): neurons \(core.neurons) inputs \(core.inputs.map(String.init).joined(separator: ","))\n"
+      }
+    }
+    return SHA256.hex(Array(text.utf8))
   }
 
   /// The integer leak for a trained bias.

@@ -24,6 +24,7 @@ public struct DeploymentOptions: Sendable, Equatable {
   /// without removable parts.
   public var pack: Bool = true
 
+  /// The defaults: 1 copy, seed 1, floor leaks, shrunk weights, scale 1, packed.
   public init() {}
 
   /// Rounding of the trained leak bias b to the chip's integer leak.
@@ -46,10 +47,12 @@ public struct Placement: Sendable, Equatable {
   public var chip: ChipDefinition
   /// `cores[copy][k]` is the (x, y) of core k (topology order) of that copy.
   public var cores: [[(x: Int, y: Int)]]
-  /// Width and height of the block of cores one copy occupies.
+  /// Width of the block of cores one copy occupies.
   public var blockWidth: Int
+  /// Height of that block.
   public var blockHeight: Int
 
+  /// Same chip, block and core positions.
   public static func == (a: Placement, b: Placement) -> Bool {
     a.chip == b.chip && a.blockWidth == b.blockWidth && a.blockHeight == b.blockHeight
       && a.cores.count == b.cores.count

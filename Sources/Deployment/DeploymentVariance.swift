@@ -1,3 +1,4 @@
+import Foundation
 import TeaLearning
 
 /// The deployment variance of the neurons (docs/deployment.md): a synapse realised as weight s
@@ -8,7 +9,10 @@ import TeaLearning
 public struct DeploymentVariance: Sendable {
   /// Mean variance per neuron, one entry per layer.
   public var perLayer: [Double]
+  /// Images the mean is over.
+  public var images: Int = 0
 
+  /// The mean deployment variance per neuron of each layer over the first `maxImages` images.
   /// - Parameter options: the weight tables and scales of this deployment (`shrinkWeights`,
   ///   `scale`); the variance is in the trained units (a neuron of scale k: divided by k^2).
   public init(_ trained: TrainedNetwork, images: ImageSet, options: DeploymentOptions, maxImages: Int = 200) {
@@ -40,6 +44,32 @@ public struct DeploymentVariance: Sendable {
         }
       }
     }
+    self.images = count
     perLayer = totals.enumerated().map { l, t in t / Double(max(count, 1)) / Double(max(topology.outputs(ofLayer: l), 1)) }
+  }
+}
+
+/// The deployment variance of a deployment beside that of the trained weight tables (no shrinking,
+/// scale 1), per layer (`tnsim deploy` prints it).
+public struct VarianceReport: Sendable, CustomStringConvertible {
+  /// Mean variance per neuron per layer with the deployment's weight tables.
+  public var deployed: DeploymentVariance
+  /// The same with the trained weight tables.
+  public var trained: DeploymentVariance
+
+  /// Both variances of `network` deployed with `options`, over the first 200 of `images`.
+  public init(_ network: TrainedNetwork, images: ImageSet, options: DeploymentOptions) {
+    var plain = options
+    (plain.shrinkWeights, plain.scale) = (false, 1)
+    trained = DeploymentVariance(network, images: images, options: plain)
+    deployed = DeploymentVariance(network, images: images, options: options)
+  }
+
+  /// One line per layer.
+  public var description: String {
+    trained.perLayer.indices.map { l in
+      "deployment variance per neuron, layer \(l): \(String(format: "%.3f", deployed.perLayer[l])) (trained weight tables: "
+        + "\(String(format: "%.3f", trained.perLayer[l])); mean over \(trained.images) test images)"
+    }.joined(separator: "\n")
   }
 }

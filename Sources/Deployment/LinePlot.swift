@@ -5,12 +5,18 @@ import TrueNorthIO
 /// A small line chart (sweep plots): axes with ticks, one coloured line with markers per series,
 /// a legend.
 public struct LinePlot {
+  /// The chart's title.
   public var title: String
+  /// The x axis label.
   public var xLabel: String
+  /// The y axis label.
   public var yLabel: String
+  /// Whether the x axis is logarithmic.
   public var logX: Bool
+  /// The lines: a name for the legend and (x, y) points.
   public var series: [(name: String, points: [(Double, Double)])] = []
 
+  /// An empty chart.
   public init(title: String, xLabel: String, yLabel: String, logX: Bool = false) {
     self.title = title
     self.xLabel = xLabel

@@ -1,3 +1,4 @@
+import TeaLearning
 import TrueNorth
 import TrueNorthIO
 
@@ -32,5 +33,23 @@ extension Placement {
       cores.append(inBlock.map { (bx + $0.x, by + $0.y) })
     }
     return Placement(chip: chip, cores: cores, blockWidth: bw, blockHeight: bh)
+  }
+}
+
+extension DeployedNetwork {
+  /// The chip a deployment of `network` with `options` goes on: the chip or board `named` (a
+  /// name in chipdefs/ or a path), or when nil, truenorth if the copies' blocks fit its grid and
+  /// their outputs its output pins, and the ns16e board otherwise.
+  /// - Throws: `InputError` when the named definition cannot be found or read.
+  public static func chip(named name: String?, for network: ShadowNetwork, options: DeploymentOptions) throws(InputError) -> ChipDefinition {
+    if let name { return try ChipDefinition.resolve(name) }
+    let coresPerCopy = CorePacking.coresPerCopy(network, options: options)
+    let one = try ChipDefinition.resolve("truenorth")
+    if Placement.blocks(copies: options.copies, coresPerCopy: coresPerCopy, layerOfCore: [Int](repeating: 0, count: coresPerCopy), chip: one) != nil,
+      options.copies * network.topology.outputCount <= one.outputPins
+    {
+      return one
+    }
+    return try ChipDefinition.resolve("ns16e")
   }
 }

@@ -16,14 +16,21 @@ import TrueNorthIO
 /// mean score, ties to the lowest class) and averages the chance of the right class. Deterministic
 /// in the seed; it ignores that a copy keeps its sampled synapses from tick to tick.
 public struct AccuracyPrediction: Sendable {
+  /// Classes of the readout.
   public let classes: Int
+  /// Output neurons of the last layer.
   public let outputs: Int
+  /// The class each output votes for.
   public let classOf: [Int]
+  /// Each class's weight in the vote: 1, or 1 / neurons for a mean score.
   public let scale: [Double]
+  /// The images' labels.
   public let labels: [UInt8]
   /// Input spike vectors drawn per image, and hidden-layer draws per input vector.
   public let inputDraws: Int
+  /// Hidden-layer draws per input vector.
   public let hiddenDraws: Int
+  /// Draws per image: `inputDraws` x `hiddenDraws`.
   public var poolSize: Int { inputDraws * hiddenDraws }
   /// Class-neuron probabilities x 255 for each image and pool draw.
   let pool: [UInt8]
@@ -90,78 +97,115 @@ public struct AccuracyPrediction: Sendable {
   public func accuracy(copies: Int, spf: Int, samples: Int = 32, seed: UInt64 = 1) -> Double {
     var rng = SplitMix64(seed: SplitMix64.mix(seed ^ 0xACC0_1234))
     var correct = 0.0
-    let n = classes
-    var counts = [Double](repeating: 0, count: n)
-    var sums = [Double](repeating: 0, count: poolSize * n)
-    var inputMean = [Double](repeating: 0, count: inputDraws * n)
-    var mean = [Double](repeating: 0, count: n)
-    var cov = [Double](repeating: 0, count: n * n)
-    var z = [Double](repeating: 0, count: n)
+    var counts = [Double](repeating: 0, count: classes)
+    var moments = ClassMoments(classes: classes, inputDraws: inputDraws, hiddenDraws: hiddenDraws)
+    // Few spikes per frame are drawn one by one; many from a normal with the pool's moments.
     let exact = copies * spf <= 8
-    let c = Double(copies), t = Double(spf)
     for image in labels.indices {
       let q = pool[(image * poolSize * outputs)..<((image + 1) * poolSize * outputs)]
-      if !exact {
-        // Class sums per draw; the count of a tick is copies hidden draws on one input draw, so its
-        // covariance is copies^2 x (between input draws) + copies x (within, plus Bernoulli noise).
-        for k in 0..<(n * n) { cov[k] = 0 }
-        for k in 0..<n { mean[k] = 0 }
-        for k in 0..<(inputDraws * n) { inputMean[k] = 0 }
-        for r in 0..<poolSize {
-          for k in 0..<n { sums[r * n + k] = 0 }
-          for j in 0..<outputs {
-            let v = Double(q[q.startIndex + r * outputs + j]) / 255
-            sums[r * n + classOf[j]] += v
-            cov[classOf[j] * n + classOf[j]] += c * t * v * (1 - v) / Double(poolSize)
-          }
-          for k in 0..<n {
-            inputMean[(r / hiddenDraws) * n + k] += sums[r * n + k] / Double(hiddenDraws)
-            mean[k] += sums[r * n + k] / Double(poolSize)
-          }
-        }
-        for r in 0..<poolSize {
-          let i = r / hiddenDraws
-          for a in 0..<n {
-            for b in 0..<n {
-              cov[a * n + b] += c * t * (sums[r * n + a] - inputMean[i * n + a]) * (sums[r * n + b] - inputMean[i * n + b]) / Double(poolSize)
-            }
-          }
-        }
-        for i in 0..<inputDraws {
-          for a in 0..<n {
-            for b in 0..<n {
-              cov[a * n + b] += c * c * t * (inputMean[i * n + a] - mean[a]) * (inputMean[i * n + b] - mean[b]) / Double(inputDraws)
-            }
-          }
-        }
-        Self.cholesky(&cov, n)
-      }
+      if !exact { moments.fit(q, outputs: outputs, classOf: classOf, copies: copies, spf: spf) }
       var hits = 0
       for _ in 0..<samples {
         if exact {
-          for k in 0..<n { counts[k] = 0 }
-          for _ in 0..<spf {
-            let input = rng.next(below: inputDraws)
-            for _ in 0..<copies {
-              let r = input * hiddenDraws + rng.next(below: hiddenDraws)
-              for j in 0..<outputs where rng.next() >> 56 < UInt64(q[q.startIndex + r * outputs + j]) { counts[classOf[j]] += 1 }
-            }
-          }
+          drawCounts(q, copies: copies, spf: spf, rng: &rng, into: &counts)
         } else {
-          for k in 0..<n { z[k] = Self.normal(&rng) }
-          for a in 0..<n {
-            var v = c * t * mean[a]
-            for b in 0...a { v += cov[a * n + b] * z[b] }
-            counts[a] = max(0, v.rounded())
-          }
+          moments.draw(rng: &rng, into: &counts)
         }
         var best = 0
-        for k in 1..<n where counts[k] * scale[k] > counts[best] * scale[best] { best = k }
+        for k in 1..<classes where counts[k] * scale[k] > counts[best] * scale[best] { best = k }
         if best == Int(labels[image]) { hits += 1 }
       }
       correct += Double(hits) / Double(samples)
     }
     return correct / Double(max(labels.count, 1))
+  }
+
+  /// Draws one frame's class counts exactly: per tick an input draw of the pool shared by the
+  /// copies, per copy a hidden draw, per output a Bernoulli spike.
+  func drawCounts(_ q: ArraySlice<UInt8>, copies: Int, spf: Int, rng: inout SplitMix64, into counts: inout [Double]) {
+    for k in 0..<classes { counts[k] = 0 }
+    for _ in 0..<spf {
+      let input = rng.next(below: inputDraws)
+      for _ in 0..<copies {
+        let r = input * hiddenDraws + rng.next(below: hiddenDraws)
+        for j in 0..<outputs where rng.next() >> 56 < UInt64(q[q.startIndex + r * outputs + j]) { counts[classOf[j]] += 1 }
+      }
+    }
+  }
+
+  /// The mean and covariance of a frame's class counts over `copies` x `spf` pool draws of one
+  /// image, and normal draws from them.
+  struct ClassMoments {
+    let n: Int
+    let inputDraws: Int
+    let hiddenDraws: Int
+    var poolSize: Int { inputDraws * hiddenDraws }
+    /// The count's expectation c t mean and the lower Cholesky factor of its covariance.
+    var mean: [Double]
+    var cov: [Double]
+    var sums: [Double]
+    var inputMean: [Double]
+    var z: [Double]
+    var scaleOfMean = 0.0
+
+    init(classes n: Int, inputDraws: Int, hiddenDraws: Int) {
+      self.n = n
+      self.inputDraws = inputDraws
+      self.hiddenDraws = hiddenDraws
+      mean = [Double](repeating: 0, count: n)
+      cov = [Double](repeating: 0, count: n * n)
+      sums = [Double](repeating: 0, count: inputDraws * hiddenDraws * n)
+      inputMean = [Double](repeating: 0, count: inputDraws * n)
+      z = [Double](repeating: 0, count: n)
+    }
+
+    /// Class sums per draw; the count of a tick is copies hidden draws on one input draw, so its
+    /// covariance is copies^2 x (between input draws) + copies x (within, plus Bernoulli noise).
+    mutating func fit(_ q: ArraySlice<UInt8>, outputs: Int, classOf: [Int], copies: Int, spf: Int) {
+      let c = Double(copies), t = Double(spf)
+      scaleOfMean = c * t
+      for k in 0..<(n * n) { cov[k] = 0 }
+      for k in 0..<n { mean[k] = 0 }
+      for k in 0..<(inputDraws * n) { inputMean[k] = 0 }
+      for r in 0..<poolSize {
+        for k in 0..<n { sums[r * n + k] = 0 }
+        for j in 0..<outputs {
+          let v = Double(q[q.startIndex + r * outputs + j]) / 255
+          sums[r * n + classOf[j]] += v
+          cov[classOf[j] * n + classOf[j]] += c * t * v * (1 - v) / Double(poolSize)
+        }
+        for k in 0..<n {
+          inputMean[(r / hiddenDraws) * n + k] += sums[r * n + k] / Double(hiddenDraws)
+          mean[k] += sums[r * n + k] / Double(poolSize)
+        }
+      }
+      for r in 0..<poolSize {
+        let i = r / hiddenDraws
+        for a in 0..<n {
+          for b in 0..<n {
+            cov[a * n + b] += c * t * (sums[r * n + a] - inputMean[i * n + a]) * (sums[r * n + b] - inputMean[i * n + b]) / Double(poolSize)
+          }
+        }
+      }
+      for i in 0..<inputDraws {
+        for a in 0..<n {
+          for b in 0..<n {
+            cov[a * n + b] += c * c * t * (inputMean[i * n + a] - mean[a]) * (inputMean[i * n + b] - mean[b]) / Double(inputDraws)
+          }
+        }
+      }
+      AccuracyPrediction.cholesky(&cov, n)
+    }
+
+    /// One normal draw of the class counts, rounded and clamped at 0.
+    mutating func draw(rng: inout SplitMix64, into counts: inout [Double]) {
+      for k in 0..<n { z[k] = AccuracyPrediction.normal(&rng) }
+      for a in 0..<n {
+        var v = scaleOfMean * mean[a]
+        for b in 0...a { v += cov[a * n + b] * z[b] }
+        counts[a] = max(0, v.rounded())
+      }
+    }
   }
 
   /// In-place lower Cholesky factor of an n x n covariance (small negative pivots clamp to 0).

@@ -8,11 +8,17 @@ import TrueNorthIO
 /// `DIR/sweep.csv` as it finishes so an interrupted sweep resumes where it stopped, then a
 /// Markdown table and SVG plots (docs/deployment.md).
 public struct Sweep {
+  /// The trained network file.
   public var networkPath: String
+  /// Copies to try.
   public var copies: [Int]
+  /// Ticks per frame to try.
   public var spf: [Int]
+  /// The first `images` test images are classified at every point.
   public var images: Int
+  /// The deployment settings shared by every point (`copies` is set per point).
   public var options: DeploymentOptions
+  /// The folder of sweep.csv, sweep.md and the plots.
   public var directory: String
   /// Where MNIST is read from.
   public var dataDirectory = MNIST.defaultDirectory
@@ -20,6 +26,7 @@ public struct Sweep {
   /// not depend on it (every point's simulation is deterministic whatever its threads).
   public var threads = 0
 
+  /// A sweep of every combination of `copies` x `spf`, results in `directory`.
   public init(networkPath: String, copies: [Int], spf: [Int], images: Int, options: DeploymentOptions, directory: String) {
     self.networkPath = networkPath
     self.copies = copies
@@ -29,6 +36,7 @@ public struct Sweep {
     self.directory = directory
   }
 
+  /// The CSV the results are appended to.
   public var csvPath: String { directory + "/sweep.csv" }
 
   /// The first line of the CSV: the settings a resumed sweep must share.
@@ -48,13 +56,14 @@ public struct Sweep {
   static var columns: [String] { EvaluationReport.fieldNames + ["chip"] }
 
   /// Rows already in the CSV, keyed by (copies, spf).
-  /// - Throws: `InputError` when the file was made with other settings or is malformed.
-  public func finishedRows() throws(InputError) -> [[String: String]] {
+  /// - Throws: `DeploymentError.sweepSettingsDiffer` when the file was made with other settings,
+  ///   `InputError` when it is malformed.
+  public func finishedRows() throws -> [[String: String]] {
     guard FileManager.default.fileExists(atPath: csvPath) else { return [] }
     let text = String(decoding: try readFile(csvPath), as: UTF8.self)
     var lines = text.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
     guard lines.first == (try settingsLine()) else {
-      throw InputError(file: csvPath, line: 1, message: "was written by a sweep with other settings ('\(lines.first ?? "")'); use another --output folder or delete it")
+      throw DeploymentError.sweepSettingsDiffer(file: csvPath, found: lines.first ?? "")
     }
     lines.removeFirst()
     guard let header = lines.first?.split(separator: ",").map(String.init), header == Self.columns else {
@@ -88,11 +97,11 @@ public struct Sweep {
     let done = Set(rows.map { "\($0["copies"] ?? ""),\($0["spf"] ?? "")" })
     let settings = try settingsLine()
     if rows.isEmpty {
-      try Data((settings + "\n" + Self.columns.joined(separator: ",") + "\n").utf8).write(to: URL(fileURLWithPath: csvPath), options: .atomic)
+      try writeFileAtomically(Array((settings + "\n" + Self.columns.joined(separator: ",") + "\n").utf8), to: csvPath)
     } else {
       // Drop a trailing partial line before appending.
       let kept = [settings, Self.columns.joined(separator: ",")] + rows.map { r in Self.columns.map { r[$0] ?? "" }.joined(separator: ",") }
-      try Data((kept.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: csvPath), options: .atomic)
+      try writeFileAtomically(Array((kept.joined(separator: "\n") + "\n").utf8), to: csvPath)
     }
     let points = copies.flatMap { c in spf.map { (c, $0) } }
     let todo = points.filter { !done.contains("\($0.0),\($0.1)") }.sorted { $0.0 * $0.1 > $1.0 * $1.1 }
@@ -111,7 +120,7 @@ public struct Sweep {
     let evaluate: @Sendable (Int, Int) throws -> [String: String] = { c, s in
       var o = options
       o.copies = c
-      let chip = try Self.chip(copies: c, coresPerCopy: CorePacking.coresPerCopy(trained.network, options: o))
+      let chip = try DeployedNetwork.chip(named: nil, for: trained.network, options: o)
       let deployed = try DeployedNetwork(trained, chip: chip, options: o)
       let evaluation = try deployed.evaluate(images: images, spf: s, seed: o.seed, threads: simulatorThreads)
       let report = EvaluationReport(evaluation: evaluation, predicted: prediction.accuracy(copies: c, spf: s, seed: o.seed), chip: chip.name)
@@ -161,15 +170,6 @@ public struct Sweep {
     }
   }
 
-  /// truenorth when the copies fit on one chip, else ns16e.
-  static func chip(copies: Int, coresPerCopy: Int) throws -> ChipDefinition {
-    let one = try ChipDefinition.resolve("truenorth")
-    if Placement.blocks(copies: copies, coresPerCopy: coresPerCopy, layerOfCore: [Int](repeating: 0, count: coresPerCopy), chip: one) != nil {
-      return one
-    }
-    return try ChipDefinition.resolve("ns16e")
-  }
-
   static func sorted(_ rows: [[String: String]]) -> [[String: String]] {
     rows.sorted { (Int($0["copies"] ?? "") ?? 0, Int($0["spf"] ?? "") ?? 0) < (Int($1["copies"] ?? "") ?? 0, Int($1["spf"] ?? "") ?? 0) }
   }
@@ -196,7 +196,7 @@ public struct Sweep {
 
   /// Writes sweep.md and the two SVG plots next to the CSV.
   public func writeReports(_ rows: [[String: String]], topology: String = "") throws {
-    try Data(Self.markdown(rows, topology: topology).utf8).write(to: URL(fileURLWithPath: directory + "/sweep.md"), options: .atomic)
+    try writeFileAtomically(Array(Self.markdown(rows, topology: topology).utf8), to: directory + "/sweep.md")
     func value(_ r: [String: String], _ k: String) -> Double { Double(r[k] ?? "") ?? 0 }
     let spfs = Array(Set(rows.map { Int(value($0, "spf")) })).sorted()
     var byCopies = LinePlot(title: "Accuracy on the chip against copies", xLabel: "copies (log scale)", yLabel: "accuracy (%)", logX: true)
@@ -210,7 +210,7 @@ public struct Sweep {
       let points = rows.filter { Int(value($0, "spf")) == s }
       byCopies.series.append((name: "predicted, \(s) spf", points: points.map { (value($0, "copies"), value($0, "predictedAccuracy") * 100) }))
     }
-    try Data(byCopies.svg().utf8).write(to: URL(fileURLWithPath: directory + "/accuracy-vs-copies.svg"), options: .atomic)
-    try Data(byEnergy.svg().utf8).write(to: URL(fileURLWithPath: directory + "/accuracy-vs-energy.svg"), options: .atomic)
+    try writeFileAtomically(Array(byCopies.svg().utf8), to: directory + "/accuracy-vs-copies.svg")
+    try writeFileAtomically(Array(byEnergy.svg().utf8), to: directory + "/accuracy-vs-energy.svg")
   }
 }

@@ -35,115 +35,155 @@ func parseDeploymentOptions(_ args: ParsedArguments, copies: Int) throws -> Depl
   return o
 }
 
-/// Per layer the removed axons, neurons and cores, and the chip cores per copy before and after
-/// packing, as `deploy` prints them.
-func packingSummary(_ network: ShadowNetwork, _ packing: CorePacking) -> String {
-  let layerOf = network.layerOfCore
-  var lines: [String] = []
-  for l in network.topology.layers.indices {
-    let ks = network.cores.indices.filter { layerOf[$0] == l }
-    let axons = ks.reduce(0) { $0 + network.cores[$1].axons }, neurons = ks.reduce(0) { $0 + network.cores[$1].neurons }
-    let liveAxons = ks.reduce(0) { $0 + packing.axonSlot[$1].filter { $0 >= 0 }.count }
-    let liveNeurons = ks.reduce(0) { $0 + packing.neuronSlot[$1].filter { $0 >= 0 }.count }
-    let cores = ks.filter { packing.binOf[$0] >= 0 }.count
-    lines.append("layer \(l): \(liveAxons)/\(axons) axons, \(liveNeurons)/\(neurons) neurons, \(cores)/\(ks.count) cores in use")
-  }
-  let sizes = packing.binSizes().map { "\($0.axons)x\($0.neurons)" }.joined(separator: ", ")
-  lines.append("cores per copy: \(network.cores.count) -> \(packing.coresPerCopy) after packing (axons x neurons per chip core: \(sizes))")
-  return lines.joined(separator: "\n")
+/// A deployment error as the command line words it: the library's description, with the flag
+/// that remedies it where there is one; file and simulator errors are rethrown as themselves.
+struct DeploymentFailure: Error, CustomStringConvertible {
+  var description: String
 }
 
-/// The chip a deployment of `copies` copies goes on: --chip, or truenorth, or ns16e when needed.
-func deploymentChip(_ args: ParsedArguments, copies: Int, coresPerCopy: Int) throws -> ChipDefinition {
-  if let c = args.string("chip") { return try ChipDefinition.resolve(c) }
-  let one = try ChipDefinition.resolve("truenorth")
-  let layer = [Int](repeating: 0, count: coresPerCopy)
-  if Placement.blocks(copies: copies, coresPerCopy: coresPerCopy, layerOfCore: layer, chip: one) != nil { return one }
-  return try ChipDefinition.resolve("ns16e")
+/// Runs `body`, turning a `DeploymentError` into the command line's wording.
+func worded<T>(_ body: () throws -> T) throws -> T {
+  do {
+    return try body()
+  } catch let error as DeploymentError {
+    switch error {
+    case .input(let e): throw e
+    case .simulation(let e): throw e
+    case .copiesDoNotFit: throw DeploymentFailure(description: "\(error); use a board such as --chip ns16e")
+    case .sweepSettingsDiffer: throw DeploymentFailure(description: "\(error); use another --output folder or delete it")
+    case .spfOutOfRange: throw DeploymentFailure(description: "--spf: \(error)")
+    default: throw error
+    }
+  }
 }
 
 let deployCommand = Command(
   name: "deploy",
   summary: "Sample a trained network into a chip model: N copies, integer weights, binary synapses.",
-  usage: "deploy NET.json --copies N --output MODEL.json [--chip CHIPDEF] [--seed S] [--leak floor|round|dither] [--no-shrink] [--no-pack] [--scale K]",
+  usage: "deploy NET.json --copies N --output MODEL.json [--spf S] [--chip CHIPDEF] [--seed S] [--leak floor|round|dither] [--no-shrink] [--no-pack] [--scale K]",
   details: """
     Every synapse is drawn from its connection probability, each copy independently; neurons become memoryless
     McCulloch-Pitts neurons; layer outputs go to the next layer's axons with delay 1, the last layer to output
     pins (pin = copy * outputs + output). The model file is accepted by run, validate and info (docs/deployment.md).
+    Beside it, MODEL.manifest.json records the readout, the input encoding and the settings
+    (docs/deployed-format.md): eval MODEL.json classifies with it and encode writes input spikes for run.
     """,
   options: [
     Option(name: "copies", value: "N", help: "independent copies of the network (default 1)"),
-    Option(name: "output", value: "MODEL", help: "the model file to write"),
-    Option(name: "spf", value: "S", help: "accepted for symmetry with eval; a model does not depend on it"),
+    Option(name: "output", value: "MODEL", help: "the model file to write (and MODEL.manifest.json beside it)"),
+    Option(name: "spf", value: "S", help: "recorded in the manifest as the default of eval and encode; a model does not depend on it"),
     Option(name: "data", value: "DIR", help: "MNIST folder for the deployment-variance report (default data/mnist)"),
   ] + deploymentOptions,
   run: { args in
     let path = try args.onePositional("NET.json")
     guard let output = args.string("output") else { throw InputError(file: "--output", message: "is required") }
     let copies = try args.int("copies", in: 1...65536) ?? 1
-    _ = try args.int("spf", in: 1...1_000_000)
+    let spf = try args.int("spf", in: 1...1_000_000)
     let net = try loadNetwork(path)
     let options = try parseDeploymentOptions(args, copies: copies)
-    let chip = try deploymentChip(args, copies: copies, coresPerCopy: CorePacking.coresPerCopy(net.network, options: options))
-    let deployed = try DeployedNetwork(net, chip: chip, options: options)
-    var model = deployed.model
-    model.chipReference = args.string("chip") ?? chip.name
-    try model.save(to: output)
+    let chip = try DeployedNetwork.chip(named: args.string("chip"), for: net.network, options: options)
+    let deployed = try worded { try DeployedNetwork(net, chip: chip, options: options) }
+    let manifest = try deployed.save(to: output, chipReference: args.string("chip") ?? chip.name, network: path, spf: spf)
     print("wrote \(output): \(copies) cop\(copies == 1 ? "y" : "ies") of \(net.network.topology.name), \(deployed.coresUsed) cores on \(chip.name), "
-      + "\(model.cores.reduce(0) { $0 + $1.crossbar.synapseCount }) synapses, \(deployed.weightsShrunk) weight-table entries shrunk")
-    print(packingSummary(net.network, deployed.packing))
+      + "\(deployed.model.cores.reduce(0) { $0 + $1.crossbar.synapseCount }) synapses, \(deployed.weightsShrunk) weight-table entries shrunk")
+    print(PackingSummary(net.network, deployed.packing))
     if let data = try? MNIST.load(directory: args.string("data") ?? MNIST.defaultDirectory) {
-      var trained = deployed.options
-      (trained.shrinkWeights, trained.scale) = (false, 1)
-      let trainedTables = DeploymentVariance(net, images: data.test, options: trained).perLayer
-      let deployedTables = DeploymentVariance(net, images: data.test, options: deployed.options).perLayer
-      for l in trainedTables.indices {
-        print("deployment variance per neuron, layer \(l): \(String(format: "%.3f", deployedTables[l])) (trained weight tables: \(String(format: "%.3f", trainedTables[l])); mean over 200 test images)")
-      }
+      print(VarianceReport(net, images: data.test, options: deployed.options))
     }
+    print("wrote \(DeploymentManifest.path(forModel: output)): readout of \(manifest.readout.pinClass.count) pins, "
+      + "\(manifest.encoding.axons.first?.count ?? 0) input axons per copy, encoding seed \(manifest.encoding.seed)")
     return 0
   })
 
 let evalCommand = Command(
   name: "eval",
-  summary: "Deploy a trained network and classify MNIST test images on the simulated chip.",
-  usage: "eval NET.json --copies N --spf S [--images K] [--seed S] [--threads T] [--json] [--chip CHIPDEF] [--leak ...] [--no-shrink] [--no-pack] [--scale K]",
+  summary: "Classify MNIST test images on the simulated chip: a trained network deployed now, or a deployed model.",
+  usage: "eval NET.json|MODEL.json --copies N --spf S [--images K] [--first N] [--seed S] [--threads T] [--json] [--predictions FILE] [--chip CHIPDEF] [--leak ...] [--no-shrink] [--no-pack] [--scale K]",
   details: """
     Prints the accuracy on the chip, cores used, ticks per image, spikes, synaptic events and energy per image,
     and the accuracy predicted from the shadow network without simulation (docs/deployment.md).
+    A model written by deploy (detected by MODEL.manifest.json beside it) is classified without redeploying,
+    with the settings it was deployed with: the same figures as eval NET.json with those settings; --seed
+    defaults to the deployment's seed and --spf to the one given to deploy (docs/deployed-format.md).
     """,
   options: [
     Option(name: "copies", value: "N", help: "independent copies of the network (default 1)"),
     Option(name: "spf", value: "S", help: "spikes (ticks) per frame (default 1)"),
-    Option(name: "images", value: "K", help: "the first K test images (default all 10,000)"),
+    Option(name: "images", value: "K", help: "K test images (default all 10,000)"),
+    Option(name: "first", value: "N", help: "start at test image N (default 0)"),
     Option(name: "data", value: "DIR", help: "MNIST folder (default data/mnist)"),
     Option(name: "threads", value: "T", help: "simulator threads (default all processors)"),
     Option(name: "json", value: nil, help: "print one JSON object"),
+    Option(name: "predictions", value: "FILE", help: "write the class read out for each image: CSV image,label,class"),
   ] + deploymentOptions,
   run: { args in
     let path = try args.onePositional("NET.json")
-    let copies = try args.int("copies", in: 1...65536) ?? 1
-    let spf = try args.int("spf", in: 1...1_000_000) ?? 1
-    let net = try loadNetwork(path)
     let mnist = try MNIST.load(directory: args.string("data") ?? MNIST.defaultDirectory)
-    let count = min(try args.int("images", in: 1...1_000_000) ?? mnist.test.count, mnist.test.count)
-    let images = mnist.test.subset(0..<count)
-    let options = try parseDeploymentOptions(args, copies: copies)
-    let chip = try deploymentChip(args, copies: copies, coresPerCopy: CorePacking.coresPerCopy(net.network, options: options))
-    let deployed = try DeployedNetwork(net, chip: chip, options: options)
+    let images = try testImages(args, mnist.test)
     let bar = ProgressBar(label: "eval", enabled: !args.flag("json"))
-    let r = try deployed.evaluate(images: images, spf: spf, seed: options.seed, threads: try args.int("threads", in: 1...1024) ?? 0) {
-      done, total in bar.update(Double(done) / Double(total), "\(done)/\(total) images")
+    let progress: (Int, Int) -> Void = { done, total in bar.update(Double(done) / Double(total), "\(done)/\(total) images") }
+    let threads = try args.int("threads", in: 1...1024) ?? 0
+    let evaluation: ChipEvaluation, predicted: Double?, chip: String
+    if DeployedModel.isDeployed(path) {
+      let deployed = try DeployedModel(path: path)
+      try refuseRedeployment(args, deployed.manifest)
+      let spf = try args.int("spf", in: 1...1_000_000) ?? deployed.manifest.spf ?? 1
+      let seed = try args.uint64("seed") ?? deployed.manifest.encoding.seed
+      evaluation = try worded { try deployed.evaluate(images: images, spf: spf, seed: seed, threads: threads, progress: progress) }
+      predicted = deployed.network().map {
+        AccuracyPrediction(network: $0, images: images, seed: seed).accuracy(copies: deployed.manifest.options.copies, spf: spf, seed: seed)
+      }
+      chip = deployed.model.chip.name
+    } else {
+      let copies = try args.int("copies", in: 1...65536) ?? 1
+      let spf = try args.int("spf", in: 1...1_000_000) ?? 1
+      let net = try loadNetwork(path)
+      let options = try parseDeploymentOptions(args, copies: copies)
+      let definition = try DeployedNetwork.chip(named: args.string("chip"), for: net.network, options: options)
+      let deployed = try worded { try DeployedNetwork(net, chip: definition, options: options) }
+      evaluation = try worded { try deployed.evaluate(images: images, spf: spf, seed: options.seed, threads: threads, progress: progress) }
+      predicted = AccuracyPrediction(network: net, images: images, seed: options.seed).accuracy(copies: copies, spf: spf, seed: options.seed)
+      chip = definition.name
     }
     bar.finish()
-    let predicted = AccuracyPrediction(network: net, images: images, seed: options.seed).accuracy(copies: copies, spf: spf, seed: options.seed)
-    if args.flag("json") {
-      print(EvaluationReport(evaluation: r, predicted: predicted, chip: chip.name).json)
-    } else {
-      print(EvaluationReport(evaluation: r, predicted: predicted, chip: chip.name).text)
+    if let file = args.string("predictions") {
+      let csv = evaluation.predictionsCSV(labels: images.labels, firstImage: try args.int("first", in: 0...1_000_000) ?? 0)
+      try writeFileAtomically(Array(csv.utf8), to: file)
     }
+    let report = EvaluationReport(evaluation: evaluation, predicted: predicted ?? .nan, chip: chip)
+    let text = args.flag("json") ? report.json : report.text
+    print(predicted == nil ? withoutPrediction(text) : text)
     return 0
   })
+
+/// The test images `--first` and `--images` select (default: all).
+func testImages(_ args: ParsedArguments, _ test: ImageSet) throws -> ImageSet {
+  let first = try args.int("first", in: 0...1_000_000) ?? 0
+  guard first < test.count else { throw InputError(file: "--first", message: "value \(first) is past the last of the \(test.count) test images") }
+  let count = min(try args.int("images", in: 1...1_000_000) ?? test.count, test.count - first)
+  return test.subset(first..<(first + count))
+}
+
+/// A deployed model keeps the settings it was deployed with: refuses flags that would change them.
+func refuseRedeployment(_ args: ParsedArguments, _ manifest: DeploymentManifest) throws {
+  if let copies = try args.int("copies", in: 1...65536), copies != manifest.options.copies {
+    throw InputError(file: "--copies", message: "the deployed model has \(manifest.options.copies) copies; deploy again to change them")
+  }
+  for flag in ["chip", "leak", "scale"] where args.string(flag) != nil {
+    throw InputError(file: "--\(flag)", message: "is fixed by the deployed model (see its manifest); deploy again to change it")
+  }
+  for flag in ["no-shrink", "no-pack"] where args.flag(flag) {
+    throw InputError(file: "--\(flag)", message: "is fixed by the deployed model (see its manifest); deploy again to change it")
+  }
+}
+
+/// The report without its prediction, for a deployed model whose network file is gone
+/// (EvaluationReport always prints one).
+func withoutPrediction(_ report: String) -> String {
+  report.replacingOccurrences(of: ", predicted nan%", with: ", no prediction (the network file named in the manifest is not there)")
+    .replacingOccurrences(of: "\"predictedAccuracy\": nan", with: "\"predictedAccuracy\": null")
+}
+
 
 let sweepCommand = Command(
   name: "sweep",
@@ -171,7 +211,7 @@ let sweepCommand = Command(
       options: try parseDeploymentOptions(args, copies: 1), directory: output)
     sweep.threads = try args.int("threads", in: 1...1024) ?? 0
     let bar = ProgressBar(label: "sweep", quietSeconds: 0)
-    let rows = try sweep.run { done, total, point in bar.update(Double(done) / Double(total), point) }
+    let rows = try worded { try sweep.run { done, total, point in bar.update(Double(done) / Double(total), point) } }
     bar.finish()
     let topology = try loadNetwork(path).network.topology.name
     try sweep.writeReports(rows, topology: topology)

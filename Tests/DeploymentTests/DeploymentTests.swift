@@ -202,7 +202,8 @@ func oneHotNetwork() -> TrainedNetwork {
     // Another network under the same folder is refused rather than mixed in.
     var other = sweep
     other.options.seed = 2
-    #expect(throws: InputError.self) { try other.run() }
+    let found = try sweep.settingsLine()
+    #expect(throws: DeploymentError.sweepSettingsDiffer(file: sweep.csvPath, found: found)) { try other.run() }
   }
 
   @Test(arguments: [(1, 1), (1, 3), (4, 1), (2, 4)])
