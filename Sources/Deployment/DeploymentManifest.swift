@@ -80,7 +80,7 @@ public struct DeploymentManifest: Sendable {
   @discardableResult
   public func writeInputSpikes(_ images: ImageSet, spf: Int, seed: UInt64, to path: String) throws(DeploymentError) -> Int {
     do {
-      let sink = try SpikeFiles.createInput(path)
+      let sink = try SpikeFormat.createInput(path)
       let count = try encoding.encode(images, spf: spf, seed: seed) { try sink.write($0) }
       try sink.close()
       return count

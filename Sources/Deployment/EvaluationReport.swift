@@ -5,13 +5,14 @@ import TrueNorthIO
 public struct EvaluationReport: Sendable {
   /// What the chip did.
   public var evaluation: ChipEvaluation
-  /// The accuracy predicted without simulation.
-  public var predicted: Double
+  /// The accuracy predicted without simulation; nil when there is none (a deployed model whose
+  /// network file is gone).
+  public var predicted: Double?
   /// The chip's name.
   public var chip: String
 
   /// A report of `evaluation` beside the `predicted` accuracy, on the chip named `chip`.
-  public init(evaluation: ChipEvaluation, predicted: Double, chip: String) {
+  public init(evaluation: ChipEvaluation, predicted: Double?, chip: String) {
     self.evaluation = evaluation
     self.predicted = predicted
     self.chip = chip
@@ -23,15 +24,17 @@ public struct EvaluationReport: Sendable {
     "spikesPerImage", "synapticEventsPerImage", "hopsPerImage", "energyPerImageMicrojoules", "wallSeconds",
   ]
 
-  /// One figure: an integer, or a number written with a fixed number of decimals.
+  /// One figure: an integer, a number written with a fixed number of decimals, or none.
   enum Figure {
     case integer(Int)
     case number(Double, decimals: Int)
+    case missing
 
     var text: String {
       switch self {
       case .integer(let v): return String(v)
       case .number(let v, let d): return JSONTextWriter.format(v, .decimals(d))
+      case .missing: return ""
       }
     }
   }
@@ -41,7 +44,7 @@ public struct EvaluationReport: Sendable {
     let e = evaluation
     return [
       .integer(e.copies), .integer(e.spf), .integer(e.images), .integer(e.correct), .number(e.accuracy, decimals: 4),
-      .number(predicted, decimals: 4), .integer(e.coresUsed), .integer(e.ticksPerImage), .integer(e.latencyTicks),
+      predicted.map { .number($0, decimals: 4) } ?? .missing, .integer(e.coresUsed), .integer(e.ticksPerImage), .integer(e.latencyTicks),
       .number(e.spikesPerImage, decimals: 1), .number(e.synapticEventsPerImage, decimals: 1),
       .number(e.hopsPerImage, decimals: 1), .number(e.energyPerImageJoules * 1e6, decimals: 4),
       .number(e.wallSeconds, decimals: 2),
@@ -60,6 +63,9 @@ public struct EvaluationReport: Sendable {
       switch figure {
       case .integer(let v): w.member(name, v)
       case .number(let v, let d): w.member(name, v, .decimals(d))
+      case .missing:
+        w.key(name)
+        w.null()
       }
     }
     w.endObject()
@@ -70,7 +76,7 @@ public struct EvaluationReport: Sendable {
   public var text: String {
     let e = evaluation
     return """
-      accuracy         \(String(format: "%.2f", e.accuracy * 100))% on the chip (\(e.correct) of \(e.images) images), predicted \(String(format: "%.2f", predicted * 100))%
+      accuracy         \(String(format: "%.2f", e.accuracy * 100))% on the chip (\(e.correct) of \(e.images) images), \(predicted.map { "predicted " + String(format: "%.2f", $0 * 100) + "%" } ?? "no prediction")
       configuration    \(e.copies) cop\(e.copies == 1 ? "y" : "ies") x \(e.spf) spf on \(chip): \(e.coresUsed) cores
       time             \(e.ticksPerImage) ticks per image, \(e.latencyTicks) ticks latency
       per image        \(String(format: "%.1f", e.spikesPerImage)) spikes, \(String(format: "%.0f", e.synapticEventsPerImage)) synaptic events, \(String(format: "%.3f", e.energyPerImageJoules * 1e6)) uJ

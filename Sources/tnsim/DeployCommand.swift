@@ -150,9 +150,11 @@ let evalCommand = Command(
       let csv = evaluation.predictionsCSV(labels: images.labels, firstImage: try args.int("first", in: 0...1_000_000) ?? 0)
       try writeFileAtomically(Array(csv.utf8), to: file)
     }
-    let report = EvaluationReport(evaluation: evaluation, predicted: predicted ?? .nan, chip: chip)
-    let text = args.flag("json") ? report.json : report.text
-    print(predicted == nil ? withoutPrediction(text) : text)
+    let report = EvaluationReport(evaluation: evaluation, predicted: predicted, chip: chip)
+    print(args.flag("json") ? report.json : report.text)
+    if predicted == nil && !args.flag("json") {
+      print("prediction       none: the network file named in the manifest is not there")
+    }
     return 0
   })
 
@@ -176,14 +178,6 @@ func refuseRedeployment(_ args: ParsedArguments, _ manifest: DeploymentManifest)
     throw InputError(file: "--\(flag)", message: "is fixed by the deployed model (see its manifest); deploy again to change it")
   }
 }
-
-/// The report without its prediction, for a deployed model whose network file is gone
-/// (EvaluationReport always prints one).
-func withoutPrediction(_ report: String) -> String {
-  report.replacingOccurrences(of: ", predicted nan%", with: ", no prediction (the network file named in the manifest is not there)")
-    .replacingOccurrences(of: "\"predictedAccuracy\": nan", with: "\"predictedAccuracy\": null")
-}
-
 
 let sweepCommand = Command(
   name: "sweep",
