@@ -76,6 +76,8 @@ public struct SpikeReader<Record: SpikeRecord>: SpikeFileSource {
   public private(set) var recordNumber = 0
   var line = 0
   var lastTick: Int64 = -1
+  /// When false, records may come in any tick order (`tnsim diff` sorts what it reads).
+  public var requiresTickOrder = true
 
   /// Opens a spike file, detecting the format from its first bytes.
   /// - Throws: `InputError` when the file is missing, the header is wrong or names other columns.
@@ -213,7 +215,7 @@ public struct SpikeReader<Record: SpikeRecord>: SpikeFileSource {
       consumedBytes += n
       record = Record(fields: f)
     }
-    if record.tick < lastTick {
+    if requiresTickOrder && record.tick < lastTick {
       throw InputError(file: path, line: format == .csv ? line : nil, path: format == .binary ? "record \(recordNumber)" : "tick",
         message: "tick \(record.tick) comes after tick \(lastTick); spikes must be in tick order")
     }

@@ -140,8 +140,10 @@ import Testing
   }
 
   @Test func rancPositiveNegativeThreshold() throws {
-    #expect(try Self.rancError("\"negative_threshold\": -3", "\"negative_threshold\": 3").hasPrefix(
-      "input.json:15: cores[0].neurons[1].negative_threshold: value 3: tnsim's negative threshold is -beta"))
+    #expect(try Self.rancError("\"negative_threshold\": -3", "\"negative_threshold\": 3")
+      == "input.json:15: cores[0].neurons[1].negative_threshold: core (0, 0) neuron 1: no tnsim neuron behaves like this RANC "
+      + "neuron (V >= 3 spikes, else V < 3 gives V - 3): counting down from the positive threshold they first differ at "
+      + "potential 2, where RANC gives -1 and the closest tnsim neuron (gamma 1, beta 0, kappa 0, R 2) gives 2")
   }
 
   @Test func rancMissingConfigKey() throws {
@@ -175,8 +177,8 @@ import Testing
       let message = InteropFixtures.failure { _ = try RANCModelFiles.export(m) }
       #expect(message.hasPrefix("cannot export to RANC: core (1, 2) neuron 17 \(field): "), "\(message)")
     }
-    let tick0 = InteropFixtures.failure { _ = try RANCModelFiles.export(model, inputs: [InputSpike(tick: 0, core: 9, axon: 1)]) }
-    #expect(tick0.hasPrefix("cannot export to RANC: tick: an input spike for tick 0"))
+    let offGrid = InteropFixtures.failure { _ = try RANCModelFiles.export(model, inputs: [InputSpike(tick: 0, core: 99, axon: 1)]) }
+    #expect(offGrid.hasPrefix("cannot export to RANC: core: an input spike to core 99, which is off the grid"), "\(offGrid)")
   }
 
   @Test func ibmRefusesAResetPotentialNotOfTheForm() throws {

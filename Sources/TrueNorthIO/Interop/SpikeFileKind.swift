@@ -71,7 +71,7 @@ enum InteropSpikeFiles {
     if path.hasSuffix(".sfro") { return BufferedSpikeSink(path: path) { IBMSpikeFile.binaryOutputBytes($0) } }
     if ranc || path.hasSuffix(".txt") {
       return BufferedSpikeSink(path: path) { spikes in
-        try RANCOutputFile.bytes(spikes, ticks: ticks ?? Int((spikes.map(\.tick).max() ?? -1) + 1),
+        try RANCOutputFile.bytes(spikes, ticks: ticks,
           outputs: outputs ?? Int((spikes.map(\.pin).max() ?? -1) + 1))
       }
     }
