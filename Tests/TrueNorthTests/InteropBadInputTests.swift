@@ -152,12 +152,17 @@ import Testing
   }
 
   @Test func rancOutputWithABadToken() throws {
-    let p = InteropFixtures.write([0xEF, 0xBB, 0xBF] + Array("0 1 \n0 2 \n".utf8), "bad.txt")
+    let p = InteropFixtures.write([0xEF, 0xBB, 0xBF] + Array("0 0 \n0 2 \n".utf8), "bad.txt")
     defer { try? FileManager.default.removeItem(atPath: p) }
     #expect(InteropFixtures.failure { _ = try SpikeFiles.openOutput(p) } == "\(p):2: output 1: expected \"0\" or \"1\" at column 3")
-    let q = InteropFixtures.write([0xEF, 0xBB, 0xBF] + Array("0 1 \n0 \n".utf8), "short.txt")
+    let q = InteropFixtures.write([0xEF, 0xBB, 0xBF] + Array("0 0 \n0 \n".utf8), "short.txt")
     defer { try? FileManager.default.removeItem(atPath: q) }
     #expect(InteropFixtures.failure { _ = try SpikeFiles.openOutput(q) } == "\(q):2: 1 outputs; line 1 has 2")
+    // Line k is tick k - 2, so line 1 (tick -1) is always zeros in RANC's files.
+    let r = InteropFixtures.write([0xEF, 0xBB, 0xBF] + Array("0 1 \n0 0 \n".utf8), "early.txt")
+    defer { try? FileManager.default.removeItem(atPath: r) }
+    #expect(InteropFixtures.failure { _ = try SpikeFiles.openOutput(r) }
+      == "\(r):1: output 1: a spike on line 1, which RANC always writes as zeros (it would be tick -1; line k is tick k - 2)")
   }
 
   // MARK: - Export refusals
