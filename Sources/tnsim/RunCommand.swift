@@ -2,9 +2,10 @@ import Foundation
 import TrueNorth
 import TrueNorthIO
 
-/// Loads a model, resolving `--chip` when given.
+/// Loads a model, resolving `--chip` when given; a RANC `input.json` is read with its `config.json`.
 func loadModel(_ path: String, chipFlag: String?) throws(InputError) -> Model {
   let chip: ChipDefinition? = try chipFlag.map { flag throws(InputError) in try ChipDefinition.resolve(flag) }
+  if RANCModelFiles.isInput(path: path) { return try RANCModelFiles.load(input: path, chip: chip).0 }
   return try Model.load(path: path, chip: chip)
 }
 
@@ -13,7 +14,8 @@ let runCommand = Command(
   summary: "Simulate a model tick by tick and report spikes, synaptic events and throughput.",
   usage: "run MODEL [--input SPIKES] [--ticks N] [--output SPIKES] [--seed S] [--threads T] [--record all|pins] [--fidelity tick|cycle] [--strict] [--report DIR] [--json]",
   details: """
-    MODEL is a tnsim model file (docs/model-format.md). Input spikes stamped t are integrated in tick t;
+    MODEL is a tnsim model file (docs/model-format.md), or a RANC input.json (with config.json beside it),
+    whose packets are then the input unless --input is given (docs/interop.md). Input spikes stamped t are integrated in tick t;
     output spikes carry the tick the neuron fired in (docs/timing.md). Spike files are CSV (.csv) or binary
     (.tnspk), detected from their content (docs/spike-formats.md). Without --ticks the run lasts until 16
     ticks after the last input spike.
@@ -42,7 +44,9 @@ let runCommand = Command(
       throw InputError(file: "--record", message: "'\(record)' is not allowed; use all or pins")
     }
     let ticks = try args.int("ticks", in: 0...Int(UInt32.max)).map(Int64.init)
-    let input = try args.string("input").map { p throws(InputError) in try SpikeFiles.openInput(p, chip: model.chip) }
+    // A RANC input.json is its own input: its packets.
+    let inputPath = args.string("input") ?? (RANCModelFiles.isInput(path: path) ? path : nil)
+    let input = try inputPath.map { p throws(InputError) in try SpikeFiles.openInput(p, chip: model.chip) }
     guard ticks != nil || input != nil else {
       throw InputError(file: "--ticks", message: "give --ticks N (or --input, to run until the input ends)")
     }

@@ -30,4 +30,18 @@ struct PeerFixtureCLITests {
     let check = try CLI.run(["validate", model, "--input", folder + "/input.json", "--expect", folder + "/output.txt"])
     #expect(check.status == 0 && check.out.contains("ran 299 ticks; identical: 10719 spikes in both"), "\(check.out)\(check.err)")
   }
+
+  /// `tnsim validate` and `tnsim run` take RANC's input.json itself as the model, its packets as the input.
+  @Test(arguments: [("example", 76), ("converter", 76), ("vmm", 29), ("random5", 10_719)])
+  func validateTakesRANCsInputAsTheModel(name: String, spikes: Int) throws {
+    let folder = (SharedFolder.path ?? "../shared") + "/fixtures/ranc/" + name
+    let check = try CLI.run(["validate", folder + "/input.json", "--expect", folder + "/output.txt"])
+    #expect(check.status == 0, "\(check.out)\(check.err)")
+    #expect(check.out.hasSuffix("; identical: \(spikes) spikes in both, compared by (tick, pin), ticks 0...\(name == "random5" ? 298 : 98)\n"),
+      "\(check.out)")
+    let out = CLI.temporary("out.csv")
+    defer { try? FileManager.default.removeItem(atPath: out) }
+    #expect(try CLI.run(["run", folder + "/input.json", "--ticks", name == "random5" ? "299" : "99", "--output", out]).status == 0)
+    #expect(try CLI.run(["diff", folder + "/output.txt", out]).status == 0)
+  }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import TrueNorth
 /// RANC's `input.json` + `config.json` (docs/interop.md, spec: ranc-format.md): import into a
 /// tnsim `Model` (with the input packets as input spikes) and export from one.
@@ -130,6 +131,28 @@ public enum RANCModelFiles {
   {
     let c = try parseConfig(try readFile(config), file: config, chip: chip)
     return try parse(input: try readFile(input), file: input, config: c, chip: chip, chipReference: chipReference)
+  }
+
+  /// Loads a RANC `input.json` with the `config.json` beside it, onto `chip` (default
+  /// `truenorth`): the model and its packets, for `tnsim run` and `validate` to take the file as
+  /// it is.
+  public static func load(input: String, chip: ChipDefinition?) throws(InputError) -> (Model, SpikeList<InputSpike>) {
+    let slash = input.lastIndex(of: "/")
+    let config = (slash.map { String(input[...$0]) } ?? "") + "config.json"
+    if let chip { return try load(input: input, config: config, chip: chip) }
+    return try load(input: input, config: config, chip: try ChipDefinition.resolve("truenorth"))
+  }
+
+  /// Whether the file at `path` looks like a RANC `input.json`, from its first 4 KiB: a JSON
+  /// object naming `packets`, `output_bus` or core `coordinates`, and none of the keys of tnsim's
+  /// model file (`format`) or the IBM toolchain's (`neuronTypes`).
+  public static func isInput(path: String) -> Bool {
+    guard let h = FileHandle(forReadingAtPath: path) else { return false }
+    defer { try? h.close() }
+    let head = String(decoding: (try? h.read(upToCount: 4096)) ?? Data(), as: UTF8.self)
+    guard head.drop(while: { $0.isWhitespace }).first == "{" else { return false }
+    return ["\"packets\"", "\"output_bus\"", "\"coordinates\""].contains { head.contains($0) }
+      && !["\"format\"", "\"neuronTypes\""].contains { head.contains($0) }
   }
 
   static func coordinates(_ c: JSONCursor, _ config: Config) throws(InputError) -> (Int, Int) {
