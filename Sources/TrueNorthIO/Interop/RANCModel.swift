@@ -181,19 +181,10 @@ public enum RANCModelFiles {
     let negCursor = try n.required("negative_threshold")
     let rule = RANCNeuronRule.RANC(positiveThreshold: Int64(neuron.threshold), negativeThreshold: Int64(try int("negative_threshold")),
       resetPotential: Int64(neuron.resetPotential), linearReset: mode == 1, inclusive: config.resetType == 1)
-    switch RANCNeuronRule.match(rule) {
-    case .exact(let t):
-      neuron.negativeThreshold = Int32(t.beta)
-      neuron.resetMode = t.gamma
-      neuron.kappa = t.kappa
-    case .differs(let t, let v, let ranc, let tnsim):
-      let test = config.resetType == 1 ? "<=" : "<"
-      let reset = mode == 1 ? "V - \(rule.negativeThreshold)" : "\(-rule.resetPotential)"
-      throw negCursor.fail("core (\(x), \(y)) neuron \(neuronIndex): no tnsim neuron behaves like this RANC neuron "
-        + "(V >= \(rule.positiveThreshold) spikes, else V \(test) \(rule.negativeThreshold) gives \(reset)): "
-        + "counting down from the positive threshold they first differ at potential \(v), where RANC gives \(ranc) "
-        + "and the closest tnsim neuron (gamma \(t.gamma.rawValue), beta \(t.beta), kappa \(t.kappa ? 1 : 0), R \(t.resetPotential)) gives \(tnsim)")
-    }
+    let t = try resetParameters(rule, at: negCursor, core: (x, y), neuron: neuronIndex)
+    neuron.negativeThreshold = Int32(t.beta)
+    neuron.resetMode = t.gamma
+    neuron.kappa = t.kappa
     let offset = try n.required("destination_core_offset")
     let d = try offset.ints(in: r, count: 2)
     let axonCursor = try n.required("destination_axon")
@@ -223,6 +214,24 @@ public enum RANCModelFiles {
       neuron.destination = .axon(dx: Int32(d[0]), dy: Int32(d[1]), axon: Int32(axon), delay: Int32(tick + 1))
     }
     return neuron
+  }
+
+  /// The tnsim beta, gamma and kappa that behave like `rule` at every potential (`RANCNeuronRule`).
+  /// - Throws: `InputError` at `cursor` naming the core, the neuron and the first potential
+  ///   (counting down from the positive threshold) at which RANC and the closest tnsim neuron differ.
+  static func resetParameters(_ rule: RANCNeuronRule.RANC, at cursor: JSONCursor, core: (Int, Int), neuron: Int)
+    throws(InputError) -> RANCNeuronRule.TNSim
+  {
+    switch RANCNeuronRule.match(rule) {
+    case .exact(let t): return t
+    case .differs(let t, let v, let ranc, let tnsim):
+      let test = rule.inclusive ? "<=" : "<"
+      let reset = rule.linearReset ? "V - \(rule.negativeThreshold)" : "\(-rule.resetPotential)"
+      throw cursor.fail("core (\(core.0), \(core.1)) neuron \(neuron): no tnsim neuron behaves like this RANC neuron "
+        + "(V >= \(rule.positiveThreshold) spikes, else V \(test) \(rule.negativeThreshold) gives \(reset)): "
+        + "counting down from the positive threshold they first differ at potential \(v), where RANC gives \(ranc) "
+        + "and the closest tnsim neuron (gamma \(t.gamma.rawValue), beta \(t.beta), kappa \(t.kappa ? 1 : 0), R \(t.resetPotential)) gives \(tnsim)")
+    }
   }
 
   static func parsePackets(_ root: JSONCursor, config: Config?, listed: [Int: Int]?, chip: ChipDefinition) throws(InputError)
