@@ -36,7 +36,8 @@ struct RANCPeerFixtureTests {
   ]
 
   /// `tnsim convert` (model and packets), a run, and `tnsim diff` against RANC's `output.txt`:
-  /// identical over the ticks the output holds (0...N - 2 for N lines).
+  /// identical over the ticks the output holds (0...N - 2 for N lines); written as an output text,
+  /// the run is RANC's file byte for byte.
   @Test(arguments: fixtures)
   func convertsRunsAndDiffsIdentical(fixture: (name: String, ticks: Int, spikes: Int)) throws {
     let folder = PeerFixtures.path("ranc/" + fixture.name)
@@ -49,9 +50,18 @@ struct RANCPeerFixtureTests {
 
     let model = try Model.load(path: dir + "/model.json")
     let simulator = try Simulator(model: model, threads: 1)
-    let output = try SpikeWriter<OutputSpike>(path: dir + "/out.csv")
+    let output = MemorySpikeSink<OutputSpike>()
     _ = try simulator.run(ticks: Int64(fixture.ticks), inputFile: try SpikeFiles.openInput(dir + "/packets.csv"), output: output)
-    try output.close()
+    let csv = try SpikeWriter<OutputSpike>(path: dir + "/out.csv")
+    for s in output.records { try csv.write(s) }
+    try csv.close()
+
+    // The run's spikes written as RANC's output text are RANC's file, byte for byte (the last
+    // tick, which RANC does not write, left out).
+    let expected = try readFile(folder + "/output.txt")
+    let outputs = expected.prefix { $0 != 0x0A }.filter { $0 == UInt8(ascii: "0") || $0 == UInt8(ascii: "1") }.count
+    let written = try RANCOutputFile.bytes(output.records.filter { $0.tick < Int64(fixture.ticks - 1) }, ticks: fixture.ticks, outputs: outputs)
+    #expect(written == expected)
 
     let diff = try SpikeDiff.compare(expected: folder + "/output.txt", actual: dir + "/out.csv")
     let first = diff.report().split(separator: "\n").first.map(String.init) ?? ""
