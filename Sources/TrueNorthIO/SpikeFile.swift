@@ -73,6 +73,8 @@ public struct SpikeReader<Record: SpikeRecord>: SpikeFileSource {
   public private(set) var recordNumber = 0
   var line = 0
   var lastTick: Int64 = -1
+  /// When false, records may come in any tick order (`tnsim diff` sorts what it reads).
+  public var requiresTickOrder = true
 
   /// The first 8 bytes of a binary (`.tnspk`) spike file.
   static var magic: [UInt8] { Array("TNSPIKES".utf8) }
@@ -159,7 +161,7 @@ public struct SpikeReader<Record: SpikeRecord>: SpikeFileSource {
   /// - Throws: `InputError` naming the line (CSV) or record and byte offset (binary).
   public mutating func nextRecord() throws(InputError) -> Record? {
     guard let record = try format == .csv ? nextCSVRecord() : nextBinaryRecord() else { return nil }
-    if record.tick < lastTick {
+    if requiresTickOrder && record.tick < lastTick {
       throw InputError(file: path, line: format == .csv ? line : nil, path: format == .csv ? "tick" : "record \(recordNumber)",
         message: "tick \(record.tick) comes after tick \(lastTick); spikes must be in tick order")
     }

@@ -101,8 +101,9 @@ public struct SpikeFormat: Sendable, Hashable, CustomStringConvertible {
     makeInputWriter: nil,
     makeOutputWriter: { path, _, _ in BufferedSpikeSink(path: path) { IBMSpikeFile.binaryOutputBytes($0) } })
 
-  /// RANC's output text (`output.txt`): one line of 0/1 tokens per tick, by output pin. Written
-  /// with `ticks` lines of `outputs` tokens, by default up to the last spike's tick and pin.
+  /// RANC's output text (`output.txt`): one line of 0/1 tokens per line, by output pin; line k
+  /// holds tick k - 2 (docs/interop.md). Written with `ticks` lines of `outputs` tokens, by
+  /// default enough lines for the last spike's tick and tokens for its pin.
   public static let rancOutput = SpikeFormat(
     name: "ranc-output", title: "RANC output text", extensions: ["txt"], records: .output,
     matches: { RANCOutputFile.detect($0) },
@@ -111,7 +112,7 @@ public struct SpikeFormat: Sendable, Hashable, CustomStringConvertible {
     makeInputWriter: nil,
     makeOutputWriter: { path, ticks, outputs in
       BufferedSpikeSink(path: path) { spikes in
-        try RANCOutputFile.bytes(spikes, ticks: ticks ?? Int((spikes.map(\.tick).max() ?? -1) + 1),
+        try RANCOutputFile.bytes(spikes, ticks: ticks,
           outputs: outputs ?? Int((spikes.map(\.pin).max() ?? -1) + 1))
       }
     })

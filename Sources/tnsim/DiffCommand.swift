@@ -11,10 +11,12 @@ let diffCommand = Command(
     output text), detected from their content. Spikes compare by (tick, core, neuron), or by (tick, pin) when
     either file does not name neurons (RANC). Prints the first differing tick, core and neuron, the counts of
     missing spikes (in EXPECTED only) and extra spikes (in ACTUAL only) and the mismatches per core. Exit
-    status 0 only when the outputs are identical.
+    status 0 only when the outputs are identical. The files may be in any order: each is read whole and
+    sorted. A RANC output text of N lines holds ticks 0..N-2 (line k is tick k - 2); without --ticks both
+    files are compared over those ticks.
     """,
   options: [
-    Option(name: "ticks", value: "N", help: "compare only ticks 0..N-1 (e.g. the ticks a RANC output covers)"),
+    Option(name: "ticks", value: "N", help: "compare only ticks 0..N-1 (default: all, or those a RANC output holds)"),
     Option(name: "by", value: "neuron|pin", help: "what identifies a spike (default: neuron when both files name it)"),
     Option(name: "json", value: nil, help: "print the comparison as one JSON object"),
   ],

@@ -29,9 +29,10 @@ extension UsageError {
     message: "give --ticks N (or --input, to run until the input ends)")
 }
 
-/// Loads a model, resolving `--chip` when given.
+/// Loads a model, resolving `--chip` when given; a RANC `input.json` is read with its `config.json`.
 func loadModel(_ path: String, chipFlag: String?) throws(InputError) -> Model {
   let chip: ChipDefinition? = try chipFlag.map { flag throws(InputError) in try ChipDefinition.resolve(flag) }
+  if RANCModelFiles.isInput(path: path) { return try RANCModelFiles.load(input: path, chip: chip).0 }
   return try Model.load(path: path, chip: chip)
 }
 
@@ -40,12 +41,13 @@ let runCommand = Command(
   summary: "Simulate a model tick by tick and report spikes, synaptic events and throughput.",
   usage: "run MODEL [--input SPIKES] [--ticks N] [--output SPIKES [--output-format F]] [--seed S] [--threads T] [--record all|pins] [--fidelity tick|cycle] [--strict] [--report DIR] [--json]",
   details: """
-    MODEL is a tnsim model file (docs/model-format.md). Input spikes stamped t are integrated in tick t;
-    output spikes carry the tick the neuron fired in (docs/timing.md). Input spikes are read in any spike format
-    (tnsim .csv or .tnspk, IBM .sfti or .sfri, RANC input.json packets), detected from the content; output spikes
-    are written in the format --output-format or the extension names (.csv .tnspk .sfro .txt; anything else
-    CSV) (docs/spike-formats.md, docs/interop.md). Without --ticks the run lasts until 16 ticks after the last
-    input spike.
+    MODEL is a tnsim model file (docs/model-format.md), or a RANC input.json (with config.json beside it),
+    whose packets are then the input unless --input is given (docs/interop.md). Input spikes stamped t are
+    integrated in tick t; output spikes carry the tick the neuron fired in (docs/timing.md). Input spikes are
+    read in any spike format (tnsim .csv or .tnspk, IBM .sfti or .sfri, RANC input.json packets), detected from
+    the content; output spikes are written in the format --output-format or the extension names (.csv .tnspk
+    .sfro .txt; anything else CSV) (docs/spike-formats.md, docs/interop.md). Without --ticks the run lasts
+    until 16 ticks after the last input spike.
     --fidelity cycle also schedules every tick's spikes hop by hop through the mesh of routers and checks each
     tick's cycles against its budget; the spikes are the same as at tick fidelity. Both print an energy
     estimate (docs/routing-and-energy.md). --strict and --report imply --fidelity cycle.
@@ -72,7 +74,9 @@ let runCommand = Command(
       throw UsageError(flag: "record", value: record, allowed: "all, pins", message: "'\(record)' is not allowed; use all or pins")
     }
     let ticks = try args.int("ticks", in: 0...Int(UInt32.max)).map(Int64.init)
-    let input = try args.string("input").map { p throws(InputError) in try SpikeFormat.openInput(p, chip: model.chip) }
+    // A RANC input.json is its own input: its packets.
+    let inputPath = args.string("input") ?? (RANCModelFiles.isInput(path: path) ? path : nil)
+    let input = try inputPath.map { p throws(InputError) in try SpikeFormat.openInput(p, chip: model.chip) }
     guard ticks != nil || input != nil else { throw UsageError.needsTicks }
     let format = try outputFormat(args)
     let output = try args.string("output").map { p throws(InputError) in try SpikeFormat.createOutput(p, format: format) }

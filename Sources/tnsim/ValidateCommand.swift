@@ -11,6 +11,7 @@ let validateCommand = Command(
     types, the range of every neuron field from the chip's bit widths, destinations (one per neuron, on the
     grid, to a configured core, axon in range, delay 1..maxDelay) and output pins. Each violation names its
     core, neuron or axon, field, value and what is allowed. Exit status 0 only when the model fits.
+    MODEL may also be a RANC input.json (config.json beside it), whose packets are then the input.
     With --expect, a model that fits is also run on --input (for --ticks, or until the input ends) and its
     reported spikes are compared with SPIKES as `tnsim diff` does (any supported format, docs/interop.md);
     exit status 0 then needs identical spikes too.
@@ -30,7 +31,14 @@ let validateCommand = Command(
   run: { args in
     let path = try args.onePositional("MODEL file")
     let override = try args.string("chip").map { c throws(InputError) in try ChipDefinition.resolve(c) }
-    let (model, lines) = try Model.parse(try readFile(path), file: path, chip: override)
+    // A RANC input.json (config.json beside it) is refused on import unless it fits the chip.
+    let ranc = RANCModelFiles.isInput(path: path)
+    let (model, lines) = ranc
+      ? try { () throws(InputError) -> (Model, [Int]) in
+        let m = try RANCModelFiles.load(input: path, chip: override).0
+        return (m, Array(repeating: 0, count: m.cores.count))
+      }()
+      : try Model.parse(try readFile(path), file: path, chip: override)
     let ticks = try args.int("ticks", in: 0...Int(UInt32.max)).map(Int64.init)
     let report = try ValidationReport(path: path, model: model, coreLines: lines, trafficInput: args.string("traffic"), ticks: ticks)
     print(args.flag("json") ? report.json : report.text)
@@ -40,8 +48,9 @@ let validateCommand = Command(
     guard record == "all" || record == "pins" else {
       throw UsageError(flag: "record", value: record, allowed: "all, pins", message: "'\(record)' is not allowed; use all or pins")
     }
-    guard ticks != nil || args.string("input") != nil else { throw UsageError.needsTicks }
-    let (summary, diff) = try MappingCheck.run(model: model, input: args.string("input"),
+    let input = args.string("input") ?? (ranc ? path : nil)
+    guard ticks != nil || input != nil else { throw UsageError.needsTicks }
+    let (summary, diff) = try MappingCheck.run(model: model, input: input,
       ticks: ticks, recordAll: record == "all", expected: expected)
     print(args.flag("json") ? diff.json : "ran \(summary.ticks) ticks; " + diff.report(expectedName: expected, actualName: "the run"))
     return diff.identical && report.passes ? 0 : 1

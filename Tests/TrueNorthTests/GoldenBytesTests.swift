@@ -46,7 +46,8 @@ import Testing
     Self.expect(model.fileBytes(), 69108, 0x510d_fad6_42fa_b4da, "RANC import as a model file")
     var source = try SpikeFormat.openInput(InteropFixtures.path("ibm/input.sfti"))
     let (input, config) = try RANCModelFiles.export(model, inputs: try source.readAll())
-    Self.expect(input, 183_234, 0x8f22_6d78_6b25_2f6a, "RANC input.json")
+    // Re-recorded for the corrected tick mapping (packets[t] holds tick t; issue 14, docs/interop.md).
+    Self.expect(input, 183_240, 0xfa1b_032e_421b_d0ac, "RANC input.json")
     Self.expect(config, 245, 0x574f_7f10_5bf7_ef73, "RANC config.json")
   }
 
@@ -76,7 +77,8 @@ import Testing
     Self.expect(try Self.written(inputs, .csv), 42, 0x9054_b8ad_6efa_fb99, "input csv")
     Self.expect(try Self.written(inputs, .tnspk), 64, 0xac52_9782_72dc_8c57, "input tnspk")
     Self.expect(try Self.written(outputs, .sfro), 137, 0xb1f7_4cc9_74f7_7d87, "sfro")
-    Self.expect(try Self.written(outputs, .rancOutput, ticks: 12), 255, 0x4d35_9e9a_aae6_1e09, "RANC output")
+    // Re-recorded for the corrected tick mapping (line k holds tick k - 2; issue 14).
+    Self.expect(try Self.written(outputs, .rancOutput, ticks: 12), 255, 0x7f28_7df5_960a_acd7, "RANC output")
     Self.expect(try Self.written(outputs, .csv), 46, 0x8355_affa_8ae5_9672, "output csv")
     Self.expect(try Self.written(outputs, .tnspk), 64, 0x45c5_a72f_c512_dcb6, "output tnspk")
   }

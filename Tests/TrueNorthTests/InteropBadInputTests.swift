@@ -140,8 +140,10 @@ import Testing
   }
 
   @Test func rancPositiveNegativeThreshold() throws {
-    #expect(try Self.rancError("\"negative_threshold\": -3", "\"negative_threshold\": 3").hasPrefix(
-      "input.json:15: cores[0].neurons[1].negative_threshold: value 3: tnsim's negative threshold is -beta"))
+    #expect(try Self.rancError("\"negative_threshold\": -3", "\"negative_threshold\": 3")
+      == "input.json:15: cores[0].neurons[1].negative_threshold: core (0, 0) neuron 1: no tnsim neuron behaves like this RANC "
+      + "neuron (V >= 3 spikes, else V < 3 gives V - 3): counting down from the positive threshold they first differ at "
+      + "potential 2, where RANC gives -1 and the closest tnsim neuron (gamma 1, beta 0, kappa 0, R 2) gives 2")
   }
 
   @Test func rancMissingConfigKey() throws {
@@ -150,12 +152,17 @@ import Testing
   }
 
   @Test func rancOutputWithABadToken() throws {
-    let p = InteropFixtures.write([0xEF, 0xBB, 0xBF] + Array("0 1 \n0 2 \n".utf8), "bad.txt")
+    let p = InteropFixtures.write([0xEF, 0xBB, 0xBF] + Array("0 0 \n0 2 \n".utf8), "bad.txt")
     defer { try? FileManager.default.removeItem(atPath: p) }
     #expect(InteropFixtures.failure { _ = try SpikeFormat.openOutput(p) } == "\(p):2: output 1: expected \"0\" or \"1\" at column 3")
-    let q = InteropFixtures.write([0xEF, 0xBB, 0xBF] + Array("0 1 \n0 \n".utf8), "short.txt")
+    let q = InteropFixtures.write([0xEF, 0xBB, 0xBF] + Array("0 0 \n0 \n".utf8), "short.txt")
     defer { try? FileManager.default.removeItem(atPath: q) }
     #expect(InteropFixtures.failure { _ = try SpikeFormat.openOutput(q) } == "\(q):2: 1 outputs; line 1 has 2")
+    // Line k is tick k - 2, so line 1 (tick -1) is always zeros in RANC's files.
+    let r = InteropFixtures.write([0xEF, 0xBB, 0xBF] + Array("0 1 \n0 0 \n".utf8), "early.txt")
+    defer { try? FileManager.default.removeItem(atPath: r) }
+    #expect(InteropFixtures.failure { _ = try SpikeFormat.openOutput(r) }
+      == "\(r):1: output 1: a spike on line 1, which RANC always writes as zeros (it would be tick -1; line k is tick k - 2)")
   }
 
   // MARK: - Export refusals
@@ -175,8 +182,8 @@ import Testing
       let message = InteropFixtures.failure { _ = try RANCModelFiles.export(m) }
       #expect(message.hasPrefix("cannot export to RANC: core (1, 2) neuron 17 \(field): "), "\(message)")
     }
-    let tick0 = InteropFixtures.failure { _ = try RANCModelFiles.export(model, inputs: [InputSpike(tick: 0, core: 9, axon: 1)]) }
-    #expect(tick0.hasPrefix("cannot export to RANC: tick: an input spike for tick 0"))
+    let offGrid = InteropFixtures.failure { _ = try RANCModelFiles.export(model, inputs: [InputSpike(tick: 0, core: 99, axon: 1)]) }
+    #expect(offGrid.hasPrefix("cannot export to RANC: core: an input spike to core 99, which is off the grid"), "\(offGrid)")
   }
 
   @Test func ibmRefusesAResetPotentialNotOfTheForm() throws {

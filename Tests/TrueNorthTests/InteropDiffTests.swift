@@ -63,7 +63,7 @@ import Testing
   @Test func rancOutputsCompareByPin() throws {
     let spikes = [OutputSpike(tick: 0, core: 4, neuron: 2, pin: 1), OutputSpike(tick: 1, core: 4, neuron: 3, pin: -1),
       OutputSpike(tick: 3, core: 1, neuron: 0, pin: 0)]
-    let p = InteropFixtures.write(try RANCOutputFile.bytes(spikes, ticks: 4, outputs: 2), "o.txt")
+    let p = InteropFixtures.write(try RANCOutputFile.bytes(spikes, ticks: 5, outputs: 2), "o.txt")
     defer { try? FileManager.default.removeItem(atPath: p) }
     var source = try SpikeFormat.openOutput(p)
     let ranc = try source.readAll()

@@ -95,18 +95,20 @@ import Testing
     #expect(model.cores[1].crossbar[5, 0] && model.cores[1].crossbar.synapseCount == 1)
     #expect(model.cores[1].neurons[0] == Neuron(weights: SIMD4(1, 0, 0, 0), destination: .pin(0)))
     #expect(model.cores[2].neurons[0] == Neuron(leak: 1, threshold: 3, destination: .axon(dx: -1, dy: -1, axon: 2, delay: 15)))
-    // packets[0] at tick 0 + 1 + 0; packets[2] at 2 + 1 + 2; the packet to the unlisted core (0, 1) is dropped.
-    #expect(packets.records == [InputSpike(tick: 1, core: 0, axon: 0), InputSpike(tick: 5, core: 0, axon: 1)])
+    // packets[0] at tick 0 + 0; packets[2] at 2 + 2; the packet to the unlisted core (0, 1) is dropped.
+    #expect(packets.records == [InputSpike(tick: 0, core: 0, axon: 0), InputSpike(tick: 4, core: 0, axon: 1)])
   }
 
   @Test func rancOutputImports() throws {
     var source = try SpikeFormat.openOutput(InteropFixtures.path("ranc/output.txt"))
-    #expect(try source.readAll() == [OutputSpike(tick: 0, core: -1, neuron: -1, pin: 1), OutputSpike(tick: 3, core: -1, neuron: -1, pin: 0)])
+    // Line k is tick k - 2: line 2 is tick 0, line 4 tick 2.
+    #expect(try source.readAll() == [OutputSpike(tick: 0, core: -1, neuron: -1, pin: 1), OutputSpike(tick: 2, core: -1, neuron: -1, pin: 0)])
   }
 
   /// The RANC golden network on its own packets gives the golden output text (worked out by hand:
-  /// core (0, 0) neuron 1 starts at V = 4 with leak -1 and fires in tick 0; the packet of tick 1
-  /// reaches core (1, 0) two ticks later, whose neuron sends to output 0 in tick 3).
+  /// core (0, 0) neuron 1 starts at V = 4 with leak -1 and fires to output 1 in tick 0; the packet
+  /// of tick 0 fires neuron 0, whose spike reaches core (1, 0) two ticks later, and its neuron sends
+  /// to output 0 in tick 2). The output text of 4 lines holds ticks 0...2, which the check compares.
   @Test func rancGoldenModelRunsToGoldenOutput() throws {
     let chip = try InteropFixtures.tiny()
     let model = try RANCModelFiles.load(input: InteropFixtures.path("ranc/input.json"),

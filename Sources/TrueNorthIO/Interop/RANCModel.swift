@@ -1,11 +1,12 @@
+import Foundation
 import TrueNorth
 /// RANC's `input.json` + `config.json` (docs/interop.md, spec: ranc-format.md): import into a
 /// tnsim `Model` (with the input packets as input spikes) and export from one.
 ///
 /// Mapping:
-/// - Ticks: RANC tick k is tnsim tick k. A packet in `packets[t]` with `destination_tick` d is
-///   the tnsim input spike for tick t + 1 + d; export writes the spike for tick T into
-///   `packets[T - 1]` with d = 0, so a tnsim input in tick 0 cannot be exported.
+/// - Ticks: a packet in `packets[t]` with `destination_tick` d is the tnsim input spike for tick
+///   t + d (checked against RANC's own outputs: spec ranc-format.md, "Tick mapping"); export
+///   writes the spike for tick T into `packets[T]` with d = 0.
 /// - Cores keep their (x, y); RANC's grid must fit the tnsim chip. A neuron's destination offset
 ///   and `destination_tick` d give the tnsim destination (dx, dy, axon, delay 1 + d). A
 ///   destination on the output-bus slot is output pin `destination_axon`; a destination on an
@@ -13,10 +14,11 @@ import TrueNorth
 ///   (RANC drops it), is no destination. Export sends pins to the bus and neurons with no
 ///   destination to a free "sink" slot; both are the first free slots of the grid in row-major
 ///   order, and the grid grows by columns when it has none.
-/// - Neurons: reset_mode 0 is gamma 0, 1 is gamma 1; positive_threshold is alpha; the negative
-///   threshold is -beta (neuron_reset_type 0, V < neg) or -beta - 1 (type 1, V <= neg, reset
-///   mode 0 only). A reset-mode-0 neuron whose reset potential equals beta reads as kappa = 1
-///   (saturating at -beta is then the same as resetting to -R); others read as kappa = 0.
+/// - Neurons: weights, leak, positive_threshold = alpha, reset_potential = R, reset_mode 0 is
+///   gamma 0 and 1 is gamma 1. beta and kappa are decided on the neuron's whole behaviour
+///   (`RANCNeuronRule`): the first beta and kappa, trying the field-by-field reading first (beta
+///   = -neg, or -neg - 1 with neuron_reset_type 1), that gives RANC's spike and next potential at
+///   every potential; a neuron with none is refused, naming the potential where they differ.
 /// - Export refuses, naming core, neuron and field, stochastic synapses or leak, leak reversal,
 ///   TM > 0, gamma 2, and kappa = 1 unless gamma = 0 and R = beta. RANC has no potential
 ///   saturation: the export is exact while potentials stay inside tnsim's bounds (the chip's
@@ -71,7 +73,7 @@ public enum RANCModelFiles {
   }
 
   /// Reads `input.json` with its `config.json` onto `chip`.
-  /// - Returns: the model, and the packets as tnsim input spikes (tick t + 1 + destination_tick;
+  /// - Returns: the model, and the packets as tnsim input spikes (tick t + destination_tick;
   ///   packets to unlisted cores, which RANC ignores, are dropped).
   /// - Throws: `InputError` naming the file, line, JSON path and field.
   public static func parse(input: [UInt8], file: String, config: Config, chip: ChipDefinition, chipReference: String? = nil)
@@ -115,7 +117,7 @@ public enum RANCModelFiles {
         throw try c.required("neurons").fail("\(neurons.count) neurons; num_neurons is \(config.neurons)")
       }
       for (j, n) in neurons.enumerated() {
-        core.neurons[j] = try parseNeuron(n, x: x, y: y, bus: (busX, busY), outputs: outputs, listed: listed, config: config)
+        core.neurons[j] = try parseNeuron(n, x: x, y: y, neuronIndex: j, bus: (busX, busY), outputs: outputs, listed: listed, config: config)
       }
       model.cores.append(core)
     }
@@ -137,6 +139,28 @@ public enum RANCModelFiles {
     return try parse(input: try readFile(input), file: input, config: c, chip: chip, chipReference: chipReference)
   }
 
+  /// Loads a RANC `input.json` with the `config.json` beside it, onto `chip` (default
+  /// `truenorth`): the model and its packets, for `tnsim run` and `validate` to take the file as
+  /// it is.
+  public static func load(input: String, chip: ChipDefinition?) throws(InputError) -> (Model, SpikeList<InputSpike>) {
+    let slash = input.lastIndex(of: "/")
+    let config = (slash.map { String(input[...$0]) } ?? "") + "config.json"
+    if let chip { return try load(input: input, config: config, chip: chip) }
+    return try load(input: input, config: config, chip: try ChipDefinition.resolve("truenorth"))
+  }
+
+  /// Whether the file at `path` looks like a RANC `input.json`, from its first 4 KiB: a JSON
+  /// object naming `packets`, `output_bus` or core `coordinates`, and none of the keys of tnsim's
+  /// model file (`format`) or the IBM toolchain's (`neuronTypes`).
+  public static func isInput(path: String) -> Bool {
+    guard let h = FileHandle(forReadingAtPath: path) else { return false }
+    defer { try? h.close() }
+    let head = String(decoding: (try? h.read(upToCount: 4096)) ?? Data(), as: UTF8.self)
+    guard head.drop(while: { $0.isWhitespace }).first == "{" else { return false }
+    return ["\"packets\"", "\"output_bus\"", "\"coordinates\""].contains { head.contains($0) }
+      && !["\"format\"", "\"neuronTypes\""].contains { head.contains($0) }
+  }
+
   static func coordinates(_ c: JSONCursor, _ config: Config) throws(InputError) -> (Int, Int) {
     let v = try c.ints(in: Int(Int32.min)...Int(Int32.max), count: 2)
     guard (0..<config.width).contains(v[0]), (0..<config.height).contains(v[1]) else {
@@ -145,7 +169,7 @@ public enum RANCModelFiles {
     return (v[0], v[1])
   }
 
-  static func parseNeuron(_ n: JSONCursor, x: Int, y: Int, bus: (Int, Int), outputs: Int, listed: [Int: Int], config: Config)
+  static func parseNeuron(_ n: JSONCursor, x: Int, y: Int, neuronIndex: Int, bus: (Int, Int), outputs: Int, listed: [Int: Int], config: Config)
     throws(InputError) -> Neuron
   {
     try n.rejectUnknownKeys(neuronKeys)
@@ -161,18 +185,12 @@ public enum RANCModelFiles {
     let modeCursor = try n.required("reset_mode")
     let mode = try modeCursor.int(in: 0...1, allowed: "0 (reset to R) or 1 (subtract the threshold)")
     let negCursor = try n.required("negative_threshold")
-    let neg = Int64(try int("negative_threshold"))
-    if config.resetType == 1 && mode == 1 {
-      throw modeCursor.fail("reset_mode 1 with neuron_reset_type 1 (V <= neg, then V - neg) has no exact tnsim equivalent")
-    }
-    let beta = config.resetType == 0 ? -neg : -neg - 1
-    guard beta >= 0 && beta <= Int64(Int32.max) else {
-      throw negCursor.fail("value \(neg): tnsim's negative threshold is -beta with beta >= 0, so it must be "
-        + (config.resetType == 0 ? "0 or less" : "-1 or less (neuron_reset_type 1)"))
-    }
-    neuron.negativeThreshold = Int32(beta)
-    neuron.resetMode = mode == 0 ? .normal : .linear
-    neuron.kappa = mode == 0 && Int64(neuron.resetPotential) == beta
+    let rule = RANCNeuronRule.RANC(positiveThreshold: Int64(neuron.threshold), negativeThreshold: Int64(try int("negative_threshold")),
+      resetPotential: Int64(neuron.resetPotential), linearReset: mode == 1, inclusive: config.resetType == 1)
+    let t = try resetParameters(rule, at: negCursor, core: (x, y), neuron: neuronIndex)
+    neuron.negativeThreshold = Int32(t.beta)
+    neuron.resetMode = t.gamma
+    neuron.kappa = t.kappa
     let offset = try n.required("destination_core_offset")
     let d = try offset.ints(in: r, count: 2)
     let axonCursor = try n.required("destination_axon")
@@ -204,6 +222,24 @@ public enum RANCModelFiles {
     return neuron
   }
 
+  /// The tnsim beta, gamma and kappa that behave like `rule` at every potential (`RANCNeuronRule`).
+  /// - Throws: `InputError` at `cursor` naming the core, the neuron and the first potential
+  ///   (counting down from the positive threshold) at which RANC and the closest tnsim neuron differ.
+  static func resetParameters(_ rule: RANCNeuronRule.RANC, at cursor: JSONCursor, core: (Int, Int), neuron: Int)
+    throws(InputError) -> RANCNeuronRule.TNSim
+  {
+    switch RANCNeuronRule.match(rule) {
+    case .exact(let t): return t
+    case .differs(let t, let v, let ranc, let tnsim):
+      let test = rule.inclusive ? "<=" : "<"
+      let reset = rule.linearReset ? "V - \(rule.negativeThreshold)" : "\(-rule.resetPotential)"
+      throw cursor.fail("core (\(core.0), \(core.1)) neuron \(neuron): no tnsim neuron behaves like this RANC neuron "
+        + "(V >= \(rule.positiveThreshold) spikes, else V \(test) \(rule.negativeThreshold) gives \(reset)): "
+        + "counting down from the positive threshold they first differ at potential \(v), where RANC gives \(ranc) "
+        + "and the closest tnsim neuron (gamma \(t.gamma.rawValue), beta \(t.beta), kappa \(t.kappa ? 1 : 0), R \(t.resetPotential)) gives \(tnsim)")
+    }
+  }
+
   static func parsePackets(_ root: JSONCursor, config: Config?, listed: [Int: Int]?, chip: ChipDefinition) throws(InputError)
     -> SpikeList<InputSpike>
   {
@@ -223,7 +259,7 @@ public enum RANCModelFiles {
         let d = try p.required("destination_tick").int(in: 0...maxTick)
         if let listed, listed[v[1] * width + v[0]] == nil { continue }
         if d == maxTick { continue }
-        spikes.append(InputSpike(tick: Int64(t + 1 + d), core: Int32(chip.coreID(x: v[0], y: v[1])), axon: Int32(axon)))
+        spikes.append(InputSpike(tick: Int64(t + d), core: Int32(chip.coreID(x: v[0], y: v[1])), axon: Int32(axon)))
         locations.append((p.node.line, p.path))
       }
     }
@@ -246,8 +282,8 @@ public enum RANCModelFiles {
   // MARK: - Export
 
   /// The model (and input spikes, as packets) as RANC's `input.json` and `config.json`.
-  /// - Throws: `ConversionError` naming the core, neuron and field RANC cannot express, or the
-  ///   input spike in tick 0.
+  /// - Throws: `ConversionError` naming the core, neuron and field RANC cannot express, or an
+  ///   input spike off the grid.
   public static func export(_ model: Model, inputs: [InputSpike] = []) throws(ConversionError) -> (input: [UInt8], config: [UInt8]) {
     if let v = model.violations().first {
       throw ConversionError(format: format, coreX: v.coreX, coreY: v.coreY, neuron: v.neuron, field: v.field,
@@ -338,14 +374,10 @@ public enum RANCModelFiles {
   static func packetSteps(_ inputs: [InputSpike], chip: ChipDefinition) throws(ConversionError) -> [[InputSpike]] {
     var byStep: [[InputSpike]] = []
     for s in inputs.sorted() {
-      guard s.tick >= 1 else {
-        throw ConversionError(format: format, field: "tick", message: "an input spike for tick 0 (core \(s.core), axon \(s.axon)): "
-          + "RANC integrates packets[t] at tick t + 1 or later")
-      }
       guard s.core >= 0, Int(s.core) < chip.coreCount else {
         throw ConversionError(format: format, field: "core", message: "an input spike to core \(s.core), which is off the grid")
       }
-      let t = Int(s.tick - 1)
+      let t = Int(s.tick)
       while byStep.count <= t { byStep.append([]) }
       byStep[t].append(s)
     }

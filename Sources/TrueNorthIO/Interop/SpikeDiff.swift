@@ -1,4 +1,6 @@
+import Foundation
 import TrueNorth
+
 /// The comparison of two spike outputs (`tnsim diff`, `tnsim validate --expect`): whether they
 /// hold the same spikes, and if not where they first differ and by how much.
 ///
@@ -6,6 +8,9 @@ import TrueNorth
 /// (tick, core, neuron); the pin is not compared, since a neuron's one destination fixes it. When
 /// either side has spikes without a core (RANC's output text), both are compared by (tick, pin)
 /// and spikes not sent to a pin are left out.
+///
+/// Files may hold their spikes in any order: each is read whole into memory and sorted (24 bytes
+/// a spike), so the comparison needs memory in proportion to the two files.
 public struct SpikeDiff: Sendable, Equatable {
   /// What identifies a spike in the comparison.
   public enum Matching: String, Sendable {
@@ -35,6 +40,8 @@ public struct SpikeDiff: Sendable, Equatable {
 
   /// What identified a spike.
   public var matching: Matching
+  /// The ticks compared: the `ticks` asked for, or those a RANC output text holds (nil = all).
+  public var ticks: Range<Int64>?
   /// Spikes compared on each side (after the tick window and, for pins, leaving out axon spikes).
   public var expectedCount: Int
   /// Spikes compared of the actual output.
@@ -65,7 +72,7 @@ public struct SpikeDiff: Sendable, Equatable {
         .sorted { key($0, mode) < key($1, mode) }
     }
     let a = prepare(expected), b = prepare(actual)
-    var diff = SpikeDiff(matching: mode, expectedCount: a.count, actualCount: b.count, missing: 0, extra: 0, first: nil, perCore: [])
+    var diff = SpikeDiff(matching: mode, ticks: ticks, expectedCount: a.count, actualCount: b.count, missing: 0, extra: 0, first: nil, perCore: [])
     var totals: [Int32: CoreTotals] = [:]
     func record(_ s: OutputSpike, missing: Bool) {
       if diff.first == nil { diff.first = Difference(spike: s, missing: missing) }
@@ -95,19 +102,44 @@ public struct SpikeDiff: Sendable, Equatable {
     mode == .neuron ? (s.tick, s.core, s.neuron) : (s.tick, s.pin, 0)
   }
 
-  /// Reads two spike files of any supported format and compares them.
+  /// Reads two spike files of any supported format, in any order, and compares them.
+  /// - Parameter ticks: compare only these ticks; nil = all, or when a file is a RANC output
+  ///   text, the ticks it holds (0...N - 2 for N lines: RANC does not write its last tick).
   /// - Throws: `InputError` when either file cannot be read.
   public static func compare(expected: String, actual: String, matching: Matching? = nil, ticks: Range<Int64>? = nil)
     throws(InputError) -> SpikeDiff
   {
-    var e = try SpikeFormat.openOutput(expected)
-    var a = try SpikeFormat.openOutput(actual)
-    return compare(expected: try e.readAll(), actual: try a.readAll(), matching: matching, ticks: ticks)
+    let e = try read(expected), a = try read(actual)
+    return compare(expected: e.spikes, actual: a.spikes, matching: matching, ticks: ticks ?? window(e.ticks, a.ticks))
+  }
+
+  /// The output spikes of a file of any supported format, in any order (the caller sorts), and
+  /// the ticks the file holds when its format says so (a RANC output text of N lines: 0..<N - 1).
+  /// - Throws: `InputError` when the file cannot be read.
+  public static func read(_ path: String) throws(InputError) -> (spikes: [OutputSpike], ticks: Range<Int64>?) {
+    if try SpikeFormat.detect(path: path) == .rancOutput {
+      let (spikes, lines) = try RANCOutputFile.read(bytes: try readFile(path), path: path)
+      return (spikes.records, RANCOutputFile.ticks(lines: lines))
+    }
+    var source = try SpikeFormat.openOutput(path)
+    if var reader = source as? SpikeReader<OutputSpike> {
+      reader.requiresTickOrder = false
+      source = reader
+    }
+    return (try source.readAll(), nil)
+  }
+
+  /// The ticks both windows hold (nil = no limit).
+  static func window(_ a: Range<Int64>?, _ b: Range<Int64>?) -> Range<Int64>? {
+    guard let a else { return b }
+    guard let b else { return a }
+    return max(a.lowerBound, b.lowerBound)..<max(min(a.upperBound, b.upperBound), max(a.lowerBound, b.lowerBound))
   }
 
   /// A few lines for people: the verdict, the first difference, the counts and per-core totals.
   public func report(expectedName: String = "expected", actualName: String = "actual") -> String {
-    let by = matching == .neuron ? "(tick, core, neuron)" : "(tick, pin)"
+    var by = matching == .neuron ? "(tick, core, neuron)" : "(tick, pin)"
+    if let ticks { by += ", ticks \(ticks.lowerBound)...\(ticks.upperBound - 1)" }
     if identical {
       return "identical: \(expectedCount) spikes in both, compared by \(by)"
     }
@@ -134,6 +166,10 @@ public struct SpikeDiff: Sendable, Equatable {
     w.beginObject()
     w.member("identical", identical)
     w.member("matching", matching.rawValue)
+    if let ticks {
+      w.key("ticks")
+      w.array([ticks.lowerBound, ticks.upperBound], .spaced)
+    }
     w.member("expected", expectedCount)
     w.member("actual", actualCount)
     w.member("missing", missing)
