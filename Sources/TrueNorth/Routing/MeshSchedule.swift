@@ -58,6 +58,28 @@ struct MeshSchedule {
   mutating func run(routes: [Simulator.Route], coreEvents: [(core: Int32, events: Int32)], baseCycles: Int, cyclesPerEvent: Int) -> Result {
     guard let mesh else { return Result() }
     var result = Result()
+    var time = release(routes, coreEvents: coreEvents, baseCycles: baseCycles, cyclesPerEvent: cyclesPerEvent, width: mesh.width)
+    while time <= lastBucket {
+      var p = bucketHead[time]
+      bucketHead[time] = -1
+      while p >= 0 {
+        let following = nextInBucket[Int(p)]
+        hop(p, at: time, mesh: mesh, into: &result)
+        p = following
+      }
+      time += 1
+    }
+    result.hottest = finishTick()
+    return result
+  }
+
+  /// Queues every packet at its source router: a core's packets leave one per `hopCycles` from
+  /// its release, `baseCycles` plus `cyclesPerEvent` per synaptic event of the source core.
+  /// - Returns: the first cycle with a packet (`Int.max` when there is none).
+  @inline(__always)
+  mutating func release(_ routes: [Simulator.Route], coreEvents: [(core: Int32, events: Int32)], baseCycles: Int,
+    cyclesPerEvent: Int, width: Int) -> Int
+  {
     let n = routes.count
     prepare(packets: n)
     lastBucket = -1
@@ -70,71 +92,76 @@ struct MeshSchedule {
       let events = eventIndex < coreEvents.count && coreEvents[eventIndex].core == source ? Int(coreEvents[eventIndex].events) : 0
       let release = baseCycles + events * cyclesPerEvent
       start = min(start, release)
-      let sx = Int32(Int(source) % mesh.width), sy = Int32(Int(source) / mesh.width)
+      let sx = Int32(Int(source) % width), sy = Int32(Int(source) / width)
       var order = 0
       while k < n && routes[k].source == source {
         let target = Int(routes[k].target)
         packetX[k] = sx
         packetY[k] = sy
-        targetX[k] = Int32(target % mesh.width)
-        targetY[k] = Int32(target / mesh.width)
+        targetX[k] = Int32(target % width)
+        targetY[k] = Int32(target / width)
         push(Int32(k), at: release + order * hopCycles)
         order += 1
         k += 1
       }
     }
-    let width = mesh.width
-    var time = start
-    while time <= lastBucket {
-      var p = bucketHead[time]
-      bucketHead[time] = -1
-      while p >= 0 {
-        let i = Int(p)
-        let following = nextInBucket[i]
-        let x = Int(packetX[i]), y = Int(packetY[i])
-        let port = mesh.nextPort(x: x, y: y, targetX: Int(targetX[i]), targetY: Int(targetY[i]))
-        let arrival: Int
-        if port != .local && mesh.crossesChip(x: x, y: y, port: port) {
-          let link = mesh.chipLink(x: x, y: y, port: port)
-          let now = Int64(time) * Self.fixedOne
-          let depart = max(now, chipLinkFree[link])
-          chipLinkFree[link] = depart + chipLinkService
-          tickChipLinkLoad[link] += 1
-          let wait = Int((depart - now + Self.fixedOne - 1) / Self.fixedOne)
-          result.queueing += Int64(wait)
-          result.maxWait = max(result.maxWait, wait)
-          arrival = max(time + hopCycles, Int((depart + chipLinkService + Self.fixedOne - 1) / Self.fixedOne))
-          result.chipLinkCrossings += 1
-        } else {
-          let link = (y * width + x) * MeshRouter.portsPerRouter + port.rawValue
-          let depart = max(time, Int(linkFree[link]))
-          linkFree[link] = Int32(truncatingIfNeeded: depart + hopCycles)
-          if tickLinkLoad[link] == 0 { touchedLinks.append(Int32(link)) }
-          tickLinkLoad[link] += 1
-          result.queueing += Int64(depart - time)
-          result.maxWait = max(result.maxWait, depart - time)
-          arrival = depart + hopCycles
-        }
-        switch port {
-        case .local:
-          if arrival > result.delivery || (arrival == result.delivery && i > result.lastPacket) {
-            (result.delivery, result.lastPacket) = (arrival, i)
-          }
-        case .east: packetX[i] += 1
-        case .west: packetX[i] -= 1
-        case .north: packetY[i] -= 1
-        case .south: packetY[i] += 1
-        }
-        if port != .local {
-          result.hops += 1
-          push(p, at: arrival)
-        }
-        p = following
+    return start
+  }
+
+  /// Moves packet `p`, at a router in cycle `time`, one hop on (queued behind the link's earlier
+  /// packets), or delivers it to its core.
+  @inline(__always)
+  mutating func hop(_ p: Int32, at time: Int, mesh: MeshRouter, into result: inout Result) {
+    let i = Int(p)
+    let x = Int(packetX[i]), y = Int(packetY[i])
+    let port = mesh.nextPort(x: x, y: y, targetX: Int(targetX[i]), targetY: Int(targetY[i]))
+    let arrival =
+      port != .local && mesh.crossesChip(x: x, y: y, port: port)
+      ? crossChip(link: mesh.chipLink(x: x, y: y, port: port), at: time, into: &result)
+      : cross(link: (y * mesh.width + x) * MeshRouter.portsPerRouter + port.rawValue, at: time, into: &result)
+    switch port {
+    case .local:
+      if arrival > result.delivery || (arrival == result.delivery && i > result.lastPacket) {
+        (result.delivery, result.lastPacket) = (arrival, i)
       }
-      time += 1
+    case .east: packetX[i] += 1
+    case .west: packetX[i] -= 1
+    case .north: packetY[i] -= 1
+    case .south: packetY[i] += 1
     }
-    result.hottest = finishTick()
-    return result
+    if port != .local {
+      result.hops += 1
+      push(p, at: arrival)
+    }
+  }
+
+  /// A packet crosses a chip link in cycle `time`, after the packets ahead of it on that link.
+  /// - Returns: the cycle it reaches the next router.
+  @inline(__always)
+  mutating func crossChip(link: Int, at time: Int, into result: inout Result) -> Int {
+    let now = Int64(time) * Self.fixedOne
+    let depart = max(now, chipLinkFree[link])
+    chipLinkFree[link] = depart + chipLinkService
+    tickChipLinkLoad[link] += 1
+    let wait = Int((depart - now + Self.fixedOne - 1) / Self.fixedOne)
+    result.queueing += Int64(wait)
+    result.maxWait = max(result.maxWait, wait)
+    result.chipLinkCrossings += 1
+    return max(time + hopCycles, Int((depart + chipLinkService + Self.fixedOne - 1) / Self.fixedOne))
+  }
+
+  /// A packet crosses a router link (or the local port) in cycle `time`, after the packets ahead
+  /// of it on that link.
+  /// - Returns: the cycle it reaches the next router or its core.
+  @inline(__always)
+  mutating func cross(link: Int, at time: Int, into result: inout Result) -> Int {
+    let depart = max(time, Int(linkFree[link]))
+    linkFree[link] = Int32(truncatingIfNeeded: depart + hopCycles)
+    if tickLinkLoad[link] == 0 { touchedLinks.append(Int32(link)) }
+    tickLinkLoad[link] += 1
+    result.queueing += Int64(depart - time)
+    result.maxWait = max(result.maxWait, depart - time)
+    return depart + hopCycles
   }
 
   /// Grows the per-packet buffers to `count` packets.
