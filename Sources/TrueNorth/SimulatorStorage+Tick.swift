@@ -211,7 +211,7 @@ extension SimulatorStorage {
   func emit(core k: Int, neuron j: Int, route r: UInt64, tick t: Int64, recordAll: Bool, recordTraffic: Bool, coreID: Int32,
     outgoing out: UnsafeMutablePointer<SpikeBuffer>, into result: inout Simulator.PartitionResult)
   {
-    let target = Int32(truncatingIfNeeded: r >> 32)
+    let target = Int32(truncatingIfNeeded: r >> Self.routeTargetShift)
     let d = UInt32(truncatingIfNeeded: r)
     if target >= 0 {
       let when = UInt64(truncatingIfNeeded: t &+ Int64(d >> UInt32(Self.routeDelayShift))) & SpikeBuffer.slotMask

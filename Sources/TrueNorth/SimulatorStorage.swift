@@ -126,13 +126,14 @@ final class SimulatorStorage: @unchecked Sendable {
     return plan
   }
 
-  /// The high half of a route: the target core, or one of these two tags.
+  /// The high half of a route (from bit `routeTargetShift`): the target core, or one of these two tags.
+  static let routeTargetShift: UInt64 = 32
   static let noTarget: Int32 = -1
   static let pinTarget: Int32 = -2
   /// The low half of a route to an axon: axon | delay << routeDelayShift.
   static let routeDelayShift = 8
   /// The route of a neuron without destination.
-  static let noRoute = UInt64(UInt32(bitPattern: noTarget)) << 32
+  static let noRoute = UInt64(UInt32(bitPattern: noTarget)) << routeTargetShift
 
   static let hugePage = 2 << 20
 
