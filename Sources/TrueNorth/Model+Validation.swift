@@ -26,6 +26,13 @@ public struct Violation: Sendable, Equatable, CustomStringConvertible {
   }
 }
 
+extension Violation {
+  /// A violation inside core `k` of a model.
+  init(core k: Int, _ core: CoreConfig, _ field: String, _ message: String, neuron: Int? = nil, axon: Int? = nil) {
+    self.init(core: k, coreX: core.x, coreY: core.y, neuron: neuron, axon: axon, field: field, message: message)
+  }
+}
+
 extension Model {
   /// Every hardware constraint the model breaks for `chip` (its own chip by default): core
   /// positions on the grid and unique, array sizes (fan-in at most the axons), axon types, the
@@ -35,91 +42,105 @@ extension Model {
   public func violations(for chip: ChipDefinition? = nil) -> [Violation] {
     let chip = chip ?? self.chip
     var out: [Violation] = []
+    let configured = placement(on: chip, violations: &out)
+    for (k, core) in cores.enumerated() {
+      out += Self.shapeViolations(core: k, core, chip: chip)
+      for (j, n) in core.neurons.enumerated() {
+        out += Self.neuronViolations(core: k, core, neuron: j, n, chip: chip, configured: configured)
+      }
+    }
+    return out
+  }
+
+  /// Places the cores on the chip's grid, adding a violation for each core off the grid or on
+  /// a position already taken.
+  /// - Returns: per core id of the chip, the index of the core there, or -1.
+  private func placement(on chip: ChipDefinition, violations out: inout [Violation]) -> [Int32] {
     var configured = [Int32](repeating: -1, count: chip.coreCount)
     for (k, core) in cores.enumerated() {
-      func add(_ field: String, _ message: String, neuron: Int? = nil, axon: Int? = nil) {
-        out.append(Violation(core: k, coreX: core.x, coreY: core.y, neuron: neuron, axon: axon, field: field, message: message))
-      }
       guard (0..<chip.width).contains(core.x), (0..<chip.height).contains(core.y) else {
-        add("x", "core position (\(core.x), \(core.y)) is off the \(chip.width) x \(chip.height) grid of \(chip.name)")
+        out.append(Violation(core: k, core, "x",
+          "core position (\(core.x), \(core.y)) is off the \(chip.width) x \(chip.height) grid of \(chip.name)"))
         continue
       }
       let id = chip.coreID(x: core.x, y: core.y)
       if configured[id] >= 0 {
-        add("x", "a second core at (\(core.x), \(core.y)); cores[\(configured[id])] is there already")
+        out.append(Violation(core: k, core, "x", "a second core at (\(core.x), \(core.y)); cores[\(configured[id])] is there already"))
         continue
       }
       configured[id] = Int32(k)
     }
-    for (k, core) in cores.enumerated() {
-      func add(_ field: String, _ message: String, neuron: Int? = nil, axon: Int? = nil) {
-        out.append(Violation(core: k, coreX: core.x, coreY: core.y, neuron: neuron, axon: axon, field: field, message: message))
-      }
-      func check(_ field: String, _ value: Int32, _ range: ClosedRange<Int>, neuron: Int) {
-        if !range.contains(Int(value)) {
-          add(field, "value \(value) is out of range; allowed: \(range.lowerBound)...\(range.upperBound)", neuron: neuron)
+    return configured
+  }
+
+  /// The sizes of core `k`'s arrays, its axon types, and synapses to neurons the chip's cores
+  /// do not have.
+  private static func shapeViolations(core k: Int, _ core: CoreConfig, chip: ChipDefinition) -> [Violation] {
+    var out: [Violation] = []
+    if core.axonTypes.count != chip.axonsPerCore {
+      out.append(Violation(core: k, core, "axonTypes", "\(core.axonTypes.count) axons; the chip's cores have \(chip.axonsPerCore)"))
+    }
+    if core.crossbar.axons != chip.axonsPerCore {
+      out.append(Violation(core: k, core, "crossbar",
+        "\(core.crossbar.axons) rows (fan-in); the chip's cores have \(chip.axonsPerCore) axons"))
+    }
+    if core.neurons.count != chip.neuronsPerCore {
+      out.append(Violation(core: k, core, "neurons", "\(core.neurons.count) neurons; the chip's cores have \(chip.neuronsPerCore)"))
+    }
+    for (i, t) in core.axonTypes.enumerated() where Int(t) >= chip.axonTypes {
+      out.append(Violation(core: k, core, "axonTypes", "type \(t) is out of range; allowed: 0...\(chip.axonTypes - 1)", axon: i))
+    }
+    let rowBits = Crossbar.wordsPerRow * UInt64.bitWidth
+    if chip.neuronsPerCore < rowBits {
+      for i in 0..<core.crossbar.axons {
+        let row = core.crossbar.row(i)
+        for j in chip.neuronsPerCore..<rowBits where row[j / UInt64.bitWidth] >> UInt64(j % UInt64.bitWidth) & 1 == 1 {
+          out.append(Violation(core: k, core, "crossbar",
+            "synapse to neuron \(j); the chip's cores have \(chip.neuronsPerCore) neurons", axon: i))
+          break
         }
       }
-      if core.axonTypes.count != chip.axonsPerCore {
-        add("axonTypes", "\(core.axonTypes.count) axons; the chip's cores have \(chip.axonsPerCore)")
+    }
+    return out
+  }
+
+  /// The range of every field of neuron `j` of core `k`, and its destination.
+  private static func neuronViolations(core k: Int, _ core: CoreConfig, neuron j: Int, _ n: Neuron, chip: ChipDefinition,
+    configured: [Int32]) -> [Violation]
+  {
+    var out: [Violation] = []
+    func add(_ field: String, _ message: String) { out.append(Violation(core: k, core, field, message, neuron: j)) }
+    func check(_ field: String, _ value: Int32, _ range: ClosedRange<Int>) {
+      if !range.contains(Int(value)) { add(field, "value \(value) is out of range; allowed: \(range.lowerBound)...\(range.upperBound)") }
+    }
+    for g in 0..<n.weights.scalarCount where !chip.weightRange.contains(Int(n.weights[g])) {
+      add("weights", "weight \(n.weights[g]) for axon type \(g) is out of range; allowed: "
+        + "\(chip.weightRange.lowerBound)...\(chip.weightRange.upperBound)")
+    }
+    check("leak", n.leak, chip.leakRange)
+    check("threshold", n.threshold, chip.thresholdRange)
+    check("negativeThreshold", n.negativeThreshold, chip.negativeThresholdRange)
+    check("thresholdMaskBits", n.thresholdMaskBits, chip.thresholdMaskRange)
+    check("resetPotential", n.resetPotential, chip.resetPotentialRange)
+    check("potential", n.potential, chip.potentialRange)
+    switch n.destination {
+    case .none: break
+    case .pin(let p):
+      if !(0..<chip.outputPins).contains(Int(p)) { add("destination", "output pin \(p) is out of range; allowed: 0...\(chip.outputPins - 1)") }
+    case .axon(let dx, let dy, let axon, let delay):
+      if !chip.offsetRange.contains(Int(dx)) || !chip.offsetRange.contains(Int(dy)) {
+        add("destination", "offset (\(dx), \(dy)) is out of range; allowed: "
+          + "\(chip.offsetRange.lowerBound)...\(chip.offsetRange.upperBound) each")
       }
-      if core.crossbar.axons != chip.axonsPerCore {
-        add("crossbar", "\(core.crossbar.axons) rows (fan-in); the chip's cores have \(chip.axonsPerCore) axons")
+      let tx = core.x + Int(dx)
+      let ty = core.y + Int(dy)
+      if !(0..<chip.width).contains(tx) || !(0..<chip.height).contains(ty) {
+        add("destination", "target core (\(tx), \(ty)) is off the \(chip.width) x \(chip.height) grid")
+      } else if configured[chip.coreID(x: tx, y: ty)] < 0 {
+        add("destination", "target core (\(tx), \(ty)) is not configured in the model")
       }
-      if core.neurons.count != chip.neuronsPerCore {
-        add("neurons", "\(core.neurons.count) neurons; the chip's cores have \(chip.neuronsPerCore)")
-      }
-      for (i, t) in core.axonTypes.enumerated() where Int(t) >= chip.axonTypes {
-        add("axonTypes", "type \(t) is out of range; allowed: 0...\(chip.axonTypes - 1)", axon: i)
-      }
-      if chip.neuronsPerCore < 256 {
-        for i in 0..<core.crossbar.axons {
-          let row = core.crossbar.row(i)
-          for j in chip.neuronsPerCore..<256 where row[j >> 6] >> UInt64(j & 63) & 1 == 1 {
-            add("crossbar", "synapse to neuron \(j); the chip's cores have \(chip.neuronsPerCore) neurons", axon: i)
-            break
-          }
-        }
-      }
-      for (j, n) in core.neurons.enumerated() {
-        for g in 0..<4 {
-          if !chip.weightRange.contains(Int(n.weights[g])) {
-            add("weights", "weight \(n.weights[g]) for axon type \(g) is out of range; allowed: "
-              + "\(chip.weightRange.lowerBound)...\(chip.weightRange.upperBound)", neuron: j)
-          }
-        }
-        check("leak", n.leak, chip.leakRange, neuron: j)
-        check("threshold", n.threshold, chip.thresholdRange, neuron: j)
-        check("negativeThreshold", n.negativeThreshold, chip.negativeThresholdRange, neuron: j)
-        check("thresholdMaskBits", n.thresholdMaskBits, chip.thresholdMaskRange, neuron: j)
-        check("resetPotential", n.resetPotential, chip.resetPotentialRange, neuron: j)
-        check("potential", n.potential, chip.potentialRange, neuron: j)
-        switch n.destination {
-        case .none: break
-        case .pin(let p):
-          if !(0..<chip.outputPins).contains(Int(p)) {
-            add("destination", "output pin \(p) is out of range; allowed: 0...\(chip.outputPins - 1)", neuron: j)
-          }
-        case .axon(let dx, let dy, let axon, let delay):
-          if !chip.offsetRange.contains(Int(dx)) || !chip.offsetRange.contains(Int(dy)) {
-            add("destination", "offset (\(dx), \(dy)) is out of range; allowed: "
-              + "\(chip.offsetRange.lowerBound)...\(chip.offsetRange.upperBound) each", neuron: j)
-          }
-          let tx = core.x + Int(dx)
-          let ty = core.y + Int(dy)
-          if !(0..<chip.width).contains(tx) || !(0..<chip.height).contains(ty) {
-            add("destination", "target core (\(tx), \(ty)) is off the \(chip.width) x \(chip.height) grid", neuron: j)
-          } else if configured[chip.coreID(x: tx, y: ty)] < 0 {
-            add("destination", "target core (\(tx), \(ty)) is not configured in the model", neuron: j)
-          }
-          if !(0..<chip.axonsPerCore).contains(Int(axon)) {
-            add("destination", "axon \(axon) is out of range; allowed: 0...\(chip.axonsPerCore - 1)", neuron: j)
-          }
-          if !chip.delayRange.contains(Int(delay)) {
-            add("destination", "delay \(delay) is out of range; allowed: 1...\(chip.maxDelay)", neuron: j)
-          }
-        }
-      }
+      if !(0..<chip.axonsPerCore).contains(Int(axon)) { add("destination", "axon \(axon) is out of range; allowed: 0...\(chip.axonsPerCore - 1)") }
+      if !chip.delayRange.contains(Int(delay)) { add("destination", "delay \(delay) is out of range; allowed: 1...\(chip.maxDelay)") }
     }
     return out
   }

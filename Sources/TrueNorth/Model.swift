@@ -99,7 +99,8 @@ public struct Crossbar: Sendable, Hashable {
 
   /// The four words of row `axon`.
   public func row(_ axon: Int) -> SIMD4<UInt64> {
-    SIMD4(words[axon * 4], words[axon * 4 + 1], words[axon * 4 + 2], words[axon * 4 + 3])
+    let at = axon * Self.wordsPerRow
+    return SIMD4(words[at], words[at + 1], words[at + 2], words[at + 3])
   }
 
   public mutating func setRow(_ axon: Int, _ row: SIMD4<UInt64>) {

@@ -27,10 +27,22 @@ public struct SplitMix64: Sendable, Hashable {
     Double(next() >> 11) * 0x1p-53
   }
 
-  /// A uniform integer in 0..<bound.
+  /// A uniform integer in 0..<bound, without bias: Lemire's multiply-high with rejection (2019),
+  /// the method of TeaLearning's `TeaRandom.below`. The high word of next() x bound is the draw;
+  /// a draw whose low word falls below 2^64 mod bound is rejected and drawn again, which happens
+  /// with probability below bound / 2^64 (so for small bounds practically never, and the draws
+  /// are those of the plain multiply-high).
   public mutating func next(below bound: Int) -> Int {
     precondition(bound > 0)
-    return Int(truncatingIfNeeded: next().multipliedFullWidth(by: UInt64(bound)).high)
+    let b = UInt64(bound)
+    var (high, low) = next().multipliedFullWidth(by: b)
+    if low < b {
+      // The threshold 2^64 mod bound is below bound, so only here can a draw be rejected; the
+      // division is paid only then.
+      let threshold = (0 &- b) % b
+      while low < threshold { (high, low) = next().multipliedFullWidth(by: b) }
+    }
+    return Int(truncatingIfNeeded: high)
   }
 }
 

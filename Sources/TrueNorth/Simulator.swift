@@ -73,7 +73,20 @@ public final class Simulator: @unchecked Sendable {
     var synapticEvents: Int64 = 0
     var fired: Int64 = 0
     var computed: Int64 = 0
+
+    /// Empties the lists and zeroes the counts, keeping the lists' capacity.
+    mutating func clear() {
+      routes.removeAll(keepingCapacity: true)
+      coreEvents.removeAll(keepingCapacity: true)
+      spikes.removeAll(keepingCapacity: true)
+      synapticEvents = 0
+      fired = 0
+      computed = 0
+    }
   }
+
+  /// Cores per worker thread at least: fewer are not worth a thread's overhead.
+  static let minimumCoresPerThread = 16
 
   /// Builds the simulator's state from a model, which must fit its chip.
   /// - Parameters:
@@ -104,7 +117,7 @@ public final class Simulator: @unchecked Sendable {
       firstSet += uniform[k] ? 1 : chip.neuronsPerCore
     }
     let available = threads > 0 ? threads : ProcessInfo.activeProcessorCountCached
-    let useful = max(1, min(available, order.count / 16))
+    let useful = max(1, min(available, order.count / Self.minimumCoresPerThread))
     partitions = (0..<useful).map { p in (order.count * p / useful)..<(order.count * (p + 1) / useful) }
     partitionResults = Array(repeating: PartitionResult(), count: useful)
     for (p, range) in partitions.enumerated() {
@@ -128,11 +141,11 @@ public final class Simulator: @unchecked Sendable {
   @discardableResult
   public func inject(_ spike: InputSpike) -> Bool {
     guard spike.core >= 0, Int(spike.core) < compactIndex.count, spike.axon >= 0,
-      Int(spike.axon) < chip.axonsPerCore, spike.tick >= tick, spike.tick - tick < 16
+      Int(spike.axon) < chip.axonsPerCore, spike.tick >= tick, spike.tick - tick < Int64(SimulatorStorage.slots)
     else { return false }
     let k = compactIndex[Int(spike.core)]
     guard k >= 0 else { return false }
-    storage.schedule(core: Int(k), slot: Int(spike.tick & 15), axon: Int(spike.axon))
+    storage.schedule(core: Int(k), slot: Int(spike.tick) & SimulatorStorage.slotMask, axon: Int(spike.axon))
     statistics.inputSpikes += 1
     return true
   }
@@ -142,7 +155,7 @@ public final class Simulator: @unchecked Sendable {
   /// - Returns: the number of spikes scheduled.
   @discardableResult
   public func injectForNextTick(_ targets: [(core: Int32, axon: Int32)]) -> Int {
-    let slot = Int(tick & 15)
+    let slot = Int(tick) & SimulatorStorage.slotMask
     var accepted = 0
     for (core, axon) in targets {
       guard core >= 0, Int(core) < compactIndex.count, axon >= 0, Int(axon) < chip.axonsPerCore else { continue }

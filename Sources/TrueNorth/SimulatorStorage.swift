@@ -4,7 +4,7 @@
 
 /// The simulator's flat state: one allocation per field over all cores (struct of arrays), owned
 /// by this one type so that unsafe pointers stay inside it. Core k's neuron j is at index
-/// k * stride + j; its crossbar row i is at words (k * stride + i) * 4.
+/// k * coreSize + j; its crossbar row i is at words (k * coreSize + i) * rowWords.
 ///
 /// Neuron parameters (weights, leak, thresholds, reset, modes) are stored as parameter sets:
 /// a core whose neurons all share their parameters (the usual case of generated and many
@@ -12,32 +12,55 @@
 /// Core k's neuron j uses set `parameterBase[k] + j * parameterStride(k)`. Only the potential
 /// and the destination are stored per neuron whatever the core.
 final class SimulatorStorage: @unchecked Sendable {
-  let cores: Int
-  let neurons: Int
-  /// 256: every core is laid out at full size whatever the chip's core size.
-  let stride = 256
+  // MARK: - Layout
+
+  /// Axons and neurons of a core's layout: every core is laid out at full size (256 x 256)
+  /// whatever the chip's core size, so that core k's neuron or axon j is at k << coreShift | j.
+  static let coreSize = 256
+  static let coreShift = 8
+  /// Bits of a storage word.
+  static let wordBits = 64
+  /// 64-bit words of a 256-bit crossbar row or axon set.
+  static let rowWords = coreSize / wordBits
+  /// Axon types G, so weights per neuron and deterministic-synapse sets per core.
+  static let axonTypeCount = 4
+  /// Axon types per word (two bits each) and words of a core's axon types (one cache line).
+  static let typesPerWord = wordBits / 2
+  static let typeWords = coreSize / typesPerWord
   /// Slots of a core's axon scheduler: one per tick of the longest delay window (delays 1-15 and
   /// the current tick); a spike for tick t goes to slot t mod 16.
   static let slots = 16
+  static let slotMask = slots - 1
+  /// Lanes of the 32-bit neuron update (`SIMD8<Int32>`).
+  static let lanes = 8
+  /// Byte counts per 64-bit word (one per neuron): a bucket of 256 counts is `coreSize /
+  /// countsPerWord` words, the counts of one row word `wordBits / countsPerWord` words.
+  static let countsPerWord = 8
 
-  /// Row i of core k at words (k * stride + i) * 4, 64-byte aligned (two rows per cache line).
+  let cores: Int
+  let neurons: Int
+  /// The index stride of a core: `coreSize`.
+  var stride: Int { Self.coreSize }
+
+  /// Row i of core k at words (k * coreSize + i) * rowWords, 64-byte aligned (two rows per cache line).
   let crossbar: UnsafeMutablePointer<UInt64>
-  /// G_i in two bits: core k's 256 types in the eight words (one cache line) from k * 8.
+  /// G_i in two bits: core k's 256 types in the `typeWords` words (one cache line) from k * 8.
   let axonTypes: UnsafeMutablePointer<UInt64>
 
   // Per neuron, at k * stride + j.
   let potential: UnsafeMutablePointer<Int32>
   /// Where a spike goes, in one word so that a spike costs one memory access: the high 32 bits
   /// hold the simulator index of the target core (-1 = no destination, -2 = output pin), the low
-  /// 32 bits the target axon | delay << 8, or the pin.
+  /// 32 bits the target axon | delay << `routeDelayShift`, or the pin.
   let route: UnsafeMutablePointer<UInt64>
 
   // Per core.
   /// Index of the core's first parameter set.
   let parameterBase: UnsafeMutablePointer<Int32>
-  /// Neurons whose synapses from type-G axons are deterministic: 4 words at (k * 4 + G) * 4.
+  /// Neurons whose synapses from type-G axons are deterministic: `rowWords` words at
+  /// (k * axonTypeCount + G) * rowWords.
   let deterministic: UnsafeMutablePointer<UInt64>
-  /// 16 slots x 4 words per core, at (k * 16 + slot) * 4.
+  /// `slots` sets of active axons (`rowWords` words each) per core, at (k * slots + slot) * rowWords.
   let scheduler: UnsafeMutablePointer<UInt64>
   let rng: UnsafeMutablePointer<SplitMix64>
   /// Per core: bit 0 = some neuron has stochastic synapses; bit 1 = some neuron draws without
@@ -51,11 +74,11 @@ final class SimulatorStorage: @unchecked Sendable {
   /// Per core: the worker partition that runs it (set by the simulator), so that a spike can be
   /// sent to the partition of its target core.
   let partitionOf: UnsafeMutablePointer<Int32>
-  /// `byteLanes` at 0..<256 and `bitIndices` at 256..<512, as raw words for the hot loop.
+  /// `byteLanes` at 0..<256 and `bitIndices` at `bitIndicesOffset`..<512, as raw words for the hot loop.
   let tables: UnsafeMutablePointer<UInt64>
 
   // Per parameter set p.
-  /// s^G of set p at p * 4 + G.
+  /// s^G of set p at p * axonTypeCount + G (`weightIndex`).
   let weight: UnsafeMutablePointer<Int16>
   let leak: UnsafeMutablePointer<Int16>
   /// Stochastic leak, leak reversal, kappa and the reset mode (`resetShift`).
@@ -79,9 +102,13 @@ final class SimulatorStorage: @unchecked Sendable {
   static let quiescent: UInt8 = 4
   static let uniform: UInt8 = 8
 
-  /// `bucketPlan` bit: every weight of the core's one set is at most 128 in magnitude, so that
-  /// any sum of at most 254 of them fits 16 bits.
+  /// `bucketPlan` bit: every weight of the core's one set is at most `smallWeightLimit` in
+  /// magnitude, so that any sum of at most 254 of them fits 16 bits.
   static let smallWeights: UInt16 = 1 << 12
+  static let smallWeightLimit = 128
+  /// Bits of `bucketPlan`: the bucket of type G at bits 2G..<2G+2, the types of weight 0 from bit 8.
+  static let bucketBits = 2
+  static let skipShift: UInt16 = 8
   /// The plan of a core with one set per neuron: each type its own bucket, none skipped.
   static let identityPlan: UInt16 = 0b11_10_01_00
 
@@ -90,17 +117,23 @@ final class SimulatorStorage: @unchecked Sendable {
   /// add nothing.
   static func bucketPlan(weights w: [Int32]) -> UInt16 {
     var plan: UInt16 = 0
-    for g in 0..<4 {
-      if w[g] == 0 { plan |= 1 << (8 + g) }
+    for g in 0..<axonTypeCount {
+      if w[g] == 0 { plan |= 1 << (skipShift + UInt16(g)) }
       let b = (0...g).first { w[$0] == w[g] }!
-      plan |= UInt16(b) << (2 * g)
+      plan |= UInt16(b) << (bucketBits * g)
     }
-    if w.allSatisfy({ $0.magnitude <= 128 }) { plan |= smallWeights }
+    if w.allSatisfy({ $0.magnitude <= smallWeightLimit }) { plan |= smallWeights }
     return plan
   }
 
+  /// The high half of a route (from bit `routeTargetShift`): the target core, or one of these two tags.
+  static let routeTargetShift: UInt64 = 32
+  static let noTarget: Int32 = -1
+  static let pinTarget: Int32 = -2
+  /// The low half of a route to an axon: axon | delay << routeDelayShift.
+  static let routeDelayShift = 8
   /// The route of a neuron without destination.
-  static let noRoute = UInt64(UInt32(bitPattern: -1)) << 32
+  static let noRoute = UInt64(UInt32(bitPattern: noTarget)) << routeTargetShift
 
   static let hugePage = 2 << 20
 
@@ -111,7 +144,7 @@ final class SimulatorStorage: @unchecked Sendable {
   init(cores: Int, parameterSets: Int, chip: ChipDefinition) {
     self.cores = cores
     neurons = chip.neuronsPerCore
-    let n = cores * stride
+    let n = cores * Self.coreSize
     var allocated = 0
     func zeroed<T>(_ count: Int, _ value: T) -> UnsafeMutablePointer<T> {
       let bytes = max(count, 1) * MemoryLayout<T>.stride
@@ -125,23 +158,21 @@ final class SimulatorStorage: @unchecked Sendable {
       #endif
       return raw.initializeMemory(as: T.self, repeating: value, count: max(count, 1))
     }
-    crossbar = zeroed(n * 4, 0)
-    axonTypes = zeroed(cores * 8, 0)
+    crossbar = zeroed(n * Self.rowWords, 0)
+    axonTypes = zeroed(cores * Self.typeWords, 0)
     potential = zeroed(n, 0)
     route = zeroed(n, Self.noRoute)
     parameterBase = zeroed(cores, 0)
-    deterministic = zeroed(cores * 16, ~0)
-    scheduler = zeroed(cores * 64, 0)
+    deterministic = zeroed(cores * Self.axonTypeCount * Self.rowWords, ~0)
+    scheduler = zeroed(cores * Self.slots * Self.rowWords, 0)
     rng = zeroed(cores, SplitMix64(seed: 0))
     coreFlags = zeroed(cores, 0)
     bucketPlan = zeroed(cores, Self.identityPlan)
     partitionOf = zeroed(cores, 0)
-    tables = zeroed(512, 0)
-    for b in 0..<256 {
-      tables[b] = Self.byteLanes[b]
-      tables[256 + b] = Self.bitIndices[b]
-    }
-    weight = zeroed(parameterSets * 4, 0)
+    tables = zeroed(Self.bitIndicesOffset + Self.bitIndices.count, 0)
+    for b in 0..<Self.byteLanes.count { tables[b] = Self.byteLanes[b] }
+    for m in 0..<Self.bitIndices.count { tables[Self.bitIndicesOffset + m] = Self.bitIndices[m] }
+    weight = zeroed(parameterSets * Self.axonTypeCount, 0)
     leak = zeroed(parameterSets, 0)
     flags = zeroed(parameterSets, 0)
     stochasticSynapses = zeroed(parameterSets, 0)
@@ -180,9 +211,23 @@ final class SimulatorStorage: @unchecked Sendable {
   func parameterStride(_ k: Int) -> Int { coreFlags[k] & Self.uniform != 0 ? 0 : 1 }
 }
 
-/// A growable buffer of packed spikes (core << 12 | slot << 8 | axon) that one partition sends to
+/// A growable buffer of packed spikes (`pack(core:slot:axon:)`) that one partition sends to
 /// another in a tick. Plain storage: the simulator owns the buffers and frees them.
 struct SpikeBuffer {
+  /// A spike for `axon` of core `core` in scheduler slot `slot`: core << coreShift | slot << slotShift | axon.
+  static let slotShift: UInt64 = 8
+  static let coreShift: UInt64 = 12
+  static let axonMask: UInt64 = 0xFF
+  static let slotMask: UInt64 = 0xF
+
+  @inline(__always)
+  static func pack(core: Int, slot: UInt64, axon: UInt64) -> UInt64 {
+    UInt64(core) << coreShift | slot << slotShift | axon
+  }
+
+  /// Spikes of the first allocation.
+  static let initialCapacity = 1024
+
   var base: UnsafeMutablePointer<UInt64>? = nil
   var count = 0
   var capacity = 0
@@ -196,7 +241,7 @@ struct SpikeBuffer {
 
   @inline(never)
   mutating func grow() {
-    let bigger = max(1024, capacity * 2)
+    let bigger = max(Self.initialCapacity, capacity * 2)
     let b = UnsafeMutablePointer<UInt64>.allocate(capacity: bigger)
     if let base {
       b.update(from: base, count: count)

@@ -224,8 +224,19 @@ func oneHotNetwork() -> TrainedNetwork {
     options.copies = copies
     let chip = try DeployedNetwork(net, chip: tiny, options: options).evaluate(images: images, spf: spf, seed: 5, threads: 1)
     let predicted = AccuracyPrediction(network: net, images: images, seed: 5).accuracy(copies: copies, spf: spf, seed: 5)
-    // Each figure is a mean over 2,000 images: standard error below 0.012, bound about 3.3 sigma of the difference.
-    #expect(abs(predicted - chip.accuracy) < 0.055, "predicted \(predicted), chip \(chip.accuracy)")
+    // The chip's accuracy counts right answers over the 2,000 images, the prediction averages each
+    // image's chance of a right one, p_i. Their difference is a mean of 2,000 independent terms of
+    // variance p_i (1 - p_i), so its standard deviation is at most sigma = sqrt(a (1 - a) / 2000)
+    // for the accuracy a (1.1 points at most); the bound is 3 sigma (about 3 points). Measured
+    // gaps: 0.73 points at 1 x 1, 2.22 at 1 x 3, 0.53 at 4 x 1, and 4.27 at 2 x 4 (4.2 sigma):
+    // there the prediction's model is off beyond sampling (it ignores that a copy keeps its
+    // sampled synapses from tick to tick), a known issue of the prediction, not of this bound.
+    let sigma = (chip.accuracy * (1 - chip.accuracy) / Double(labels.count)).squareRoot()
+    withKnownIssue("the prediction misses the chip by 4.2 sigma at 2 copies x 4 spf") {
+      #expect(abs(predicted - chip.accuracy) < 3 * sigma, "predicted \(predicted), chip \(chip.accuracy), sigma \(sigma)")
+    } when: {
+      copies == 2 && spf == 4
+    }
     #expect(chip.accuracy > 0.1)
   }
 }

@@ -72,3 +72,59 @@ import Testing
     #expect(routes > 500)
   }
 }
+
+/// `SplitMix64.next(below:)` against a copy of TeaLearning's `TeaRandom.below` (Lemire's
+/// multiply-high with rejection, checking the threshold on every draw): the same draws and the
+/// same generator state after them, from the same state.
+@Suite struct BoundedDrawTests {
+  /// TeaRandom.below's algorithm on a SplitMix64, counting the words it takes.
+  static func teaBelow(_ rng: inout SplitMix64, _ n: Int, words: inout Int) -> Int {
+    let bound = UInt64(n)
+    while true {
+      words += 1
+      let (hi, lo) = rng.next().multipliedFullWidth(by: bound)
+      if lo >= (0 &- bound) % bound { return Int(hi) }
+    }
+  }
+
+  /// 0x5555_5555_5555_5556 leaves 2^64 mod bound = bound - 2, so about a third of the words are
+  /// rejected; the others are small or large bounds where a rejection is rare or impossible.
+  @Test(arguments: [1, 2, 3, 10, 255, 256, 1000, 1 << 32 + 1, 0x5555_5555_5555_5556, Int.max])
+  func agreesWithTeaRandomBelow(bound: Int) {
+    for seed: UInt64 in [0, 1, 0xDEAD_BEEF, .max] {
+      var a = SplitMix64(seed: seed), b = SplitMix64(seed: seed)
+      var words = 0
+      for _ in 0..<2000 {
+        let x = a.next(below: bound)
+        #expect(x == Self.teaBelow(&b, bound, words: &words))
+        #expect((0..<bound).contains(x))
+      }
+      #expect(a.state == b.state)
+      if bound == 0x5555_5555_5555_5556 { #expect(words > 2400, "rejections exercised: \(words) words for 2000 draws") }
+    }
+  }
+
+  /// For small bounds no word is rejected in practice (probability bound / 2^64), so the draws
+  /// are those of the plain multiply-high that `next(below:)` used before, and every seeded model
+  /// and input stays the same.
+  @Test func smallBoundsGiveThePlainMultiplyHigh() {
+    var a = SplitMix64(seed: 42), b = SplitMix64(seed: 42)
+    for i in 0..<100_000 {
+      let bound = 1 + i % 4096
+      #expect(a.next(below: bound) == Int(b.next().multipliedFullWidth(by: UInt64(bound)).high))
+    }
+    #expect(a.state == b.state)
+  }
+
+  /// The draw order of the chip's generator is unchanged: next() and the neuron model's draws.
+  @Test func theChipsDrawsAreUnchanged() {
+    var reference = SplitMix64(seed: 1_234_567)  // the reference implementation's first outputs
+    #expect(reference.next() == 6_457_827_717_110_365_317)
+    #expect(reference.next() == 3_203_168_211_198_807_973)
+    var r = SplitMix64(seed: 7)
+    let first = r.next()
+    var s = SplitMix64(seed: 7)
+    #expect(NeuronRandom.rho(&s) == Int32(first >> 56))
+    #expect(NeuronRandom.eta(&s, mask: 0xFF) == Int32(truncatingIfNeeded: r.next()) & 0xFF)
+  }
+}

@@ -26,17 +26,30 @@ struct CLI {
   }
 
   static func run(_ args: [String]) throws -> Result {
+    try run(executable: executable, args)
+  }
+
+  /// Runs `executable`. Standard error goes to a file while standard output is drained from its
+  /// pipe, so that neither stream can fill its pipe (64 KiB) and block the child while the
+  /// other is being read.
+  static func run(executable: String, _ args: [String]) throws -> Result {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: executable)
     p.arguments = args
     p.currentDirectoryURL = URL(fileURLWithPath: root)
-    let out = Pipe(), err = Pipe()
+    let out = Pipe()
+    let errPath = temporary("stderr")
+    guard FileManager.default.createFile(atPath: errPath, contents: nil), let err = FileHandle(forWritingAtPath: errPath) else {
+      throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: errPath])
+    }
+    defer { try? FileManager.default.removeItem(atPath: errPath) }
     p.standardOutput = out
     p.standardError = err
     try p.run()
     let o = out.fileHandleForReading.readDataToEndOfFile()
-    let e = err.fileHandleForReading.readDataToEndOfFile()
     p.waitUntilExit()
+    try err.close()
+    let e = FileManager.default.contents(atPath: errPath) ?? Data()
     return Result(status: p.terminationStatus, out: String(decoding: o, as: UTF8.self), err: String(decoding: e, as: UTF8.self))
   }
 
@@ -60,7 +73,7 @@ struct CLI {
     #expect(ticks(1) == [2, 5, 8])
     #expect(ticks(2) == [])
     #expect(ticks(3) == [3, 6, 9, 13, 16, 19, 23, 26, 29])
-    #expect((4...12).contains(ticks(4).count))
+    #expect(ticks(4) == [6, 10, 11, 17, 19, 23, 29])  // stochastic leak, p = 0.25: the model's seed fixes the ticks
     #expect(ticks(5) == [0, 6, 12, 18, 24])
     #expect(ticks(6) == [3, 9, 15, 21, 27])
   }
@@ -221,21 +234,36 @@ struct CLI {
     #expect(fine.status == 0, "\(fine.err)")
     let deploy = try CLI.run(["deploy", dir + "/ft.json", "--copies", "1", "--output", dir + "/model.json"])
     #expect(deploy.status == 0, "\(deploy.err)")
-    let line = deploy.out.split(separator: "\n").first { $0.hasPrefix("cores per copy: 5 -> ") }
-    #expect(line != nil && !line!.hasPrefix("cores per copy: 5 -> 5 "), "\(deploy.out)")
+    // The removed axons and neurons leave room to pack 5 cores into 4.
+    #expect(deploy.out.split(separator: "\n").contains(
+      "cores per copy: 5 -> 4 after packing (axons x neurons per chip core: 254x57, 114x26, 157x29, 112x256)"), "\(deploy.out)")
     #expect(try CLI.run(["validate", dir + "/model.json"]).status == 0)
     // The SSL run's structure on a fresh network, deployed scaled: the same rows removed, as many cores.
     let st = try CLI.run(["train"] + common + ["--plugin", "ssl:lambda=0,groups=axons,structure=" + dir + "/ssl.json", "--output", dir + "/st.json"])
     #expect(st.status == 0, "\(st.err)")
-    let removed = ssl.out.split(separator: "\n").first { $0.hasPrefix("layer 0: removed ") }
-    #expect(removed != nil && st.out.split(separator: "\n").first { $0.hasPrefix("layer 0: removed ") }?.prefix(30) == removed?.prefix(30), "\(st.out)")
+    // Training is deterministic in the seed: whole lines. The structure keeps the SSL run's 499
+    // removed axons; its neurons stay (the structure removes axon rows only).
+    #expect(ssl.out.split(separator: "\n").contains("layer 0: removed 499/1024 axons, 219/256 neurons, 0/4 cores; 64385/65536 connections zero"),
+      "\(ssl.out)")
+    #expect(st.out.split(separator: "\n").contains("layer 0: removed 499/1024 axons, 0/256 neurons, 0/4 cores; 32417/65536 connections zero"),
+      "\(st.out)")
     let scaled = try CLI.run(["deploy", dir + "/st.json", "--copies", "1", "--scale", "8", "--output", dir + "/scaled.json"])
     #expect(scaled.status == 0, "\(scaled.err)")
-    #expect(scaled.out.contains(String((line ?? "none").prefix(while: { $0 != "(" }))), "\(scaled.out)")
+    // As many cores as the fine-tuned network, each neuron deployed up to 8 times larger.
+    #expect(scaled.out.split(separator: "\n").contains(
+      "cores per copy: 5 -> 4 after packing (axons x neurons per chip core: 254x128, 114x64, 157x64, 256x256)"), "\(scaled.out)")
     #expect(try CLI.run(["deploy", dir + "/st.json", "--scale", "0", "--output", dir + "/x.json"]).err.contains("--scale"))
     let h = try CLI.run(["histogram", dir + "/ssl.json", dir + "/ft.json", "--bins", "10", "--output", dir + "/c.svg"])
     #expect(h.status == 0 && h.out.contains("| 0.00-0.10) |"), "\(h.out)\(h.err)")
     #expect(try String(contentsOfFile: dir + "/c.svg", encoding: .utf8).contains("<svg"))
+  }
+
+  /// Far more than a pipe holds on standard error, and some standard output: the run returns both whole.
+  @Test(.timeLimit(.minutes(1))) func aChildWritingMuchToStandardErrorDoesNotBlock() throws {
+    let r = try CLI.run(executable: "/bin/sh", ["-c", "head -c 300000 /dev/zero | tr '\\0' e >&2; echo done"])
+    #expect(r.status == 0)
+    #expect(r.out == "done\n")
+    #expect(r.err.utf8.count == 300_000 && r.err.allSatisfy { $0 == "e" })
   }
 
   @Test func benchRunsAWorkloadAndReportsItsFigures() throws {
