@@ -117,7 +117,8 @@ public struct MNIST: Sendable {
     // depends on tnsim by path.
     let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     paths.append(source.appendingPathComponent(defaultDirectory).path)
-    var dir = URL(fileURLWithPath: CommandLine.arguments.first ?? ".").resolvingSymlinksInPath().deletingLastPathComponent()
+    let executable = Bundle.main.executablePath ?? CommandLine.arguments.first ?? "."
+    var dir = URL(fileURLWithPath: executable).resolvingSymlinksInPath().deletingLastPathComponent()
     for _ in 0..<4 {
       paths.append(dir.appendingPathComponent(defaultDirectory).path)
       dir = dir.deletingLastPathComponent()

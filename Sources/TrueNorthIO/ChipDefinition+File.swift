@@ -136,7 +136,9 @@ extension ChipDefinition {
     }
     paths.append("chipdefs/" + file)
     // An installed binary: PREFIX/bin/tnsim beside PREFIX/share/tnsim/chipdefs.
-    let executable = URL(fileURLWithPath: CommandLine.arguments.first ?? ".").resolvingSymlinksInPath()
+    // The executable's own path (/proc/self/exe on Linux), not argv[0], which is a bare name when
+    // tnsim is found through PATH.
+    let executable = URL(fileURLWithPath: Bundle.main.executablePath ?? CommandLine.arguments.first ?? ".").resolvingSymlinksInPath()
     let bin = executable.deletingLastPathComponent()
     paths.append(bin.deletingLastPathComponent().appendingPathComponent("share/tnsim/chipdefs").appendingPathComponent(file).path)
     // The executable lives in <checkout>/.build/<config>/tnsim; walk up to find chipdefs/.

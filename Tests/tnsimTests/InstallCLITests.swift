@@ -59,6 +59,10 @@ func temporaryFolder(_ name: String) throws -> String {
     // A definition installed in PREFIX/share/tnsim/chipdefs resolves by name too.
     try FileManager.default.copyItem(atPath: CLI.root + "/chipdefs/tiny.json", toPath: top + "/share/tnsim/chipdefs/mine.json")
     #expect(try runElsewhere(tnsim, ["generate", "random", "--chip", "mine", "--output", "n.json"], in: work).status == 0)
+    // Also when tnsim is found through PATH (argv[0] is then the bare name).
+    let viaPath = try runElsewhere("/usr/bin/env", ["tnsim", "generate", "random", "--chip", "mine", "--output", "p.json"], in: work,
+      environment: ["PATH": top + "/bin:/usr/bin:/bin"])
+    #expect(viaPath.status == 0, "\(viaPath.err)")
     // MNIST through the checkout (no flag, no variable), TNSIM_DATA and --data.
     let train = try runElsewhere(tnsim, ["train", "--epochs", "1", "--train-limit", "500", "--validation", "0", "--loss", "softmax",
                                          "--output", "net.json", "--json"], in: work)
