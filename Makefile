@@ -8,15 +8,41 @@ SWIFT ?= swift
 BUILD_FLAGS = -c release -Xswiftc -enable-testing -Xswiftc -target-cpu -Xswiftc native
 BIN = .build/release/tnsim
 MNIST = train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte t10k-labels-idx1-ubyte
+# `make install PREFIX=DIR`: DIR/bin/tnsim, DIR/share/tnsim/chipdefs, DIR/share/doc/tnsim, DIR/share/man/man1/tnsim.1.
+PREFIX ?= /usr/local
+# `make build STATIC=1` links the Swift runtime and Foundation into the binary (`--static-swift-stdlib`),
+# so that it runs on a machine without the Swift toolchain (built in .build-static, beside the usual build).
+ifeq ($(STATIC),1)
+BUILD_FLAGS += --static-swift-stdlib --scratch-path .build-static
+BIN = .build-static/release/tnsim
+endif
+# The chip definitions built into the binary, generated from chipdefs/*.json.
+BUILTIN_CHIPDEFS = Sources/TrueNorthIO/ChipDefinition+Builtin.swift
 
-.PHONY: build test demo bench data clean
+.PHONY: build test demo bench data clean install client
 
-build:
+build: $(BUILTIN_CHIPDEFS)
 	$(SWIFT) build $(BUILD_FLAGS)
 
-test: data
+$(BUILTIN_CHIPDEFS): chipdefs/*.json scripts/builtin-chipdefs.sh
+	sh scripts/builtin-chipdefs.sh
+
+test: data $(BUILTIN_CHIPDEFS) client
 	$(SWIFT) build $(BUILD_FLAGS)
 	$(SWIFT) test $(BUILD_FLAGS) --parallel --num-workers 2
+
+# The example client package (examples/swift-package), which depends on tnsim by path; the tests
+# run it from a temporary folder. Optimised (portable): it trains and deploys a small network in 2 s.
+client: $(BUILTIN_CHIPDEFS)
+	$(SWIFT) build -c release --package-path examples/swift-package
+
+install: build
+	install -d $(PREFIX)/bin $(PREFIX)/share/tnsim/chipdefs $(PREFIX)/share/doc/tnsim $(PREFIX)/share/man/man1
+	install -m 755 $(BIN) $(PREFIX)/bin/tnsim
+	install -m 644 chipdefs/*.json $(PREFIX)/share/tnsim/chipdefs
+	install -m 644 README.md $(PREFIX)/share/doc/tnsim
+	cp -R docs/. $(PREFIX)/share/doc/tnsim
+	$(BIN) help --man > $(PREFIX)/share/man/man1/tnsim.1
 
 # Decompress the bundled MNIST (gzip) next to the archives and check the SHA-256 digests.
 data: $(addprefix data/mnist/,$(MNIST))
@@ -39,5 +65,5 @@ bench: build
 	$(BIN) run out/random-chip.json --ticks 1000 --json --fidelity cycle
 
 clean:
-	rm -rf .build out
+	rm -rf .build .build-static out examples/swift-package/.build
 	rm -f $(addprefix data/mnist/,$(MNIST))

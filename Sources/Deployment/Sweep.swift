@@ -36,12 +36,16 @@ public struct Sweep {
     self.directory = directory
   }
 
-  /// The CSV the results are appended to.
+  /// The CSV the results are appended to: a header line, then one row per point (plain CSV).
   public var csvPath: String { directory + "/sweep.csv" }
 
-  /// The first line of the CSV: the settings a resumed sweep must share.
+  /// The file beside the CSV holding the settings a resumed sweep must share (one line).
+  public var settingsPath: String { directory + "/sweep-settings.txt" }
+
+  /// The settings a resumed sweep must share, as one line. Sweeps before this file existed kept
+  /// it as the CSV's first line, behind `# `; `finishedRows` still reads those.
   func settingsLine() throws(InputError) -> String {
-    "# tnsim sweep: network=\(networkPath) fingerprint=\(String(Self.fingerprint(try readFile(networkPath)), radix: 16)) images=\(images) "
+    "tnsim sweep: network=\(networkPath) fingerprint=\(String(Self.fingerprint(try readFile(networkPath)), radix: 16)) images=\(images) "
       + "seed=\(options.seed) leak=\(options.leak.rawValue) shrink=\(options.shrinkWeights)" + (options.pack ? "" : " pack=false")
       + (options.scale == 1 ? "" : " scale=\(options.scale)")
   }
@@ -56,18 +60,27 @@ public struct Sweep {
   static var columns: [String] { EvaluationReport.fieldNames + ["chip"] }
 
   /// Rows already in the CSV, keyed by (copies, spf).
-  /// - Throws: `DeploymentError.sweepSettingsDiffer` when the file was made with other settings,
+  /// - Throws: `DeploymentError.sweepSettingsDiffer` when the file was made with other settings
+  ///   (naming the settings file, or the CSV whose first line held them),
   ///   `InputError` when it is malformed.
   public func finishedRows() throws -> [[String: String]] {
     guard FileManager.default.fileExists(atPath: csvPath) else { return [] }
     let text = String(decoding: try readFile(csvPath), as: UTF8.self)
     var lines = text.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
-    guard lines.first == (try settingsLine()) else {
-      throw DeploymentError.sweepSettingsDiffer(file: csvPath, found: lines.first ?? "")
+    let settings = try settingsLine()
+    var firstLine = 1  // the header's line number
+    if let first = lines.first, first.hasPrefix("#") {
+      // A sweep.csv written before sweep-settings.txt: the settings are its first line.
+      guard first == "# " + settings else { throw DeploymentError.sweepSettingsDiffer(file: csvPath, found: first) }
+      lines.removeFirst()
+      firstLine = 2
+    } else {
+      let found = FileManager.default.fileExists(atPath: settingsPath)
+        ? String(decoding: try readFile(settingsPath), as: UTF8.self).trimmingCharacters(in: .newlines) : ""
+      guard found == settings else { throw DeploymentError.sweepSettingsDiffer(file: settingsPath, found: found) }
     }
-    lines.removeFirst()
     guard let header = lines.first?.split(separator: ",").map(String.init), header == Self.columns else {
-      throw InputError(file: csvPath, line: 2, message: "the header is not \(Self.columns.joined(separator: ","))")
+      throw InputError(file: csvPath, line: firstLine, message: "the header is not \(Self.columns.joined(separator: ","))")
     }
     var rows: [[String: String]] = []
     for (n, line) in lines.dropFirst().enumerated() {
@@ -75,7 +88,7 @@ public struct Sweep {
       // A line cut short by an interruption is dropped and recomputed.
       guard values.count == header.count else {
         if n == lines.count - 2 { break }
-        throw InputError(file: csvPath, line: n + 3, message: "expected \(header.count) fields, found \(values.count)")
+        throw InputError(file: csvPath, line: n + firstLine + 1, message: "expected \(header.count) fields, found \(values.count)")
       }
       rows.append(Dictionary(uniqueKeysWithValues: zip(header, values)))
     }
@@ -95,14 +108,10 @@ public struct Sweep {
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     var rows = try finishedRows()
     let done = Set(rows.map { "\($0["copies"] ?? ""),\($0["spf"] ?? "")" })
-    let settings = try settingsLine()
-    if rows.isEmpty {
-      try writeFileAtomically(Array((settings + "\n" + Self.columns.joined(separator: ",") + "\n").utf8), to: csvPath)
-    } else {
-      // Drop a trailing partial line before appending.
-      let kept = [settings, Self.columns.joined(separator: ",")] + rows.map { r in Self.columns.map { r[$0] ?? "" }.joined(separator: ",") }
-      try writeFileAtomically(Array((kept.joined(separator: "\n") + "\n").utf8), to: csvPath)
-    }
+    try writeFileAtomically(Array((try settingsLine() + "\n").utf8), to: settingsPath)
+    // Drops a trailing partial line before appending, and an old file's settings line.
+    let kept = [Self.columns.joined(separator: ",")] + rows.map { r in Self.columns.map { r[$0] ?? "" }.joined(separator: ",") }
+    try writeFileAtomically(Array((kept.joined(separator: "\n") + "\n").utf8), to: csvPath)
     let points = copies.flatMap { c in spf.map { (c, $0) } }
     let todo = points.filter { !done.contains("\($0.0),\($0.1)") }.sorted { $0.0 * $0.1 > $1.0 * $1.1 }
     guard !todo.isEmpty else { return Self.sorted(rows) }

@@ -73,6 +73,66 @@ public struct MNIST: Sendable {
   /// The directory `make data` fills: `data/mnist`.
   public static let defaultDirectory = "data/mnist"
 
+  /// The environment variable naming a folder of the decompressed MNIST files.
+  public static let environmentVariable = "TNSIM_DATA"
+
+  /// The words of an error that ask for the folder; a command line puts its flag in their place.
+  public static let folderAdvice = "give the folder of the decompressed files"
+
+  /// The folder MNIST is read from: `explicit` (the command line's `--data DIR`) when given, else
+  /// `$TNSIM_DATA` when set, else the first of `./data/mnist` and the `data/mnist` of the tnsim
+  /// checkout (the one this library was built from, or the one the executable sits in) that holds
+  /// the four files.
+  ///
+  /// - Parameters:
+  ///   - explicit: a folder the user named; returned as it is (`load` then names a missing file).
+  ///   - environment: the process environment (a parameter for tests).
+  /// - Returns: the folder to pass to `load(directory:)`.
+  /// - Throws: `InputError` when neither is given and no checkout holds the files, naming the
+  ///   three ways to say where MNIST is and the folders tried.
+  public static func locate(
+    _ explicit: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment
+  ) throws(InputError) -> String {
+    try locate(explicit, environment: environment, candidates: checkoutCandidates())
+  }
+
+  /// `locate` over the given checkout folders (the tests' seam).
+  static func locate(_ explicit: String?, environment: [String: String], candidates: [String]) throws(InputError) -> String {
+    if let explicit { return explicit }
+    if let env = environment[environmentVariable], !env.isEmpty { return env }
+    for dir in candidates where files.allSatisfy({ FileManager.default.fileExists(atPath: dir + "/" + $0.name) }) {
+      return dir
+    }
+    throw InputError(
+      file: defaultDirectory, field: "data",
+      message: "MNIST not found: \(folderAdvice), set \(environmentVariable)=DIR, or run `make data` in the tnsim checkout "
+        + "(tried \(candidates.joined(separator: ", ")))")
+  }
+
+  /// `./data/mnist`, then `data/mnist` in the checkout this source file was compiled from and
+  /// in the folders above the executable (`<checkout>/.build/<config>/tnsim`).
+  static func checkoutCandidates() -> [String] {
+    var paths = [defaultDirectory]
+    // #filePath is <checkout>/Sources/TeaLearning/MNIST.swift: also right for a package that
+    // depends on tnsim by path.
+    let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    paths.append(source.appendingPathComponent(defaultDirectory).path)
+    let executable = Bundle.main.executablePath ?? CommandLine.arguments.first ?? "."
+    var dir = URL(fileURLWithPath: executable).resolvingSymlinksInPath().deletingLastPathComponent()
+    for _ in 0..<4 {
+      paths.append(dir.appendingPathComponent(defaultDirectory).path)
+      dir = dir.deletingLastPathComponent()
+    }
+    var seen = Set<String>()
+    return paths.filter { seen.insert($0).inserted }
+  }
+
+  /// Loads MNIST from the folder `locate(explicit)` finds.
+  /// - Throws: `InputError` from `locate` or `load(directory:)`.
+  public static func load(locating explicit: String?) throws(InputError) -> MNIST {
+    try load(directory: try locate(explicit))
+  }
+
   /// Loads and verifies the four decompressed IDX files in `directory`.
   ///
   /// - Parameter directory: where `make data` put the files (default `data/mnist`).
@@ -93,7 +153,8 @@ public struct MNIST: Sendable {
   /// Reads a file and checks its SHA-256.
   static func readVerified(path: String, sha256: String) throws(InputError) -> [UInt8] {
     guard FileManager.default.fileExists(atPath: path) else {
-      throw InputError(file: path, message: "MNIST file is missing; run `make data` (it decompresses data/mnist/*.gz)")
+      throw InputError(file: path, field: "data", message: "MNIST file is missing; run `make data` in the tnsim checkout (it decompresses data/mnist/*.gz), "
+        + "or \(folderAdvice) or set \(environmentVariable)=DIR")
     }
     guard let data = FileManager.default.contents(atPath: path) else {
       throw InputError(file: path, message: "cannot read the MNIST file; check its permissions or run `make data`")

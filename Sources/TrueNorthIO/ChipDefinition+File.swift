@@ -89,23 +89,36 @@ extension ChipDefinition {
 
   /// Resolves a chip reference: a path to a file, or a name looked up as `NAME.json` in, in
   /// order, the directory `relativeTo`, each directory of `$TNSIM_CHIPDEFS` (colon-separated),
-  /// `./chipdefs`, and the `chipdefs/` folder of the tnsim checkout the executable was built in.
+  /// `./chipdefs`, the `chipdefs/` of an installed tnsim (`PREFIX/share/tnsim/chipdefs` beside
+  /// `PREFIX/bin/tnsim`) or of the checkout the executable was built in, and last the copies of
+  /// `chipdefs/` built into tnsim (`builtinFiles`), so a name such as `tiny` resolves anywhere.
+  /// - Throws: `InputError` when nothing of that name exists, listing the places tried and the
+  ///   built-in names; or the file's own error when it does not parse.
   public static func resolve(_ reference: String, relativeTo directory: String? = nil) throws(InputError)
     -> ChipDefinition
   {
-    for candidate in candidatePaths(reference, relativeTo: directory)
-    where FileManager.default.fileExists(atPath: candidate) {
+    let candidates = candidatePaths(reference, relativeTo: directory)
+    for candidate in candidates where FileManager.default.fileExists(atPath: candidate) {
       return try load(path: candidate)
     }
-    let allowed = "a chip definition file or one of: \(builtinNames.joined(separator: ", "))"
+    if let builtin = builtin(named: reference) { return builtin }
+    let allowed = "a chip definition file, or a built-in name: \(builtinNames.joined(separator: ", "))"
+    let tried = candidates.isEmpty ? "" : "; tried " + candidates.joined(separator: ", ")
     throw InputError(
       file: reference, field: "chip", value: reference, allowed: allowed,
-      message: "no chip definition found (looked for a file of that name and for \(reference).json in "
-        + "the model's folder, $TNSIM_CHIPDEFS, ./chipdefs and the checkout's chipdefs/); allowed: " + allowed)
+      message: "no chip definition of that name: it is not built in (\(builtinNames.joined(separator: ", ")))"
+        + " and no file was found\(tried) (add folders with $TNSIM_CHIPDEFS)")
   }
 
-  /// The names of the definitions shipped in `chipdefs/`.
-  public static let builtinNames = ["truenorth", "ns1e", "ns16e", "tiny"]
+  /// The built-in copy of `chipdefs/NAME.json`, parsed, or nil when `name` is not built in.
+  public static func builtin(named name: String) -> ChipDefinition? {
+    guard let json = builtinFiles.first(where: { $0.name == name })?.json else { return nil }
+    // The built-in texts are chipdefs/*.json byte for byte, which the tests parse.
+    return try? parse(Array(json.utf8), file: "built-in chip definition \(name)")
+  }
+
+  /// The names of the definitions shipped in `chipdefs/` and built into tnsim.
+  public static var builtinNames: [String] { builtinFiles.map(\.name) }
 
   static func candidatePaths(_ reference: String, relativeTo directory: String?) -> [String] {
     var paths: [String] = []
@@ -122,14 +135,20 @@ extension ChipDefinition {
       for dir in env.split(separator: ":") { paths.append(String(dir) + "/" + file) }
     }
     paths.append("chipdefs/" + file)
+    // An installed binary: PREFIX/bin/tnsim beside PREFIX/share/tnsim/chipdefs.
+    // The executable's own path (/proc/self/exe on Linux), not argv[0], which is a bare name when
+    // tnsim is found through PATH.
+    let executable = URL(fileURLWithPath: Bundle.main.executablePath ?? CommandLine.arguments.first ?? ".").resolvingSymlinksInPath()
+    let bin = executable.deletingLastPathComponent()
+    paths.append(bin.deletingLastPathComponent().appendingPathComponent("share/tnsim/chipdefs").appendingPathComponent(file).path)
     // The executable lives in <checkout>/.build/<config>/tnsim; walk up to find chipdefs/.
-    var dir = URL(fileURLWithPath: CommandLine.arguments.first ?? ".").resolvingSymlinksInPath()
-      .deletingLastPathComponent()
+    var dir = bin
     for _ in 0..<5 {
       paths.append(dir.appendingPathComponent("chipdefs").appendingPathComponent(file).path)
       dir = dir.deletingLastPathComponent()
     }
-    return paths
+    var seen = Set<String>()
+    return paths.filter { seen.insert($0).inserted }
   }
 }
 

@@ -7,6 +7,9 @@ struct Option: Sendable {
   var name: String
   var value: String?  // placeholder shown in help, nil for a flag
   var help: String
+  /// Whether the option may be given more than once (`--plugin`); any other option given twice
+  /// is refused rather than silently taking the last value.
+  var repeatable = false
 }
 
 /// A subcommand: its usage line, options and the function that runs it.
@@ -45,11 +48,15 @@ struct UsageError: Error, CustomStringConvertible {
   var allowed: String?
   /// What is wrong, in full.
   var message: String
-  /// What names the positional arguments in the printed line when `flag` is nil.
-  var arguments = "tnsim"
+  /// What names the positional argument in the printed line when `flag` is nil (the command's
+  /// name is printed before it anyway).
+  var arguments: String? = nil
 
-  /// The printed line: `--flag: message`, or `ARGUMENTS: message`.
-  var description: String { (flag.map { "--" + $0 } ?? arguments) + ": " + message }
+  /// The printed line: `--flag: message`, `ARGUMENT: message`, or the message alone.
+  var description: String {
+    guard let label = flag.map({ "--" + $0 }) ?? arguments else { return message }
+    return label + ": " + message
+  }
 }
 
 /// The parsed command line of one subcommand, with typed accessors whose errors name the flag.
@@ -78,7 +85,11 @@ struct ParsedArguments: Sendable {
         name = String(name[..<eq])
       }
       guard let option = byName[name] else {
-        throw UsageError(flag: name, message: "unknown option; see --help for the options of this command")
+        let hint = Self.nearest(name, among: options.map(\.name)).map { "did you mean --\($0)? " } ?? ""
+        throw UsageError(flag: name, message: "unknown option; \(hint)see --help for the options of this command")
+      }
+      guard option.repeatable || (!flags.contains(name) && values[name] == nil) else {
+        throw UsageError(flag: name, message: "given more than once; give it once")
       }
       if option.value == nil {
         guard inline == nil else { throw UsageError(flag: name, value: inline, message: "takes no value") }
@@ -95,6 +106,31 @@ struct ParsedArguments: Sendable {
         i += 1
       }
     }
+  }
+
+  /// The option whose name is closest to a mistyped `name`: one that starts with it or that it
+  /// starts with, else within two edits; nil when none is that close.
+  static func nearest(_ name: String, among names: [String]) -> String? {
+    if name.count >= 2, let prefix = names.first(where: { $0.hasPrefix(name) || name.hasPrefix($0) }) { return prefix }
+    let scored = names.map { (name: $0, distance: editDistance(name, $0)) }.filter { $0.distance <= 2 }
+    return scored.min { $0.distance < $1.distance }?.name
+  }
+
+  /// Levenshtein distance between two strings, by characters.
+  static func editDistance(_ a: String, _ b: String) -> Int {
+    let a = Array(a), b = Array(b)
+    guard !a.isEmpty, !b.isEmpty else { return max(a.count, b.count) }
+    var row = Array(0...b.count)
+    for i in 1...a.count {
+      var diagonal = row[0]
+      row[0] = i
+      for j in 1...b.count {
+        let above = row[j]
+        row[j] = min(above + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1))
+        diagonal = above
+      }
+    }
+    return row[b.count]
   }
 
   func flag(_ name: String) -> Bool { flags.contains(name) }

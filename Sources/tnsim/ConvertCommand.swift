@@ -24,7 +24,7 @@ let convertCommand = Command(
   ],
   run: { args in
     guard args.positional.count == 2 else {
-      throw UsageError(allowed: "IN and OUT", message: "expected IN and OUT, got \(args.positional.count) arguments", arguments: "tnsim convert")
+      throw UsageError(allowed: "IN and OUT", message: "expected IN and OUT, got \(args.positional.count) arguments")
     }
     let names = ConversionFormat.all.map(\.name)
     func format(_ flag: String) throws(UsageError) -> ConversionFormat? {

@@ -72,7 +72,7 @@ let deployCommand = Command(
     Option(name: "copies", value: "N", help: "independent copies of the network (default 1)"),
     Option(name: "output", value: "MODEL", help: "the model file to write (and MODEL.manifest.json beside it)"),
     Option(name: "spf", value: "S", help: "recorded in the manifest as the default of eval and encode; a model does not depend on it"),
-    Option(name: "data", value: "DIR", help: "MNIST folder for the deployment-variance report (default data/mnist)"),
+    Option(name: "data", value: "DIR", help: "MNIST folder for the deployment-variance report; " + dataHelp),
   ] + deploymentOptions,
   run: { args in
     let path = try args.onePositional("NET.json")
@@ -87,7 +87,7 @@ let deployCommand = Command(
     print("wrote \(output): \(copies) cop\(copies == 1 ? "y" : "ies") of \(net.network.topology.name), \(deployed.coresUsed) cores on \(chip.name), "
       + "\(deployed.model.cores.reduce(0) { $0 + $1.crossbar.synapseCount }) synapses, \(deployed.weightsShrunk) weight-table entries shrunk")
     print(PackingSummary(net.network, deployed.packing))
-    if let data = try? MNIST.load(directory: args.string("data") ?? MNIST.defaultDirectory) {
+    if let data = try? MNIST.load(locating: args.string("data")) {
       print(VarianceReport(net, images: data.test, options: deployed.options))
     }
     print("wrote \(DeploymentManifest.path(forModel: output)): readout of \(manifest.readout.pinClass.count) pins, "
@@ -111,14 +111,14 @@ let evalCommand = Command(
     Option(name: "spf", value: "S", help: "spikes (ticks) per frame (default 1)"),
     Option(name: "images", value: "K", help: "K test images (default all 10,000)"),
     Option(name: "first", value: "N", help: "start at test image N (default 0)"),
-    Option(name: "data", value: "DIR", help: "MNIST folder (default data/mnist)"),
+    Option(name: "data", value: "DIR", help: dataHelp),
     Option(name: "threads", value: "T", help: "simulator threads (default all processors)"),
     Option(name: "json", value: nil, help: "print one JSON object"),
     Option(name: "predictions", value: "FILE", help: "write the class read out for each image: CSV image,label,class"),
   ] + deploymentOptions,
   run: { args in
     let path = try args.onePositional("NET.json")
-    let mnist = try MNIST.load(directory: args.string("data") ?? MNIST.defaultDirectory)
+    let mnist = try MNIST.load(locating: args.string("data"))
     let images = try testImages(args, mnist.test)
     let bar = ProgressBar(label: "eval", enabled: !args.flag("json"))
     let progress: (Int, Int) -> Void = { done, total in bar.update(Double(done) / Double(total), "\(done)/\(total) images") }
@@ -162,9 +162,17 @@ let evalCommand = Command(
 func testImages(_ args: ParsedArguments, _ test: ImageSet) throws -> ImageSet {
   let first = try args.int("first", in: 0...1_000_000) ?? 0
   guard first < test.count else { throw InputError(file: "--first", message: "value \(first) is past the last of the \(test.count) test images") }
-  let count = min(try args.int("images", in: 1...1_000_000) ?? test.count, test.count - first)
+  let left = test.count - first
+  let count = try args.int("images", in: 1...1_000_000) ?? left
+  guard count <= left else {
+    throw UsageError(flag: "images", value: "\(count)", allowed: "1...\(left)",
+      message: "value \(count) is more than the \(left) test images" + (first == 0 ? "" : " from --first \(first)") + "; allowed: 1...\(left)")
+  }
   return test.subset(first..<(first + count))
 }
+
+/// The help of every `--data DIR` option: where MNIST is looked for.
+let dataHelp = "MNIST folder (default: $TNSIM_DATA, else data/mnist here or in the tnsim checkout)"
 
 /// A deployed model keeps the settings it was deployed with: refuses flags that would change them.
 func refuseRedeployment(_ args: ParsedArguments, _ manifest: DeploymentManifest) throws {
@@ -184,8 +192,9 @@ let sweepCommand = Command(
   summary: "Evaluate every combination of copies x spf on the chip: CSV, Markdown table and SVG plots.",
   usage: "sweep NET.json --copies 1,2,4,8,16,32,64 --spf 1,2,4,8 --output DIR [--images K] [--threads T] [--seed S] [--leak ...] [--no-shrink] [--no-pack] [--scale K]",
   details: """
-    Each result is appended to DIR/sweep.csv as soon as it finishes; run the same command again to resume an
-    interrupted sweep without repeating finished points. At the end DIR/sweep.md holds the table and
+    Each result is appended to DIR/sweep.csv (a plain CSV: the header, then one row per point) as soon as it
+    finishes; run the same command again to resume an interrupted sweep without repeating finished points
+    (DIR/sweep-settings.txt holds the settings a resumed sweep must share). At the end DIR/sweep.md holds the table and
     DIR/accuracy-vs-copies.svg and DIR/accuracy-vs-energy.svg the plots. Copies that need more than one chip go on
     an NS16e board.
     """,
@@ -195,15 +204,17 @@ let sweepCommand = Command(
     Option(name: "output", value: "DIR", help: "folder for sweep.csv, sweep.md and the plots (required)"),
     Option(name: "images", value: "K", help: "the first K test images (default all 10,000)"),
     Option(name: "threads", value: "T", help: "points evaluated at once (default all processors; results do not depend on it)"),
+    Option(name: "data", value: "DIR", help: dataHelp),
   ] + deploymentOptions.filter { $0.name != "chip" },
   run: { args in
     let path = try args.onePositional("NET.json")
     guard let output = args.string("output") else { throw InputError(file: "--output", message: "is required") }
     var sweep = Sweep(
       networkPath: path, copies: try args.intList("copies", in: 1...65536) ?? [1, 2, 4, 8, 16, 32, 64],
-      spf: try args.intList("spf", in: 1...1_000_000) ?? [1, 2, 4, 8], images: try args.int("images", in: 1...1_000_000) ?? 10_000,
+      spf: try args.intList("spf", in: 1...1_000_000) ?? [1, 2, 4, 8], images: try args.int("images", in: 1...10_000) ?? 10_000,
       options: try parseDeploymentOptions(args, copies: 1), directory: output)
     sweep.threads = try args.int("threads", in: 1...1024) ?? 0
+    sweep.dataDirectory = try MNIST.locate(args.string("data"))
     let bar = ProgressBar(label: "sweep", quietSeconds: 0)
     let rows = try worded { try sweep.run { done, total, point in bar.update(Double(done) / Double(total), point) } }
     bar.finish()

@@ -22,8 +22,7 @@ let diffCommand = Command(
   ],
   run: { args in
     guard args.positional.count == 2 else {
-      throw UsageError(allowed: "EXPECTED and ACTUAL", message: "expected EXPECTED and ACTUAL, got \(args.positional.count) arguments",
-        arguments: "tnsim diff")
+      throw UsageError(allowed: "EXPECTED and ACTUAL", message: "expected EXPECTED and ACTUAL, got \(args.positional.count) arguments")
     }
     var matching: SpikeDiff.Matching?
     if let by = args.string("by") {

@@ -21,7 +21,7 @@ let encodeCommand = Command(
     Option(name: "images", value: "K", help: "K test images (default all 10,000)"),
     Option(name: "first", value: "N", help: "start at test image N (default 0)"),
     Option(name: "seed", value: "S", help: "seed of the encoding (default: the deployment's seed, as eval)"),
-    Option(name: "data", value: "DIR", help: "MNIST folder (default data/mnist)"),
+    Option(name: "data", value: "DIR", help: dataHelp),
   ],
   run: { args in
     let path = try args.onePositional("MANIFEST")
@@ -30,7 +30,7 @@ let encodeCommand = Command(
     let manifest = try DeploymentManifest.load(path: path.hasSuffix(".manifest.json") ? path : DeploymentManifest.path(forModel: path))
     let spf = spfFlag ?? manifest.spf ?? 1
     let seed = seedFlag ?? manifest.encoding.seed
-    let mnist = try MNIST.load(directory: args.string("data") ?? MNIST.defaultDirectory)
+    let mnist = try MNIST.load(locating: args.string("data"))
     let images = try testImages(args, mnist.test)
     let spikes = try worded { try manifest.writeInputSpikes(images, spf: spf, seed: seed, to: output) }
     let ticks = images.count * spf + manifest.readout.pipelineDepth

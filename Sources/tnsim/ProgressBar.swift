@@ -37,3 +37,28 @@ final class ProgressBar {
     drawn = false
   }
 }
+
+/// The time left of work whose done fraction is reported as it goes, from the rate since the first
+/// report (so that loading data before the work starts does not count).
+final class RemainingTime {
+  private var start: (date: Date, fraction: Double)?
+
+  /// `about 1 min 20 s left`, or nil until some progress has been timed or when the work is done.
+  func text(_ fraction: Double, now: Date = Date()) -> String? {
+    guard let start else {
+      self.start = (now, fraction)
+      return nil
+    }
+    let done = fraction - start.fraction, elapsed = now.timeIntervalSince(start.date)
+    guard done > 0, elapsed > 0, fraction < 1 else { return nil }
+    return "about " + Self.duration(elapsed / done * (1 - fraction)) + " left"
+  }
+
+  /// `45 s`, `3 min 05 s`, `1 h 02 min`.
+  static func duration(_ seconds: Double) -> String {
+    let s = Int(seconds.rounded(.up))
+    if s < 60 { return "\(s) s" }
+    if s < 3600 { return String(format: "%d min %02d s", s / 60, s % 60) }
+    return String(format: "%d h %02d min", s / 3600, (s % 3600) / 60)
+  }
+}

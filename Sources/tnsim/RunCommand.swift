@@ -33,7 +33,7 @@ extension UsageError {
 func loadModel(_ path: String, chipFlag: String?) throws(InputError) -> Model {
   let chip: ChipDefinition? = try chipFlag.map { flag throws(InputError) in try ChipDefinition.resolve(flag) }
   if RANCModelFiles.isInput(path: path) { return try RANCModelFiles.load(input: path, chip: chip).0 }
-  return try Model.load(path: path, chip: chip)
+  return try explainingKind(of: path) { () throws(InputError) in try Model.load(path: path, chip: chip) }
 }
 
 let runCommand = Command(

@@ -8,14 +8,15 @@ let trainCommand = Command(
   summary: "Train a Tea-learning shadow network on MNIST and write it as a network file.",
   usage: "train --output NET.json [--topology NAME|FILE] [--epochs N] [--batch B] [--lr X] [--seed S] [--plugin NAME:K=V,...]... [--init NET.json] [--resume] [--json]",
   details: """
-    Reads the decompressed MNIST files from data/mnist (run `make data` first; their SHA-256 is checked).
+    Reads the decompressed MNIST files from --data DIR, $TNSIM_DATA or the checkout's data/mnist (`make data`;
+    their SHA-256 is checked).
     Built-in topologies: \(Topology.builtinFiles.map(\.name).joined(separator: ", ")); or a topology file
     (docs/topology-format.md). After every epoch a checkpoint is written atomically to NET.json.checkpoint
     (or --checkpoint); --resume continues from it to the same result as an uninterrupted run. At the end
     the shadow network's accuracy on the 10,000 test images is printed and the network file
     (docs/network-format.md) is written. The same options give the same network on any thread count.
     Plug-ins (docs/plugins.md), repeat --plugin to combine them, applied in the order given:
-      probreg:lambda=1e-4,a=0.5,b=0.5        probability-biased regularisation (binary connections)
+      probreg:lambda=1e-6,a=0.5,b=0.5        probability-biased regularisation (binary connections)
       ssl:lambda=1e-3,groups=axons+neurons,layers=1/1,zero=1e-4,block=16x16,finetune=0,structure=NET.json
                                              structured sparsity (group Lasso; groups: axons, neurons,
                                              cores, inputs, blocks); finetune=1 keeps removed groups zero;
@@ -41,9 +42,9 @@ let trainCommand = Command(
     Option(name: "validation", value: "N", help: "training images held out for validation (default 5000)"),
     Option(name: "train-limit", value: "N", help: "train on only the first N training images (default all)"),
     Option(name: "threads", value: "T", help: "1 = single thread, else all processors (results are identical)"),
-    Option(name: "data", value: "DIR", help: "directory of the decompressed MNIST files (default data/mnist)"),
+    Option(name: "data", value: "DIR", help: dataHelp),
     Option(name: "checkpoint", value: "FILE", help: "checkpoint file (default NET.json.checkpoint)"),
-    Option(name: "plugin", value: "NAME:K=V,...", help: "a training plug-in (probreg, ssl, terngrad); repeat to combine"),
+    Option(name: "plugin", value: "NAME:K=V,...", help: "a training plug-in (probreg, ssl, terngrad); repeat to combine", repeatable: true),
     Option(name: "init", value: "NET.json", help: "start from this trained network instead of a fresh initialisation"),
     Option(name: "resume", value: nil, help: "continue from the checkpoint (same options required)"),
     Option(name: "json", value: nil, help: "print the result as one JSON object (no progress output)"),
@@ -56,12 +57,13 @@ let trainCommand = Command(
     let json = args.flag("json")
     let bar = ProgressBar(label: "train", enabled: !json)
     let terminal = stderrIsTerminal
+    let remaining = RemainingTime()
     let result = try pluginFlag { try TrainingRun.run(
-      options: o, dataDirectory: args.string("data") ?? MNIST.defaultDirectory, output: output, checkpoint: args.string("checkpoint"),
+      options: o, dataDirectory: try MNIST.locate(args.string("data")), output: output, checkpoint: args.string("checkpoint"),
       resume: args.flag("resume")
     ) { event in
       guard !json else { return }
-      report(event, options: o, bar: bar, terminal: terminal)
+      report(event, options: o, bar: bar, remaining: remaining, terminal: terminal)
     } }
     printResult(result, options: o, output: output, json: json)
     return 0
@@ -96,24 +98,29 @@ private func trainingOptions(_ args: ParsedArguments) throws -> TrainingOptions 
   return o
 }
 
-/// Prints a training event on standard error: a progress bar on a terminal, else a line per epoch.
-private func report(_ event: TrainingEvent, options o: TrainingOptions, bar: ProgressBar, terminal: Bool) {
+/// Prints a training event on standard error: a progress bar on a terminal, else a line per epoch;
+/// both with the time left.
+private func report(_ event: TrainingEvent, options o: TrainingOptions, bar: ProgressBar, remaining: RemainingTime, terminal: Bool) {
   switch event {
   case .loaded(let train, let validation, let test):
     printError("train: \(o.initialNetwork.map { "starting from " + $0 } ?? o.topology), \(train) training, \(validation) validation, \(test) test images; \(o.epochs) epochs of batch \(o.batchSize)")
   case .resumed(let done):
     printError("train: resumed after epoch \(done)")
   case .step(let p):
+    // The whole run's fraction, for the time left; a resumed run times from where it resumed.
+    let whole = (Double(p.epoch) + Double(p.step) / Double(p.stepsPerEpoch)) / Double(o.epochs)
+    let left = remaining.text(whole)
     // Plain lines (no terminal) come once per epoch, from .epoch below.
     if terminal {
       bar.update(Double(p.step) / Double(p.stepsPerEpoch),
-        String(format: "epoch %d/%d  loss %.4f  acc %.2f%%", p.epoch + 1, o.epochs, p.loss, 100 * p.accuracy))
+        String(format: "epoch %d/%d  loss %.4f  acc %.2f%%", p.epoch + 1, o.epochs, p.loss, 100 * p.accuracy) + (left.map { "  " + $0 } ?? ""))
     }
   case .epoch(let r, let of):
     bar.finish()
     printError(String(format: "epoch %d/%d: loss %.4f, train %.2f%%", r.epoch, of, r.trainLoss, 100 * r.trainAccuracy)
       + (r.validationAccuracy.map { String(format: ", validation %.2f%%", 100 * $0) } ?? "")
-      + String(format: ", %.1f s (checkpoint written)", r.seconds))
+      + String(format: ", %.1f s (checkpoint written)", r.seconds)
+      + (remaining.text(Double(r.epoch) / Double(of)).map { ", " + $0 } ?? ""))
   case .testing:
     printError("train: evaluating the shadow network on the test set")
   }

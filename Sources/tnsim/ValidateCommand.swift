@@ -30,15 +30,22 @@ let validateCommand = Command(
   ],
   run: { args in
     let path = try args.onePositional("MODEL file")
-    let override = try args.string("chip").map { c throws(InputError) in try ChipDefinition.resolve(c) }
     // A RANC input.json (config.json beside it) is refused on import unless it fits the chip.
     let ranc = RANCModelFiles.isInput(path: path)
-    let (model, lines) = ranc
-      ? try { () throws(InputError) -> (Model, [Int]) in
-        let m = try RANCModelFiles.load(input: path, chip: override).0
-        return (m, Array(repeating: 0, count: m.cores.count))
-      }()
-      : try Model.parse(try readFile(path), file: path, chip: override)
+    let model: Model, lines: [Int]
+    do throws(InputError) {
+      let override = try args.string("chip").map { c throws(InputError) in try ChipDefinition.resolve(c) }
+      (model, lines) = ranc
+        ? try { () throws(InputError) -> (Model, [Int]) in
+          let m = try RANCModelFiles.load(input: path, chip: override).0
+          return (m, Array(repeating: 0, count: m.cores.count))
+        }()
+        : try explainingKind(of: path) { () throws(InputError) in try Model.parse(try readFile(path), file: path, chip: override) }
+    } catch {
+      // --json promises one object on standard output, also when the file does not load.
+      if args.flag("json") { print(errorJSON(error)) }
+      throw error
+    }
     let ticks = try args.int("ticks", in: 0...Int(UInt32.max)).map(Int64.init)
     let report = try ValidationReport(path: path, model: model, coreLines: lines, trafficInput: args.string("traffic"), ticks: ticks)
     print(args.flag("json") ? report.json : report.text)
@@ -108,7 +115,7 @@ let generateCommand = Command(
   ],
   run: { args in
     guard args.positional == ["random"] else {
-      throw UsageError(allowed: "random", message: "expected the generator name: random", arguments: "tnsim generate")
+      throw UsageError(allowed: "random", message: "expected the generator name: random")
     }
     guard let output = args.string("output") else { throw UsageError(flag: "output", message: "is required") }
     let chip = try ChipDefinition.resolve(args.string("chip") ?? "truenorth")

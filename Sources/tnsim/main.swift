@@ -1,4 +1,5 @@
 import Foundation
+import TeaLearning
 import TrueNorth
 import TrueNorthIO
 
@@ -8,7 +9,8 @@ let commands: [Command] = [runCommand, validateCommand, infoCommand, generateCom
 let usage = """
   tnsim: a simulator of IBM's TrueNorth neuromorphic chip, with a Tea-learning trainer and a deployer.
 
-  Usage: tnsim <command> [options]     (tnsim <command> --help for its options)
+  Usage: tnsim <command> [options]     (tnsim help <command> or tnsim <command> --help for its options)
+         tnsim --version
 
   Commands:
   \(commands.map { "  " + $0.name.padding(toLength: 10, withPad: " ", startingAt: 0) + $0.summary }.joined(separator: "\n"))
@@ -16,12 +18,18 @@ let usage = """
 
 @MainActor func main() -> Int32 {
   let args = Array(CommandLine.arguments.dropFirst())
-  guard let name = args.first, name != "--help", name != "-h", name != "help" else {
+  guard let name = args.first, name != "--help", name != "-h" else {
     print(usage)
     return args.isEmpty ? 2 : 0
   }
+  if name == "--version" || name == "version" {
+    print("tnsim \(tnsimVersion)")
+    return 0
+  }
+  if name == "help" { return help(Array(args.dropFirst())) }
   guard let command = commands.first(where: { $0.name == name }) else {
-    printError("tnsim: unknown command '\(name)'\n\n" + usage)
+    let hint = ParsedArguments.nearest(name, among: commands.map(\.name)).map { "did you mean '\($0)'? " } ?? ""
+    printError("tnsim: unknown command '\(name)'; \(hint)see tnsim --help\n\n" + usage)
     return 2
   }
   let rest = Array(args.dropFirst())
@@ -35,7 +43,8 @@ let usage = """
     printError("tnsim \(name): \(error)")
     return 1
   } catch let error as InputError {
-    printError("tnsim \(name): \(error)")
+    // The library asks for MNIST's folder in words; the command line names its flag.
+    printError("tnsim \(name): " + error.description.replacingOccurrences(of: MNIST.folderAdvice, with: "give --data DIR"))
     return 1
   } catch let error as SimulationError {
     printError("tnsim \(name): " + describe(error))

@@ -193,7 +193,7 @@ func oneHotNetwork() -> TrainedNetwork {
     #expect(second.map { $0["copies"]! } == ["1", "2", "4"])
     #expect(second[0] == first[0] && second[1] == first[1])
     let lines = try String(contentsOfFile: sweep.csvPath, encoding: .utf8).split(separator: "\n")
-    #expect(lines.count == 5)
+    #expect(lines.count == 4)  // the header and three points
     try sweep.writeReports(second)
     for f in ["sweep.md", "accuracy-vs-copies.svg", "accuracy-vs-energy.svg"] {
       let text = try String(contentsOfFile: dir + "/out/" + f, encoding: .utf8)
@@ -203,7 +203,35 @@ func oneHotNetwork() -> TrainedNetwork {
     var other = sweep
     other.options.seed = 2
     let found = try sweep.settingsLine()
-    #expect(throws: DeploymentError.sweepSettingsDiffer(file: sweep.csvPath, found: found)) { try other.run() }
+    #expect(throws: DeploymentError.sweepSettingsDiffer(file: sweep.settingsPath, found: found)) { try other.run() }
+  }
+
+  @Test func sweepCSVIsPlainAndOldFilesWithASettingsLineResume() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tnsim-sweep-\(UInt32.random(in: 0...UInt32.max))").path
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let net = TrainedNetwork(network: ShadowNetwork(topology: try Topology.resolve("mnist-5core"), style: .pytruenorth, seed: 2), score: .sum, training: nil)
+    try net.write(to: dir + "/net.json")
+    var sweep = Sweep(networkPath: dir + "/net.json", copies: [1], spf: [1], images: 20, options: DeploymentOptions(), directory: dir + "/out")
+    sweep.dataDirectory = root + "/data/mnist"
+    let first = try sweep.run()
+    // A plain CSV: the header first, every line the same number of fields.
+    let csv = try String(contentsOfFile: sweep.csvPath, encoding: .utf8)
+    let lines = csv.split(separator: "\n")
+    #expect(lines.first.map(String.init) == Sweep.columns.joined(separator: ","))
+    #expect(lines.count == 2 && lines.allSatisfy { $0.split(separator: ",", omittingEmptySubsequences: false).count == Sweep.columns.count })
+    #expect(try String(contentsOfFile: sweep.settingsPath, encoding: .utf8) == (try sweep.settingsLine()) + "\n")
+    // A sweep.csv of before, with its settings as a `#` first line and no settings file, resumes.
+    try FileManager.default.removeItem(atPath: sweep.settingsPath)
+    try ("# " + (try sweep.settingsLine()) + "\n" + csv).write(toFile: sweep.csvPath, atomically: true, encoding: .utf8)
+    var ran: [String] = []
+    let again = try sweep.run { _, _, point in ran.append(point) }
+    #expect(ran.isEmpty)  // nothing left to run
+    #expect(again == first)
+    #expect(try String(contentsOfFile: sweep.csvPath, encoding: .utf8) == csv)
+    // An old file of other settings is refused, naming the CSV.
+    try ("# tnsim sweep: other\n" + csv).write(toFile: sweep.csvPath, atomically: true, encoding: .utf8)
+    #expect(throws: DeploymentError.sweepSettingsDiffer(file: sweep.csvPath, found: "# tnsim sweep: other")) { try sweep.run() }
   }
 
   @Test(arguments: [(1, 1), (1, 3), (4, 1), (2, 4)])

@@ -66,7 +66,7 @@ func classesFromPins(manifest: String, pins: String, frames: Int, spf: Int) thro
     _ = try CLI.run(["run", dir + "/model.json", "--input", dir + "/other.csv", "--output", dir + "/pins.csv"])
     #expect(try classesFromPins(manifest: dir + "/model.manifest.json", pins: dir + "/pins.csv", frames: 150, spf: 2) != predicted)
     // --first starts later in the test set; eval and encode agree there too.
-    let later = try CLI.run(["eval", dir + "/model.json", "--spf", "1", "--first", "9990", "--images", "50", "--predictions", dir + "/later.csv"])
+    let later = try CLI.run(["eval", dir + "/model.json", "--spf", "1", "--first", "9990", "--images", "10", "--predictions", dir + "/later.csv"])
     #expect(later.status == 0 && later.out.contains(" of 10 images), predicted "), "\(later.out)\(later.err)")
     let laterLines = try String(contentsOfFile: dir + "/later.csv", encoding: .utf8).split(separator: "\n").dropFirst()
     let laterImages: [String] = laterLines.map { String($0.split(separator: ",")[0]) }

@@ -56,14 +56,14 @@ import Testing
     (["run", "examples/neurons/model.json", "--ticks"], "tnsim run: --ticks: needs a value N"),
     (["validate", "examples/neurons/model.json", "--expect", "examples/neurons/input.csv"],
      "tnsim validate: --ticks: give --ticks N (or --input, to run until the input ends)"),
-    (["convert", "a"], "tnsim convert: tnsim convert: expected IN and OUT, got 1 arguments"),
+    (["convert", "a"], "tnsim convert: expected IN and OUT, got 1 arguments"),
     (["convert", "examples/neurons/input.csv", "x.foo"],
      "tnsim convert: --to: cannot tell the output format from 'x.foo'; give --to tnsim|ibm|ranc|csv|tnspk|sfti|sfri|sfro|ranc-output"),
     (["convert", "a", "b", "--from", "zz"], "tnsim convert: --from: 'zz' is not a format; allowed: tnsim, ibm, ranc, csv, tnspk, sfti, sfri, sfro, ranc-output"),
     (["diff", "a", "b", "--by", "x"], "tnsim diff: --by: 'x' is not allowed; use neuron or pin"),
     (["bench", "--threads", "3"], "tnsim bench: --threads: '3' is not allowed; use 1, all or both"),
     (["bench", "nope"], "tnsim bench: nope: no such benchmark; use one of mnist-stream, mnist-64, chip-20hz, dense-random, board-16"),
-    (["generate", "other"], "tnsim generate: tnsim generate: expected the generator name: random"),
+    (["generate", "other"], "tnsim generate: expected the generator name: random"),
   ])
   func badFlagsKeepTheirWording(args: [String], line: String) throws {
     let r = try CLI.run(args)
