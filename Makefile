@@ -24,8 +24,8 @@ BUILTIN_CHIPDEFS = Sources/TrueNorthIO/ChipDefinition+Builtin.swift
 build: $(BUILTIN_CHIPDEFS)
 	$(SWIFT) build $(BUILD_FLAGS)
 
-$(BUILTIN_CHIPDEFS): chipdefs/*.json scripts/builtin-chipdefs.sh
-	sh scripts/builtin-chipdefs.sh
+$(BUILTIN_CHIPDEFS): chipdefs/*.json chipdefs/builtin.sh
+	sh chipdefs/builtin.sh
 
 test: data $(BUILTIN_CHIPDEFS) client
 	$(SWIFT) build $(BUILD_FLAGS)

@@ -11,7 +11,7 @@ import TrueNorth
   @Test func builtInCopiesAreTheFilesByteForByte() throws {
     let files = try FileManager.default.contentsOfDirectory(atPath: Self.chipdefs).filter { $0.hasSuffix(".json") }.sorted()
     #expect(ChipDefinition.builtinNames.map { $0 + ".json" }.sorted() == files,
-      "chipdefs/ and the built-in list differ: run `make` (scripts/builtin-chipdefs.sh)")
+      "chipdefs/ and the built-in list differ: run `make` (chipdefs/builtin.sh)")
     for (name, json) in ChipDefinition.builtinFiles {
       let bytes = try #require(FileManager.default.contents(atPath: Self.chipdefs + "/\(name).json"))
       #expect(Array(json.utf8) == [UInt8](bytes), "built-in \(name) differs from chipdefs/\(name).json: run `make`")
