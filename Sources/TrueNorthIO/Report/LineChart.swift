@@ -127,13 +127,13 @@ public struct LineChart: Sendable {
       svg.textIfFree(xLabelOf(v), x: px(v), y: top + plotHeight + 17, size: 11, anchor: "middle")
     }
     svg.text(xLabel, x: left + plotWidth / 2, y: top + plotHeight + 40, size: 12, anchor: "middle")
-    drawSeries(&svg, px: px, py: py)
+    drawSeries(&svg, px: px, py: py, plot: TextBox(x: left, y: top, width: plotWidth, height: plotHeight))
     drawLegend(&svg, x: left + plotWidth + 14, top: top)
     return svg.finished()
   }
 
-  /// The lines, markers and point labels.
-  func drawSeries(_ svg: inout SVGWriter, px: (Double) -> Double, py: (Double) -> Double) {
+  /// The lines, markers and point labels (each label inside the `plot` area).
+  func drawSeries(_ svg: inout SVGWriter, px: (Double) -> Double, py: (Double) -> Double, plot: TextBox) {
     var labelled: [(x: Double, y: Double, text: String)] = []
     for (k, s) in series.enumerated() {
       let colour = colour(of: k)
@@ -161,6 +161,8 @@ public struct LineChart: Sendable {
     // Point labels after every line, each at the first free place around its point.
     for l in labelled {
       for (dx, dy, anchor) in [(6.0, -6.0, "start"), (6.0, 14.0, "start"), (-6.0, -6.0, "end"), (-6.0, 14.0, "end")] {
+        let box = TextBox(of: l.text, x: l.x + dx, y: l.y + dy, size: 10, anchor: anchor)
+        guard box.x >= plot.x, box.y >= plot.y, box.x + box.width <= plot.x + plot.width, box.y + box.height <= plot.y + plot.height else { continue }
         if svg.textIfFree(l.text, x: l.x + dx, y: l.y + dy, size: 10, anchor: anchor, fill: "#333") { break }
       }
     }

@@ -19,6 +19,8 @@ extension RunReport {
     let shown: String
     if r.rows.count < r.firedNeurons {
       shown = "the first \(r.rows.count) neurons to fire, of \(r.firedNeurons) that fired; \(recorded). Beyond \(r.maxRows) rows the rest are not drawn"
+    } else if r.firedNeurons == 0 {
+      shown = "no neuron fired; \(recorded)"
     } else {
       shown = "all \(r.firedNeurons) neuron\(r.firedNeurons == 1 ? "" : "s") that fired, of \(recorded)"
     }
