@@ -134,7 +134,7 @@ public struct LineChart: Sendable {
 
   /// The lines, markers and point labels (each label inside the `plot` area).
   func drawSeries(_ svg: inout SVGWriter, px: (Double) -> Double, py: (Double) -> Double, plot: TextBox) {
-    var labelled: [(x: Double, y: Double, text: String)] = []
+    var labelled: [(x: Double, y: Double, text: String, colour: String)] = []
     for (k, s) in series.enumerated() {
       let colour = colour(of: k)
       let order = s.points.indices.filter { s.points[$0].x.isFinite && s.points[$0].y.isFinite && (!logX || s.points[$0].x > 0) }
@@ -155,15 +155,15 @@ public struct LineChart: Sendable {
         }
       }
       for (n, i) in order.enumerated() where i < s.pointLabels.count && !s.pointLabels[i].isEmpty {
-        labelled.append((at[n].x, at[n].y, s.pointLabels[i]))
+        labelled.append((at[n].x, at[n].y, s.pointLabels[i], colour))
       }
     }
-    // Point labels after every line, each at the first free place around its point.
+    // Point labels after every line, in their series' colour, each at the first free place around its point.
     for l in labelled {
       for (dx, dy, anchor) in [(6.0, -6.0, "start"), (6.0, 14.0, "start"), (-6.0, -6.0, "end"), (-6.0, 14.0, "end")] {
         let box = TextBox(of: l.text, x: l.x + dx, y: l.y + dy, size: 10, anchor: anchor)
         guard box.x >= plot.x, box.y >= plot.y, box.x + box.width <= plot.x + plot.width, box.y + box.height <= plot.y + plot.height else { continue }
-        if svg.textIfFree(l.text, x: l.x + dx, y: l.y + dy, size: 10, anchor: anchor, fill: "#333") { break }
+        if svg.textIfFree(l.text, x: l.x + dx, y: l.y + dy, size: 10, anchor: anchor, fill: l.colour) { break }
       }
     }
   }
