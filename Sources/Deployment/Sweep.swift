@@ -206,20 +206,7 @@ public struct Sweep {
   /// Writes sweep.md and the two SVG plots next to the CSV.
   public func writeReports(_ rows: [[String: String]], topology: String = "") throws {
     try writeFileAtomically(Array(Self.markdown(rows, topology: topology).utf8), to: directory + "/sweep.md")
-    func value(_ r: [String: String], _ k: String) -> Double { Double(r[k] ?? "") ?? 0 }
-    let spfs = Array(Set(rows.map { Int(value($0, "spf")) })).sorted()
-    var byCopies = LinePlot(title: "Accuracy on the chip against copies", xLabel: "copies (log scale)", yLabel: "accuracy (%)", logX: true)
-    var byEnergy = LinePlot(title: "Accuracy against energy per image", xLabel: "energy per image (uJ, log scale)", yLabel: "accuracy (%)", logX: true)
-    for s in spfs {
-      let points = rows.filter { Int(value($0, "spf")) == s }
-      byCopies.series.append((name: "\(s) spf", points: points.map { (value($0, "copies"), value($0, "accuracy") * 100) }))
-      byEnergy.series.append((name: "\(s) spf", points: points.map { (value($0, "energyPerImageMicrojoules"), value($0, "accuracy") * 100) }))
-    }
-    if let s = spfs.first {
-      let points = rows.filter { Int(value($0, "spf")) == s }
-      byCopies.series.append((name: "predicted, \(s) spf", points: points.map { (value($0, "copies"), value($0, "predictedAccuracy") * 100) }))
-    }
-    try writeFileAtomically(Array(byCopies.svg().utf8), to: directory + "/accuracy-vs-copies.svg")
-    try writeFileAtomically(Array(byEnergy.svg().utf8), to: directory + "/accuracy-vs-energy.svg")
+    try writeFileAtomically(Array(Self.copiesChart(rows).svg().utf8), to: directory + "/accuracy-vs-copies.svg")
+    try writeFileAtomically(Array(Self.energyChart(rows).svg().utf8), to: directory + "/accuracy-vs-energy.svg")
   }
 }

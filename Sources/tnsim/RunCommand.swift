@@ -39,7 +39,7 @@ func loadModel(_ path: String, chipFlag: String?) throws(InputError) -> Model {
 let runCommand = Command(
   name: "run",
   summary: "Simulate a model tick by tick and report spikes, synaptic events and throughput.",
-  usage: "run MODEL [--input SPIKES] [--ticks N] [--output SPIKES [--output-format F]] [--seed S] [--threads T] [--record all|pins] [--fidelity tick|cycle] [--strict] [--report DIR] [--json]",
+  usage: "run MODEL [--input SPIKES] [--ticks N] [--output SPIKES [--output-format F]] [--seed S] [--threads T] [--record all|pins] [--fidelity tick|cycle] [--strict] [--report DIR] [--trace CORE:NEURON,... [--trace-output FILE]] [--json]",
   details: """
     MODEL is a tnsim model file (docs/model-format.md), or a RANC input.json (with config.json beside it),
     whose packets are then the input unless --input is given (docs/interop.md). Input spikes stamped t are
@@ -51,6 +51,9 @@ let runCommand = Command(
     --fidelity cycle also schedules every tick's spikes hop by hop through the mesh of routers and checks each
     tick's cycles against its budget; the spikes are the same as at tick fidelity. Both print an energy
     estimate (docs/routing-and-energy.md). --strict and --report imply --fidelity cycle.
+    --trace records the membrane potential of each named neuron (CORE the linear core id y * width + x) at the
+    end of every tick, as CSV (tick, then one column per neuron) to --trace-output, or traces.csv and traces.svg
+    in the --report folder.
     """,
   options: [
     Option(name: "input", value: "SPIKES", help: "input spikes (tick,core,axon) in any spike format"),
@@ -64,6 +67,8 @@ let runCommand = Command(
     Option(name: "fidelity", value: "tick|cycle", help: "tick (default) or cycle: also model routing cycles, link loads, deadlines"),
     Option(name: "strict", value: nil, help: "stop with an error at the first tick that misses its deadline"),
     Option(name: "report", value: "DIR", help: "write summary.json and SVG pictures (raster, link loads, ticks) to DIR"),
+    Option(name: "trace", value: "CORE:NEURON,...", help: "record these neurons' potentials every tick (CSV; drawn in --report)"),
+    Option(name: "trace-output", value: "FILE", help: "write the --trace CSV here (default: traces.csv in the --report folder)"),
     Option(name: "json", value: nil, help: "print the summary as one JSON object"),
   ],
   run: { args in
@@ -89,6 +94,7 @@ let runCommand = Command(
     guard fidelity == "cycle" || (!args.flag("strict") && args.string("report") == nil) else {
       throw UsageError(flag: "fidelity", value: fidelity, allowed: "cycle", message: "--strict and --report need --fidelity cycle")
     }
+    let trace = try potentialTrace(args, model: model)
     let report = try args.string("report").map { dir throws(InputError) in try RunReport.prepare(directory: dir) }
     let analysis = fidelity == "cycle" ? CycleRun(chip: model.chip, strict: args.flag("strict"), keepSeries: report != nil) : nil
     if let report, let analysis { report.attach(to: analysis, model: model, recordAll: record == "all") }
@@ -98,7 +104,8 @@ let runCommand = Command(
     }
     let summary: RunSummary
     do {
-      summary = try sim.run(ticks: ticks, inputFile: input, output: output, analysis: analysis, progress: progress)
+      summary = try sim.run(ticks: ticks, inputFile: input, output: output, analysis: analysis, progress: progress,
+        afterTick: trace.map { t in { t.record($0) } })
     } catch {
       bar.finish()
       output?.discard()  // a failed run leaves no spike file that looks complete
@@ -107,8 +114,9 @@ let runCommand = Command(
     bar.finish()
     try output?.close()
     if let report, let analysis {
-      try report.write(summary: summary, model: model, analysis: analysis)
+      try report.write(summary: summary, model: model, analysis: analysis, trace: trace)
     }
+    if let trace, let file = args.string("trace-output") { try writeFileAtomically(Array(trace.csv.utf8), to: file) }
     if args.flag("json") {
       print(summary.json(chip: model.chip, analysis: analysis))
     } else {
@@ -121,7 +129,28 @@ let runCommand = Command(
         state            \(String(format: "%.1f", Double(summary.stateBytes) / 1048576)) MiB
         """)
       print(summary.costText(chip: model.chip, analysis: analysis, note: costNote))
-      if let report { print("report           \(report.directory)/: " + RunReport.files.joined(separator: ", ")) }
+      if let report {
+        print("report           \(report.directory)/: " + (RunReport.files + (trace == nil ? [] : RunReport.traceFiles)).joined(separator: ", "))
+      }
+      if trace != nil, let file = args.string("trace-output") { print("trace            \(file)") }
     }
     return 0
   })
+
+/// The `--trace` neurons' recorder, when the flag is given; it needs somewhere to write.
+func potentialTrace(_ args: ParsedArguments, model: Model) throws(UsageError) -> PotentialTrace? {
+  guard let spec = args.string("trace") else {
+    if let file = args.string("trace-output") {
+      throw UsageError(flag: "trace-output", value: file, message: "needs --trace CORE:NEURON,...")
+    }
+    return nil
+  }
+  switch PotentialTrace.parse(spec, model: model) {
+  case .failure(let e): throw UsageError(flag: "trace", value: e.item, allowed: "CORE:NEURON,...", message: e.message)
+  case .success(let neurons):
+    guard args.string("trace-output") != nil || args.string("report") != nil else {
+      throw UsageError(flag: "trace", value: spec, message: "needs --trace-output FILE or --report DIR to write the potentials to")
+    }
+    return PotentialTrace(neurons: neurons)
+  }
+}

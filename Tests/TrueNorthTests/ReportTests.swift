@@ -37,24 +37,6 @@ func isWellFormedSVG(_ text: String) -> Bool {
     #expect(SVGWriter.heatColour(1) == "#800026")
   }
 
-  @Test func rasterKeepsBoundedRowsAndColumns() throws {
-    let chip = try RoutingFixtures.tiny()
-    let model = Model.random(chip: chip, seed: 1, options: Model.RandomOptions())
-    var raster = RasterSampler(model: model, recordAll: true, maxRows: 100, maxColumns: 10)
-    #expect(raster.candidates == 16 * 256)
-    #expect(raster.rows.count == 100)  // every 41st neuron
-    #expect(raster.rows[1].neuron == 41)
-    let first = raster.rows[0]
-    for t in 0..<25 {
-      raster.record(tick: Int64(t), spikes: [OutputSpike(tick: Int64(t), core: first.core, neuron: first.neuron)])
-    }
-    // 25 ticks in at most 10 columns: 4 ticks per column, 7 columns used.
-    #expect(raster.binTicks == 4)
-    #expect(raster.columnsUsed == 7)
-    #expect((0..<7).map { raster.count(row: 0, column: $0) } == [4, 4, 4, 4, 4, 4, 1])
-    #expect((0..<7).allSatisfy { raster.count(row: 1, column: $0) == 0 })
-  }
-
   @Test func reportFilesAreProducedAndWellFormed() throws {
     let chip = try RoutingFixtures.board(chips: 2, cores: 2)
     var options = Model.RandomOptions()

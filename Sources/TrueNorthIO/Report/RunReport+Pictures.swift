@@ -2,73 +2,130 @@ import Foundation
 import TrueNorth
 
 extension RunReport {
-  /// The spike raster: sampled neurons (rows) against ticks (columns); a dark cell is a spike.
+  /// The spike raster: neurons (rows, in core:neuron order) against ticks (columns); a dark cell
+  /// is a spike. Sized to its content: rows up to 14 px high, columns up to 14 px wide. Says
+  /// which neurons it shows, and why when it shows none.
   public static func rasterSVG(_ r: RasterSampler) -> String {
     let columns = max(r.columnsUsed, 1)
-    let rows = max(r.rows.count, 1)
-    let cellW = min(6, max(1, 900 / Double(columns)))
-    let cellH = min(8, max(1.5, 600 / Double(rows)))
-    let (left, top) = (90.0, 60.0)
-    let plotW = cellW * Double(columns), plotH = cellH * Double(rows)
-    var svg = SVGWriter(width: left + plotW + 30, height: top + plotH + 60, title: "spike raster")
-    svg.text("Spike raster", x: left, y: 22, size: 16, bold: true)
-    let sampled = r.rows.count < r.candidates ? "\(r.rows.count) of \(r.candidates) neurons, evenly sampled" : "all \(r.rows.count) reportable neurons"
-    svg.text("\(sampled); \(r.binTicks) tick\(r.binTicks == 1 ? "" : "s") per column; darker = more spikes", x: left, y: 42, size: 12, fill: "#555")
+    let order = r.drawingOrder
+    let cellW = min(14, max(1, 900 / Double(columns)))
+    let cellH = order.isEmpty ? 0 : min(14, max(1.5, 600 / Double(order.count)))
+    let labels = order.map { "\(r.rows[$0].core):\(r.rows[$0].neuron)" }
+    let left = max(70, (labels.map { TextMetrics.width($0, size: 10) }.max() ?? 0) + 16)
+    let plotW = cellW * Double(columns), plotH = order.isEmpty ? 120 : cellH * Double(order.count)
+    let width = max(640, left + plotW + 30)
+    let lastTick = r.firstTick + max(r.ticksRecorded, 1) - 1
+    let recorded = r.recordsAll ? "\(r.candidates) recorded (--record all: every neuron)" : "\(r.candidates) recorded (neurons that send to output pins)"
+    let shown: String
+    if r.rows.count < r.firedNeurons {
+      shown = "the first \(r.rows.count) neurons to fire, of \(r.firedNeurons) that fired; \(recorded). Beyond \(r.maxRows) rows the rest are not drawn"
+    } else if r.firedNeurons == 0 {
+      shown = "no neuron fired; \(recorded)"
+    } else {
+      shown = "all \(r.firedNeurons) neuron\(r.firedNeurons == 1 ? "" : "s") that fired, of \(recorded)"
+    }
+    let subtitle = TextMetrics.wrap("\(shown); ticks \(r.firstTick)-\(lastTick), \(r.binTicks) tick\(r.binTicks == 1 ? "" : "s") per column; darker = more spikes",
+      width: width - 20, size: 12)
+    let top = 40 + 16 * Double(subtitle.count) + 22
+    var svg = SVGWriter(width: width, height: top + plotH + 56, title: "spike raster")
+    svg.text("Spike raster", x: 10, y: 24, size: 16, bold: true)
+    for (k, line) in subtitle.enumerated() { svg.text(line, x: 10, y: 42 + 16 * Double(k), size: 12, fill: "#555") }
+    svg.text("core:neuron", x: 10, y: top - 8, size: 11, fill: "#555")
     svg.rect(x: left, y: top, width: plotW, height: plotH, fill: "#fafafa", stroke: "#999")
+    if order.isEmpty {
+      let why = r.candidates == 0
+        ? "Nothing to draw: no neuron of this model sends to an output pin, and only pin spikes were recorded. Record every neuron with tnsim run --record all."
+        : "Nothing to draw: none of the \(r.candidates) recorded neurons fired in ticks \(r.firstTick)-\(lastTick)."
+          + (r.recordsAll ? "" : " Only pin spikes were recorded; tnsim run --record all records every neuron.")
+      for (k, line) in TextMetrics.wrap(why, width: width - left - 40, size: 13).enumerated() {
+        svg.text(line, x: left + 12, y: top + 30 + 18 * Double(k), size: 13, fill: "#a00")
+      }
+    }
     var most: Int32 = 1
     for c in r.counts where c > most { most = c }
-    for row in 0..<r.rows.count {
+    for (drawn, row) in order.enumerated() {
       for column in 0..<r.columnsUsed {
         let c = r.count(row: row, column: column)
         guard c > 0 else { continue }
         let shade = Int(180 - 180 * Double(c) / Double(most))
-        svg.rect(x: left + Double(column) * cellW, y: top + Double(row) * cellH, width: cellW, height: cellH,
+        svg.rect(x: left + Double(column) * cellW, y: top + Double(drawn) * cellH, width: cellW, height: cellH,
           fill: String(format: "#%02x%02x%02x", shade, shade, shade))
       }
     }
-    let rowLabels = min(r.rows.count, 8)
-    for k in 0..<rowLabels {
-      let row = rowLabels == 1 ? 0 : k * (r.rows.count - 1) / (rowLabels - 1)
-      svg.text("\(r.rows[row].core):\(r.rows[row].neuron)", x: left - 6, y: top + (Double(row) + 0.5) * cellH + 4, size: 10, anchor: "end")
+    // Row labels where they fit, the first and last row first.
+    let labelOrder = order.isEmpty ? [] : [0, order.count - 1] + Array(1..<max(order.count - 1, 1))
+    for k in labelOrder where k < order.count {
+      svg.textIfFree(labels[k], x: left - 6, y: top + (Double(k) + 0.5) * cellH + 3.5, size: 10, anchor: "end")
     }
-    svg.text("core:neuron", x: 8, y: top - 8, size: 11, fill: "#555")
-    for k in 0...4 {
-      let column = Double(columns) * Double(k) / 4
-      let tick = r.firstTick + Int64(column) * r.binTicks
-      svg.line(x1: left + column * cellW, y1: top + plotH, x2: left + column * cellW, y2: top + plotH + 5, stroke: "#555")
-      svg.text("\(tick)", x: left + column * cellW, y: top + plotH + 18, size: 10, anchor: "middle")
+    let centre = r.binTicks == 1 ? 0.5 : 0
+    let scale = NiceScale(low: Double(r.firstTick), high: Double(lastTick), ticks: 8, integer: true)
+    for t in scale.ticks where t >= Double(r.firstTick) && t <= Double(lastTick) {
+      let x = left + ((t - Double(r.firstTick)) / Double(r.binTicks) + centre) * cellW
+      svg.line(x1: x, y1: top + plotH, x2: x, y2: top + plotH + 5, stroke: "#555")
+      svg.textIfFree(scale.label(t), x: x, y: top + plotH + 18, size: 10, anchor: "middle")
     }
     svg.text("tick", x: left + plotW / 2, y: top + plotH + 40, size: 12, anchor: "middle")
     return svg.finished()
   }
 
   /// The link loads over the mesh: packets through each router's x links (east + west) and y
-  /// links (north + south) over the run, side by side, with chip borders and chip-to-chip links.
+  /// links (north + south) over the run, side by side, with router coordinates, chip borders and
+  /// chip-to-chip links, and a colour bar.
   public static func linkMapSVG(_ model: CycleModel) -> String {
     let loads = LinkBlocks(model)
-    let cell = max(2, min(12, 420 / Double(max(loads.width, loads.height))))
-    let (left, top, gap) = (40.0, 70.0, 50.0)
+    let cell = max(2, min(40, 420 / Double(max(loads.width, loads.height))))
     let panel = (w: cell * Double(loads.width), h: cell * Double(loads.height))
-    var svg = SVGWriter(width: left * 2 + panel.w * 2 + gap, height: top + panel.h + 90, title: "link loads")
-    svg.text("Link loads over the mesh", x: left, y: 22, size: 16, bold: true)
-    svg.text("packets per router over the run\(loads.block > 1 ? ", summed over blocks of \(loads.block) x \(loads.block) routers" : ""); "
-      + "busiest cell \(loads.most) packets; chip-to-chip links drawn on the chip borders", x: left, y: 42, size: 12, fill: "#555")
+    let left = 46.0, gap = 60.0
+    let width = max(640, left + panel.w * 2 + gap + 20)
+    let busiest = loads.isEmpty ? "no packet crossed a router link (every spike stayed in its core)" : "busiest cell \(loads.most) packets"
+    let chipLinks = model.mesh.chipsX * model.mesh.chipsY > 1 ? "; busiest chip-to-chip link \(model.chipLinkLoads.max() ?? 0) packets (bars on the chip borders)" : ""
+    let subtitle = TextMetrics.wrap("packets per router over the run\(loads.block > 1 ? ", summed over blocks of \(loads.block) x \(loads.block) routers" : ""); "
+      + busiest + chipLinks, width: width - 20, size: 12)
+    let top = 40 + 16 * Double(subtitle.count) + 46
+    var svg = SVGWriter(width: width, height: top + panel.h + 100, title: "link loads")
+    svg.text("Link loads over the mesh", x: 10, y: 24, size: 16, bold: true)
+    for (k, line) in subtitle.enumerated() { svg.text(line, x: 10, y: 42 + 16 * Double(k), size: 12, fill: "#555") }
     for (p, (name, load)) in [("x links (east + west)", loads.x), ("y links (north + south)", loads.y)].enumerated() {
       let x0 = left + Double(p) * (panel.w + gap)
-      svg.text(name, x: x0, y: top - 8, size: 12, bold: true)
+      svg.text(name, x: x0, y: top - 26, size: 12, bold: true)
       drawLinkPanel(load, loads: loads, origin: (x0, top), cell: cell, &svg)
       drawChipBorders(model, block: loads.block, origin: (x0, top), size: panel, cell: cell, horizontal: p == 0, &svg)
+      drawCoordinates(loads: loads, origin: (x0, top), cell: cell, &svg)
     }
-    // Colour legend.
-    let ly = top + panel.h + 25
+    // Colour bar with nice ticks.
+    let barY = top + panel.h + 34, barW = 200.0
     for k in 0..<50 {
-      svg.rect(x: left + Double(k) * 4, y: ly, width: 4, height: 10, fill: SVGWriter.heatColour(Double(k) / 49))
+      svg.rect(x: left + Double(k) * barW / 50, y: barY, width: barW / 50, height: 10, fill: SVGWriter.heatColour(Double(k) / 49))
     }
-    svg.text("0", x: left, y: ly + 24, size: 10)
-    svg.text("\(loads.most) packets", x: left + 200, y: ly + 24, size: 10, anchor: "end")
-    svg.text("x grows to the east (right), y to the south (down); busiest chip-to-chip link \(model.chipLinkLoads.max() ?? 0) packets",
-      x: left + 220, y: ly + 9, size: 10, fill: "#555")
+    let scale = NiceScale(low: 0, high: Double(loads.most), ticks: 4, integer: true)
+    for v in scale.ticks where v <= Double(loads.most) {
+      let x = left + v / Double(loads.most) * barW
+      svg.line(x1: x, y1: barY + 10, x2: x, y2: barY + 14, stroke: "#555")
+      svg.textIfFree(scale.label(v), x: x, y: barY + 25, size: 10, anchor: "middle")
+    }
+    svg.textIfFree("packets (grey: none)", x: left + barW + 12, y: barY + 9, size: 10, fill: "#555")
+    svg.textIfFree("x grows to the east (right), y to the south (down)", x: left, y: barY + 44, size: 10, fill: "#555")
     return svg.finished()
+  }
+
+  /// Router coordinates along the top (x) and left side (y) of a panel, at nice whole ticks.
+  static func drawCoordinates(loads: LinkBlocks, origin: (Double, Double), cell: Double, _ svg: inout SVGWriter) {
+    let (x0, top) = origin
+    let routersX = loads.width * loads.block, routersY = loads.height * loads.block
+    let xs = NiceScale(low: 0, high: Double(routersX - 1), ticks: min(8, routersX), integer: true)
+    for v in xs.ticks where v <= Double(routersX - 1) {
+      let x = x0 + (v / Double(loads.block) + 0.5 / Double(loads.block)) * cell
+      svg.line(x1: x, y1: top - 3, x2: x, y2: top, stroke: "#666")
+      svg.textIfFree(xs.label(v), x: x, y: top - 6, size: 9, anchor: "middle", fill: "#555")
+    }
+    let ys = NiceScale(low: 0, high: Double(routersY - 1), ticks: min(8, routersY), integer: true)
+    for v in ys.ticks where v <= Double(routersY - 1) {
+      let y = top + (v / Double(loads.block) + 0.5 / Double(loads.block)) * cell
+      svg.line(x1: x0 - 3, y1: y, x2: x0, y2: y, stroke: "#666")
+      svg.textIfFree(ys.label(v), x: x0 - 5, y: y + 3, size: 9, anchor: "end", fill: "#555")
+    }
+    svg.textIfFree("x", x: x0 + Double(loads.width) * cell + 4, y: top - 6, size: 9, fill: "#555")
+    svg.textIfFree("y", x: x0 - 5, y: top + Double(loads.height) * cell + 12, size: 9, anchor: "end", fill: "#555")
   }
 
   /// Packets through the x and y links of blocks of routers (one router per block up to 128
@@ -82,6 +139,8 @@ extension RunReport {
     var y: [Int64]
     /// The largest load of a block, at least 1.
     var most: Int64
+    /// No block carried a packet.
+    var isEmpty: Bool
 
     init(_ model: CycleModel) {
       let mesh = model.mesh
@@ -98,7 +157,9 @@ extension RunReport {
           y[b] += model.linkLoads[base + MeshRouter.Port.north.rawValue] + model.linkLoads[base + MeshRouter.Port.south.rawValue]
         }
       }
-      most = max(1, max(x.max() ?? 0, y.max() ?? 0))
+      let largest = max(x.max() ?? 0, y.max() ?? 0)
+      most = max(1, largest)
+      isEmpty = largest == 0
     }
   }
 
@@ -148,8 +209,8 @@ extension RunReport {
   }
 
   /// Per tick: spikes, hops and cycles (with the core-processing part and the budget), in three
-  /// panels over the same tick axis; ticks over budget are marked red. Long runs are shown as the
-  /// maximum over bins of ticks.
+  /// panels over the same tick axis, with whole-number ticks on every axis; ticks over budget
+  /// are marked red. Long runs are shown as the maximum over bins of ticks.
   public static func tickChartSVG(_ s: CycleRun.TickSeries, budget: Int) -> String {
     let n = s.ticks.count
     let bins = max(1, min(n, 800))
@@ -157,26 +218,47 @@ extension RunReport {
     func binned(_ v: [Int32]) -> [Double] {
       stride(from: 0, to: n, by: per).map { start in Double(v[start..<min(n, start + per)].max() ?? 0) }
     }
-    let (left, top, plotW, plotH, gap) = (90.0, 60.0, 800.0, 130.0, 50.0)
-    var svg = SVGWriter(width: left + plotW + 40, height: top + 3 * (plotH + gap) + 20, title: "per-tick chart")
-    svg.text("Per tick: spikes, hops and cycles against the budget", x: left, y: 22, size: 16, bold: true)
+    let (plotW, plotH, gap) = (800.0, 130.0, 46.0)
     let firstTick = s.ticks.first ?? 0, lastTick = s.ticks.last ?? 0
-    svg.text("ticks \(firstTick)...\(lastTick)\(per > 1 ? ", maximum over \(per) ticks per point" : ""); budget \(budget) cycles per tick",
-      x: left, y: 42, size: 12, fill: "#555")
     let cycles = binned(s.cycles)
     let panels: [(String, [Double], String)] = [
       ("spikes fired", binned(s.spikes), "#1f77b4"), ("hops", binned(s.hops), "#2ca02c"), ("cycles (critical path)", cycles, "#d62728"),
     ]
+    let scales = panels.enumerated().map { k, p in
+      var most = p.1.max() ?? 0
+      if k == 2 && Double(budget) <= max(most, 1) * 1.5 { most = max(most, Double(budget)) }
+      return NiceScale(low: 0, high: max(most, 1), ticks: 4, integer: true, fromZero: true)
+    }
+    let left = max(60, (scales.flatMap { sc in sc.ticks.map { TextMetrics.width(sc.label($0), size: 10) } }.max() ?? 0) + 16)
+    let width = left + plotW + 30
+    let subtitle = TextMetrics.wrap("ticks \(firstTick)-\(lastTick)\(per > 1 ? ", maximum over \(per) ticks per point" : ""); budget \(budget) cycles per tick",
+      width: width - 20, size: 12)
+    let top = 40 + 16 * Double(subtitle.count) + 24
+    var svg = SVGWriter(width: width, height: top + 3 * (plotH + gap) + 20, title: "per-tick chart")
+    svg.text("Per tick: spikes, hops and cycles against the budget", x: 10, y: 24, size: 16, bold: true)
+    for (k, line) in subtitle.enumerated() { svg.text(line, x: 10, y: 42 + 16 * Double(k), size: 12, fill: "#555") }
+    let ticks = NiceScale(low: Double(firstTick), high: Double(max(lastTick, firstTick + 1)), ticks: 10, integer: true)
+    let span = Double(max(lastTick - firstTick, 1))
     for (k, (name, values, colour)) in panels.enumerated() {
       let y0 = top + Double(k) * (plotH + gap)
-      var most = max(values.max() ?? 0, 1)
+      let scale = scales[k]
+      let most = scale.upper
       let isCycles = k == 2
-      if isCycles && Double(budget) <= most * 1.5 { most = max(most, Double(budget)) }
-      most *= 1.05
       svg.rect(x: left, y: y0, width: plotW, height: plotH, fill: "#fbfbfb", stroke: "#999")
-      svg.text(name, x: left + 6, y: y0 + 15, size: 12, bold: true)
-      for f in [0.0, 0.5, 1.0] {
-        svg.text(RunSummary.short(most * f), x: left - 6, y: y0 + plotH * (1 - f) + 4, size: 10, anchor: "end")
+      svg.text(name, x: left, y: y0 - 7, size: 12, bold: true)
+      if isCycles {
+        svg.textIfFree("red: critical path (cores, then routing); orange: core processing", x: left + plotW, y: y0 - 7, size: 10, anchor: "end", fill: "#555")
+      }
+      for v in scale.ticks {
+        let y = y0 + plotH * (1 - v / most)
+        svg.line(x1: left, y1: y, x2: left + plotW, y2: y, stroke: "#e6e6e6")
+        svg.line(x1: left - 4, y1: y, x2: left, y2: y, stroke: "#555")
+        svg.textIfFree(scale.label(v), x: left - 6, y: y + 3.5, size: 10, anchor: "end")
+      }
+      for t in ticks.ticks where t >= Double(firstTick) && t <= Double(lastTick) {
+        let x = left + (t - Double(firstTick)) / span * plotW
+        svg.line(x1: x, y1: y0 + plotH, x2: x, y2: y0 + plotH + 4, stroke: "#555")
+        svg.textIfFree(ticks.label(t), x: x, y: y0 + plotH + 15, size: 10, anchor: "middle")
       }
       let dx = plotW / Double(max(values.count - 1, 1))
       func point(_ i: Int, _ v: Double) -> (x: Double, y: Double) { (left + Double(i) * dx, y0 + plotH * (1 - v / most)) }
@@ -191,17 +273,14 @@ extension RunReport {
         if Double(budget) <= most {
           let y = y0 + plotH * (1 - Double(budget) / most)
           svg.line(x1: left, y1: y, x2: left + plotW, y2: y, stroke: "#000", width: 1, dashed: true)
-          svg.text("budget \(budget)", x: left + plotW - 4, y: y - 4, size: 10, anchor: "end")
+          svg.textIfFree("budget \(budget)", x: left + plotW - 4, y: y - 4, size: 10, anchor: "end")
         } else {
-          svg.text("budget \(budget) cycles is off the chart: the worst tick uses \(RunSummary.short((values.max() ?? 0) / Double(max(budget, 1)) * 100))%",
+          svg.textIfFree("budget \(budget) cycles is off the chart: the worst tick uses \(RunSummary.short((values.max() ?? 0) / Double(max(budget, 1)) * 100))%",
             x: left + plotW - 4, y: y0 + 15, size: 11, anchor: "end", fill: "#555")
         }
-        svg.text("red: critical path (cores, then routing); orange: core processing", x: left + 6, y: y0 + plotH + 16, size: 10, fill: "#555")
       }
     }
-    let axisY = top + 3 * (plotH + gap) - gap + 32
-    svg.text("tick \(firstTick)", x: left, y: axisY, size: 10)
-    svg.text("tick \(lastTick)", x: left + plotW, y: axisY, size: 10, anchor: "end")
+    svg.text("tick", x: left + plotW / 2, y: top + 3 * (plotH + gap) - gap + 34, size: 12, anchor: "middle")
     return svg.finished()
   }
 }

@@ -39,9 +39,16 @@ public final class RunReport {
     return RunReport(directory: directory)
   }
 
-  /// Writes every file of the report.
+  /// The files of a report with potential traces: `files` plus traces.csv and traces.svg.
+  public static let traceFiles = ["traces.csv", "traces.svg"]
+
+  /// Writes every file of the report; with `trace`, also traces.csv and traces.svg.
   /// - Throws: `InputError` naming a file that cannot be written.
-  public func write(summary: RunSummary, model: Model, analysis: CycleRun) throws(InputError) {
+  public func write(summary: RunSummary, model: Model, analysis: CycleRun, trace: PotentialTrace? = nil) throws(InputError) {
+    if let trace {
+      try writeFileAtomically(Array(trace.csv.utf8), to: directory + "/traces.csv")
+      try writeFileAtomically(Array(trace.svg().utf8), to: directory + "/traces.svg")
+    }
     try writeFileAtomically(Array(Self.summaryJSON(summary: summary, chip: model.chip, analysis: analysis).utf8), to: directory + "/summary.json")
     let raster = self.raster ?? RasterSampler(model: model, recordAll: false)
     try writeFileAtomically(Array(Self.rasterSVG(raster).utf8), to: directory + "/raster.svg")

@@ -10,6 +10,8 @@ public struct SVGWriter: Sendable {
   public let width: Double
   /// The picture's height in pixels.
   public let height: Double
+  /// The boxes of the texts drawn so far (by `TextMetrics`), for placing more without overlap.
+  public private(set) var textBoxes: [TextBox] = []
 
   /// An empty picture of `width` x `height` units on a white background, titled `title`.
   public init(width: Double, height: Double, title: String) {
@@ -46,13 +48,59 @@ public struct SVGWriter: Sendable {
 
   /// Text at (x, y); `anchor` is `start`, `middle` or `end`.
   public mutating func text(_ s: String, x: Double, y: Double, size: Double = 12, anchor: String = "start", fill: String = "#222", bold: Bool = false) {
+    textBoxes.append(TextBox(of: s, x: x, y: y, size: size, anchor: anchor, bold: bold))
     body += "<text x=\"\(Self.n(x))\" y=\"\(Self.n(y))\" font-size=\"\(Self.n(size))\" text-anchor=\"\(anchor)\" fill=\"\(fill)\""
     if bold { body += " font-weight=\"bold\"" }
     body += ">\(Self.escape(s))</text>\n"
   }
 
+  /// Draws the text as `text` does when its box lies inside the picture and overlaps no text
+  /// drawn before; otherwise draws nothing.
+  /// - Returns: whether the text was drawn.
+  @discardableResult
+  public mutating func textIfFree(_ s: String, x: Double, y: Double, size: Double = 12, anchor: String = "start", fill: String = "#222", bold: Bool = false) -> Bool {
+    let box = TextBox(of: s, x: x, y: y, size: size, anchor: anchor, bold: bold)
+    guard box.isInside(width: width, height: height), !textBoxes.contains(where: { $0.overlaps(box) }) else { return false }
+    text(s, x: x, y: y, size: size, anchor: anchor, fill: fill, bold: bold)
+    return true
+  }
+
+  /// Whether a text would lie inside the picture and overlap no text drawn so far.
+  public func isFree(_ box: TextBox) -> Bool {
+    box.isInside(width: width, height: height) && !textBoxes.contains(where: { $0.overlaps(box) })
+  }
+
   /// The complete SVG text.
   public func finished() -> String { body + "</svg>\n" }
+
+  /// The texts of an SVG this writer made, with their boxes by `TextMetrics`, in drawing order:
+  /// for checking a picture's layout (labels inside the canvas, no two overlapping).
+  public static func texts(in svg: String) -> [(text: String, box: TextBox)] {
+    var out: [(text: String, box: TextBox)] = []
+    for line in svg.split(separator: "\n") where line.hasPrefix("<text ") {
+      func attribute(_ name: String) -> String? {
+        guard let r = line.range(of: " \(name)=\"") else { return nil }
+        return String(line[r.upperBound...].prefix { $0 != "\"" })
+      }
+      guard let open = line.firstIndex(of: ">"), let close = line.range(of: "</text>", options: .backwards) else { continue }
+      let text = String(line[line.index(after: open)..<close.lowerBound])
+        .replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
+        .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&amp;", with: "&")
+      let box = TextBox(of: text, x: Double(attribute("x") ?? "") ?? 0, y: Double(attribute("y") ?? "") ?? 0,
+        size: Double(attribute("font-size") ?? "") ?? 12, anchor: attribute("text-anchor") ?? "start", bold: attribute("font-weight") == "bold")
+      out.append((text, box))
+    }
+    return out
+  }
+
+  /// The width and height an SVG this writer made declares.
+  public static func size(of svg: String) -> (width: Double, height: Double) {
+    func attribute(_ name: String) -> Double {
+      guard let r = svg.range(of: "<svg "), let a = svg[r.upperBound...].range(of: " \(name)=\"") else { return 0 }
+      return Double(svg[a.upperBound...].prefix { $0 != "\"" }) ?? 0
+    }
+    return (attribute("width"), attribute("height"))
+  }
 
   /// Escapes the characters XML reserves.
   public static func escape(_ s: String) -> String {
