@@ -56,10 +56,13 @@ public enum FileBenchmark: String, CaseIterable, Sendable {
   }
 
   /// Runs the workload in `directory` (created, then removed), timing each step `repeats` times.
+  /// In a kept folder the file workloads write `spikes.csv`, `spikes.tnspk`, `random-chip.json`,
+  /// and RANC's `input.json`, `config.json`, `in.csv` and `out.csv`.
   /// - Parameter executable: the `tnsim` binary for the whole-process runs of `ranc-5core-files`.
-  public func run(directory: String, executable: String, repeats: Int = 5) throws -> [Result] {
+  /// - Parameter keep: leave the files in `directory` (to rerun a step by hand).
+  public func run(directory: String, executable: String, repeats: Int = 5, keep: Bool = false) throws -> [Result] {
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(atPath: directory) }
+    defer { if !keep { try? FileManager.default.removeItem(atPath: directory) } }
     switch self {
     case .spikeFiles: return try spikeFiles(directory, repeats: repeats)
     case .modelLoad: return try modelLoad(directory, repeats: max(1, repeats / 2))

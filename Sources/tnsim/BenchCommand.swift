@@ -6,7 +6,7 @@ import TrueNorthIO
 let benchCommand = Command(
   name: "bench",
   summary: "Run the benchmark workloads single-threaded and on all processors; print throughput and memory.",
-  usage: "bench [NAME ...] [--threads 1|all|both] [--ticks N] [--json]",
+  usage: "bench [NAME ...] [--threads 1|all|both] [--ticks N] [--json] [--files DIR]",
   details: """
     Workloads (deterministic, generated): \(Benchmark.allCases.map(\.rawValue).joined(separator: ", ")) (docs/benchmarks.md);
     file workloads, timed once whatever --threads says: \(FileBenchmark.allCases.map(\.rawValue).joined(separator: ", ")).
@@ -17,6 +17,7 @@ let benchCommand = Command(
     Option(name: "threads", value: "1|all|both", help: "single thread, all processors, or both (default both)"),
     Option(name: "ticks", value: "N", help: "override the ticks (or frames) of every workload"),
     Option(name: "json", value: nil, help: "print one JSON object per line"),
+    Option(name: "files", value: "DIR", help: "write the file workloads' files to DIR and keep them (default: a temporary folder)"),
   ],
   run: { args in
     var names: [Benchmark] = []
@@ -63,13 +64,14 @@ let benchCommand = Command(
     }
     if !files.isEmpty {
       let executable = Bundle.main.executablePath ?? CommandLine.arguments[0]
-      let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tnsim-bench-\(getpid())").path
+      let kept = args.string("files")
+      let directory = kept ?? FileManager.default.temporaryDirectory.appendingPathComponent("tnsim-bench-\(getpid())").path
       if !args.flag("json") {
         if !names.isEmpty { print("") }
         print("file workload (median of the runs)              seconds       MB/s   records/s  peak RSS MiB")
       }
       for f in files {
-        for r in try f.run(directory: directory, executable: executable) {
+        for r in try f.run(directory: directory, executable: executable, keep: kept != nil) {
           if args.flag("json") {
             print(r.json)
           } else {
