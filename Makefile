@@ -57,8 +57,9 @@ demo: build data
 	$(BIN) train --topology mnist-5core --epochs 3 --output out/mnist-5core.json
 	$(BIN) sweep out/mnist-5core.json --copies 1,4,16 --spf 1 --output out/demo-sweep
 
-# The benchmark workloads of docs/benchmarks.md, single-threaded and on all processors, then the
-# full chip at cycle fidelity.
+# The benchmark workloads of docs/benchmarks.md, single-threaded and on all processors, the file
+# workloads (spike files, the full-chip model, RANC's 5-core network from files to files as whole
+# `tnsim run` processes), then the full chip at cycle fidelity.
 bench: build
 	$(BIN) bench
 	$(BIN) generate random --chip truenorth --seed 7 --output out/random-chip.json

@@ -4,10 +4,13 @@ import TrueNorth
 /// tnsim's model file (JSON, docs/model-format.md): reading and writing.
 extension Model {
   /// The neuron fields of the file, in the order they are written.
-  static let neuronFields = [
-    "weights", "stochasticSynapses", "leak", "stochasticLeak", "leakReversal", "threshold", "negativeThreshold",
-    "thresholdMaskBits", "resetMode", "resetPotential", "kappa", "potential", "destination",
-  ]
+  static let neuronFields = NeuronField.allCases.map(\.rawValue)
+
+  /// A neuron field of the file, so that the per-neuron loops switch on an integer, not a string.
+  enum NeuronField: String, CaseIterable {
+    case weights, stochasticSynapses, leak, stochasticLeak, leakReversal, threshold, negativeThreshold
+    case thresholdMaskBits, resetMode, resetPotential, kappa, potential, destination
+  }
 
   /// Loads a model file, resolving its chip reference (or using `chip` instead) and checking
   /// every value against the chip.
@@ -113,26 +116,58 @@ extension Model {
   /// neuron 4k is bit 3 of v and bit 0 of the row's word.
   static let reversedNibble: [UInt64] = [0, 8, 4, 12, 2, 10, 6, 14, 1, 9, 5, 13, 3, 11, 7, 15]
 
+  /// For each byte of a crossbar row: the reversed nibble of a hex digit, `hexSkip` for a
+  /// separator (space, underscore), else `hexInvalid`.
+  static let hexDigitTable: [UInt8] = (0..<256).map { c -> UInt8 in
+    switch c {
+    case 0x30...0x39: return UInt8(reversedNibble[c - 0x30])
+    case 0x41...0x46: return UInt8(reversedNibble[c - 0x41 + 10])
+    case 0x61...0x66: return UInt8(reversedNibble[c - 0x61 + 10])
+    case 0x20, 0x5F: return hexSkip
+    default: return hexInvalid
+    }
+  }
+  static let hexSkip: UInt8 = 0x10
+  static let hexInvalid: UInt8 = 0xFF
+
   static func parseHexRow(_ row: JSONCursor, neurons: Int) throws(InputError) -> SIMD4<UInt64> {
     var text = try row.string()
     let digitsNeeded = (neurons + 3) / 4
     var words = SIMD4<UInt64>.zero
     var digit = 0
     var bad: UInt8? = nil
-    text.withUTF8 { buffer in
-      for ch in buffer {
-        let v: Int
-        switch ch {
-        case 0x30...0x39: v = Int(ch &- 0x30)
-        case 0x41...0x46: v = Int(ch &- 0x41 &+ 10)
-        case 0x61...0x66: v = Int(ch &- 0x61 &+ 10)
-        case UInt8(ascii: " "), UInt8(ascii: "_"): continue
-        default:
-          bad = ch
-          return
+    Self.hexDigitTable.withUnsafeBufferPointer { table in
+      text.withUTF8 { buffer in
+        // The common row: exactly 64 digits, no separators; four words of 16 digits.
+        if buffer.count == 64 && digitsNeeded == 64 {
+          var w = (UInt64(0), UInt64(0), UInt64(0), UInt64(0))
+          var valid: UInt8 = 0
+          for k in 0..<16 {
+            let a = table[Int(buffer[k])], b = table[Int(buffer[16 + k])]
+            let c = table[Int(buffer[32 + k])], d = table[Int(buffer[48 + k])]
+            valid |= a | b | c | d
+            let shift = UInt64(k * 4)
+            w.0 |= UInt64(a) << shift
+            w.1 |= UInt64(b) << shift
+            w.2 |= UInt64(c) << shift
+            w.3 |= UInt64(d) << shift
+          }
+          if valid < 16 {
+            words = SIMD4(w.0, w.1, w.2, w.3)
+            digit = 64
+            return
+          }
         }
-        if digit < 64 { words[digit >> 4] |= Self.reversedNibble[v] << UInt64((digit & 15) * 4) }
-        digit += 1
+        for ch in buffer {
+          let v = table[Int(ch)]
+          if v == Self.hexSkip { continue }
+          if v == Self.hexInvalid {
+            bad = ch
+            return
+          }
+          if digit < 64 { words[digit >> 4] |= UInt64(v) << UInt64((digit & 15) * 4) }
+          digit += 1
+        }
       }
     }
     if let bad { throw row.fail("invalid hex digit '\(Character(Unicode.Scalar(bad)))' in a crossbar row") }
@@ -153,9 +188,9 @@ extension Model {
       throw n.fail("\(list.count) neurons listed; the core has \(neurons.count)")
     }
     for (j, item) in list.enumerated() {
-      try item.rejectUnknownKeys(Set(neuronFields))
-      for field in neuronFields {
-        if let value = try item.optional(field) { try setField(field, value, &neurons[j]) }
+      try item.rejectUnknownKeys(neuronFieldSet)
+      for field in NeuronField.allCases {
+        if let value = try item.optional(field.rawValue) { try setField(field, value, &neurons[j]) }
       }
     }
   }
@@ -163,60 +198,150 @@ extension Model {
   /// The column form: an object whose members are neuron fields, each either one value for all
   /// neurons or an array of exactly `neuronsPerCore` values.
   static func parseNeuronColumns(_ n: JSONCursor, into neurons: inout [Neuron]) throws(InputError) {
-    try n.rejectUnknownKeys(Set(neuronFields))
-    for field in neuronFields {
-      guard let value = try n.optional(field) else { continue }
+    try n.rejectUnknownKeys(neuronFieldSet)
+    for field in NeuronField.allCases {
+      guard let value = try n.optional(field.rawValue) else { continue }
       let perNeuron: Bool
       switch field {
-      case "weights", "stochasticSynapses":
+      case .weights, .stochasticSynapses:
         // One value is itself an array of 4; per neuron it is an array of such arrays.
         if case .array(let a) = value.node.value, let first = a.first, first.value.isArray {
           perNeuron = true
         } else {
           perNeuron = false
         }
-      case "destination":
+      case .destination:
         perNeuron = true
       default:
         perNeuron = value.arrayCount != nil
       }
       if perNeuron {
-        let items = try value.elements()
-        guard items.count == neurons.count else {
-          throw value.fail("expected one value or an array of \(neurons.count) (one per neuron), found \(items.count)")
+        guard let count = value.arrayCount else { _ = try value.elements(); continue }
+        guard count == neurons.count else {
+          throw value.fail("expected one value or an array of \(neurons.count) (one per neuron), found \(count)")
         }
-        for j in 0..<neurons.count { try setField(field, items[j], &neurons[j]) }
-      } else {
-        for j in 0..<neurons.count { try setField(field, value, &neurons[j]) }
+        switch value.node.value {
+        case .integers(let a):
+          for j in 0..<neurons.count where !setIntegerField(field, a[j], &neurons[j]) {
+            try setField(field, value.element(JSONNode(.integer(a[j]), line: value.node.line), j), &neurons[j])
+          }
+        case .array(let a):
+          for j in 0..<neurons.count where !setFieldQuickly(field, a[j].value, &neurons[j]) {
+            try setField(field, value.element(a[j], j), &neurons[j])
+          }
+        default:
+          break
+        }
+      } else if !neurons.isEmpty {
+        // One value for all: read it once, then copy the field.
+        try setField(field, value, &neurons[0])
+        let first = neurons[0]
+        for j in 1..<neurons.count { copyField(field, from: first, to: &neurons[j]) }
       }
     }
   }
 
-  static func setField(_ field: String, _ v: JSONCursor, _ neuron: inout Neuron) throws(InputError) {
+  /// Copies one field of `source` into `neuron`.
+  static func copyField(_ field: NeuronField, from source: Neuron, to neuron: inout Neuron) {
+    switch field {
+    case .weights: neuron.weights = source.weights
+    case .stochasticSynapses: neuron.stochasticSynapses = source.stochasticSynapses
+    case .leak: neuron.leak = source.leak
+    case .stochasticLeak: neuron.stochasticLeak = source.stochasticLeak
+    case .leakReversal: neuron.leakReversal = source.leakReversal
+    case .threshold: neuron.threshold = source.threshold
+    case .negativeThreshold: neuron.negativeThreshold = source.negativeThreshold
+    case .thresholdMaskBits: neuron.thresholdMaskBits = source.thresholdMaskBits
+    case .resetMode: neuron.resetMode = source.resetMode
+    case .resetPotential: neuron.resetPotential = source.resetPotential
+    case .kappa: neuron.kappa = source.kappa
+    case .potential: neuron.potential = source.potential
+    case .destination: neuron.destination = source.destination
+    }
+  }
+
+  static let neuronFieldSet = Set(neuronFields)
+
+  /// Sets an integer field to `v` when the field takes an integer and `v` is allowed; false
+  /// otherwise (then `setField` reads the value the general way and throws its error).
+  @inline(__always)
+  static func setIntegerField(_ field: NeuronField, _ v: Int64, _ neuron: inout Neuron) -> Bool {
+    guard let x = Int32(exactly: v) else { return false }
+    switch field {
+    case .leak: neuron.leak = x
+    case .threshold: neuron.threshold = x
+    case .negativeThreshold: neuron.negativeThreshold = x
+    case .thresholdMaskBits:
+      guard (0...31).contains(x) else { return false }
+      neuron.thresholdMaskBits = x
+    case .resetMode:
+      guard let mode = ResetMode(rawValue: x) else { return false }
+      neuron.resetMode = mode
+    case .resetPotential: neuron.resetPotential = x
+    case .potential: neuron.potential = x
+    default: return false
+    }
+    return true
+  }
+
+  /// `setField` for the common shapes of a per-neuron value (an integer, a boolean, 4 integers
+  /// of weights or a destination), with no cursor; false for anything else or anything not
+  /// allowed (then `setField` reads it the general way and throws its error).
+  @inline(__always)
+  static func setFieldQuickly(_ field: NeuronField, _ value: JSONValue, _ neuron: inout Neuron) -> Bool {
+    switch value {
+    case .integer(let v): return setIntegerField(field, v, &neuron)
+    case .bool(let b):
+      switch field {
+      case .stochasticLeak: neuron.stochasticLeak = b
+      case .leakReversal: neuron.leakReversal = b
+      case .kappa: neuron.kappa = b
+      default: return false
+      }
+      return true
+    case .null:
+      guard field == .destination else { return false }
+      neuron.destination = .none
+      return true
+    case .integers(let a):
+      guard a.count == 4, let a0 = Int32(exactly: a[0]), let a1 = Int32(exactly: a[1]),
+        let a2 = Int32(exactly: a[2]), let a3 = Int32(exactly: a[3])
+      else { return false }
+      switch field {
+      case .weights: neuron.weights = SIMD4(a0, a1, a2, a3)
+      case .destination: neuron.destination = .axon(dx: a0, dy: a1, axon: a2, delay: a3)
+      default: return false
+      }
+      return true
+    default:
+      return false
+    }
+  }
+
+  static func setField(_ field: NeuronField, _ v: JSONCursor, _ neuron: inout Neuron) throws(InputError) {
     let r = Int(Int32.min)...Int(Int32.max)
     switch field {
-    case "weights":
+    case .weights:
       let w = try v.ints(in: r, count: 4)
       neuron.weights = SIMD4(Int32(w[0]), Int32(w[1]), Int32(w[2]), Int32(w[3]))
-    case "stochasticSynapses":
+    case .stochasticSynapses:
       let items = try v.elements()
       guard items.count == 4 else { throw v.fail("expected 4 booleans (one per axon type), found \(items.count)") }
       var mask: UInt8 = 0
       for g in 0..<4 where try items[g].bool() { mask |= 1 << UInt8(g) }
       neuron.stochasticSynapses = mask
-    case "leak": neuron.leak = Int32(try v.int(in: r))
-    case "stochasticLeak": neuron.stochasticLeak = try v.bool()
-    case "leakReversal": neuron.leakReversal = try v.bool()
-    case "threshold": neuron.threshold = Int32(try v.int(in: r))
-    case "negativeThreshold": neuron.negativeThreshold = Int32(try v.int(in: r))
-    case "thresholdMaskBits": neuron.thresholdMaskBits = Int32(try v.int(in: 0...31))
-    case "resetMode":
+    case .leak: neuron.leak = Int32(try v.int(in: r))
+    case .stochasticLeak: neuron.stochasticLeak = try v.bool()
+    case .leakReversal: neuron.leakReversal = try v.bool()
+    case .threshold: neuron.threshold = Int32(try v.int(in: r))
+    case .negativeThreshold: neuron.negativeThreshold = Int32(try v.int(in: r))
+    case .thresholdMaskBits: neuron.thresholdMaskBits = Int32(try v.int(in: 0...31))
+    case .resetMode:
       neuron.resetMode = ResetMode(rawValue: Int32(try v.int(in: 0...2, allowed: "0 (normal), 1 (linear), 2 (none)")))!
-    case "resetPotential": neuron.resetPotential = Int32(try v.int(in: r))
-    case "kappa": neuron.kappa = try v.bool()
-    case "potential": neuron.potential = Int32(try v.int(in: r))
-    case "destination": neuron.destination = try parseDestination(v)
-    default: throw v.fail("unknown neuron field")
+    case .resetPotential: neuron.resetPotential = Int32(try v.int(in: r))
+    case .kappa: neuron.kappa = try v.bool()
+    case .potential: neuron.potential = Int32(try v.int(in: r))
+    case .destination: neuron.destination = try parseDestination(v)
     }
   }
 

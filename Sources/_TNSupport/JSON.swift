@@ -4,7 +4,11 @@
 ///
 /// Arrays whose elements are all integers are stored flat (`.integers`), which keeps large model
 /// files (a million neurons) small in memory and fast to read.
-public indirect enum JSONValue: Sendable, Equatable {
+///
+/// Not `indirect`: every payload that nests is already an array, so a value is stored inline and
+/// parsing a number allocates nothing (an `indirect` enum boxes every case on the heap, which was
+/// most of the time and memory of loading a large model: docs/benchmarks.md, issue 16).
+public enum JSONValue: Sendable, Equatable {
   case null
   case bool(Bool)
   case integer(Int64)
@@ -260,6 +264,32 @@ struct _JSONParser {
     return value
   }
 
+  /// The integer at `position` when it is a plain one (an optional '-', at most 18 digits, then a
+  /// byte that cannot continue a number); nil, with `position` unchanged, for anything else, which
+  /// `parseValue` then reads (and reports) the general way. The fast path of integer arrays.
+  @inline(__always)
+  mutating func parseSimpleInteger() -> Int64? {
+    var p = position
+    let negative = bytes[p] == UInt8(ascii: "-")
+    if negative { p += 1 }
+    var magnitude: Int64 = 0
+    let first = p
+    while p < bytes.count, p - first < 19 {
+      let d = bytes[p] &- 0x30
+      guard d < 10 else { break }
+      magnitude = magnitude &* 10 &+ Int64(d)
+      p += 1
+    }
+    let digits = p - first
+    guard digits > 0, digits < 19, p < bytes.count else { return nil }
+    switch bytes[p] {
+    case UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"), 0x30...0x39: return nil
+    default:
+      position = p
+      return negative ? -magnitude : magnitude
+    }
+  }
+
   mutating func parseArray(depth: Int) throws(JSONSyntaxError) -> JSONValue {
     position += 1
     skipWhitespace()
@@ -272,17 +302,21 @@ struct _JSONParser {
     var allIntegers = true
     while true {
       skipWhitespace()
-      let node = try parseValue(depth: depth + 1)
-      if allIntegers, case .integer(let v) = node.value {
+      if allIntegers, depth + 1 < 512, position < bytes.count, let v = parseSimpleInteger() {
         integers.append(v)
       } else {
-        if allIntegers {
-          allIntegers = false
-          nodes.reserveCapacity(integers.count + 1)
-          for v in integers { nodes.append(JSONNode(.integer(v), line: node.line)) }
-          integers = []
+        let node = try parseValue(depth: depth + 1)
+        if allIntegers, case .integer(let v) = node.value {
+          integers.append(v)
+        } else {
+          if allIntegers {
+            allIntegers = false
+            nodes.reserveCapacity(integers.count + 1)
+            for v in integers { nodes.append(JSONNode(.integer(v), line: node.line)) }
+            integers = []
+          }
+          nodes.append(node)
         }
-        nodes.append(node)
       }
       skipWhitespace()
       guard position < bytes.count else { throw error("unexpected end of file inside an array") }

@@ -4,15 +4,45 @@ public struct JSONCursor: Sendable {
   /// The value here.
   public let node: JSONNode
   /// Where the value is, from the root: `cores[3].neurons.threshold`.
-  public let path: String
+  ///
+  /// Built only when asked for (an error message): a cursor keeps its parent's path and its own
+  /// key or index, so that walking the million elements of a large model builds no strings.
+  public var path: String {
+    switch last {
+    case .none: return base
+    case .key(let k): return Self.joined(base, k)
+    case .index(let i): return base + "[\(i)]"
+    case .keyIndex(let k, let i): return Self.joined(base, k) + "[\(i)]"
+    case .indexKey(let i, let k): return base + "[\(i)]." + k
+    }
+  }
   /// The file the value came from.
   public let file: String
+  let base: String
+  let last: Component
+
+  /// The last steps of a path after `base`: none, a member's key, an element's index, or one of
+  /// each (so that `cores[3].x` and `neurons.leak[17]` build no string until asked for).
+  enum Component: Sendable {
+    case none
+    case key(String)
+    case index(Int)
+    case keyIndex(String, Int)
+    case indexKey(Int, String)
+  }
+
+  static func joined(_ base: String, _ key: String) -> String { base.isEmpty ? key : base + "." + key }
 
   /// A cursor at `node` of `file`, at `path`.
   public init(_ node: JSONNode, file: String, path: String = "") {
+    self.init(node, file: file, base: path, last: .none)
+  }
+
+  init(_ node: JSONNode, file: String, base: String, last: Component) {
     self.node = node
     self.file = file
-    self.path = path
+    self.base = base
+    self.last = last
   }
 
   /// Parses a file's bytes into a cursor at its root.
@@ -31,12 +61,20 @@ public struct JSONCursor: Sendable {
 
   /// The cursor of `node`, the member `component` of this object.
   public func child(_ node: JSONNode, _ component: String) -> JSONCursor {
-    JSONCursor(node, file: file, path: path.isEmpty ? component : path + "." + component)
+    switch last {
+    case .none: return JSONCursor(node, file: file, base: base, last: .key(component))
+    case .index(let i): return JSONCursor(node, file: file, base: base, last: .indexKey(i, component))
+    default: return JSONCursor(node, file: file, base: path, last: .key(component))
+    }
   }
 
   /// The cursor of `node`, the element `index` of this array.
   public func element(_ node: JSONNode, _ index: Int) -> JSONCursor {
-    JSONCursor(node, file: file, path: path + "[\(index)]")
+    switch last {
+    case .none: return JSONCursor(node, file: file, base: base, last: .index(index))
+    case .key(let k): return JSONCursor(node, file: file, base: base, last: .keyIndex(k, index))
+    default: return JSONCursor(node, file: file, base: path, last: .index(index))
+    }
   }
 
   /// The JSON type of the value, for messages (`object`, `array`, `string`...).

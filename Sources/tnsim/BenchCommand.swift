@@ -6,9 +6,10 @@ import TrueNorthIO
 let benchCommand = Command(
   name: "bench",
   summary: "Run the benchmark workloads single-threaded and on all processors; print throughput and memory.",
-  usage: "bench [NAME ...] [--threads 1|all|both] [--ticks N] [--json]",
+  usage: "bench [NAME ...] [--threads 1|all|both] [--ticks N] [--json] [--files DIR]",
   details: """
-    Workloads (deterministic, generated): \(Benchmark.allCases.map(\.rawValue).joined(separator: ", ")) (docs/benchmarks.md).
+    Workloads (deterministic, generated): \(Benchmark.allCases.map(\.rawValue).joined(separator: ", ")) (docs/benchmarks.md);
+    file workloads, timed once whatever --threads says: \(FileBenchmark.allCases.map(\.rawValue).joined(separator: ", ")).
     Without NAME every workload runs. Each reports ticks, synaptic events and spikes per second, ns per synaptic
     event, frames per second for the MNIST workloads, simulator state and the process's peak resident memory.
     """,
@@ -16,17 +17,25 @@ let benchCommand = Command(
     Option(name: "threads", value: "1|all|both", help: "single thread, all processors, or both (default both)"),
     Option(name: "ticks", value: "N", help: "override the ticks (or frames) of every workload"),
     Option(name: "json", value: nil, help: "print one JSON object per line"),
+    Option(name: "files", value: "DIR", help: "write the file workloads' files to DIR and keep them (default: a temporary folder)"),
   ],
   run: { args in
     var names: [Benchmark] = []
+    var files: [FileBenchmark] = []
     for p in args.positional {
-      guard let b = Benchmark(rawValue: p) else {
-        let allowed = Benchmark.allCases.map(\.rawValue).joined(separator: ", ")
+      if let b = Benchmark(rawValue: p) {
+        names.append(b)
+      } else if let f = FileBenchmark(rawValue: p) {
+        files.append(f)
+      } else {
+        let allowed = (Benchmark.allCases.map(\.rawValue) + FileBenchmark.allCases.map(\.rawValue)).joined(separator: ", ")
         throw UsageError(value: p, allowed: allowed, message: "no such benchmark; use one of \(allowed)", arguments: p)
       }
-      names.append(b)
     }
-    if names.isEmpty { names = Benchmark.allCases }
+    if names.isEmpty && files.isEmpty {
+      names = Benchmark.allCases
+      files = FileBenchmark.allCases
+    }
     let threads: [Int]
     switch args.string("threads") ?? "both" {
     case "1": threads = [1]
@@ -35,7 +44,7 @@ let benchCommand = Command(
     case let t: throw UsageError(flag: "threads", value: t, allowed: "1, all, both", message: "'\(t)' is not allowed; use 1, all or both")
     }
     let ticks = try args.int("ticks", in: 1...10_000_000)
-    if !args.flag("json") {
+    if !args.flag("json") && !names.isEmpty {
       print("workload       threads  cores   ticks/s   frames/s  synaptic events/s  spikes/s  ns/event  state MiB  peak RSS MiB")
     }
     for b in names {
@@ -50,6 +59,27 @@ let benchCommand = Command(
             + String(repeating: " ", count: max(0, 10 - frames.count)) + frames
             + String(format: " %18.3g %9.3g %9.2f %10.1f %13.1f", r.synapticEventsPerSecond, r.spikesPerSecond, r.nsPerSynapticEvent,
               Double(r.stateBytes) / 1_048_576, Double(r.peakResidentBytes) / 1_048_576))
+        }
+      }
+    }
+    if !files.isEmpty {
+      let executable = Bundle.main.executablePath ?? CommandLine.arguments[0]
+      let kept = args.string("files")
+      let directory = kept ?? FileManager.default.temporaryDirectory.appendingPathComponent("tnsim-bench-\(getpid())").path
+      if !args.flag("json") {
+        if !names.isEmpty { print("") }
+        print("file workload (median of the runs)              seconds       MB/s   records/s  peak RSS MiB")
+      }
+      for f in files {
+        for r in try f.run(directory: directory, executable: executable, keep: kept != nil) {
+          if args.flag("json") {
+            print(r.json)
+          } else {
+            let rate = r.bytes > 0 ? String(format: "%.1f", r.megabytesPerSecond) : "-"
+            print(r.name.padding(toLength: 46, withPad: " ", startingAt: 0) + String(format: " %9.4f ", r.seconds)
+              + String(repeating: " ", count: max(0, 10 - rate.count)) + rate
+              + String(format: " %11.3g %13.1f", r.recordsPerSecond, Double(r.peakResidentBytes) / 1_048_576))
+          }
         }
       }
     }

@@ -62,7 +62,7 @@ import Testing
     (["convert", "a", "b", "--from", "zz"], "tnsim convert: --from: 'zz' is not a format; allowed: tnsim, ibm, ranc, csv, tnspk, sfti, sfri, sfro, ranc-output"),
     (["diff", "a", "b", "--by", "x"], "tnsim diff: --by: 'x' is not allowed; use neuron or pin"),
     (["bench", "--threads", "3"], "tnsim bench: --threads: '3' is not allowed; use 1, all or both"),
-    (["bench", "nope"], "tnsim bench: nope: no such benchmark; use one of mnist-stream, mnist-64, chip-20hz, dense-random, board-16"),
+    (["bench", "nope"], "tnsim bench: nope: no such benchmark; use one of mnist-stream, mnist-64, chip-20hz, dense-random, board-16, spike-files, model-load, ranc-5core-files"),
     (["generate", "other"], "tnsim generate: expected the generator name: random"),
   ])
   func badFlagsKeepTheirWording(args: [String], line: String) throws {
