@@ -9,7 +9,7 @@ BUILD_FLAGS = -c release -Xswiftc -enable-testing -Xswiftc -target-cpu -Xswiftc 
 BIN = .build/release/tnsim
 MNIST = train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte t10k-labels-idx1-ubyte
 
-.PHONY: build test demo bench data clean
+.PHONY: build test demo bench data clean fuzz
 
 build:
 	$(SWIFT) build $(BUILD_FLAGS)
@@ -41,3 +41,11 @@ bench: build
 clean:
 	rm -rf .build out
 	rm -f $(addprefix data/mnist/,$(MNIST))
+
+# The mutation fuzzer of every file reader (docs/robustness.md): FUZZ_CASES cases per format from
+# FUZZ_SEED, each worker in a child process so a trap or hang names its case; failing cases are
+# saved in out/fuzz-failures. `make test` runs a fixed-seed slice of 500 cases per format.
+FUZZ_CASES ?= 10000
+FUZZ_SEED ?= 1
+fuzz: build
+	.build/release/tnsim-fuzz --cases $(FUZZ_CASES) --seed $(FUZZ_SEED) --root . --failures out/fuzz-failures

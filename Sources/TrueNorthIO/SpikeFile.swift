@@ -284,6 +284,16 @@ public final class SpikeWriter<Record: SpikeRecord> {
   /// - Throws: `InputError` when a full buffer cannot be written; the file is then abandoned.
   public func write(_ r: Record) throws(InputError) {
     let f = r.fields
+    // A value the format cannot hold (a tick past 2^32 - 1 from an IBM srcTime + delay) is
+    // refused, naming the spike, instead of wrapping in .tnspk or writing what the CSV reader refuses.
+    for k in f.indices where !Record.ranges[k].contains(f[k]) {
+      file.discard()
+      let spike = zip(Record.columns, f).map { "\($0) \($1)" }.joined(separator: ", ")
+      let range = Record.ranges[k]
+      throw InputError(
+        file: path, path: "spike \(count + 1)", field: Record.columns[k], value: "\(f[k])", allowed: "\(range.lowerBound)...\(range.upperBound)",
+        message: "(\(spike)): \(Record.columns[k]) \(f[k]) does not fit \(format.name); allowed: \(range.lowerBound)...\(range.upperBound)")
+    }
     if format == .csv {
       for (k, v) in f.enumerated() {
         if k > 0 { buffer.append(UInt8(ascii: ",")) }
