@@ -64,9 +64,11 @@ enum FuzzTargets {
       },
       FuzzTarget(name: "sfri", fileExtension: "sfri", seeds: [try file("examples/interop/ibm/input.sfri")]) { p in
         try drain(try IBMSpikeFile.readInput(path: p))
+        try drain(try SpikeFormat.openInput(p))
       },
       FuzzTarget(name: "sfro", fileExtension: "sfro", seeds: [try file("examples/interop/ibm/output.sfro")]) { p in
         try drain(try IBMSpikeFile.readOutput(path: p))
+        try drain(try SpikeFormat.openOutput(p))
       },
       FuzzTarget(name: "ranc-input", fileExtension: "json", seeds: [try file("examples/interop/ranc/input.json")]) { p in
         _ = try RANCModelFiles.load(input: p, config: rancConfig, chip: tiny)

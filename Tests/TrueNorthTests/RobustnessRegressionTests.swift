@@ -89,3 +89,52 @@ import Testing
     #expect(left == [".net.json.\(getpid())-3c4d.partial", ".other.json.2147483000-1a2b.partial", "net.json"], "\(left)")
   }
 }
+
+/// `.sfri` and `.sfro` are read streamed when in tick order, and give exactly the spikes (and
+/// locations) of the in-memory readers, in order or not.
+@Suite struct IBMStreamTests {
+  static func be(_ v: UInt32) -> [UInt8] { [UInt8(v >> 24), UInt8(v >> 16 & 255), UInt8(v >> 8 & 255), UInt8(v & 255)] }
+
+  @Test(arguments: [false, true])
+  func streamedInputsMatchTheInMemoryReader(shuffled: Bool) throws {
+    let dir = try ResourceRobustnessTests.temporaryFolder()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    var ticks = (0..<300_000).map { UInt32($0 / 7) }
+    if shuffled { ticks.swapAt(10, 200_000) }
+    var bytes = IBMSpikeFile.headerBytes(encoding: "RAWI3", delay: 2)
+    for (k, t) in ticks.enumerated() { bytes += Self.be(t) + Self.be(UInt32(k % 4096)) + Self.be(UInt32(k % 256)) }
+    FileManager.default.createFile(atPath: dir + "/a.sfri", contents: Data(bytes))
+    var whole = try IBMSpikeFile.readInput(path: dir + "/a.sfri")
+    var stream = try SpikeFormat.openInput(dir + "/a.sfri")
+    #expect((stream is IBMBinaryStream<InputSpike>) == !shuffled)
+    var n = 0
+    while let a = try whole.nextRecord() {
+      let b = try stream.nextRecord()
+      guard a == b, whole.lastLocation.path == stream.lastLocation.path else {
+        Issue.record("record \(n): \(a) at \(whole.lastLocation) against \(String(describing: b)) at \(stream.lastLocation)")
+        return
+      }
+      n += 1
+    }
+    #expect(try stream.nextRecord() == nil && n == 300_000)
+  }
+
+  @Test func streamedOutputsMatchAndBadRecordsGiveTheSameError() throws {
+    let dir = try ResourceRobustnessTests.temporaryFolder()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    var bytes = IBMSpikeFile.headerBytes(encoding: "RAWO6", delay: nil)
+    for k in 0..<5000 { bytes += Self.be(UInt32(k / 3)) + Self.be(0) + Self.be(0) + Self.be(UInt32(k % 9)) + Self.be(UInt32(k % 256)) + Self.be(UInt32(bitPattern: -1)) }
+    FileManager.default.createFile(atPath: dir + "/o.sfro", contents: Data(bytes))
+    var whole = try IBMSpikeFile.readOutput(path: dir + "/o.sfro")
+    var stream = try SpikeFormat.openOutput(dir + "/o.sfro")
+    #expect(try whole.readAll() == stream.readAll())
+    // A neuron of 256 in record 4000: the same error, before any spike is served.
+    let bad = bytes.count - 1000 * 24 + 16
+    bytes.replaceSubrange(bad..<(bad + 4), with: Self.be(256))
+    FileManager.default.createFile(atPath: dir + "/o.sfro", contents: Data(bytes))
+    var errors: [String] = []
+    do { _ = try IBMSpikeFile.readOutput(path: dir + "/o.sfro") } catch { errors.append(error.description) }
+    do { _ = try SpikeFormat.openOutput(dir + "/o.sfro") } catch { errors.append(error.description) }
+    #expect(errors.count == 2 && errors[0] == errors[1] && errors[0].contains("record 4001 neuron"), "\(errors)")
+  }
+}
