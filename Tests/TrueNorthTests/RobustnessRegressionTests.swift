@@ -138,3 +138,19 @@ import Testing
     #expect(errors.count == 2 && errors[0] == errors[1] && errors[0].contains("record 4001 neuron"), "\(errors)")
   }
 }
+
+/// `--report` keeps at most `TickSeries.limit` elements: a long run is binned, its sums kept.
+@Suite struct ReportSeriesTests {
+  @Test func aLongSeriesIsBinnedWithItsSumsAndMaximaKept() {
+    var s = CycleRun.TickSeries()
+    let n = 3 * CycleRun.TickSeries.limit + 5
+    for t in 0..<n { s.add(tick: Int64(t), spikes: 1, hops: 2, crossings: 0, cycles: Int32(t % 1000), coreCycles: 1, joules: 0.5) }
+    #expect(s.binTicks == 4 && s.ticks.count <= CycleRun.TickSeries.limit)
+    #expect(s.ticks.count == (n + 3) / 4 && s.ticks.prefix(3) == [0, 4, 8])
+    #expect(s.spikes.reduce(0, +) == Int32(n) && s.hops.reduce(0, +) == Int32(2 * n))
+    #expect(s.joules.reduce(0, +) == Double(n) / 2 && s.cycles.max() == 999)
+    var short = CycleRun.TickSeries()
+    for t in 0..<100 { short.add(tick: Int64(t), spikes: Int32(t), hops: 0, crossings: 0, cycles: 0, coreCycles: 0, joules: 0) }
+    #expect(short.binTicks == 1 && short.spikes == (0..<100).map(Int32.init), "a short run keeps every tick")
+  }
+}
