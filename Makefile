@@ -19,7 +19,7 @@ endif
 # The chip definitions built into the binary, generated from chipdefs/*.json.
 BUILTIN_CHIPDEFS = Sources/TrueNorthIO/ChipDefinition+Builtin.swift
 
-.PHONY: build test demo bench data clean install client
+.PHONY: build test demo bench data clean install client fuzz
 
 build: $(BUILTIN_CHIPDEFS)
 	$(SWIFT) build $(BUILD_FLAGS)
@@ -68,3 +68,11 @@ bench: build
 clean:
 	rm -rf .build .build-static out examples/swift-package/.build
 	rm -f $(addprefix data/mnist/,$(MNIST))
+
+# The mutation fuzzer of every file reader (docs/robustness.md): FUZZ_CASES cases per format from
+# FUZZ_SEED, each worker in a child process so a trap or hang names its case; failing cases are
+# saved in out/fuzz-failures. `make test` runs a fixed-seed slice of 500 cases per format.
+FUZZ_CASES ?= 10000
+FUZZ_SEED ?= 1
+fuzz: build
+	.build/release/tnsim-fuzz --cases $(FUZZ_CASES) --seed $(FUZZ_SEED) --root . --failures out/fuzz-failures

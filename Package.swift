@@ -20,6 +20,8 @@ let package = Package(
     .target(name: "TeaLearning", dependencies: ["_TNSupport"]),
     .target(name: "Deployment", dependencies: ["TrueNorth", "TrueNorthIO", "TeaLearning"]),
     .executableTarget(name: "tnsim", dependencies: ["TrueNorth", "TrueNorthIO", "TeaLearning", "Deployment"]),
+    // The mutation fuzzer of every file reader (`make fuzz`, docs/robustness.md).
+    .executableTarget(name: "tnsim-fuzz", dependencies: ["TrueNorth", "TrueNorthIO", "TeaLearning"]),
     // MARK: - Tests
     .testTarget(name: "TrueNorthTests", dependencies: ["TrueNorth", "TrueNorthIO"]),
     .testTarget(name: "TeaLearningTests", dependencies: ["TeaLearning"]),

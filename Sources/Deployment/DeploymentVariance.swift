@@ -21,7 +21,8 @@ public struct DeploymentVariance: Sendable {
     let starts = net.layerStarts
     let tables = net.cores.map { DeployedNetwork.weightTable($0, options: options) }
     var totals = [Double](repeating: 0, count: topology.layers.count)
-    let count = min(maxImages, images.count)
+    // Images of another size than the network reads give no figure rather than a trap.
+    let count = images.pixelsPerImage == topology.inputSize ? min(maxImages, images.count) : 0
     for i in 0..<count {
       let layers = net.forward(image: Array(images.image(i)))
       for l in topology.layers.indices {

@@ -110,9 +110,32 @@ public struct Checkpoint: Sendable, Equatable {
     guard !reader.failed, reader.at == body.count else {
       throw InputError(file: file, path: "parameters", message: "the file size does not match the topology")
     }
+    try checkValues(network: network, optimizer: optimizer, header: header, file: file)
     return Checkpoint(
       options: header.options, network: network, optimizer: optimizer, epochsDone: header.epochsDone, history: header.history,
       elapsedSeconds: header.elapsedSeconds)
+  }
+
+  /// Refuses parameters and optimiser state a run cannot continue from: connections outside
+  /// [0, 1], leaks outside the chip's range, a NaN or infinite moment, negative counters.
+  /// - Throws: `InputError` naming `file` and the first value that is wrong.
+  static func checkValues(network: ShadowNetwork, optimizer: Optimizer, header: Header, file: String) throws(InputError) {
+    guard header.epochsDone >= 0, header.optimizerSteps >= 0, header.elapsedSeconds.isFinite, header.momentum.isFinite else {
+      throw InputError(file: file, path: "header", message: "epochsDone, optimizerSteps, elapsedSeconds or momentum is negative, NaN or infinite")
+    }
+    for (k, c) in network.cores.enumerated() {
+      if let j = c.connections.firstIndex(where: { !($0 >= 0 && $0 <= 1) }) {
+        throw InputError(file: file, path: "cores[\(k)].connections[\(j)]", message: "is \(c.connections[j]); allowed: 0...1")
+      }
+      if let j = c.leaks.firstIndex(where: { !ShadowNetwork.leakRange.contains($0) }) {
+        throw InputError(file: file, path: "cores[\(k)].leaks[\(j)]", message: "is \(c.leaks[j]); allowed: -255...255")
+      }
+    }
+    for (name, state) in [("first moment", optimizer.first), ("second moment", optimizer.second)] {
+      for (k, c) in state.cores.enumerated() where !(c.connections.allSatisfy(\.isFinite) && c.leaks.allSatisfy(\.isFinite)) {
+        throw InputError(file: file, path: "optimizer.cores[\(k)]", message: "the \(name) holds a NaN or infinite value")
+      }
+    }
   }
 
   /// Little-endian Float32 arrays read one after another from the checkpoint's body.
@@ -165,6 +188,9 @@ extension Checkpoint.Header {
     for (k, s) in shapes.enumerated() {
       guard axonTypes[k].count == s.axons, weights[k].count == 4 * s.neurons else {
         throw InputError(file: file, path: "cores[\(k)]", message: "tables do not match the topology")
+      }
+      if let j = axonTypes[k].firstIndex(where: { $0 > 3 }) {
+        throw InputError(file: file, path: "axonTypes[\(k)][\(j)]", message: "is \(axonTypes[k][j]); allowed: 0...3")
       }
       let c = reader.take(s.axons * s.neurons)
       let b = reader.take(s.neurons)

@@ -44,12 +44,33 @@ extension InputError {
     case .valueNotFound(let type, let ctx):
       let (path, line) = at(ctx.codingPath)
       self.init(file: file, line: line, path: path, message: "expected \(type), found null")
+    case .dataCorrupted(let ctx) where ctx.codingPath.isEmpty:
+      // Foundation reports a number beyond its field's type (1e300 for a Float) as "not valid
+      // JSON" with no path; the text parsed, so find the number and name it.
+      if let (path, node) = Self.firstBeyondFloat(root, path: "") {
+        self.init(file: file, line: node.line, path: path, message: "is \(node.value.numberText); beyond the range of a 32-bit float (about 3.4e38)")
+      } else {
+        self.init(file: file, line: nil, path: nil, message: "invalid: a value does not fit its field (\(ctx.debugDescription))")
+      }
     case .dataCorrupted(let ctx):
       let (path, line) = at(ctx.codingPath)
       self.init(file: file, line: line, path: path, message: "invalid: \(ctx.debugDescription)")
     @unknown default:
       self.init(file: file, message: "\(e)")
     }
+  }
+
+  /// The first number in `node` (depth first) whose magnitude no Float holds, with its JSON path.
+  private static func firstBeyondFloat(_ node: JSONNode, path: String) -> (String, JSONNode)? {
+    switch node.value {
+    case .double(let d) where abs(d) > Double(Float.greatestFiniteMagnitude) || !d.isFinite: return (path, node)
+    case .array(let a):
+      for (i, e) in a.enumerated() { if let hit = firstBeyondFloat(e, path: path + "[\(i)]") { return hit } }
+    case .object(let members):
+      for m in members { if let hit = firstBeyondFloat(m.value, path: path.isEmpty ? m.key : path + "." + m.key) { return hit } }
+    default: break
+    }
+    return nil
   }
 
   /// The last member `key` of the object `node` (the one a decoder keeps), if any.
@@ -64,6 +85,17 @@ extension InputError {
     case .array(let a): return a.indices.contains(i) ? a[i] : nil
     case .integers(let a): return a.indices.contains(i) ? JSONNode(.integer(a[i]), line: node.line) : nil
     default: return nil
+    }
+  }
+}
+
+extension JSONValue {
+  /// A number as written in messages.
+  fileprivate var numberText: String {
+    switch self {
+    case .integer(let x): return "\(x)"
+    case .double(let d): return "\(d)"
+    default: return "not a number"
     }
   }
 }

@@ -138,7 +138,14 @@ public struct TrainedNetwork: Sendable, Equatable {
     let f = try decodeJSON(File.self, from: bytes, file: file)
     guard f.format == format else { throw InputError(file: file, path: "format", message: "is \"\(f.format)\"; expected \"\(format)\"") }
     guard f.version == version else { throw InputError(file: file, path: "version", message: "is \(f.version); allowed: \(version)") }
-    guard f.layers.reduce(0, +) == f.cores.count, f.layers.allSatisfy({ $0 >= 1 }) else {
+    try Topology.checkInput(rows: f.input.rows, columns: f.input.columns, file: file)
+    guard f.cores.count <= Topology.maxCores else {
+      throw InputError(file: file, path: "cores", message: "has \(f.cores.count) cores; allowed: at most \(Topology.maxCores) (one chip)")
+    }
+    // Each count is bounded before the sum, so the sum cannot overflow.
+    guard f.layers.count <= Topology.maxCores, f.layers.allSatisfy({ (1...Topology.maxCores).contains($0) }),
+      f.layers.reduce(0, +) == f.cores.count
+    else {
       throw InputError(file: file, path: "layers", message: "core counts \(f.layers) do not add up to the \(f.cores.count) cores")
     }
     var layers: [[Topology.Core]] = []
@@ -173,6 +180,13 @@ extension TrainedNetwork.File.Core {
   func parameters(file: String, at: String) throws(InputError) -> CoreParameters {
     let a = inputs.count
     let n = neurons
+    // The sizes are checked before any product of them is formed or allocated.
+    guard (1...Topology.maxNeurons).contains(n) else {
+      throw InputError(file: file, path: at + ".neurons", message: "is \(n); allowed: 1...\(Topology.maxNeurons)")
+    }
+    guard (1...Topology.maxAxons).contains(a) else {
+      throw InputError(file: file, path: at + ".inputs", message: "has \(a) entries; allowed: 1...\(Topology.maxAxons) (one per axon)")
+    }
     guard axonTypes.count == a else {
       throw InputError(file: file, path: at + ".axonTypes", message: "has \(axonTypes.count) entries; expected \(a) (one per input)")
     }

@@ -40,6 +40,27 @@ public struct Topology: Sendable, Equatable, Codable {
   public static let maxAxons = 256
   /// Neurons per core on TrueNorth.
   public static let maxNeurons = 256
+  /// The most cores a network file or topology may declare: one TrueNorth chip (4,096 cores).
+  /// With at most 256 x 256 synapses per core this bounds what a file can make the trainer and
+  /// the deployer allocate (docs/robustness.md).
+  public static let maxCores = 4096
+  /// The most input values (`inputRows * inputColumns`) a file may declare: 1,048,576
+  /// (1024 x 1024), so that one image's floats take at most 4 MiB (docs/robustness.md).
+  public static let maxInputSize = 1 << 20
+
+  /// Checks the declared input size against `maxInputSize` without overflow.
+  /// - Throws: `InputError` naming `file` and the `input` field.
+  static func checkInput(rows: Int, columns: Int, file: String) throws(InputError) {
+    guard rows >= 1, columns >= 1 else {
+      throw InputError(file: file, path: "input", message: "\(rows) x \(columns); rows and columns must be at least 1")
+    }
+    let (size, overflow) = rows.multipliedReportingOverflow(by: columns)
+    guard !overflow, size <= maxInputSize else {
+      throw InputError(
+        file: file, path: "input",
+        message: "\(rows) x \(columns) is more than the \(maxInputSize) input values a network may read (docs/robustness.md)")
+    }
+  }
 
   /// Creates a topology; call `validate(file:)` before use on untrusted data.
   public init(name: String, inputRows: Int, inputColumns: Int, classes: Int, layers: [[Core]]) {
@@ -70,11 +91,13 @@ public struct Topology: Sendable, Equatable, Codable {
   /// Checks every core against the hardware limits and every input index against its layer.
   /// - Throws: `InputError` naming `file`, the core (`layers[l].cores[k]`) and the field.
   public func validate(file: String) throws(InputError) {
-    guard inputRows >= 1, inputColumns >= 1 else {
-      throw InputError(file: file, path: "input", message: "\(inputRows) x \(inputColumns); rows and columns must be at least 1")
-    }
+    try Self.checkInput(rows: inputRows, columns: inputColumns, file: file)
     guard classes >= 1 else { throw InputError(file: file, path: "classes", message: "is \(classes); must be at least 1") }
     guard !layers.isEmpty else { throw InputError(file: file, path: "layers", message: "is empty; give at least one layer") }
+    let coreCount = layers.reduce(0) { $0 + min($1.count, Self.maxCores + 1) }
+    guard coreCount <= Self.maxCores else {
+      throw InputError(file: file, path: "layers", message: "has more than \(Self.maxCores) cores; allowed: 1...\(Self.maxCores) (one chip)")
+    }
     var previous = inputSize
     for (l, layer) in layers.enumerated() {
       guard !layer.isEmpty else {
@@ -145,13 +168,26 @@ extension Topology {
     var classes: Int
     var layers: [Layer]
 
+    /// `start..<start + count` for messages, without overflowing.
+    static func span(_ start: Int, _ count: Int) -> String {
+      let (end, overflow) = start.addingReportingOverflow(count)
+      return overflow ? "\(start) + \(count)" : "\(start)..<\(end)"
+    }
+
     /// The image positions (row-major) of the patch `p`, which must fit the input.
     func patchInputs(_ p: Patch, at: String, file: String) throws(InputError) -> [Int] {
       let cols = input.columns
-      guard p.row >= 0, p.column >= 0, p.height >= 1, p.width >= 1, p.row + p.height <= input.rows, p.column + p.width <= cols else {
+      // Each test keeps to values already known to be in range, so no sum can overflow.
+      guard p.row >= 0, p.column >= 0, p.height >= 1, p.width >= 1, p.row < input.rows, p.column < cols,
+        p.height <= input.rows - p.row, p.width <= cols - p.column
+      else {
         throw InputError(
           file: file, path: at,
-          message: "rows \(p.row)..<\(p.row + p.height), columns \(p.column)..<\(p.column + p.width) do not fit the \(input.rows) x \(cols) input")
+          message: "rows \(Self.span(p.row, p.height)), columns \(Self.span(p.column, p.width)) do not fit the \(input.rows) x \(cols) input")
+      }
+      guard p.height <= Topology.maxAxons, p.width <= Topology.maxAxons, p.height * p.width <= Topology.maxAxons else {
+        throw InputError(
+          file: file, path: at, message: "is \(p.height) x \(p.width) pixels; a core reads at most \(Topology.maxAxons) (one per axon)")
       }
       var out: [Int] = []
       for r in p.row..<(p.row + p.height) { for c in p.column..<(p.column + p.width) { out.append(r * cols + c) } }
@@ -165,6 +201,18 @@ extension Topology {
       }
       guard g.size >= 1, g.stride >= 1, g.size <= min(input.rows, input.columns) else {
         throw InputError(file: file, path: "layers[\(l)].patchGrid", message: "size \(g.size), stride \(g.stride) do not fit the input")
+      }
+      guard g.size <= Topology.maxAxons, g.size * g.size <= Topology.maxAxons else {
+        throw InputError(
+          file: file, path: "layers[\(l)].patchGrid.size",
+          message: "is \(g.size); a \(g.size) x \(g.size) patch is more than the \(Topology.maxAxons) inputs of a core")
+      }
+      // The input is at most maxInputSize values, so these counts cannot overflow.
+      let count = ((input.rows - g.size) / g.stride + 1) * ((input.columns - g.size) / g.stride + 1)
+      guard count <= Topology.maxCores else {
+        throw InputError(
+          file: file, path: "layers[\(l)].patchGrid",
+          message: "gives \(count) cores; allowed: at most \(Topology.maxCores) (one chip)")
       }
       var cores: [Topology.Core] = []
       for r in stride(from: 0, through: input.rows - g.size, by: g.stride) {
@@ -190,6 +238,14 @@ extension Topology {
         guard r.start >= 0, r.count >= 1 else {
           throw InputError(file: file, path: at + ".range", message: "start must be >= 0 and count >= 1")
         }
+        guard r.count <= Topology.maxAxons else {
+          throw InputError(
+            file: file, path: at + ".range.count", message: "is \(r.count); allowed: 1...\(Topology.maxAxons) (one per axon)")
+        }
+        // A previous layer has at most maxCores x maxNeurons outputs; validate names the exact bound.
+        guard r.start <= Topology.maxCores * Topology.maxNeurons else {
+          throw InputError(file: file, path: at + ".range.start", message: "is \(r.start); beyond the outputs of any previous layer")
+        }
         return Topology.Core(inputs: Array(r.start..<(r.start + r.count)), neurons: c.neurons)
       }
       return Topology.Core(inputs: c.inputs ?? [], neurons: c.neurons)
@@ -208,11 +264,17 @@ extension Topology {
     guard f.input.rows >= 1, f.input.columns >= 1 else {
       throw InputError(file: file, path: "input", message: "rows and columns must be at least 1")
     }
+    try checkInput(rows: f.input.rows, columns: f.input.columns, file: file)
     var layers: [[Topology.Core]] = []
+    var coreCount = 0
     for (l, layer) in f.layers.enumerated() {
       var cores: [Topology.Core] = []
       if let g = layer.patchGrid { cores += try f.gridCores(g, layer: l, file: file) }
       for (k, c) in (layer.cores ?? []).enumerated() { cores.append(try f.core(c, layer: l, at: "layers[\(l)].cores[\(k)]", file: file)) }
+      coreCount += cores.count
+      guard coreCount <= maxCores else {
+        throw InputError(file: file, path: "layers[\(l)]", message: "brings the network to \(coreCount) cores; allowed: at most \(maxCores) (one chip)")
+      }
       layers.append(cores)
     }
     let t = Topology(name: f.name, inputRows: f.input.rows, inputColumns: f.input.columns, classes: f.classes, layers: layers)

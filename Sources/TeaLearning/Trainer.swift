@@ -91,7 +91,16 @@ public final class Trainer {
         file: file, path: field,
         message: "the checkpoint was written with a different \(field); resume with the same options or start a fresh run")
     }
-    self.init(options: options, topology: checkpoint.network.topology, train: train, validation: validation, plugins: plugins, initial: initial)
+    let topology = checkpoint.network.topology
+    guard train.pixelsPerImage == topology.inputSize else {
+      throw InputError(
+        file: file, path: "topology",
+        message: "reads \(topology.inputRows) x \(topology.inputColumns) = \(topology.inputSize) values; the images have \(train.pixelsPerImage) pixels")
+    }
+    if let initial, initial.topology != topology {
+      throw InputError(file: file, path: "topology", message: "differs from the topology of the network to fine-tune")
+    }
+    self.init(options: options, topology: topology, train: train, validation: validation, plugins: plugins, initial: initial)
     network = checkpoint.network
     optimizer = checkpoint.optimizer
     epochsDone = checkpoint.epochsDone

@@ -29,7 +29,7 @@ extension ChipDefinition {
       neuronsPerCore: try root.required("neuronsPerCore").int(in: 1...256),
       axonTypes: try root.required("axonTypes").int(in: 1...4),
       maxDelay: try root.required("maxDelay").int(in: 1...15),
-      tickSeconds: try root.required("tickSeconds").positiveDouble(),
+      tickSeconds: try root.required("tickSeconds").positiveDouble(atMost: 3600),
       outputPins: try root.required("outputPins").int(in: 0...(1 << 24)),
       bits: bits, routing: routing, energy: energy)
     guard def.coreCount <= 1 << 22 else {
@@ -61,11 +61,11 @@ extension ChipDefinition {
       "chipLinkSpikesPerSecond", "chipLinkBitsPerSpike",
     ])
     return Routing(
-      clockHz: try r.required("clockHz").positiveDouble(),
+      clockHz: try r.required("clockHz").positiveDouble(atMost: 1e12),
       routerCyclesPerHop: try r.required("routerCyclesPerHop").int(in: 1...1_000_000),
       coreCyclesPerNeuron: try r.required("coreCyclesPerNeuron").int(in: 0...1_000_000),
       coreCyclesPerSynapticEvent: try r.required("coreCyclesPerSynapticEvent").int(in: 0...1_000_000),
-      chipLinkSpikesPerSecond: try r.required("chipLinkSpikesPerSecond").positiveDouble(),
+      chipLinkSpikesPerSecond: try r.required("chipLinkSpikesPerSecond").positiveDouble(atLeast: 1, atMost: 1e12),
       chipLinkBitsPerSpike: try r.required("chipLinkBitsPerSpike").int(in: 1...1024))
   }
 
@@ -156,6 +156,18 @@ extension JSONCursor {
   func positiveDouble() throws(InputError) -> Double {
     let v = try double()
     guard v > 0, v.isFinite else { throw fail("value \(v) must be a positive number") }
+    return v
+  }
+
+  /// A positive number no larger than `upper` (and at least `lower` when given): the limits keep
+  /// the cycle model's products (`tickSeconds * clockHz` cycles per tick, `clockHz /
+  /// chipLinkSpikesPerSecond` cycles per chip-link packet) far inside Int64 (docs/robustness.md).
+  func positiveDouble(atLeast lower: Double? = nil, atMost upper: Double) throws(InputError) -> Double {
+    let v = try double()
+    guard v > 0, v.isFinite, v <= upper, v >= (lower ?? 0) else {
+      let low = lower.map { "at least \($0)" } ?? "more than 0"
+      throw fail("value \(v) is out of range; allowed: \(low) and at most \(upper)")
+    }
     return v
   }
 

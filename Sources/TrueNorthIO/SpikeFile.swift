@@ -344,9 +344,13 @@ public final class SpikeWriter<Record: SpikeRecord> {
   static var flushSize: Int { 1 << 20 }
 
   /// Appends one record (buffered).
-  /// - Throws: `InputError` when a full buffer cannot be written; the file is then abandoned.
+  /// - Throws: `InputError` when a field does not fit the format (naming the spike) or a full
+  ///   buffer cannot be written; the file is then abandoned.
   public func write(_ r: Record) throws(InputError) {
     let f = r.packedFields
+    // A value the format cannot hold (a tick past 2^32 - 1 from an IBM srcTime + delay) is
+    // refused, naming the spike, instead of wrapping in .tnspk or writing what the CSV reader refuses.
+    if let k = Self.fieldOutOfRange(f) { throw refusal(r, field: k) }
     let csv = isCSV, fieldCount = fieldCount, binarySize = binarySize, start = used
     used += buffer.withUnsafeMutableBufferPointer { whole in
       let line = UnsafeMutableBufferPointer(rebasing: whole[start...])
@@ -375,6 +379,28 @@ public final class SpikeWriter<Record: SpikeRecord> {
     }
     count += 1
     if used >= Self.flushSize { try flush() }
+  }
+
+  /// The first field of `f` outside its range in `Record.ranges`, or nil.
+  @inline(__always)
+  static func fieldOutOfRange(_ f: (Int64, Int64, Int64, Int64)) -> Int? {
+    let r = Record.ranges
+    if !r[0].contains(f.0) { return 0 }
+    if !r[1].contains(f.1) { return 1 }
+    if !r[2].contains(f.2) { return 2 }
+    if r.count > 3 && !r[3].contains(f.3) { return 3 }
+    return nil
+  }
+
+  /// Abandons the file and names the spike whose field `k` the format cannot hold.
+  func refusal(_ r: Record, field k: Int) -> InputError {
+    file.discard()
+    let f = r.fields
+    let spike = zip(Record.columns, f).map { "\($0) \($1)" }.joined(separator: ", ")
+    let range = Record.ranges[k]
+    return InputError(
+      file: path, path: "spike \(count + 1)", field: Record.columns[k], value: "\(f[k])", allowed: "\(range.lowerBound)...\(range.upperBound)",
+      message: "(\(spike)): \(Record.columns[k]) \(f[k]) does not fit \(format.name); allowed: \(range.lowerBound)...\(range.upperBound)")
   }
 
   /// Writes `value` in decimal at `line[at...]` (at most 20 bytes); returns the end.

@@ -87,7 +87,7 @@ public struct SpikeFormat: Sendable, Hashable, CustomStringConvertible {
   public static let sfri = SpikeFormat(
     name: "sfri", title: "IBM RAWI3", extensions: ["sfri"], records: .input,
     matches: { IBMSpikeFile.detect($0) == .binaryInput },
-    makeInputReader: { path, _ throws(InputError) in try IBMSpikeFile.readInput(path: path) },
+    makeInputReader: { path, _ throws(InputError) in try IBMSpikeFile.openInput(path: path) },
     makeOutputReader: nil,
     makeInputWriter: { path in BufferedSpikeSink(path: path) { try IBMSpikeFile.binaryInputBytes($0) } },
     makeOutputWriter: nil)
@@ -97,7 +97,7 @@ public struct SpikeFormat: Sendable, Hashable, CustomStringConvertible {
     name: "sfro", title: "IBM RAWO6", extensions: ["sfro"], records: .output,
     matches: { IBMSpikeFile.detect($0) == .binaryOutput },
     makeInputReader: nil,
-    makeOutputReader: { path throws(InputError) in try IBMSpikeFile.readOutput(path: path) },
+    makeOutputReader: { path throws(InputError) in try IBMSpikeFile.openOutput(path: path) },
     makeInputWriter: nil,
     makeOutputWriter: { path, _, _ in BufferedSpikeSink(path: path) { IBMSpikeFile.binaryOutputBytes($0) } })
 

@@ -38,13 +38,28 @@ public final class AtomicFile {
     let url = URL(fileURLWithPath: path)
     let folder = url.deletingLastPathComponent().path
     try Self.createFolder(folder, for: path)
+    Self.removeStaleTemporaries(of: url.lastPathComponent, in: folder)
     temporaryPath = folder + "/." + url.lastPathComponent + ".\(getpid())-\(String(UInt32.random(in: 0...UInt32.max), radix: 16)).partial"
-    guard FileManager.default.createFile(atPath: temporaryPath, contents: nil),
-      let h = FileHandle(forWritingAtPath: temporaryPath)
-    else {
-      throw InputError(file: path, message: "cannot create the file in \(folder)")
+    // open(2) rather than FileManager.createFile, which writes through a Foundation temporary
+    // (`.dat.nosync...`) that a kill would leave behind.
+    let fd = open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL, 0o644)
+    guard fd >= 0 else {
+      throw InputError(file: path, message: "cannot create the file in \(folder): \(String(cString: strerror(errno)))")
     }
-    handle = h
+    handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
+  }
+
+  /// Removes the temporaries `.NAME.PID-RANDOM.partial` of `name` in `folder` left by a process
+  /// that no longer runs (killed while writing): the next write of the same file cleans them.
+  static func removeStaleTemporaries(of name: String, in folder: String) {
+    let prefix = "." + name + "."
+    guard let entries = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
+    for entry in entries where entry.hasPrefix(prefix) && entry.hasSuffix(".partial") {
+      let middle = entry.dropFirst(prefix.count).dropLast(".partial".count)
+      guard let dash = middle.firstIndex(of: "-"), let pid = Int32(middle[..<dash]), pid > 0 else { continue }
+      // kill(pid, 0) fails with ESRCH only when no such process exists.
+      if kill(pid, 0) != 0 && errno == ESRCH { unlink(folder + "/" + entry) }
+    }
   }
 
   deinit { discard() }

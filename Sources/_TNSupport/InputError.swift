@@ -34,11 +34,12 @@ public struct InputError: Error, CustomStringConvertible, Sendable, Equatable {
     self.message = message
   }
 
-  /// `file[:line][: path]: message`.
+  /// `file[:line][: path]: message`, one line for a terminal: raw bytes and control characters
+  /// escaped, and a path or message too long for a line cut in the middle (`_printable`).
   public var description: String {
-    var s = file
+    var s = _printable(file, limit: 300)
     if let line { s += ":\(line)" }
-    if let path, !path.isEmpty { s += ": \(path)" }
-    return s + ": " + message
+    if let path, !path.isEmpty { s += ": " + _printable(path, limit: 200) }
+    return s + ": " + _printable(message)
   }
 }

@@ -80,6 +80,7 @@ let deployCommand = Command(
     let copies = try args.int("copies", in: 1...65536) ?? 1
     let spf = try args.int("spf", in: 1...1_000_000)
     let net = try loadNetwork(path)
+    try DeployedNetwork.checkReadsMNIST(net, file: path)
     let options = try parseDeploymentOptions(args, copies: copies)
     let chip = try DeployedNetwork.chip(named: args.string("chip"), for: net.network, options: options)
     let deployed = try worded { try DeployedNetwork(net, chip: chip, options: options) }
@@ -138,6 +139,7 @@ let evalCommand = Command(
       let copies = try args.int("copies", in: 1...65536) ?? 1
       let spf = try args.int("spf", in: 1...1_000_000) ?? 1
       let net = try loadNetwork(path)
+      try DeployedNetwork.checkReadsMNIST(net, file: path)
       let options = try parseDeploymentOptions(args, copies: copies)
       let definition = try DeployedNetwork.chip(named: args.string("chip"), for: net.network, options: options)
       let deployed = try worded { try DeployedNetwork(net, chip: definition, options: options) }

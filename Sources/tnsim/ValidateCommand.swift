@@ -1,4 +1,6 @@
+import Deployment
 import Foundation
+import TeaLearning
 import TrueNorth
 import TrueNorthIO
 
@@ -65,17 +67,33 @@ let validateCommand = Command(
 
 let infoCommand = Command(
   name: "info",
-  summary: "Summarise a chip definition, model or spike file.",
+  summary: "Summarise a chip definition, model, spike file, trained network, topology or sweep CSV.",
   usage: "info FILE",
   details: """
     The kind of FILE is detected from its content: a chip definition, a tnsim model, an IBM model.json (on
-    --chip, default truenorth) or spikes in any format (docs/spike-formats.md; RANC packets on --chip).
+    --chip, default truenorth), spikes in any format (docs/spike-formats.md; RANC packets on --chip), a trained
+    network, a topology or a sweep's CSV.
     """,
   options: [Option(name: "chip", value: "CHIPDEF", help: "for a model or RANC packets: use this chip definition")],
   run: { args in
     let path = try args.onePositional("FILE")
     let override = try args.string("chip").map { c throws(InputError) in try ChipDefinition.resolve(c) }
-    switch FileKind.detect(path: path) {
+    let head = fileHead(path)
+    if head.contains("\"tnsim-tea-network\"") {
+      print(try TrainedNetwork.read(from: path).summaryText)
+      return 0
+    }
+    if head.contains("\"tnsim-topology\"") {
+      print(try Topology.parse(Data(try readFile(path)), file: path).summaryText)
+      return 0
+    }
+    if Sweep.isCSV(Array(head.utf8)) {
+      print(try Sweep.summary(csv: path))
+      return 0
+    }
+    let kind = FileKind.detect(path: path)
+    if kind == .spikes(.csv) { try FileKind.refuseUnknown(path: path) }
+    switch kind {
     case .chipDefinition:
       print(try ChipDefinition.parse(try readFile(path), file: path).summaryText)
     case .tnsimModel:
@@ -132,3 +150,10 @@ let generateCommand = Command(
     print("wrote \(output): \(model.cores.count) cores on \(chip.name)")
     return 0
   })
+
+/// The first 4 KiB of a file as text (empty when it cannot be read), for telling kinds apart.
+func fileHead(_ path: String) -> String {
+  guard let h = FileHandle(forReadingAtPath: path) else { return "" }
+  defer { try? h.close() }
+  return String(decoding: (try? h.read(upToCount: FileKind.headLength)) ?? Data(), as: UTF8.self)
+}

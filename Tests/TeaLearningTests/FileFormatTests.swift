@@ -27,7 +27,7 @@ import Testing
     (#"{"neurons": 300, "patch": {"row": 0, "column": 0, "height": 16, "width": 16}}"#, "layers[0].cores[0].neurons: is 300; allowed: 1...256"),
     (#"{"neurons": 10, "patch": {"row": 20, "column": 0, "height": 16, "width": 16}}"#, "layers[0].cores[0].patch: rows 20..<36"),
     (#"{"neurons": 10, "inputs": [0, 784]}"#, "layers[0].cores[0].inputs[1]: is 784; allowed: 0...783"),
-    (#"{"neurons": 10, "range": {"start": 0, "count": 300}}"#, "layers[0].cores[0].inputs: has 300 entries; allowed: 1...256"),
+    (#"{"neurons": 10, "range": {"start": 0, "count": 300}}"#, "layers[0].cores[0].range.count: is 300; allowed: 1...256"),
     (#"{"neurons": 10}"#, "give exactly one of"),
   ])
   func badCoresAreNamed(core: String, expected: String) {

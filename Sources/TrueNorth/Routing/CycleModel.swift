@@ -36,7 +36,10 @@ public final class CycleModel {
   public init(chip: ChipDefinition) {
     self.chip = chip
     mesh = MeshRouter(chip: chip)
-    budgetCycles = Int((chip.tickSeconds * chip.routing.clockHz).rounded(.down))
+    // Chip definitions built in code are not range-checked as files are: saturate instead of
+    // trapping on a product beyond Int (or NaN, which gives no budget).
+    let cycles = (chip.tickSeconds * chip.routing.clockHz).rounded(.down)
+    budgetCycles = cycles.isNaN ? 0 : cycles >= Double(Int.max) ? Int.max : cycles <= 0 ? 0 : Int(cycles)
     schedule = MeshSchedule(chip: chip, mesh: mesh)
   }
 

@@ -60,6 +60,9 @@ public enum ConversionFormat: Sendable, Equatable, CustomStringConvertible {
       if !FileManager.default.isReadableFile(atPath: path) || FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue {
         _ = try readFile(path)
       }
+      // Anything else falls to CSV; refuse what cannot be CSV spikes here, naming this file,
+      // rather than later blaming the output's name.
+      try FileKind.refuseUnknown(path: path)
       return .spikes(.csv)
     case .spikes(let format) where format != .rancInput:
       return .spikes(format)
@@ -69,7 +72,7 @@ public enum ConversionFormat: Sendable, Equatable, CustomStringConvertible {
       if keys.contains("neuronTypes") || keys.contains("core") { return .model(.ibm) }
       if keys.contains("format") { return .model(.tnsim) }
       if keys.contains("cores") || keys.contains("packets") { return .model(.ranc) }
-      throw InputError(file: path, message: "not a model or spike file tnsim knows (tnsim, IBM model.json, RANC input.json, spike files)")
+      throw InputError(file: path, message: "is not a model or spike file tnsim knows; tried " + FileKind.formatsTried)
     }
   }
 }

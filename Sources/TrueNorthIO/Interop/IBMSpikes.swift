@@ -149,16 +149,32 @@ public enum IBMSpikeFile {
     out.reserveCapacity(count)
     for k in 0..<count {
       let o = start + k * 12
-      let core = u32(bytes, o + 4), axon = u32(bytes, o + 8)
-      guard core <= UInt32(Int32.max), axon <= 255 else {
-        throw InputError(file: path, path: "record \(k + 1) " + (axon > 255 ? "axon" : "core"),
-          message: "value \(axon > 255 ? axon : core) is out of range at byte offset \(o); allowed: "
-            + (axon > 255 ? "0...255" : "0...\(Int32.max)"))
-      }
-      out.append(InputSpike(tick: Int64(u32(bytes, o)) + delay, core: Int32(core), axon: Int32(axon)))
+      out.append(try decodeInput(bytes, o, record: k + 1, offset: o, delay: delay, path: path))
       locations.append((nil, "record \(k + 1) at byte offset \(o)"))
     }
     return SpikeList(path: path, records: out, locations: locations)
+  }
+
+  /// The RAWI3 record at `o` of `bytes`, record number `k` at byte `offset` of the file.
+  static func decodeInput(_ bytes: [UInt8], _ o: Int, record k: Int, offset: Int, delay: Int64, path: String) throws(InputError) -> InputSpike {
+    let core = u32(bytes, o + 4), axon = u32(bytes, o + 8)
+    guard core <= UInt32(Int32.max), axon <= 255 else {
+      throw InputError(file: path, path: "record \(k) " + (axon > 255 ? "axon" : "core"),
+        message: "value \(axon > 255 ? axon : core) is out of range at byte offset \(offset); allowed: "
+          + (axon > 255 ? "0...255" : "0...\(Int32.max)"))
+    }
+    return InputSpike(tick: Int64(u32(bytes, o)) + delay, core: Int32(core), axon: Int32(axon))
+  }
+
+  /// The RAWO6 record at `o` of `bytes`, record number `k` at byte `offset` of the file.
+  static func decodeOutput(_ bytes: [UInt8], _ o: Int, record k: Int, offset: Int, path: String) throws(InputError) -> OutputSpike {
+    let core = u32(bytes, o + 12), neuron = u32(bytes, o + 16)
+    guard core <= UInt32(Int32.max), neuron <= 255 else {
+      throw InputError(file: path, path: "record \(k) " + (neuron > 255 ? "neuron (field 4)" : "core (field 3)"),
+        message: "value \(neuron > 255 ? neuron : core) is out of range at byte offset \(offset)")
+    }
+    let pin = Int32(bitPattern: u32(bytes, o + 20))
+    return OutputSpike(tick: Int64(u32(bytes, o)), core: Int32(core), neuron: Int32(neuron), pin: max(pin, -1))
   }
 
   /// Reads RAWO6 output spikes, sorted by tick.
@@ -172,13 +188,7 @@ public enum IBMSpikeFile {
     out.reserveCapacity(count)
     for k in 0..<count {
       let o = start + k * 24
-      let core = u32(bytes, o + 12), neuron = u32(bytes, o + 16)
-      guard core <= UInt32(Int32.max), neuron <= 255 else {
-        throw InputError(file: path, path: "record \(k + 1) " + (neuron > 255 ? "neuron (field 4)" : "core (field 3)"),
-          message: "value \(neuron > 255 ? neuron : core) is out of range at byte offset \(o)")
-      }
-      let pin = Int32(bitPattern: u32(bytes, o + 20))
-      out.append(OutputSpike(tick: Int64(u32(bytes, o)), core: Int32(core), neuron: Int32(neuron), pin: max(pin, -1)))
+      out.append(try decodeOutput(bytes, o, record: k + 1, offset: o, path: path))
       locations.append((nil, "record \(k + 1) at byte offset \(o)"))
     }
     return SpikeList(path: path, records: out, locations: locations)

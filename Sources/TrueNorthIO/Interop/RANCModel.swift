@@ -135,8 +135,17 @@ public enum RANCModelFiles {
   public static func load(input: String, config: String, chip: ChipDefinition, chipReference: String? = nil)
     throws(InputError) -> (Model, SpikeList<InputSpike>)
   {
+    let inputBytes = try readFile(input)
+    // A file taken for a RANC input.json (no "format") whose config.json is missing is more
+    // often a model that lost its "format": the error is about the input, not the config.
+    guard FileManager.default.fileExists(atPath: config) else {
+      throw InputError(
+        file: input, field: "config", value: config,
+        message: "was read as a RANC input.json (a JSON object without \"format\"), but its config.json (\(config)) is missing; "
+          + "a tnsim model needs \"format\": \"tnsim-model\"")
+    }
     let c = try parseConfig(try readFile(config), file: config, chip: chip)
-    return try parse(input: try readFile(input), file: input, config: c, chip: chip, chipReference: chipReference)
+    return try parse(input: inputBytes, file: input, config: c, chip: chip, chipReference: chipReference)
   }
 
   /// Loads a RANC `input.json` with the `config.json` beside it, onto `chip` (default

@@ -86,6 +86,8 @@ public final class RunReport {
       w.lineBreak(indent: 0)
       w.key("perTick")
       w.beginObject()
+      // Only long runs are binned; shorter ones keep the report's bytes as they were.
+      if s.binTicks > 1 { w.member("binTicks", s.binTicks) }
       w.key("ticks")
       w.array(s.ticks)
       for (name, values) in [("spikes", s.spikes), ("hops", s.hops), ("chipLinkCrossings", s.chipLinkCrossings), ("cycles", s.cycles), ("coreCycles", s.coreCycles)] {
