@@ -58,15 +58,17 @@ public enum FileBenchmark: String, CaseIterable, Sendable {
   /// Runs the workload in `directory` (created, then removed), timing each step `repeats` times.
   /// In a kept folder the file workloads write `spikes.csv`, `spikes.tnspk`, `random-chip.json`,
   /// and RANC's `input.json`, `config.json`, `in.csv` and `out.csv`.
-  /// - Parameter executable: the `tnsim` binary for the whole-process runs of `ranc-5core-files`.
+  /// - Parameter runProcess: runs the whole `tnsim run` process of `ranc-5core-files` on the
+  ///   model, input and output files given, and waits for it (the executable knows its flags).
   /// - Parameter keep: leave the files in `directory` (to rerun a step by hand).
-  public func run(directory: String, executable: String, repeats: Int = 5, keep: Bool = false) throws -> [Result] {
+  public func run(directory: String, repeats: Int = 5, keep: Bool = false,
+    runProcess: (_ model: String, _ input: String, _ output: String) throws -> Void) throws -> [Result] {
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     defer { if !keep { try? FileManager.default.removeItem(atPath: directory) } }
     switch self {
     case .spikeFiles: return try spikeFiles(directory, repeats: repeats)
     case .modelLoad: return try modelLoad(directory, repeats: max(1, repeats / 2))
-    case .ranc5coreFiles: return try rancFiles(directory, executable: executable, repeats: repeats)
+    case .ranc5coreFiles: return try rancFiles(directory, repeats: repeats, runProcess: runProcess)
     }
   }
 
@@ -163,7 +165,7 @@ public enum FileBenchmark: String, CaseIterable, Sendable {
     return (model, spikes)
   }
 
-  func rancFiles(_ dir: String, executable: String, repeats: Int) throws -> [Result] {
+  func rancFiles(_ dir: String, repeats: Int, runProcess: (String, String, String) throws -> Void) throws -> [Result] {
     let (model, spikes) = try Self.rancNetwork()
     let modelPath = dir + "/input.json", inputPath = dir + "/in.csv", outputPath = dir + "/out.csv"
     try RANCModelFiles.save(model, input: modelPath, config: dir + "/config.json")
@@ -179,9 +181,9 @@ public enum FileBenchmark: String, CaseIterable, Sendable {
       var reader = try SpikeReader<InputSpike>(path: inputPath)
       list = try reader.readAll()
     }
-    let sink = MemorySink()
+    var sink = MemorySpikeSink<OutputSpike>()
     let (simulate, simulateRuns) = try Self.time(repeats) {
-      sink.records.removeAll(keepingCapacity: true)
+      sink = MemorySpikeSink<OutputSpike>()
       let sim = try Simulator(model: loaded, threads: 1)
       var source: (any SpikeSource<InputSpike>)? = SpikeList(path: inputPath, records: list, locations: [])
       _ = try sim.run(ticks: nil, input: &source, output: sink)
@@ -194,16 +196,7 @@ public enum FileBenchmark: String, CaseIterable, Sendable {
     // Whole processes, as users run them.
     var childPeak = 0
     let (whole, wholeRuns) = try Self.time(repeats) {
-      let p = Process()
-      p.executableURL = URL(fileURLWithPath: executable)
-      p.arguments = ["run", modelPath, "--input", inputPath, "--output", outputPath, "--threads", "1", "--json"]
-      p.standardOutput = FileHandle.nullDevice
-      p.standardError = FileHandle.nullDevice
-      try p.run()
-      p.waitUntilExit()
-      guard p.terminationStatus == 0 else {
-        throw InputError(file: executable, message: "tnsim run exited with status \(p.terminationStatus)")
-      }
+      try runProcess(modelPath, inputPath, outputPath)
       var usage = rusage()
       getrusage(__rusage_who_t(RUSAGE_CHILDREN.rawValue), &usage)
       childPeak = max(childPeak, Int(usage.ru_maxrss) * 1024)
@@ -218,10 +211,4 @@ public enum FileBenchmark: String, CaseIterable, Sendable {
       Result(name: "\(rawValue) whole tnsim run process", seconds: whole, runs: wholeRuns, bytes: 0, records: list.count, peakResidentBytes: childPeak),
     ]
   }
-}
-
-/// Output spikes kept in memory (the simulate step of `ranc-5core-files`).
-final class MemorySink: SpikeSink {
-  var records: [OutputSpike] = []
-  func write(_ record: OutputSpike) throws { records.append(record) }
 }

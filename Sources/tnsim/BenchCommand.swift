@@ -64,6 +64,19 @@ let benchCommand = Command(
     }
     if !files.isEmpty {
       let executable = Bundle.main.executablePath ?? CommandLine.arguments[0]
+      // The whole-process step of ranc-5core-files: `tnsim run` as users run it.
+      let runProcess = { (model: String, input: String, output: String) throws in
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: executable)
+        p.arguments = ["run", model, "--input", input, "--output", output, "--threads", "1", "--json"]
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        p.waitUntilExit()
+        guard p.terminationStatus == 0 else {
+          throw InputError(file: executable, message: "tnsim run exited with status \(p.terminationStatus)")
+        }
+      }
       let kept = args.string("files")
       let directory = kept ?? FileManager.default.temporaryDirectory.appendingPathComponent("tnsim-bench-\(getpid())").path
       if !args.flag("json") {
@@ -71,7 +84,7 @@ let benchCommand = Command(
         print("file workload (median of the runs)              seconds       MB/s   records/s  peak RSS MiB")
       }
       for f in files {
-        for r in try f.run(directory: directory, executable: executable, keep: kept != nil) {
+        for r in try f.run(directory: directory, keep: kept != nil, runProcess: runProcess) {
           if args.flag("json") {
             print(r.json)
           } else {
