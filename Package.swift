@@ -23,7 +23,7 @@ let package = Package(
     // The mutation fuzzer of every file reader (`make fuzz`, docs/robustness.md).
     .executableTarget(name: "tnsim-fuzz", dependencies: ["TrueNorth", "TrueNorthIO", "TeaLearning"]),
     // MARK: - Tests
-    .testTarget(name: "TrueNorthTests", dependencies: ["TrueNorth", "TrueNorthIO"]),
+    .testTarget(name: "TrueNorthTests", dependencies: ["TrueNorth", "TrueNorthIO"], exclude: ["Fixtures"]),
     .testTarget(name: "TeaLearningTests", dependencies: ["TeaLearning"]),
     .testTarget(name: "DeploymentTests", dependencies: ["Deployment", "TeaLearning", "TrueNorth", "TrueNorthIO"]),
     .testTarget(name: "tnsimTests", dependencies: ["tnsim"]),

@@ -96,6 +96,7 @@ let runCommand = Command(
     }
     let trace = try potentialTrace(args, model: model)
     let report = try args.string("report").map { dir throws(InputError) in try RunReport.prepare(directory: dir) }
+    report?.recordAllHint = "tnsim run --record all"
     let analysis = fidelity == "cycle" ? CycleRun(chip: model.chip, strict: args.flag("strict"), keepSeries: report != nil) : nil
     if let report, let analysis { report.attach(to: analysis, model: model, recordAll: record == "all") }
     let bar = ProgressBar(label: "run", enabled: !args.flag("json"))

@@ -113,7 +113,7 @@ func expectReadableLayout(_ svg: String, _ name: String, sourceLocation: SourceL
     // Neurons 0, 1, 3, 4, 5, 6 fire; 2 never does. All six drawn, none sampled away.
     #expect(raster.rows.map { $0.neuron }.sorted() == [0, 1, 3, 4, 5, 6])
     #expect(raster.firedNeurons == 6 && raster.candidates == 256)
-    let svg = RunReport.rasterSVG(raster)
+    let svg = RunReport.rasterSVG(raster, recordAllHint: "tnsim run --record all")
     expectReadableLayout(svg, "raster")
     let texts = SVGWriter.texts(in: svg).map { $0.text }
     for n in [0, 1, 3, 4, 5, 6] { #expect(texts.contains("0:\(n)"), "row label 0:\(n)") }
@@ -135,7 +135,7 @@ func expectReadableLayout(_ svg: String, _ name: String, sourceLocation: SourceL
     // 25 ticks in at most 10 columns: 4 ticks per column, 7 columns used.
     #expect(raster.binTicks == 4 && raster.columnsUsed == 7)
     #expect((0..<7).map { raster.count(row: 0, column: $0) } == [4, 4, 4, 4, 4, 4, 1])
-    let svg = RunReport.rasterSVG(raster)
+    let svg = RunReport.rasterSVG(raster, recordAllHint: "tnsim run --record all")
     expectReadableLayout(svg, "cut raster")
     #expect(SVGWriter.texts(in: svg).contains { $0.text.contains("the first 10 neurons to fire, of 20 that fired") })
   }
@@ -147,7 +147,7 @@ func expectReadableLayout(_ svg: String, _ name: String, sourceLocation: SourceL
     let model = Model.random(chip: chip, seed: 3, options: options)
     let raster = RasterSampler(model: model, recordAll: false)
     #expect(raster.candidates == 0)
-    let svg = RunReport.rasterSVG(raster)
+    let svg = RunReport.rasterSVG(raster, recordAllHint: "tnsim run --record all")
     expectReadableLayout(svg, "empty raster")
     let text = SVGWriter.texts(in: svg).map { $0.text }.joined(separator: " ")
     #expect(text.contains("no neuron of this model sends to an output pin") && text.contains("--record all"))

@@ -5,7 +5,9 @@ extension RunReport {
   /// The spike raster: neurons (rows, in core:neuron order) against ticks (columns); a dark cell
   /// is a spike. Sized to its content: rows up to 14 px high, columns up to 14 px wide. Says
   /// which neurons it shows, and why when it shows none.
-  public static func rasterSVG(_ r: RasterSampler) -> String {
+  /// - Parameter recordAllHint: how to record every neuron, for the hint of an empty raster (the
+  ///   command line names its flag).
+  public static func rasterSVG(_ r: RasterSampler, recordAllHint: String = "run again recording every neuron") -> String {
     let columns = max(r.columnsUsed, 1)
     let order = r.drawingOrder
     let cellW = min(14, max(1, 900 / Double(columns)))
@@ -15,7 +17,7 @@ extension RunReport {
     let plotW = cellW * Double(columns), plotH = order.isEmpty ? 120 : cellH * Double(order.count)
     let width = max(640, left + plotW + 30)
     let lastTick = r.firstTick + max(r.ticksRecorded, 1) - 1
-    let recorded = r.recordsAll ? "\(r.candidates) recorded (--record all: every neuron)" : "\(r.candidates) recorded (neurons that send to output pins)"
+    let recorded = r.recordsAll ? "\(r.candidates) recorded (every neuron)" : "\(r.candidates) recorded (neurons that send to output pins)"
     let shown: String
     if r.rows.count < r.firedNeurons {
       shown = "the first \(r.rows.count) neurons to fire, of \(r.firedNeurons) that fired; \(recorded). Beyond \(r.maxRows) rows the rest are not drawn"
@@ -34,9 +36,9 @@ extension RunReport {
     svg.rect(x: left, y: top, width: plotW, height: plotH, fill: "#fafafa", stroke: "#999")
     if order.isEmpty {
       let why = r.candidates == 0
-        ? "Nothing to draw: no neuron of this model sends to an output pin, and only pin spikes were recorded. Record every neuron with tnsim run --record all."
+        ? "Nothing to draw: no neuron of this model sends to an output pin, and only pin spikes were recorded. To see every neuron: \(recordAllHint)."
         : "Nothing to draw: none of the \(r.candidates) recorded neurons fired in ticks \(r.firstTick)-\(lastTick)."
-          + (r.recordsAll ? "" : " Only pin spikes were recorded; tnsim run --record all records every neuron.")
+          + (r.recordsAll ? "" : " Only pin spikes were recorded; to see every neuron: \(recordAllHint).")
       for (k, line) in TextMetrics.wrap(why, width: width - left - 40, size: 13).enumerated() {
         svg.text(line, x: left + 12, y: top + 30 + 18 * Double(k), size: 13, fill: "#a00")
       }

@@ -6,6 +6,8 @@ import TrueNorth
 public final class RunReport {
   /// The folder the files go to.
   public let directory: String
+  /// How to record every neuron, for the hint of an empty raster (the command line names its flag).
+  public var recordAllHint = "run again recording every neuron"
   /// The sample of reported spikes for the raster, once `attach` has been called.
   public private(set) var raster: RasterSampler?
 
@@ -51,7 +53,7 @@ public final class RunReport {
     }
     try writeFileAtomically(Array(Self.summaryJSON(summary: summary, chip: model.chip, analysis: analysis).utf8), to: directory + "/summary.json")
     let raster = self.raster ?? RasterSampler(model: model, recordAll: false)
-    try writeFileAtomically(Array(Self.rasterSVG(raster).utf8), to: directory + "/raster.svg")
+    try writeFileAtomically(Array(Self.rasterSVG(raster, recordAllHint: recordAllHint).utf8), to: directory + "/raster.svg")
     try writeFileAtomically(Array(Self.linkMapSVG(analysis.model).utf8), to: directory + "/links.svg")
     try writeFileAtomically(Array(Self.tickChartSVG(analysis.series, budget: analysis.model.budgetCycles).utf8), to: directory + "/ticks.svg")
   }
