@@ -56,6 +56,13 @@ public struct TrainedNetwork: Sendable, Equatable {
 
   /// The format tag of network files.
   public static let format = "tnsim-tea-network"
+
+  /// Whether a file that starts with `head` is a network file: its format tag, or the start that
+  /// the writer's sorted keys give (`"cores"` first, each core's `"axonTypes"` first), which puts
+  /// the tag past the first kilobytes.
+  public static func isNetworkFile(head: String) -> Bool {
+    head.contains("\"\(format)\"") || head.drop(while: { $0.isWhitespace }).hasPrefix("{\"cores\":[{\"axonTypes\":")
+  }
   /// The version written and read.
   public static let version = 1
 

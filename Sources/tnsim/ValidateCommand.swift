@@ -79,7 +79,7 @@ let infoCommand = Command(
     let path = try args.onePositional("FILE")
     let override = try args.string("chip").map { c throws(InputError) in try ChipDefinition.resolve(c) }
     let head = fileHead(path)
-    if head.contains("\"tnsim-tea-network\"") {
+    if TrainedNetwork.isNetworkFile(head: head) {
       print(try TrainedNetwork.read(from: path).summaryText)
       return 0
     }
@@ -89,6 +89,13 @@ let infoCommand = Command(
     }
     if Sweep.isCSV(Array(head.utf8)) {
       print(try Sweep.summary(csv: path))
+      return 0
+    }
+    if RANCModelFiles.isInput(path: path) {
+      // A RANC input.json is a model (with config.json beside it) and its packets.
+      let (model, packets) = try RANCModelFiles.load(input: path, chip: override)
+      print("RANC input.json: " + ModelSummary(model).text(for: model))
+      print("  packets       \(packets.records.count) input spikes, ticks \(packets.records.first?.tick ?? 0)...\(packets.records.last?.tick ?? 0)")
       return 0
     }
     let kind = FileKind.detect(path: path)

@@ -217,6 +217,12 @@ struct CLI {
     #expect(sweep.status == 0, "\(sweep.err)")
     #expect(sweep.out.contains("| 2 | 1 | 10 | truenorth |"))
     #expect(FileManager.default.fileExists(atPath: dir + "/sweep/accuracy-vs-copies.svg"))
+    // info reads what train and sweep wrote: the network file (its format tag lies past the first
+    // kilobytes, after the sorted "cores") and the plain sweep CSV with its settings beside it.
+    let netInfo = try CLI.run(["info", dir + "/net.json"])
+    #expect(netInfo.status == 0 && netInfo.out.hasPrefix("trained network  mnist-5core (tnsim-tea-network, version 1)"), "\(netInfo.err)")
+    let sweepInfo = try CLI.run(["info", dir + "/sweep/sweep.csv"])
+    #expect(sweepInfo.status == 0 && sweepInfo.out.hasPrefix("sweep CSV        2 points\n  settings      network="), "\(sweepInfo.err)")
   }
 
   @Test func trainWithPluginsFineTuneAndDeployPacked() throws {

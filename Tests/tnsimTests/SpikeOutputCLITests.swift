@@ -81,7 +81,9 @@ import Testing
     let ranc = try CLI.run(["info", "examples/interop/ranc/output.txt"])
     #expect(ranc.out.hasPrefix("RANC output text spike file of output spikes"), "\(ranc.out)\(ranc.err)")
     let packets = try CLI.run(["info", "examples/interop/ranc/input.json", "--chip", "tiny"])
-    #expect(packets.out.contains("spikes        2"), "\(packets.out)\(packets.err)")
+    // A RANC input.json is a model and its packets: info summarises both, with config.json beside it.
+    #expect(packets.out.hasPrefix("RANC input.json: model on tiny") && packets.out.contains("packets       2 input spikes"),
+      "\(packets.out)\(packets.err)")
   }
 
   @Test func validateJSONIsOneObjectWithTraffic() throws {
