@@ -76,7 +76,9 @@ import Testing
     Self.expect(try Self.written(inputs, .sfri), 141, 0x9b69_7e53_740b_76b3, "sfri")
     Self.expect(try Self.written(inputs, .csv), 42, 0x9054_b8ad_6efa_fb99, "input csv")
     Self.expect(try Self.written(inputs, .tnspk), 64, 0xac52_9782_72dc_8c57, "input tnspk")
-    Self.expect(try Self.written(outputs, .sfro), 137, 0xb1f7_4cc9_74f7_7d87, "sfro")
+    // Re-recorded for RAWO6 in NSCS's layout (issue 21): the header's "tnsimLayout":2 (16 bytes)
+    // and records (tick, core, neuron, -32, pin, 0), was (tick, 0, 0, core, neuron, pin).
+    Self.expect(try Self.written(outputs, .sfro), 153, 0xd7c1_281a_091b_7093, "sfro")
     // Re-recorded for the corrected tick mapping (line k holds tick k - 2; issue 14).
     Self.expect(try Self.written(outputs, .rancOutput, ticks: 12), 255, 0x7f28_7df5_960a_acd7, "RANC output")
     Self.expect(try Self.written(outputs, .csv), 46, 0x8355_affa_8ae5_9672, "output csv")

@@ -134,4 +134,85 @@ struct IBMPeerFixtureTests {
       #expect((t[0] + 1) % want[0] == want[1], "neuron \(neuron): first spike in tick \(t[0])")
     }
   }
+
+  /// The tonic run written as `.sfro` is what pytruenorth's analysis reads (issue 21): decoded as
+  /// pytruenorth does (skip to 0xFF, six big-endian uint32, columns 0, 3, 4), each neuron's spikes
+  /// are under destination core -32 and its pin, at the stated period and phase.
+  @Test func sfroIsReadAsPytruenorthReadsIt() throws {
+    let folder = PeerFixtures.path("ibm/tonic")
+    let model = try IBMModelFile.load(path: folder + "/model.json", chip: try PeerFixtures.truenorth())
+    var source = try SpikeFormat.openInput(folder + "/spikes.sfti")
+    let out = try InteropFixtures.run(model, inputs: try source.readAll(), ticks: 100, recordAll: false)
+    let path = InteropFixtures.temporary("tonic.sfro")
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let sink = try SpikeFormat.createOutput(path)
+    for s in out { try sink.write(s) }
+    try sink.close()
+
+    // pytruenorth: f.read until 0xFF, then np.fromfile(dtype '>u4').reshape(-1, 6)[:, [0, 3, 4]].
+    let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+    let start = try #require(bytes.firstIndex(of: 0xFF)) + 1
+    #expect((bytes.count - start) % 24 == 0)
+    func field(_ k: Int, _ f: Int) -> UInt32 {
+      let o = start + k * 24 + f * 4
+      return bytes[o..<o + 4].reduce(0) { $0 << 8 | UInt32($1) }
+    }
+    var ticks: [[Int]: [Int]] = [:]
+    for k in 0..<(bytes.count - start) / 24 {
+      ticks[[Int(Int32(bitPattern: field(k, 3))), Int(field(k, 4))], default: []].append(Int(field(k, 0)))
+    }
+    let pins: [[Int]: [Int]] = [[0, 0]: [-32, 0], [0, 1]: [-32, 1], [0, 2]: [-32, 2], [1, 7]: [-32, 123]]
+    #expect(Set(ticks.keys) == Set(pins.values))
+    for (neuron, want) in Self.stated {
+      let t = ticks[pins[neuron]!] ?? []
+      try #require(t.count >= 3, "destination \(pins[neuron]!) has \(t.count) spikes")
+      let gaps = zip(t.dropFirst(), t.dropFirst(2)).map { $1 - $0 }
+      #expect(gaps.allSatisfy { $0 == want[0] }, "neuron \(neuron): gaps \(gaps)")
+      #expect((t[0] + 1) % want[0] == want[1], "neuron \(neuron): first spike in tick \(t[0])")
+    }
+    // tnsim reads its own file back with the neurons (fields 1 and 2).
+    var back = try SpikeFormat.openOutput(path)
+    #expect(try back.readAll() == out)
+  }
+
+  /// A recording in NSCS's layout (no `tnsimLayout` in the header, destination core -32, fields
+  /// 1, 2 and 5 whatever NSCS puts there) compares with a tnsim run by (tick, pin) in `diff` and
+  /// `validate --expect`: identical as recorded, and one spike moved by a tick is found.
+  @Test func nscsRecordingComparesByTickAndPin() throws {
+    let folder = PeerFixtures.path("ibm/tonic")
+    let model = try IBMModelFile.load(path: folder + "/model.json", chip: try PeerFixtures.truenorth())
+    var source = try SpikeFormat.openInput(folder + "/spikes.sfti")
+    let out = try InteropFixtures.run(model, inputs: try source.readAll(), ticks: 100, recordAll: false)
+    func nscs(_ spikes: [OutputSpike]) -> [UInt8] {
+      var b = Array("{\"class\":\"SpikeWriter\",\"nscsVersion\":\"1.4.0\",\"encoding\":\"RAWO6\"}".utf8) + [0xFF]
+      for s in spikes {
+        for v in [UInt32(s.tick), 0xDEAD, 77, UInt32(bitPattern: -32), UInt32(s.pin), 5] {
+          b += [UInt8(v >> 24), UInt8(v >> 16 & 255), UInt8(v >> 8 & 255), UInt8(v & 255)]
+        }
+      }
+      return b
+    }
+    let same = InteropFixtures.write(nscs(out), "nscs.sfro")
+    var moved = out
+    moved[3].tick += 1
+    let off = InteropFixtures.write(nscs(moved), "nscs-off.sfro")
+    let csv = InteropFixtures.temporary("run.csv")
+    defer { [same, off, csv].forEach { try? FileManager.default.removeItem(atPath: $0) } }
+    let w = try SpikeFormat.createOutput(csv)
+    for s in out { try w.write(s) }
+    try w.close()
+
+    var read = try SpikeFormat.openOutput(same)
+    let recorded = try read.readAll()
+    #expect(recorded.map { [$0.tick, Int64($0.core), Int64($0.neuron), Int64($0.pin)] }
+      == out.map { [$0.tick, -1, -1, Int64($0.pin)] })
+    let diff = try SpikeDiff.compare(expected: same, actual: csv)
+    #expect(diff.identical && diff.matching == .pin && diff.expectedCount == out.count, "\(diff.report())")
+    let bad = try SpikeDiff.compare(expected: off, actual: csv)
+    #expect(bad.missing == 1 && bad.extra == 1, "\(bad.report())")
+    let (_, check) = try MappingCheck.run(model: model, input: folder + "/spikes.sfti", ticks: 100, recordAll: false, expected: same)
+    #expect(check.identical && check.expectedCount == out.count, "\(check.report())")
+    let (_, wrong) = try MappingCheck.run(model: model, input: folder + "/spikes.sfti", ticks: 100, recordAll: false, expected: off)
+    #expect(!wrong.identical)
+  }
 }

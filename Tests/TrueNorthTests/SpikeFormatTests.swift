@@ -79,4 +79,32 @@ import Testing
     #expect(r.hasSuffix(": RANC packets name cores by (x, y); the chip is needed to number them"), "\(r)")
     #expect(!FileManager.default.fileExists(atPath: p))
   }
+
+  /// RAWO6's three layouts (issue 21, docs/interop.md): tnsim's NSCS layout (header
+  /// `"tnsimLayout":2`: core and neuron in fields 1 and 2, destination in 3 and 4), an NSCS
+  /// recording (no such member, field 3 negative: the pin in field 4, neuron unknown), and tnsim's
+  /// files from before (field 3 a core id: core, neuron, pin in fields 3, 4, 5).
+  @Test func rawo6LayoutsAreToldApart() throws {
+    func file(_ layout: Int?, _ fields: [Int32]) throws -> [OutputSpike] {
+      var b = IBMSpikeFile.headerBytes(encoding: "RAWO6", delay: nil, tnsimLayout: layout)
+      for v in fields { let u = UInt32(bitPattern: v); b += [UInt8(u >> 24), UInt8(u >> 16 & 255), UInt8(u >> 8 & 255), UInt8(u & 255)] }
+      let p = InteropFixtures.write(b, "layout.sfro")
+      defer { try? FileManager.default.removeItem(atPath: p) }
+      var streamed = try SpikeFormat.openOutput(p)
+      let whole = try IBMSpikeFile.readOutput(path: p).records
+      #expect(try streamed.readAll() == whole)
+      return whole
+    }
+    #expect(try file(2, [4, 3, 9, -32, 7, 0, 5, 3, 9, -1, -1, 0])
+      == [OutputSpike(tick: 4, core: 3, neuron: 9, pin: 7), OutputSpike(tick: 5, core: 3, neuron: 9, pin: -1)])
+    #expect(try file(nil, [4, 3, 9, -32, 7, 0]) == [OutputSpike(tick: 4, core: -1, neuron: -1, pin: 7)])
+    #expect(try file(nil, [4, 0, 0, 3, 9, 7]) == [OutputSpike(tick: 4, core: 3, neuron: 9, pin: 7)])
+    #expect(throws: InputError.self) { _ = try file(3, [4, 3, 9, -32, 7, 0]) }
+    #expect(throws: InputError.self) { _ = try file(2, [4, 3, 256, -32, 7, 0]) }
+    // What tnsim writes: the header member, then (tick, core, neuron, -32, pin, 0).
+    let bytes = IBMSpikeFile.binaryOutputBytes([OutputSpike(tick: 4, core: 3, neuron: 9, pin: 7)])
+    #expect(String(decoding: bytes.prefix { $0 != 0xFF }, as: UTF8.self)
+      == "{\"class\":\"SpikeWriter\",\"nscsVersion\":\"1.4.0\",\"encoding\":\"RAWO6\",\"tnsimLayout\":2}")
+    #expect(Array(bytes.suffix(24)) == [0, 0, 0, 4, 0, 0, 0, 3, 0, 0, 0, 9, 255, 255, 255, 224, 0, 0, 0, 7, 0, 0, 0, 0])
+  }
 }

@@ -33,6 +33,28 @@ import Testing
     #expect(files.sorted() == ["out.csv", name].sorted())
   }
 
+  /// An extension naming a format that cannot hold the spikes is refused, and no file is left:
+  /// `run --output` to input formats, `convert` of output spikes to an input format and back.
+  @Test(arguments: [
+    (["run"], "x.sfti", "sfti holds input spikes; the output holds output spikes"),
+    (["run"], "x.sfri", "sfri holds input spikes; the output holds output spikes"),
+    (["convert", "OUT.csv"], "x.sfti", "holds output spikes; sfti holds input spikes"),
+    (["convert", "OUT.csv"], "x.sfri", "holds output spikes; sfri holds input spikes"),
+    (["convert", "examples/neurons/input.csv"], "x.sfro", "cannot tell the output format"),
+  ])
+  func aFormatThatCannotHoldTheSpikesIsRefused(command: [String], name: String, message: String) throws {
+    let dir = CLI.temporary("refused")
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    #expect(try CLI.run(Self.run + ["--output", dir + "/OUT.csv"]).status == 0)
+    let args = command == ["run"] ? Self.run + ["--output", dir + "/" + name]
+      : ["convert", command[1].replacingOccurrences(of: "OUT.csv", with: dir + "/OUT.csv"), dir + "/" + name]
+    let r = try CLI.run(args)
+    #expect(r.status == 1)
+    #expect(r.err.contains(message), "\(r.err)")
+    #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["OUT.csv"])
+  }
+
   @Test func aFailedRunLeavesNoSpikeFile() throws {
     let dir = CLI.temporary("failed")
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)

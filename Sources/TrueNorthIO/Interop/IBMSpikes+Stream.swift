@@ -101,10 +101,11 @@ extension IBMSpikeFile {
   /// RAWO6 output spikes in tick order, streamed when its ticks are in order.
   /// - Throws: what `readOutput(path:)` throws.
   public static func openOutput(path: String) throws(InputError) -> any SpikeFileSource<OutputSpike> {
-    let (_, start) = try streamHeader(path: path, encoding: "RAWO6", size: 24)
+    let (header, start) = try streamHeader(path: path, encoding: "RAWO6", size: 24)
+    let layout = try isTnsimLayout(header)
     let make = { () throws(InputError) in
       try IBMBinaryStream<OutputSpike>(path: path, start: start, size: 24) { b, o, k, at throws(InputError) in
-        try decodeOutput(b, o, record: k, offset: at, path: path)
+        try decodeOutput(b, o, record: k, offset: at, tnsimLayout: layout, path: path)
       }
     }
     return try checkedInOrder(try make()) ? try make() : try readOutput(path: path)

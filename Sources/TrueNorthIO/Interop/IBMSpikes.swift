@@ -5,9 +5,17 @@ import TrueNorth
 /// Timing: an input spike has a source time `srcTime` and arrives `defaultDestinationDelay`
 /// ticks later (the header's value, or a spike's own `"delay"` in text files), so tnsim
 /// integrates it in tick srcTime + delay. The writers use a delay of 1 and so cannot write a spike
-/// for tick 0. Core ids are the linear ids of tnsim (row-major, x fastest). RAWO6 records are
-/// read as time = field 0 (the tick the neuron fired), core = field 3, neuron = field 4 and, in
-/// files tnsim wrote, pin = field 5 (-1 for a spike to an axon); fields 1 and 2 are written 0.
+/// for tick 0. Core ids are the linear ids of tnsim (row-major, x fastest).
+///
+/// RAWO6 (docs/interop.md, "RAWO6 layouts"): six big-endian uint32 per spike. tnsim writes the
+/// NSCS layout pytruenorth reads: field 0 the tick the neuron fired, fields 3 and 4 its
+/// destination (for an output pin: the output-bus core `outputBusCore`, -32, and the pin), and
+/// keeps the neuron's identity in fields 1 (core) and 2 (neuron); field 5 is 0. Its header
+/// carries `"tnsimLayout":2`. Three layouts are read, told apart by that header member and by
+/// the sign of field 3: `tnsimLayout` 2 = tnsim's NSCS layout; otherwise a record whose field 3
+/// is negative (as Int32) is an NSCS recording (tick, ?, ?, destCore, destAxon, ?): its pin is
+/// field 4 and its core and neuron are unknown (-1), since NSCS documents no fields 1 and 2;
+/// otherwise the record is tnsim's layout before issue 21: (tick, 0, 0, core, neuron, pin).
 public enum IBMSpikeFile {
   /// What the first bytes of a file say it is, or nil when it is no IBM spike file.
   public enum Kind: String, Sendable {
@@ -21,13 +29,14 @@ public enum IBMSpikeFile {
 
   /// The one-line JSON header of a binary file, compact as the toolchain writes it, before the
   /// 0xFF byte that ends it.
-  static func headerBytes(encoding: String, delay: Int?) -> [UInt8] {
+  static func headerBytes(encoding: String, delay: Int?, tnsimLayout: Int? = nil) -> [UInt8] {
     var w = JSONTextWriter()
     w.beginObject(.compact)
     w.member("class", "SpikeWriter")
     w.member("nscsVersion", "1.4.0")
     w.member("encoding", encoding)
     if let delay { w.member("defaultDestinationDelay", delay) }
+    if let tnsimLayout { w.member("tnsimLayout", tnsimLayout) }
     w.endObject()
     return w.bytes + [0xFF]
   }
@@ -166,29 +175,62 @@ public enum IBMSpikeFile {
     return InputSpike(tick: Int64(u32(bytes, o)) + delay, core: Int32(core), axon: Int32(axon))
   }
 
-  /// The RAWO6 record at `o` of `bytes`, record number `k` at byte `offset` of the file.
-  static func decodeOutput(_ bytes: [UInt8], _ o: Int, record k: Int, offset: Int, path: String) throws(InputError) -> OutputSpike {
-    let core = u32(bytes, o + 12), neuron = u32(bytes, o + 16)
-    guard core <= UInt32(Int32.max), neuron <= 255 else {
-      throw InputError(file: path, path: "record \(k) " + (neuron > 255 ? "neuron (field 4)" : "core (field 3)"),
-        message: "value \(neuron > 255 ? neuron : core) is out of range at byte offset \(offset)")
+  /// The output-bus core of NSCS and pytruenorth (`NEURON_DEST_OUT`): the destination core of
+  /// every spike sent off the chip, as the IBM models tnsim imports state it (model.json
+  /// `"destCore": -32`). tnsim keeps no other value of it (docs/interop.md).
+  public static let outputBusCore: Int32 = -32
+
+  /// The RAWO6 layout tnsim writes (the header member `"tnsimLayout"`; see the type's comment).
+  static let rawo6Layout = 2
+
+  /// Whether a RAWO6 header says tnsim wrote the file in its NSCS layout (`"tnsimLayout":2`).
+  static func isTnsimLayout(_ header: JSONCursor) throws(InputError) -> Bool {
+    guard let v = try header.optional("tnsimLayout") else { return false }
+    _ = try v.int(in: rawo6Layout...rawo6Layout)
+    return true
+  }
+
+  /// The RAWO6 record at `o` of `bytes`, record number `k` at byte `offset` of the file, in
+  /// tnsim's NSCS layout when `tnsimLayout`, else an NSCS recording (field 3 negative) or tnsim's
+  /// layout before issue 21 (field 3 a core id).
+  static func decodeOutput(_ bytes: [UInt8], _ o: Int, record k: Int, offset: Int, tnsimLayout: Bool = false, path: String) throws(InputError) -> OutputSpike {
+    let tick = Int64(u32(bytes, o))
+    let destCore = Int32(bitPattern: u32(bytes, o + 12)), destAxon = u32(bytes, o + 16)
+    func fail(_ field: String, _ value: UInt32, _ allowed: String) -> InputError {
+      InputError(file: path, path: "record \(k) \(field)", message: "value \(value) is out of range at byte offset \(offset); allowed: \(allowed)")
     }
+    if tnsimLayout || destCore < 0 {
+      // NSCS: fields 3 and 4 are the destination; tnsim keeps the neuron in fields 1 and 2.
+      var pin: Int32 = -1
+      if destCore < 0 {
+        guard destAxon <= 255 || destAxon == UInt32.max else { throw fail("destination axon (field 4)", destAxon, "0...255") }
+        pin = max(Int32(bitPattern: destAxon), -1)
+      }
+      guard tnsimLayout else { return OutputSpike(tick: tick, core: -1, neuron: -1, pin: pin) }
+      let core = u32(bytes, o + 4), neuron = u32(bytes, o + 8)
+      guard core <= UInt32(Int32.max) else { throw fail("core (field 1)", core, "0...\(Int32.max)") }
+      guard neuron <= 255 else { throw fail("neuron (field 2)", neuron, "0...255") }
+      return OutputSpike(tick: tick, core: Int32(core), neuron: Int32(neuron), pin: pin)
+    }
+    // tnsim before issue 21: (tick, 0, 0, core, neuron, pin).
+    guard destAxon <= 255 else { throw fail("neuron (field 4)", destAxon, "0...255") }
     let pin = Int32(bitPattern: u32(bytes, o + 20))
-    return OutputSpike(tick: Int64(u32(bytes, o)), core: Int32(core), neuron: Int32(neuron), pin: max(pin, -1))
+    return OutputSpike(tick: tick, core: destCore, neuron: Int32(destAxon), pin: max(pin, -1))
   }
 
   /// Reads RAWO6 output spikes, sorted by tick.
   /// - Throws: `InputError` for a bad header or a cut-off record (naming its byte offset).
   public static func readOutput(path: String) throws(InputError) -> SpikeList<OutputSpike> {
     let bytes = try readFile(path)
-    let (_, start) = try binaryHeader(bytes, path: path, encoding: "RAWO6")
+    let (header, start) = try binaryHeader(bytes, path: path, encoding: "RAWO6")
+    let layout = try isTnsimLayout(header)
     let count = try records(bytes, from: start, size: 24, path: path)
     var out: [OutputSpike] = []
     var locations: [(line: Int?, path: String?)] = []
     out.reserveCapacity(count)
     for k in 0..<count {
       let o = start + k * 24
-      out.append(try decodeOutput(bytes, o, record: k + 1, offset: o, path: path))
+      out.append(try decodeOutput(bytes, o, record: k + 1, offset: o, tnsimLayout: layout, path: path))
       locations.append((nil, "record \(k + 1) at byte offset \(o)"))
     }
     return SpikeList(path: path, records: out, locations: locations)
@@ -247,17 +289,20 @@ public enum IBMSpikeFile {
     return out
   }
 
-  /// RAWO6 bytes of output spikes: time, 0, 0, core, neuron, pin (as a two's-complement uint32).
+  /// RAWO6 bytes of output spikes in NSCS's layout (docs/interop.md): tick, core, neuron,
+  /// destination core, destination axon, 0. A spike to pin p goes to (`outputBusCore`, p); a
+  /// spike to an axon is written with destination (-1, -1), since an output spike does not
+  /// carry its destination axon. The header says `"tnsimLayout":2`.
   public static func binaryOutputBytes(_ spikes: [OutputSpike]) -> [UInt8] {
-    var out = headerBytes(encoding: "RAWO6", delay: nil)
+    var out = headerBytes(encoding: "RAWO6", delay: nil, tnsimLayout: rawo6Layout)
     out.reserveCapacity(out.count + spikes.count * 24)
     for s in spikes {
       append(UInt32(truncatingIfNeeded: s.tick), to: &out)
-      append(0, to: &out)
-      append(0, to: &out)
       append(UInt32(bitPattern: s.core), to: &out)
       append(UInt32(bitPattern: s.neuron), to: &out)
-      append(UInt32(bitPattern: s.pin), to: &out)
+      append(UInt32(bitPattern: s.pin >= 0 ? outputBusCore : -1), to: &out)
+      append(UInt32(bitPattern: s.pin >= 0 ? s.pin : -1), to: &out)
+      append(0, to: &out)
     }
     return out
   }
