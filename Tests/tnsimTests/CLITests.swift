@@ -32,11 +32,15 @@ struct CLI {
   /// Runs `executable`. Standard error goes to a file while standard output is drained from its
   /// pipe, so that neither stream can fill its pipe (64 KiB) and block the child while the
   /// other is being read.
-  static func run(executable: String, _ args: [String]) throws -> Result {
+  /// - Parameters:
+  ///   - directory: the working folder (the package root by default).
+  ///   - environment: replaces the inherited environment when given.
+  static func run(executable: String, _ args: [String], in directory: String? = nil, environment: [String: String]? = nil) throws -> Result {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: executable)
     p.arguments = args
-    p.currentDirectoryURL = URL(fileURLWithPath: root)
+    p.currentDirectoryURL = URL(fileURLWithPath: directory ?? root)
+    if let environment { p.environment = environment }
     let out = Pipe()
     let errPath = temporary("stderr")
     guard FileManager.default.createFile(atPath: errPath, contents: nil), let err = FileHandle(forWritingAtPath: errPath) else {

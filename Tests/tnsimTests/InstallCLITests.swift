@@ -1,32 +1,14 @@
 import Foundation
 import Testing
 
-/// Runs an executable in a chosen folder with a chosen environment (stderr through a file, as
-/// `CLI.run` does, so that neither stream can block the child).
+/// Runs an executable through `CLI.run` in a chosen folder, with the inherited environment less
+/// tnsim's own variables, plus `environment`.
 func runElsewhere(_ executable: String, _ args: [String], in directory: String, environment: [String: String] = [:]) throws -> CLI.Result {
-  let p = Process()
-  p.executableURL = URL(fileURLWithPath: executable)
-  p.arguments = args
-  p.currentDirectoryURL = URL(fileURLWithPath: directory)
   var env = ProcessInfo.processInfo.environment
   env["TNSIM_DATA"] = nil
   env["TNSIM_CHIPDEFS"] = nil
   for (k, v) in environment { env[k] = v }
-  p.environment = env
-  let out = Pipe()
-  let errPath = CLI.temporary("stderr")
-  guard FileManager.default.createFile(atPath: errPath, contents: nil), let err = FileHandle(forWritingAtPath: errPath) else {
-    throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: errPath])
-  }
-  defer { try? FileManager.default.removeItem(atPath: errPath) }
-  p.standardOutput = out
-  p.standardError = err
-  try p.run()
-  let o = out.fileHandleForReading.readDataToEndOfFile()
-  p.waitUntilExit()
-  try err.close()
-  let e = FileManager.default.contents(atPath: errPath) ?? Data()
-  return CLI.Result(status: p.terminationStatus, out: String(decoding: o, as: UTF8.self), err: String(decoding: e, as: UTF8.self))
+  return try CLI.run(executable: executable, args, in: directory, environment: env)
 }
 
 /// A temporary folder, removed by the caller.
