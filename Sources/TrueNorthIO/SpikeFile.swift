@@ -312,6 +312,8 @@ public final class SpikeWriter<Record: SpikeRecord> {
   let isCSV: Bool
   let fieldCount = Record.columns.count
   let binarySize = Record.binarySize
+  /// `Record.ranges`, for the per-record range check.
+  let ranges = Record.ranges
   @exclusivity(unchecked) var buffer: [UInt8]
   /// Records written so far.
   @exclusivity(unchecked) public private(set) var count = 0
@@ -350,7 +352,7 @@ public final class SpikeWriter<Record: SpikeRecord> {
     let f = r.packedFields
     // A value the format cannot hold (a tick past 2^32 - 1 from an IBM srcTime + delay) is
     // refused, naming the spike, instead of wrapping in .tnspk or writing what the CSV reader refuses.
-    if let k = Self.fieldOutOfRange(f) { throw refusal(r, field: k) }
+    if let k = fieldOutOfRange(f) { throw refusal(r, field: k) }
     let csv = isCSV, fieldCount = fieldCount, binarySize = binarySize, start = used
     used += buffer.withUnsafeMutableBufferPointer { whole in
       let line = UnsafeMutableBufferPointer(rebasing: whole[start...])
@@ -381,10 +383,11 @@ public final class SpikeWriter<Record: SpikeRecord> {
     if used >= Self.flushSize { try flush() }
   }
 
-  /// The first field of `f` outside its range in `Record.ranges`, or nil.
+  /// The first field of `f` outside its range in `Record.ranges` (kept in `ranges`, read once
+  /// per writer rather than per record), or nil.
   @inline(__always)
-  static func fieldOutOfRange(_ f: (Int64, Int64, Int64, Int64)) -> Int? {
-    let r = Record.ranges
+  func fieldOutOfRange(_ f: (Int64, Int64, Int64, Int64)) -> Int? {
+    let r = ranges
     if !r[0].contains(f.0) { return 0 }
     if !r[1].contains(f.1) { return 1 }
     if !r[2].contains(f.2) { return 2 }

@@ -152,13 +152,23 @@ public enum IBMSpikeFile {
   static func readBinary(_ bytes: [UInt8], path: String) throws(InputError) -> SpikeList<InputSpike> {
     let (header, start) = try binaryHeader(bytes, path: path, encoding: "RAWI3")
     let delay = Int64(try header.optional("defaultDestinationDelay")?.int(in: 0...15) ?? 1)
-    let count = try records(bytes, from: start, size: 12, path: path)
-    var out: [InputSpike] = []
+    return try list(bytes, from: start, size: 12, path: path) { o, k throws(InputError) in
+      try decodeInput(bytes, o, record: k, offset: o, delay: delay, path: path)
+    }
+  }
+
+  /// The fixed-size records of `bytes` from `start`, each decoded by `decode(offset, number)`
+  /// (numbers from 1), with its location for later errors.
+  static func list<R: SpikeRecord>(
+    _ bytes: [UInt8], from start: Int, size: Int, path: String, _ decode: (Int, Int) throws(InputError) -> R
+  ) throws(InputError) -> SpikeList<R> {
+    let count = try records(bytes, from: start, size: size, path: path)
+    var out: [R] = []
     var locations: [(line: Int?, path: String?)] = []
     out.reserveCapacity(count)
     for k in 0..<count {
-      let o = start + k * 12
-      out.append(try decodeInput(bytes, o, record: k + 1, offset: o, delay: delay, path: path))
+      let o = start + k * size
+      out.append(try decode(o, k + 1))
       locations.append((nil, "record \(k + 1) at byte offset \(o)"))
     }
     return SpikeList(path: path, records: out, locations: locations)
@@ -224,16 +234,9 @@ public enum IBMSpikeFile {
     let bytes = try readFile(path)
     let (header, start) = try binaryHeader(bytes, path: path, encoding: "RAWO6")
     let layout = try isTnsimLayout(header)
-    let count = try records(bytes, from: start, size: 24, path: path)
-    var out: [OutputSpike] = []
-    var locations: [(line: Int?, path: String?)] = []
-    out.reserveCapacity(count)
-    for k in 0..<count {
-      let o = start + k * 24
-      out.append(try decodeOutput(bytes, o, record: k + 1, offset: o, tnsimLayout: layout, path: path))
-      locations.append((nil, "record \(k + 1) at byte offset \(o)"))
+    return try list(bytes, from: start, size: 24, path: path) { o, k throws(InputError) in
+      try decodeOutput(bytes, o, record: k, offset: o, tnsimLayout: layout, path: path)
     }
-    return SpikeList(path: path, records: out, locations: locations)
   }
 
   // MARK: - Writing
