@@ -186,7 +186,8 @@ public enum TrainingPlugins {
     // Two data-parallel plug-ins would each compute the step's gradient; only the first would run.
     let parallel = list.filter { $0 is TernGrad || $0 is GradientDropping }.map(\.name)
     if parallel.count > 1 {
-      throw PluginSpecError(.badValue, plugin: parallel[1], value: parallel.joined(separator: " and "), allowed: "give one data-parallel plug-in (terngrad or gdrop)")
+      throw PluginSpecError(
+        .badValue, plugin: parallel[1], value: "\(parallel[1]) with \(parallel[0])", allowed: "give one data-parallel plug-in (terngrad or gdrop), not both")
     }
     for case let p as MagnitudePruning in list where p.epochsNeeded > options.epochs {
       throw PluginSpecError(

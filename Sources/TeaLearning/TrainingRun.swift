@@ -70,7 +70,7 @@ public enum TrainingRun {
     if resume, let p = plugins.first(where: { $0 is MagnitudePruning || $0 is GradientDropping }) {
       throw InputError(
         file: checkpointPath, path: "plugins",
-        message: "\(p.name) keeps state the checkpoint does not hold (its mask or residuals); start a fresh run instead of resuming")
+        message: "\(p.name) keeps state the checkpoint does not hold (\(p is MagnitudePruning ? "its pruning mask" : "its residuals")); start a fresh run instead of resuming")
     }
     let mnist = try MNIST.load(directory: dataDirectory)
     guard mnist.train.pixelsPerImage == topology.inputSize else {
