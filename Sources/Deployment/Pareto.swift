@@ -127,6 +127,14 @@ public enum Pareto {
       xLabel: cost.axis, yLabel: "accuracy (%)", logX: true)
     chart.subtitle = "every network x copies x spf point swept; grey: dominated (another point is at least as accurate for less); "
       + "the line joins the front, each front point labelled copies x spf"
+    // Dominated points first, so that the front's line, markers and labels are drawn over them.
+    let grey = points.indices.filter { !on[$0] }
+    if !grey.isEmpty {
+      var s = LineChart.Series(name: "dominated", points: grey.map { (cost.of(points[$0]), 100 * points[$0].accuracy) }, colour: 7)
+      s.connected = false
+      s.explicitColour = dominatedColour
+      chart.series.append(s)
+    }
     let frontPoints = points.indices.filter { on[$0] }.map { points[$0] }.sorted { cost.of($0) < cost.of($1) }
     // A staircase: between two front points the best accuracy on offer is the cheaper one's.
     var steps: [(x: Double, y: Double)] = []
@@ -136,7 +144,7 @@ public enum Pareto {
     }
     chart.series.append(LineChart.Series(name: "front", points: steps, colour: 0, markers: false))
     chart.niceLogTicks = cost == .energy
-    // The front's line has colour 0 and the dominated points the palette's grey (7).
+    // The front's line has colour 0; the networks take the others but the palette's grey (7).
     let colours = [1, 2, 3, 4, 5, 6, 8, 9]
     let networks = points.reduce(into: [String]()) { if !$0.contains($1.network) { $0.append($1.network) } }
     for (k, n) in networks.enumerated() {
@@ -147,14 +155,11 @@ public enum Pareto {
       s.connected = false
       chart.series.append(s)
     }
-    let grey = points.indices.filter { !on[$0] }
-    if !grey.isEmpty {
-      var s = LineChart.Series(name: "dominated", points: grey.map { (cost.of(points[$0]), 100 * points[$0].accuracy) }, colour: 7)
-      s.connected = false
-      chart.series.append(s)
-    }
     return chart
   }
+
+  /// The light grey of dominated points.
+  public static let dominatedColour = "#c4c4c4"
 
   /// Writes `pareto.md` and one chart per cost (`pareto-cores.svg`, `pareto-ticks.svg`,
   /// `pareto-energy.svg`) into `directory`.

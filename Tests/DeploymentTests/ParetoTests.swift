@@ -49,7 +49,8 @@ import Testing
     #expect(front?.points.count == 2 * on.filter { $0 }.count - 1)
     let grey = chart.series.first { $0.name == "dominated" }
     #expect(grey?.points.count == on.filter { !$0 }.count)
-    #expect(grey?.connected == false && grey?.colour == 7)
+    #expect(grey?.connected == false && chart.series.firstIndex { $0.name == "dominated" } == 0)
+    #expect(chart.colour(of: 0) == Pareto.dominatedColour)
     #expect(chart.series.filter { $0.name != "front" && $0.name != "dominated" }.allSatisfy { $0.colour != 7 && !$0.connected })
     let svg = chart.svg()
     expectReadable(svg, cost.fileName)

@@ -21,6 +21,8 @@ public struct LineChart: Sendable {
     public var pointLabels: [String]
     /// The points joined by a line (false: markers only, a scatter).
     public var connected = true
+    /// A colour outside the palette (e.g. a light grey for points set back), instead of `colour`.
+    public var explicitColour: String?
 
     /// A series.
     public init(name: String, points: [(x: Double, y: Double)], colour: Int? = nil, dashed: Bool = false, markers: Bool = true, pointLabels: [String] = []) {
@@ -71,7 +73,7 @@ public struct LineChart: Sendable {
   }
 
   /// The colour of series `k`.
-  public func colour(of k: Int) -> String { Self.palette[(series[k].colour ?? k) % Self.palette.count] }
+  public func colour(of k: Int) -> String { series[k].explicitColour ?? Self.palette[(series[k].colour ?? k) % Self.palette.count] }
 
   /// The chart as SVG text, `width` wide, the plot area `plotHeight` high.
   public func svg(width: Double = 760, plotHeight: Double = 320) -> String {
