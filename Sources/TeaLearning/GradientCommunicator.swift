@@ -174,6 +174,9 @@ public enum TensorPayload: Sendable, Equatable {
   case ternaryColumns(scalers: [Float], columns: Int, block: Int, count: Int, packed: [UInt8])
   /// Raw 32-bit floats (tensors too small to be worth ternarising).
   case float([Float])
+  /// A sparse tensor of `count` elements (gradient dropping): `values[j]` at element
+  /// `indices[j]`, every other element 0. Indices ascending.
+  case sparse(count: Int, indices: [UInt32], values: [Float])
 
   /// Elements of the tensor.
   public var count: Int {
@@ -181,17 +184,20 @@ public enum TensorPayload: Sendable, Equatable {
     case .ternary(_, let count, _): count
     case .ternaryColumns(_, _, _, let count, _): count
     case .float(let values): values.count
+    case .sparse(let count, _, _): count
     }
   }
 
   /// Bytes of the payload on the wire: the scaler and 2 bits per element, or for
   /// `ternaryColumns` a word holding `columns` and `block` and 2 bits per element (its scalers
-  /// are counted once, by `allReduceMax`), or 4 bytes per element.
+  /// are counted once, by `allReduceMax`), or 4 bytes per element; for `sparse` a word holding
+  /// the number of entries and 8 bytes per entry (a 32-bit index and a 32-bit float).
   public var payloadBytes: Int {
     switch self {
     case .ternary(_, let count, _): 4 + (count + 3) / 4
     case .ternaryColumns(_, _, _, let count, _): 4 + (count + 3) / 4
     case .float(let values): 4 * values.count
+    case .sparse(_, let indices, _): 4 + 8 * indices.count
     }
   }
 }
@@ -202,7 +208,9 @@ public enum TensorPayload: Sendable, Equatable {
 /// `count << 1 | ternary` followed by the payload: for a ternary tensor the Float32 scaler and
 /// `ceil(count / 4)` bytes of codes, for a float tensor `count` Float32 values. A
 /// `ternaryColumns` tensor sets bit 31 of the header and sends a UInt32 `columns << 16 | block`
-/// and `ceil(count / 4)` bytes of codes (no scalers: they are the shared ones).
+/// and `ceil(count / 4)` bytes of codes (no scalers: they are the shared ones). A `sparse` tensor
+/// sets bit 30 of the header (`count << 1 | 1 << 30`) and sends a UInt32 entry count `k`, `k`
+/// UInt32 indices and `k` Float32 values.
 public struct TernaryMessage: Sendable, Equatable {
   /// The sending rank.
   public var rank: Int
@@ -270,6 +278,11 @@ public struct TernaryMessage: Sendable, Equatable {
       case .float(let values):
         put(UInt32(values.count) << 1)
         for v in values { put(v.bitPattern) }
+      case .sparse(let count, let indices, let values):
+        put(UInt32(count) << 1 | 1 << 30)
+        put(UInt32(indices.count))
+        for i in indices { put(i) }
+        for v in values { put(v.bitPattern) }
       }
     }
     return out
@@ -290,7 +303,21 @@ public struct TernaryMessage: Sendable, Equatable {
     for _ in 0..<n {
       let header = try get()
       let count = Int((header & 0x7FFF_FFFF) >> 1)
-      if header >> 31 == 1 {
+      if header >> 30 == 1 {
+        let sparseCount = Int((header & 0x3FFF_FFFF) >> 1)
+        let k = Int(try get())
+        guard k <= sparseCount, at + 8 * k <= bytes.count else {
+          throw CommunicationError(operation: "decode", message: "message from rank \(rank): \(k) sparse entries for \(sparseCount) elements, or truncated at byte \(at)")
+        }
+        var indices = [UInt32](repeating: 0, count: k)
+        for j in 0..<k { indices[j] = try get() }
+        guard indices.allSatisfy({ Int($0) < sparseCount }), zip(indices, indices.dropFirst()).allSatisfy({ $0 < $1 }) else {
+          throw CommunicationError(operation: "decode", message: "message from rank \(rank): sparse indices not ascending below \(sparseCount)")
+        }
+        var values = [Float](repeating: 0, count: k)
+        for j in 0..<k { values[j] = Float(bitPattern: try get()) }
+        tensors.append(.sparse(count: sparseCount, indices: indices, values: values))
+      } else if header >> 31 == 1 {
         guard header & 1 == 1 else { throw CommunicationError(operation: "decode", message: "message from rank \(rank): column scalers on a float tensor") }
         let word = try get()
         let columns = Int(word >> 16), block = Int(word & 0xFFFF)

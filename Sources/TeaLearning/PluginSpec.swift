@@ -155,7 +155,7 @@ extension StringProtocol {
 /// The plug-ins a training run can name.
 public enum TrainingPlugins {
   /// Their names.
-  public static let names = ["probreg", "ssl", "terngrad"]
+  public static let names = ["probreg", "ssl", "terngrad", "prune", "gdrop"]
 
   /// Makes the plug-in `text` names.
   /// - Throws: `PluginSpecError` for an unknown name or a bad setting; `InputError` when a file
@@ -166,6 +166,8 @@ public enum TrainingPlugins {
     case "probreg": return try ProbabilityRegularizer(spec)
     case "ssl": return try StructuredSparsity(spec)
     case "terngrad": return try TernGrad(spec)
+    case "prune": return try MagnitudePruning(spec)
+    case "gdrop": return try GradientDropping(spec)
     default:
       throw PluginSpecError(.unknownPlugin, plugin: spec.name, allowed: names.joined(separator: ", "))
     }
@@ -180,6 +182,17 @@ public enum TrainingPlugins {
     let names = list.map(\.name)
     for (i, n) in names.enumerated() where names[..<i].contains(n) {
       throw PluginSpecError(.repeatedPlugin, plugin: n)
+    }
+    // Two data-parallel plug-ins would each compute the step's gradient; only the first would run.
+    let parallel = list.filter { $0 is TernGrad || $0 is GradientDropping }.map(\.name)
+    if parallel.count > 1 {
+      throw PluginSpecError(
+        .badValue, plugin: parallel[1], value: "\(parallel[1]) with \(parallel[0])", allowed: "give one data-parallel plug-in (terngrad or gdrop), not both")
+    }
+    for case let p as MagnitudePruning in list where p.epochsNeeded > options.epochs {
+      throw PluginSpecError(
+        .badValue, plugin: p.name, key: "steps", value: "\(p.steps)",
+        allowed: "\(p.steps) steps every \(p.every) epochs need at least \(p.epochsNeeded) epochs; the run has \(options.epochs)")
     }
     return list + [ClipParameters()]
   }

@@ -403,6 +403,9 @@ public struct TernGrad: TrainingPlugin {
       case .float(let values):
         let f = Float(w) / Float(total)
         for i in 0..<count { out[i] += f * values[i] }
+      case .sparse(_, let indices, let values):
+        let f = Float(w) / Float(total)
+        for (i, v) in zip(indices, values) { out[Int(i)] += f * v }
       case .ternaryColumns(let scalers, let columns, let block, _, let packed):
         var codes = [Int32](repeating: 0, count: count)
         accumulateCodes(packed, count: count, weight: 1, into: &codes)
@@ -459,6 +462,10 @@ public struct TernGrad: TrainingPlugin {
   static func values(of p: TensorPayload) -> [Float] {
     switch p {
     case .float(let v): return v
+    case .sparse(let count, let indices, let values):
+      var out = [Float](repeating: 0, count: count)
+      for (i, v) in zip(indices, values) { out[Int(i)] = v }
+      return out
     case .ternary(let s, let count, let packed):
       var codes = [Int32](repeating: 0, count: count)
       accumulateCodes(packed, count: count, weight: 1, into: &codes)

@@ -24,7 +24,7 @@ public struct TrainingResult: Sendable {
   public var output: String
   /// Where the checkpoint was written.
   public var checkpoint: String
-  /// TernGrad's traffic in this session, when it ran.
+  /// TernGrad's or gradient dropping's traffic in this session, when one ran.
   public var communication: CommunicationStatistics? = nil
 }
 
@@ -65,6 +65,13 @@ public enum TrainingRun {
     if let initial { topology = initial.topology } else { topology = try Topology.resolve(options.topology) }
     for case let ssl as StructuredSparsity in plugins { try ssl.validate(topology: topology) }
     let checkpointPath = checkpoint ?? defaultCheckpoint(for: output)
+    // Pruning masks and dropped-gradient residuals are not in the checkpoint: a resumed run
+    // would not repeat the straight one.
+    if resume, let p = plugins.first(where: { $0 is MagnitudePruning || $0 is GradientDropping }) {
+      throw InputError(
+        file: checkpointPath, path: "plugins",
+        message: "\(p.name) keeps state the checkpoint does not hold (\(p is MagnitudePruning ? "its pruning mask" : "its residuals")); start a fresh run instead of resuming")
+    }
     let mnist = try MNIST.load(directory: dataDirectory)
     guard mnist.train.pixelsPerImage == topology.inputSize else {
       throw InputError(file: options.topology, path: "input", message: "\(topology.inputRows) x \(topology.inputColumns) does not match the 28 x 28 MNIST images")
@@ -99,7 +106,7 @@ public enum TrainingRun {
       trainingSeconds: trainer.elapsedSeconds, history: trainer.history)
     let trained = TrainedNetwork(network: trainer.network, score: options.score, training: metadata)
     try trained.write(to: output)
-    let communication = trainer.plugins.compactMap { ($0 as? TernGrad)?.statistics }.first
+    let communication = trainer.plugins.compactMap { ($0 as? TernGrad)?.statistics ?? ($0 as? GradientDropping)?.statistics }.first
     return TrainingResult(trained: trained, output: output, checkpoint: checkpointPath, communication: communication)
   }
 }

@@ -24,6 +24,11 @@ let trainCommand = Command(
       terngrad:workers=4,granularity=column|tensor,block=1,scaler=sigma|max,clip=2.5,float-below=0,skip-output=0
                                              data-parallel workers exchanging ternary gradients
                                              (one scaler per neuron column; float-below 1024 with tensor)
+      prune:sparsity=0.5,steps=3,every=1     magnitude pruning (Han et al.): prune the smallest c*|s| of each
+                                             layer in steps (every E epochs) to the sparsity (per layer: 0.9/0.5)
+      gdrop:workers=4,keep=0.01,momentum=0   data-parallel workers sending each gradient's largest fraction
+                                             (index, value), the rest kept as residual; momentum: DGC's correction
+    prune and gdrop keep state outside the checkpoint: a run with them cannot be resumed.
     --init NET.json starts from a trained network (its topology and weight tables), e.g. to fine-tune
     the dense network with an SSL run's structure: --init dense.json --plugin ssl:lambda=0,structure=ssl.json.
     """,
@@ -44,7 +49,7 @@ let trainCommand = Command(
     Option(name: "threads", value: "T", help: "1 = single thread, else all processors (results are identical)"),
     Option(name: "data", value: "DIR", help: dataHelp),
     Option(name: "checkpoint", value: "FILE", help: "checkpoint file (default NET.json.checkpoint)"),
-    Option(name: "plugin", value: "NAME:K=V,...", help: "a training plug-in (probreg, ssl, terngrad); repeat to combine", repeatable: true),
+    Option(name: "plugin", value: "NAME:K=V,...", help: "a training plug-in (probreg, ssl, terngrad, prune, gdrop); repeat to combine", repeatable: true),
     Option(name: "init", value: "NET.json", help: "start from this trained network instead of a fresh initialisation"),
     Option(name: "resume", value: nil, help: "continue from the checkpoint (same options required)"),
     Option(name: "json", value: nil, help: "print the result as one JSON object (no progress output)"),
@@ -136,8 +141,8 @@ private func printResult(_ result: TrainingResult, options o: TrainingOptions, o
     print(String(format: "test accuracy %.2f%% (shadow network, %d test images), %d epochs, %.1f s training", 100 * (m.testAccuracy ?? 0),
       m.testImages, m.epochs, m.trainingSeconds))
     print("wrote \(output) (checkpoint \(result.checkpoint))")
-    if let c = result.communication { print("terngrad: \(c)") }
-    if o.plugins.contains(where: { $0.hasPrefix("ssl") }) {
+    if let c = result.communication { print("\(o.plugins.first { $0.hasPrefix("gdrop") } == nil ? "terngrad" : "gdrop"): \(c)") }
+    if o.plugins.contains(where: { $0.hasPrefix("ssl") || $0.hasPrefix("prune") }) {
       for l in LayerSparsity.of(result.trained.network) {
         print("layer \(l.layer): removed \(l.axons.removed)/\(l.axons.total) axons, \(l.neurons.removed)/\(l.neurons.total) neurons, "
           + "\(l.cores.removed)/\(l.cores.total) cores; \(l.connections.zero)/\(l.connections.total) connections zero")

@@ -221,6 +221,16 @@ struct CLI {
     #expect(sweep.status == 0, "\(sweep.err)")
     #expect(sweep.out.contains("| 2 | 1 | 10 | truenorth |"))
     #expect(FileManager.default.fileExists(atPath: dir + "/sweep/accuracy-vs-copies.svg"))
+    #expect(FileManager.default.fileExists(atPath: dir + "/sweep/pareto.md") && FileManager.default.fileExists(atPath: dir + "/sweep/pareto-energy.svg"))
+    // Several networks: one sweep folder each (a repeated name numbered), one frontier over all.
+    try FileManager.default.createDirectory(atPath: dir + "/b", withIntermediateDirectories: true)
+    try FileManager.default.copyItem(atPath: dir + "/net.json", toPath: dir + "/b/net.json")
+    let both = try CLI.run(["sweep", dir + "/net.json", dir + "/b/net.json", "--copies", "1", "--spf", "1,2", "--images", "50", "--output", dir + "/front"])
+    #expect(both.status == 0, "\(both.err)")
+    #expect(both.out.contains("## net\n") && both.out.contains("## net-2\n") && both.out.contains("## Pareto front"))
+    for f in ["net/sweep.csv", "net-2/sweep.csv", "pareto.md", "pareto-cores.svg", "pareto-ticks.svg", "pareto-energy.svg"] {
+      #expect(FileManager.default.fileExists(atPath: dir + "/front/" + f), "\(f)")
+    }
     // info reads what train and sweep wrote: the network file (its format tag lies past the first
     // kilobytes, after the sorted "cores") and the plain sweep CSV with its settings beside it.
     let netInfo = try CLI.run(["info", dir + "/net.json"])

@@ -19,6 +19,10 @@ public struct LineChart: Sendable {
     public var markers: Bool
     /// A short text beside each point (e.g. its copies), by index into `points`; empty: none.
     public var pointLabels: [String]
+    /// The points joined by a line (false: markers only, a scatter).
+    public var connected = true
+    /// A colour outside the palette (e.g. a light grey for points set back), instead of `colour`.
+    public var explicitColour: String?
 
     /// A series.
     public init(name: String, points: [(x: Double, y: Double)], colour: Int? = nil, dashed: Bool = false, markers: Bool = true, pointLabels: [String] = []) {
@@ -49,6 +53,9 @@ public struct LineChart: Sendable {
   public var yFromZero = false
   /// The x axis covers exactly this range, when given (instead of nice bounds around the data).
   public var xRange: ClosedRange<Double>?
+  /// On a logarithmic x axis, ticks at 1, 2 and 5 times the powers of ten the data span instead of
+  /// at the data's own x values (for many scattered values, such as energies).
+  public var niceLogTicks = false
   /// The lines.
   public var series: [Series] = []
   /// Drawn when there are no points.
@@ -66,7 +73,7 @@ public struct LineChart: Sendable {
   }
 
   /// The colour of series `k`.
-  public func colour(of k: Int) -> String { Self.palette[(series[k].colour ?? k) % Self.palette.count] }
+  public func colour(of k: Int) -> String { series[k].explicitColour ?? Self.palette[(series[k].colour ?? k) % Self.palette.count] }
 
   /// The chart as SVG text, `width` wide, the plot area `plotHeight` high.
   public func svg(width: Double = 760, plotHeight: Double = 320) -> String {
@@ -99,8 +106,8 @@ public struct LineChart: Sendable {
     let xTicks: [Double], xLow: Double, xHigh: Double, xLabelOf: (Double) -> String
     if logX {
       let xs = Array(Set(points.map(\.x))).sorted()
-      xTicks = xs
       var (a, b) = (log10(xs.first ?? 1), log10(xs.last ?? 10))
+      xTicks = niceLogTicks ? Self.logTicks(from: xs.first ?? 1, to: xs.last ?? 10) : xs
       let pad = b - a < 1e-9 ? 0.5 : (b - a) * 0.04
       a -= pad
       b += pad
@@ -132,17 +139,29 @@ public struct LineChart: Sendable {
     return svg.finished()
   }
 
+  /// 1, 2 and 5 times the powers of ten from `low` to `high` (at least the two around them when
+  /// none lies between).
+  static func logTicks(from low: Double, to high: Double) -> [Double] {
+    var ticks: [Double] = []
+    var power = pow(10, log10(low).rounded(.down))
+    while power <= high * 10 {
+      for m in [1.0, 2, 5] where m * power >= low * (1 - 1e-9) && m * power <= high * (1 + 1e-9) { ticks.append(m * power) }
+      power *= 10
+    }
+    return ticks.isEmpty ? [low, high] : ticks
+  }
+
   /// The lines, markers and point labels (each label inside the `plot` area).
   func drawSeries(_ svg: inout SVGWriter, px: (Double) -> Double, py: (Double) -> Double, plot: TextBox) {
     var labelled: [(x: Double, y: Double, text: String, colour: String)] = []
     for (k, s) in series.enumerated() {
       let colour = colour(of: k)
       let order = s.points.indices.filter { s.points[$0].x.isFinite && s.points[$0].y.isFinite && (!logX || s.points[$0].x > 0) }
-        .sorted { s.points[$0].x < s.points[$1].x }
+        .sorted { (s.points[$0].x, $0) < (s.points[$1].x, $1) }  // equal x keep their order (steps)
       let at = order.map { (x: px(s.points[$0].x), y: py(s.points[$0].y)) }
-      if s.dashed {
+      if s.connected && s.dashed {
         for (a, b) in zip(at, at.dropFirst()) { svg.line(x1: a.x, y1: a.y, x2: b.x, y2: b.y, stroke: colour, width: 1.8, dashed: true) }
-      } else {
+      } else if s.connected {
         svg.polyline(at, stroke: colour, width: 2)
       }
       if s.markers {
@@ -173,7 +192,7 @@ public struct LineChart: Sendable {
     for (k, s) in series.enumerated() {
       let y = top + 12 + Double(k) * 20
       let colour = colour(of: k)
-      svg.line(x1: x, y1: y - 4, x2: x + 26, y2: y - 4, stroke: colour, width: 2, dashed: s.dashed)
+      if s.connected { svg.line(x1: x, y1: y - 4, x2: x + 26, y2: y - 4, stroke: colour, width: 2, dashed: s.dashed) }
       if s.markers { svg.rect(x: x + 10, y: y - 7, width: 6, height: 6, fill: s.dashed ? "white" : colour, stroke: s.dashed ? colour : nil) }
       svg.text(s.name, x: x + 32, y: y, size: 12)
     }
