@@ -205,12 +205,141 @@ func trafficLines(_ records: [[UInt8]]) -> [String] {
   }
 }
 
+/// `tnsim run` with the board's chips spread over the ranks (`DistributedBoard`): every rank
+/// reads the model and the input, rank 0 writes the output and prints the summary.
 func runBoardAcrossRanks(_ args: ParsedArguments, world: MPIWorld) throws -> Int32 {
-  throw CollectiveError(description: "tnsim run: not yet across ranks")
+  for flag in ["fidelity", "report", "trace", "trace-output"] where args.string(flag) != nil {
+    throw CollectiveError(description: "tnsim run: --\(flag): runs in one process; run it without mpirun")
+  }
+  if args.flag("strict") { throw CollectiveError(description: "tnsim run: --strict: runs in one process; run it without mpirun") }
+  let path: String
+  let record: String
+  let ticks: Int64?
+  let threads: Int
+  let seed: UInt64?
+  let format: SpikeFormat?
+  do {
+    path = try args.onePositional("MODEL file")
+    record = args.string("record") ?? "pins"
+    guard record == "all" || record == "pins" else {
+      throw UsageError(flag: "record", value: record, allowed: "all, pins", message: "'\(record)' is not allowed; use all or pins")
+    }
+    ticks = try args.int("ticks", in: 0...Int(UInt32.max)).map(Int64.init)
+    guard ticks != nil || args.string("input") != nil else { throw UsageError.needsTicks }
+    threads = try args.int("threads", in: 1...1024) ?? 0
+    seed = try args.uint64("seed")
+    format = try outputFormat(args)
+  } catch {
+    throw CollectiveError(description: "tnsim run: \(error)")
+  }
+  let model = try loadModel(path, chipFlag: args.string("chip"))
+  let board: DistributedBoard
+  do {
+    board = try DistributedBoard(model: model, world: world, seed: seed, threads: threads, recordAll: record == "all")
+  } catch let e as BoardPartitionError {
+    throw CollectiveError(description: "tnsim run: mpirun -np \(world.size): \(e)")
+  } catch let e as SimulationError {
+    throw CollectiveError(description: "tnsim run: " + describe(e))
+  }
+  let input = try args.string("input").map { p throws(InputError) in try SpikeFormat.openInput(p, chip: model.chip) }
+  let output = world.rank == 0 ? try args.string("output").map { p throws(InputError) in try SpikeFormat.createOutput(p, format: format) } : nil
+  try world.barrier()
+  let start = DispatchTime.now().uptimeNanoseconds
+  let mine: DistributedBoard.RankFigures
+  do {
+    mine = try board.run(ticks: ticks, input: input, output: output)
+  } catch {
+    output?.discard()
+    throw error
+  }
+  let wall = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+  try output?.close()
+  let all = try board.gather(mine)
+  guard world.rank == 0 else { return 0 }
+  let lines = boardLines(all, wall: wall, threads: board.simulator.threadCount, neuronsPerCore: model.chip.neuronsPerCore,
+    output: args.string("output"))
+  if args.flag("json") { print(boardJSON(all, wall: wall, threads: board.simulator.threadCount)) } else { for l in lines { print(l) } }
+  return 0
 }
 
+/// `tnsim bench board-16` with the NS16e board spread over the ranks: the workload of
+/// `tnsim bench board-16` (the same generated model and ticks), timed on every rank.
 func benchAcrossRanks(_ args: ParsedArguments, world: MPIWorld) throws -> Int32 {
-  throw CollectiveError(description: "tnsim bench: not yet across ranks")
+  guard args.positional == ["board-16"] else {
+    throw CollectiveError(description: "tnsim bench: across ranks only board-16 runs (tnsim bench board-16 [--ticks N] [--threads 1|all])")
+  }
+  let ticks: Int
+  let threads: Int
+  do {
+    ticks = try args.int("ticks", in: 1...1_000_000) ?? 100
+    let t = args.string("threads") ?? "all"
+    guard t == "1" || t == "all" else { throw UsageError(flag: "threads", value: t, allowed: "1, all", message: "'\(t)' is not allowed across ranks; use 1 or all") }
+    threads = t == "1" ? 1 : 0
+  } catch {
+    throw CollectiveError(description: "tnsim bench: \(error)")
+  }
+  let model = Model.random(chip: try ChipDefinition.resolve("ns16e"), seed: 7)
+  let board: DistributedBoard
+  do {
+    board = try DistributedBoard(model: model, world: world, seed: nil, threads: threads, recordAll: false)
+  } catch let e as BoardPartitionError {
+    throw CollectiveError(description: "tnsim bench: mpirun -np \(world.size): \(e)")
+  }
+  try world.barrier()
+  let start = DispatchTime.now().uptimeNanoseconds
+  let mine = try board.run(ticks: Int64(ticks), input: nil, output: nil)
+  let wall = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+  let all = try board.gather(mine)
+  guard world.rank == 0 else { return 0 }
+  if args.flag("json") {
+    print(boardJSON(all, wall: wall, threads: board.simulator.threadCount, name: "board-16"))
+  } else {
+    print("board-16 across \(world.size) rank\(world.size == 1 ? "" : "s")")
+    for l in boardLines(all, wall: wall, threads: board.simulator.threadCount, neuronsPerCore: model.chip.neuronsPerCore, output: nil) { print(l) }
+  }
+  return 0
+}
+
+/// The summary of a board run across ranks: totals, then the exchange, then a line per rank.
+func boardLines(_ all: [DistributedBoard.RankFigures], wall: Double, threads: Int, neuronsPerCore: Int, output: String?) -> [String] {
+  let ticks = max(all[0].ticks, 1)
+  let cores = all.reduce(0) { $0 + $1.cores }
+  func sum(_ f: (DistributedBoard.RankFigures) -> Int64) -> Int64 { all.reduce(0) { $0 + f($1) } }
+  let crossing = sum(\.crossSpikes), sent = sum(\.bytesSent)
+  var lines = [
+    "ticks            \(all[0].ticks) on \(cores) cores (\(cores * neuronsPerCore) neurons), \(all.count) rank\(all.count == 1 ? "" : "s") x \(threads) thread\(threads == 1 ? "" : "s")",
+    "spikes           \(sum(\.fired)) fired, \(sum(\.inputSpikes)) input, \(sum(\.reported)) reported\(output.map { " to " + $0 } ?? "")",
+    "synaptic events  \(sum(\.synapticEvents))",
+    String(format: "wall time        %.3f s: %.1f ticks/s", wall, Double(all[0].ticks) / max(wall, 1e-9)),
+    String(format: "exchange         per tick %.0f spikes between ranks, %.0f bytes sent through MPI (all ranks); slowest rank %.3f ms computing, %.3f ms exchanging",
+      Double(crossing) / Double(ticks), Double(sent) / Double(ticks), 1e3 * (all.map(\.computeSeconds).max() ?? 0) / Double(ticks),
+      1e3 * (all.map(\.exchangeSeconds).max() ?? 0) / Double(ticks)),
+  ]
+  for (r, f) in all.enumerated() {
+    lines.append(String(format: "rank %-3d         %d cores, %lld fired, %lld to other ranks, %lld bytes sent, %lld received; %.3f s computing, %.3f s exchanging, %.1f MiB state",
+      r, f.cores, f.fired, f.crossSpikes, f.bytesSent, f.bytesReceived, f.computeSeconds, f.exchangeSeconds, Double(f.stateBytes) / 1_048_576))
+  }
+  return lines
+}
+
+/// The same figures as one JSON object.
+func boardJSON(_ all: [DistributedBoard.RankFigures], wall: Double, threads: Int, name: String? = nil) -> String {
+  var w = JSONTextWriter()
+  w.beginObject(.compact)
+  if let name { w.member("name", name) }
+  w.member("ranks", all.count)
+  w.member("threads", threads)
+  w.member("ticks", Int(all[0].ticks))
+  w.member("wallSeconds", wall, .decimals(4))
+  w.member("ticksPerSecond", Double(all[0].ticks) / max(wall, 1e-9), .decimals(1))
+  w.member("spikes", Int(all.reduce(0) { $0 + $1.fired }))
+  w.member("synapticEvents", Int(all.reduce(0) { $0 + $1.synapticEvents }))
+  w.member("crossSpikes", Int(all.reduce(0) { $0 + $1.crossSpikes }))
+  w.member("bytesSent", Int(all.reduce(0) { $0 + $1.bytesSent }))
+  w.member("maxComputeSeconds", all.map(\.computeSeconds).max() ?? 0, .decimals(4))
+  w.member("maxExchangeSeconds", all.map(\.exchangeSeconds).max() ?? 0, .decimals(4))
+  w.endObject()
+  return w.text
 }
 
 #else
