@@ -135,10 +135,13 @@ public final class DistributedBoard {
   ///   - ticks: ticks to run; nil = until `Simulator.drainTicks` after the last input spike.
   ///   - input: the input spikes (every rank reads all of them and keeps its cores').
   ///   - output: rank 0's sink for the reported spikes (ignored elsewhere).
+  ///   - beforeTick: called with each tick before it runs.
   /// - Returns: this rank's figures.
   /// - Throws: `InputError` for a spike the model refuses or an unreadable input, `MPIError`
   ///   when an exchange fails or waits too long, and what `output` throws.
-  public func run(ticks: Int64?, input: (any SpikeFileSource<InputSpike>)?, output: (any SpikeSink<OutputSpike>)?) throws -> RankFigures {
+  public func run(ticks: Int64?, input: (any SpikeFileSource<InputSpike>)?, output: (any SpikeSink<OutputSpike>)?,
+    beforeTick: ((Int64) -> Void)? = nil
+  ) throws -> RankFigures {
     var figures = RankFigures()
     figures.cores = simulator.coreIDs.count
     figures.stateBytes = simulator.stateBytes
@@ -158,6 +161,7 @@ public final class DistributedBoard {
       } else if pending == nil && t > lastInputTick + Simulator.drainTicks {
         break
       }
+      beforeTick?(t)
       let started = DispatchTime.now().uptimeNanoseconds
       while let p = pending, p.tick <= t {
         if p.tick == t, owner(ofInput: p.core) == rank, !simulator.inject(p) {

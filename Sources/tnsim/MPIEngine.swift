@@ -127,7 +127,7 @@ func trainAcrossRanks(_ args: ParsedArguments, world: MPIWorld) throws -> Int32 
       if case .resumed(let done) = event { agreeOnEpoch(done, world: world) }
       guard !json, rank == 0 else { return }
       report(event, options: o, bar: bar, remaining: remaining, terminal: terminal)
-      dieForTests(rank: rank, event: event)
+      if case .epoch(let record, _) = event { faultForTests(rank: rank, at: record.epoch) }
     }, writeFiles: rank == 0) }
   } catch var e as InputError where privateCopy != nil && e.file == privateCopy {
     e.file = args.string("checkpoint") ?? TrainingRun.defaultCheckpoint(for: output)
@@ -143,12 +143,15 @@ func trainAcrossRanks(_ args: ParsedArguments, world: MPIWorld) throws -> Int32 
   return 0
 }
 
-/// `TNSIM_MPI_DIE=RANK:EPOCH` (for the fault tests): rank RANK exits with 3, without a word to
-/// the others, once its epoch EPOCH is done (after rank 0 wrote that epoch's checkpoint).
-func dieForTests(rank: Int, event: TrainingEvent) {
-  guard case .epoch(let record, _) = event, let spec = ProcessInfo.processInfo.environment["TNSIM_MPI_DIE"] else { return }
-  let parts = spec.split(separator: ":").compactMap { Int($0) }
-  if parts.count == 2, parts[0] == rank, parts[1] == record.epoch { exit(3) }
+/// `TNSIM_MPI_FAULT=die|hang:RANK:WHEN`, for the fault tests (docs/mpi.md): rank RANK exits
+/// with 3 without a word to the others, or stops answering, at WHEN: after epoch WHEN of
+/// `train` (once rank 0 wrote its checkpoint), before tick WHEN of `run`.
+func faultForTests(rank: Int, at when: Int) {
+  guard let spec = ProcessInfo.processInfo.environment["TNSIM_MPI_FAULT"] else { return }
+  let parts = spec.split(separator: ":")
+  guard parts.count == 3, Int(parts[1]) == rank, Int(parts[2]) == when else { return }
+  if parts[0] == "die" { exit(3) }
+  if parts[0] == "hang" { while true { Thread.sleep(forTimeInterval: 3600) } }
 }
 
 /// Every rank resumes after the same epoch, or the job ends.
@@ -247,7 +250,7 @@ func runBoardAcrossRanks(_ args: ParsedArguments, world: MPIWorld) throws -> Int
   let start = DispatchTime.now().uptimeNanoseconds
   let mine: DistributedBoard.RankFigures
   do {
-    mine = try board.run(ticks: ticks, input: input, output: output)
+    mine = try board.run(ticks: ticks, input: input, output: output) { faultForTests(rank: world.rank, at: Int($0)) }
   } catch {
     output?.discard()
     throw error
