@@ -7,8 +7,9 @@ import TrueNorthIO
 /// cross to other ranks' chips in one all-to-all.
 ///
 /// The kernel needs no hook: the rank's simulator runs a model of its own cores in which every
-/// neuron that sends to another rank's core sends nowhere, and reports every spike
-/// (`recordAll`); a spike of such a neuron is sent to the owner of its target, which schedules
+/// neuron that sends to another rank's core sends to output pin 0 instead, so the simulator
+/// reports exactly the spikes that leave the rank (and those to real pins; every spike with
+/// `recordAll`); a spike of such a neuron is sent to the owner of its target, which schedules
 /// it with `Simulator.inject` for the tick it arrives in (fired in t, integrated in t + delay,
 /// so at the earliest in the next tick, after the exchange). Scheduling is an OR into the
 /// target's axon bits, so arrival order does not matter, as between the threads of one process;
@@ -104,7 +105,7 @@ public final class DistributedBoard {
           let x = core.x + Int(dx), y = core.y + Int(dy)
           guard partition.rank(x: x, y: y) != rank else { continue }
           routes[k * n + j] = Self.remoteBit | UInt64(delay) << 40 | UInt64(axon) << 32 | UInt64(chip.coreID(x: x, y: y))
-          mine.cores[k].neurons[j].destination = .none
+          mine.cores[k].neurons[j].destination = .pin(0)
         case .pin(let p):
           routes[k * n + j] = Self.pinBit | UInt64(UInt32(bitPattern: p))
         case .none:
@@ -112,7 +113,7 @@ public final class DistributedBoard {
         }
       }
     }
-    simulator = try Simulator(model: mine, seed: seed ?? model.seed, threads: threads, recordAll: true)
+    simulator = try Simulator(model: mine, seed: seed, threads: threads, recordAll: recordAll)
     self.world = world
     self.partition = partition
     self.recordAll = recordAll
@@ -149,7 +150,7 @@ public final class DistributedBoard {
     var source = input
     var pending = try source?.nextRecord()
     var lastInputTick = pending?.tick ?? -1
-    var outgoing = [[UInt8]](repeating: [], count: size)
+    var outgoing = [[UInt32]](repeating: [], count: size)
     var merged: [OutputSpike] = []
     let trafficBefore = world.traffic
     let startTick = simulator.tick
@@ -193,9 +194,9 @@ public final class DistributedBoard {
       merged.removeAll(keepingCapacity: true)
       for buffer in incoming {
         var at = 0
-        while at + 12 <= buffer.count {
-          let a = Self.word(buffer, at), b = Self.word(buffer, at + 4), c = Self.word(buffer, at + 8)
-          at += 12
+        while at + 3 <= buffer.count {
+          let a = buffer[at], b = buffer[at + 1], c = buffer[at + 2]
+          at += 3
           if a & Self.outputFlag != 0 {
             merged.append(OutputSpike(tick: t, core: Int32(bitPattern: a & ~Self.outputFlag), neuron: Int32(bitPattern: b), pin: Int32(bitPattern: c)))
           } else {
@@ -238,16 +239,9 @@ public final class DistributedBoard {
     return "core \(p.core) is not configured in the model (core ids are y * \(simulator.chip.width) + x)"
   }
 
-  static func put(_ buffer: inout [UInt8], _ a: UInt32, _ b: UInt32, _ c: UInt32) {
-    for v in [a, b, c] {
-      buffer.append(UInt8(truncatingIfNeeded: v))
-      buffer.append(UInt8(truncatingIfNeeded: v >> 8))
-      buffer.append(UInt8(truncatingIfNeeded: v >> 16))
-      buffer.append(UInt8(truncatingIfNeeded: v >> 24))
-    }
-  }
-
-  static func word(_ b: [UInt8], _ at: Int) -> UInt32 {
-    UInt32(b[at]) | UInt32(b[at + 1]) << 8 | UInt32(b[at + 2]) << 16 | UInt32(b[at + 3]) << 24
+  static func put(_ buffer: inout [UInt32], _ a: UInt32, _ b: UInt32, _ c: UInt32) {
+    buffer.append(a)
+    buffer.append(b)
+    buffer.append(c)
   }
 }

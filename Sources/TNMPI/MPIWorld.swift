@@ -122,11 +122,12 @@ public final class MPIWorld {
   }
 
   /// Sends `outgoing[r]` to rank r and returns what each rank sent to this one, in rank order.
-  /// - Complexity: two collectives: the lengths (MPI_Alltoall), then the bytes (MPI_Alltoallv).
+  /// - Complexity: two collectives: the lengths (MPI_Alltoall), then the values (MPI_Alltoallv).
   /// - Throws: `MPIError` on an MPI error or a wait past the deadline.
-  public func allToAll(_ outgoing: [[UInt8]]) throws(MPIError) -> [[UInt8]] {
+  public func allToAll<T: FixedWidthInteger>(_ outgoing: [[T]]) throws(MPIError) -> [[T]] {
     precondition(outgoing.count == size, "one buffer per rank")
-    let sendCounts = outgoing.map { Int32($0.count) }
+    let width = MemoryLayout<T>.stride
+    let sendCounts = outgoing.map { Int32($0.count * width) }
     var receiveCounts = [Int32](repeating: 0, count: size)
     let rc1 = sendCounts.withUnsafeBufferPointer { s in receiveCounts.withUnsafeMutableBufferPointer { tnmpi_alltoall_int(s.baseAddress, $0.baseAddress, timeout) } }
     try check(rc1, "alltoall")
@@ -135,9 +136,12 @@ public final class MPIWorld {
       sendDispls[r] = sendDispls[r - 1] + sendCounts[r - 1]
       receiveDispls[r] = receiveDispls[r - 1] + receiveCounts[r - 1]
     }
+    for r in 0..<size where receiveCounts[r] % Int32(width) != 0 {
+      throw MPIError(operation: "alltoall", message: "rank \(r) sent \(receiveCounts[r]) bytes, not whole \(width)-byte values")
+    }
     let send = outgoing.flatMap { $0 }
     let total = receiveCounts.reduce(0) { $0 + Int($1) }
-    var receive = [UInt8](repeating: 0, count: max(total, 1))
+    var receive = [T](repeating: 0, count: max(total / width, 1))
     let rc2 = send.withUnsafeBytes { s in
       receive.withUnsafeMutableBytes { r in
         sendCounts.withUnsafeBufferPointer { sc in sendDispls.withUnsafeBufferPointer { sd in
@@ -149,10 +153,13 @@ public final class MPIWorld {
     }
     try check(rc2, "alltoallv")
     traffic.calls += 2
-    let own = outgoing[rank].count
-    traffic.bytesSent += 4 * (size - 1) + send.count - own
+    let own = Int(sendCounts[rank])
+    traffic.bytesSent += 4 * (size - 1) + send.count * width - own
     traffic.bytesReceived += 4 * (size - 1) + total - own
-    return (0..<size).map { r in Array(receive[Int(receiveDispls[r])..<(Int(receiveDispls[r]) + Int(receiveCounts[r]))]) }
+    return (0..<size).map { r in
+      let from = Int(receiveDispls[r]) / width
+      return Array(receive[from..<(from + Int(receiveCounts[r]) / width)])
+    }
   }
 
   /// Rank `root`'s `bytes` on every rank (the others' argument is ignored).
