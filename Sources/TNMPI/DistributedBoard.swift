@@ -57,18 +57,24 @@ public final class DistributedBoard {
     public var computeSeconds = 0.0
     /// Seconds in the exchange (waiting for the slowest rank included) and scheduling what arrived.
     public var exchangeSeconds = 0.0
+    /// Processor seconds of the rank in its simulator and sorting (all its threads), and in the
+    /// exchange: unlike the wall times, they do not grow when other processes share the processors.
+    public var computeCPUSeconds = 0.0
+    public var exchangeCPUSeconds = 0.0
     public var stateBytes = 0
 
     public init() {}
 
-    static let fields = 13
+    static let fields = 14
     var words: [Int64] {
       [Int64(cores), ticks, fired, inputSpikes, synapticEvents, crossSpikes, reported, bytesSent, bytesReceived,
-        Int64(computeSeconds * 1e9), Int64(exchangeSeconds * 1e9), Int64(stateBytes), 0]
+        Int64(computeSeconds * 1e9), Int64(exchangeSeconds * 1e9), Int64(stateBytes), Int64(computeCPUSeconds * 1e9),
+        Int64(exchangeCPUSeconds * 1e9)]
     }
     init(words w: [Int64]) {
       cores = Int(w[0]); ticks = w[1]; fired = w[2]; inputSpikes = w[3]; synapticEvents = w[4]; crossSpikes = w[5]; reported = w[6]
       bytesSent = w[7]; bytesReceived = w[8]; computeSeconds = Double(w[9]) / 1e9; exchangeSeconds = Double(w[10]) / 1e9; stateBytes = Int(w[11])
+      computeCPUSeconds = Double(w[12]) / 1e9; exchangeCPUSeconds = Double(w[13]) / 1e9
     }
   }
 
@@ -163,7 +169,7 @@ public final class DistributedBoard {
         break
       }
       beforeTick?(t)
-      let started = DispatchTime.now().uptimeNanoseconds
+      let started = DispatchTime.now().uptimeNanoseconds, startedCPU = Self.processorNanoseconds()
       while let p = pending, p.tick <= t {
         if p.tick == t, owner(ofInput: p.core) == rank, !simulator.inject(p) {
           let location = source?.lastLocation
@@ -189,7 +195,7 @@ public final class DistributedBoard {
           figures.reported += 1
         }
       }
-      let computed = DispatchTime.now().uptimeNanoseconds
+      let computed = DispatchTime.now().uptimeNanoseconds, computedCPU = Self.processorNanoseconds()
       let incoming = try world.allToAll(outgoing)
       merged.removeAll(keepingCapacity: true)
       for buffer in incoming {
@@ -209,9 +215,11 @@ public final class DistributedBoard {
         merged.sort()
         for s in merged { try output.write(s) }
       }
-      let done = DispatchTime.now().uptimeNanoseconds
+      let done = DispatchTime.now().uptimeNanoseconds, doneCPU = Self.processorNanoseconds()
       figures.computeSeconds += Double(computed - started) / 1e9
       figures.exchangeSeconds += Double(done - computed) / 1e9
+      figures.computeCPUSeconds += Double(computedCPU - startedCPU) / 1e9
+      figures.exchangeCPUSeconds += Double(doneCPU - computedCPU) / 1e9
     }
     let s = simulator.statistics
     figures.ticks = simulator.tick - startTick
@@ -237,6 +245,13 @@ public final class DistributedBoard {
       return "axon out of range; allowed: 0...\(simulator.chip.axonsPerCore - 1)"
     }
     return "core \(p.core) is not configured in the model (core ids are y * \(simulator.chip.width) + x)"
+  }
+
+  /// The processor time of the process so far (all threads), nanoseconds.
+  static func processorNanoseconds() -> UInt64 {
+    var t = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+    return UInt64(t.tv_sec) * 1_000_000_000 + UInt64(t.tv_nsec)
   }
 
   static func put(_ buffer: inout [UInt32], _ a: UInt32, _ b: UInt32, _ c: UInt32) {

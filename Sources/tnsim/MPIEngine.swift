@@ -319,8 +319,9 @@ func boardLines(_ all: [DistributedBoard.RankFigures], wall: Double, threads: In
       1e3 * (all.map(\.exchangeSeconds).max() ?? 0) / Double(ticks)),
   ]
   for (r, f) in all.enumerated() {
-    lines.append(String(format: "rank %-3d         %d cores, %lld fired, %lld to other ranks, %lld bytes sent, %lld received; %.3f s computing, %.3f s exchanging, %.1f MiB state",
-      r, f.cores, f.fired, f.crossSpikes, f.bytesSent, f.bytesReceived, f.computeSeconds, f.exchangeSeconds, Double(f.stateBytes) / 1_048_576))
+    lines.append(String(format: "rank %-3d         %d cores, %lld fired, %lld to other ranks, %lld bytes sent, %lld received; %.3f s computing, %.3f s exchanging (processor: %.3f s, %.3f s), %.1f MiB state",
+      r, f.cores, f.fired, f.crossSpikes, f.bytesSent, f.bytesReceived, f.computeSeconds, f.exchangeSeconds, f.computeCPUSeconds,
+      f.exchangeCPUSeconds, Double(f.stateBytes) / 1_048_576))
   }
   return lines
 }
@@ -341,6 +342,8 @@ func boardJSON(_ all: [DistributedBoard.RankFigures], wall: Double, threads: Int
   w.member("bytesSent", Int(all.reduce(0) { $0 + $1.bytesSent }))
   w.member("maxComputeSeconds", all.map(\.computeSeconds).max() ?? 0, .decimals(4))
   w.member("maxExchangeSeconds", all.map(\.exchangeSeconds).max() ?? 0, .decimals(4))
+  w.member("maxComputeCPUSeconds", all.map(\.computeCPUSeconds).max() ?? 0, .decimals(4))
+  w.member("maxExchangeCPUSeconds", all.map(\.exchangeCPUSeconds).max() ?? 0, .decimals(4))
   w.endObject()
   return w.text
 }
