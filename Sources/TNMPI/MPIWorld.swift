@@ -67,6 +67,9 @@ public final class MPIWorld {
     let rc = tnmpi_init()
     guard rc == TNMPI_OK else { throw MPIError(operation: "MPI_Init", message: errorText(rc)) }
     let seconds = ProcessInfo.processInfo.environment["TNSIM_MPI_TIMEOUT"].flatMap(Double.init) ?? 120
+    if tnmpi_rank() == 0 {
+      tnmpi_say_on_termination("tnsim (rank 0): mpirun ended the job: another rank died or aborted (see its message or mpirun's)\n")
+    }
     return MPIWorld(rank: Int(tnmpi_rank()), size: Int(tnmpi_size()), timeout: max(seconds, 0.001))
   }
 

@@ -1,7 +1,26 @@
 #include "_TNMPIShims.h"
 #include <mpi.h>
+#include <signal.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+
+static char termination_message[512];
+
+static void on_termination(int signal) {
+  (void)signal;
+  ssize_t ignored = write(2, termination_message, strlen(termination_message));
+  (void)ignored;
+  _exit(143);
+}
+
+void tnmpi_say_on_termination(const char *message) {
+  strncpy(termination_message, message, sizeof termination_message - 1);
+  struct sigaction action;
+  memset(&action, 0, sizeof action);
+  action.sa_handler = on_termination;
+  sigaction(SIGTERM, &action, NULL);
+}
 
 int tnmpi_init(void) {
   int provided = 0;
@@ -29,9 +48,16 @@ int tnmpi_size(void) {
   return n;
 }
 
-int tnmpi_finalize(void) { return MPI_Finalize(); }
+// Once this rank is done, or ends the job itself, the termination message would mislead.
+int tnmpi_finalize(void) {
+  signal(SIGTERM, SIG_DFL);
+  return MPI_Finalize();
+}
 
-void tnmpi_abort(int code) { MPI_Abort(MPI_COMM_WORLD, code); }
+void tnmpi_abort(int code) {
+  signal(SIGTERM, SIG_DFL);
+  MPI_Abort(MPI_COMM_WORLD, code);
+}
 
 void tnmpi_error_string(int code, char *buffer, int length) {
   char text[MPI_MAX_ERROR_STRING];

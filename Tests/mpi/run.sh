@@ -79,7 +79,7 @@ expect_failure "3 ranks on a 4-chip board are refused" "3 ranks cannot each take
   $MPIRUN -np 3 "$BIN" $RUN --threads 1
 expect_failure "ranks with different options are refused" "rank 1 was started with other options than rank 0" \
   $MPIRUN -np 1 "$BIN" $RUN --threads 1 : -np 1 "$BIN" $RUN --threads 2
-expect_failure "a rank that dies in a board run ends the job" "" \
+expect_failure "a rank that dies in a board run ends the job" "mpirun ended the job: another rank died" \
   env TNSIM_MPI_FAULT=die:1:40 $MPIRUN -np 2 "$BIN" $RUN --threads 1
 expect_failure "a rank that hangs ends the job after TNSIM_MPI_TIMEOUT" "waited 5 s for the other ranks" \
   env TNSIM_MPI_FAULT=hang:1:40 TNSIM_MPI_TIMEOUT=5 $MPIRUN -np 2 "$BIN" $RUN --threads 1

@@ -23,6 +23,9 @@ int tnmpi_size(void);
 int tnmpi_finalize(void);
 /// MPI_Abort on MPI_COMM_WORLD: every rank ends with `code`.
 void tnmpi_abort(int code);
+/// On SIGTERM (how mpirun ends the ranks when another died or aborted), writes `message` to
+/// standard error and exits with 143, so that the rank says why it ends.
+void tnmpi_say_on_termination(const char *message);
 /// The text of an MPI error code into `buffer` (NUL-terminated).
 void tnmpi_error_string(int code, char *buffer, int length);
 
