@@ -81,7 +81,7 @@ fuzz: build
 # tnsim built with TNSIM_MPI=1 in its own scratch path; `make test` never needs it.
 MPI_BIN = .build-mpi/release/tnsim
 mpi: $(BUILTIN_CHIPDEFS)
-	dpkg -s libopenmpi-dev openmpi-bin >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq libopenmpi-dev openmpi-bin; }
+	dpkg -s libopenmpi-dev openmpi-bin >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libopenmpi-dev openmpi-bin; }
 	TNSIM_MPI=1 $(SWIFT) build -c release -Xswiftc -target-cpu -Xswiftc native --scratch-path .build-mpi
 
 # Training, a board, and the faults under mpirun at 1, 2 and 4 ranks (Tests/mpi/run.sh).
