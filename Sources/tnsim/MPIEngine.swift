@@ -87,15 +87,16 @@ func trainAcrossRanks(_ args: ParsedArguments, world: MPIWorld) throws -> Int32 
   } catch {
     throw CollectiveError(description: "tnsim train: \(error)")
   }
-  guard let at = plugins.firstIndex(where: { $0 is TernGrad }), let tg = plugins[at] as? TernGrad else {
+  let communicator = MPICommunicator(world: world)
+  if let at = plugins.firstIndex(where: { $0 is TernGrad }), let tg = plugins[at] as? TernGrad {
+    guard tg.workers == world.size else {
+      throw CollectiveError(description: "tnsim train: --plugin: terngrad:workers=\(tg.workers) needs \(tg.workers) ranks (one worker per rank); mpirun started \(world.size)")
+    }
+    plugins[at] = TernGrad(communicator: communicator, scaler: tg.scaler, clip: tg.clip, floatBelow: tg.floatBelow, skipOutput: tg.skipOutput,
+      granularity: tg.granularity, block: tg.block)
+  } else if world.size > 1 {
     throw CollectiveError(description: "tnsim train: --plugin: across \(world.size) ranks training needs --plugin terngrad:workers=\(world.size) (one worker per rank)")
   }
-  guard tg.workers == world.size else {
-    throw CollectiveError(description: "tnsim train: --plugin: terngrad:workers=\(tg.workers) needs \(tg.workers) ranks (one worker per rank); mpirun started \(world.size)")
-  }
-  let communicator = MPICommunicator(world: world)
-  plugins[at] = TernGrad(communicator: communicator, scaler: tg.scaler, clip: tg.clip, floatBelow: tg.floatBelow, skipOutput: tg.skipOutput,
-    granularity: tg.granularity, block: tg.block)
   let rank = world.rank
   let resume = args.flag("resume")
   var checkpoint = args.string("checkpoint") ?? TrainingRun.defaultCheckpoint(for: output)
@@ -137,9 +138,10 @@ func trainAcrossRanks(_ args: ParsedArguments, world: MPIWorld) throws -> Int32 
   guard rank == 0 else { return 0 }
   var total = result
   total.checkpoint = args.string("checkpoint") ?? TrainingRun.defaultCheckpoint(for: output)
-  total.communication = summedStatistics(traffic)
+  let ternGrad = plugins.contains { $0 is TernGrad }
+  total.communication = ternGrad ? summedStatistics(traffic) : nil
   printResult(total, options: o, output: output, json: json)
-  if !json { for line in trafficLines(traffic) { print(line) } }
+  if !json && ternGrad { for line in trafficLines(traffic) { print(line) } }
   return 0
 }
 
