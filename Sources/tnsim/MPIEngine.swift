@@ -30,10 +30,16 @@ struct CollectiveError: Error, CustomStringConvertible {
   do {
     try agreeOnArguments(args, world: world)
     let rest = Array(args.dropFirst())
+    // The same arguments parse the same on every rank: a flag error is everyone's.
+    func parsed(_ command: Command) throws -> ParsedArguments {
+      do { return try ParsedArguments(rest, options: command.options) } catch {
+        throw CollectiveError(description: "tnsim \(name): \(error)")
+      }
+    }
     switch name {
-    case "train": code = try trainAcrossRanks(try ParsedArguments(rest, options: trainCommand.options), world: world)
-    case "run": code = try runBoardAcrossRanks(try ParsedArguments(rest, options: runCommand.options), world: world)
-    case "bench": code = try benchAcrossRanks(try ParsedArguments(rest, options: benchCommand.options), world: world)
+    case "train": code = try trainAcrossRanks(try parsed(trainCommand), world: world)
+    case "run": code = try runBoardAcrossRanks(try parsed(runCommand), world: world)
+    case "bench": code = try benchAcrossRanks(try parsed(benchCommand), world: world)
     default:
       throw CollectiveError(description: "tnsim \(name.isEmpty ? "without a command" : name) does not run across ranks; under mpirun use train, run or bench, or run it without mpirun")
     }
