@@ -83,6 +83,10 @@ expect_failure "a rank that dies in a board run ends the job" "mpirun ended the 
   env TNSIM_MPI_FAULT=die:1:40 $MPIRUN -np 2 "$BIN" $RUN --threads 1
 expect_failure "a rank that hangs ends the job after TNSIM_MPI_TIMEOUT" "waited 5 s for the other ranks" \
   env TNSIM_MPI_FAULT=hang:1:40 TNSIM_MPI_TIMEOUT=5 $MPIRUN -np 2 "$BIN" $RUN --threads 1
+printf 'tick,core,axon\n0,70,3\n' > "$OUT/bad.csv"
+expect_failure "a spike to a core no rank has is refused by rank 0 with its file and line" \
+  "tnsim run (rank 0 of 2): $OUT/bad.csv:2: spike to core 70 axon 3: core 70 is not configured" \
+  $MPIRUN -np 2 "$BIN" run "$OUT/quad.json" --input "$OUT/bad.csv" --ticks 5 --threads 1
 expect_failure "other commands are refused under mpirun" "does not run across ranks" \
   $MPIRUN -np 2 "$BIN" info "$OUT/quad.json"
 
