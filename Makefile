@@ -19,7 +19,7 @@ endif
 # The chip definitions built into the binary, generated from chipdefs/*.json.
 BUILTIN_CHIPDEFS = Sources/TrueNorthIO/ChipDefinition+Builtin.swift
 
-.PHONY: build test demo bench data clean install client fuzz
+.PHONY: build test demo bench data clean install client fuzz mpi test-mpi
 
 build: $(BUILTIN_CHIPDEFS)
 	$(SWIFT) build $(BUILD_FLAGS)
@@ -66,7 +66,7 @@ bench: build
 	$(BIN) run out/random-chip.json --ticks 1000 --json --fidelity cycle
 
 clean:
-	rm -rf .build .build-static out examples/swift-package/.build
+	rm -rf .build .build-static .build-mpi out examples/swift-package/.build
 	rm -f $(addprefix data/mnist/,$(MNIST))
 
 # The mutation fuzzer of every file reader (docs/robustness.md): FUZZ_CASES cases per format from
@@ -76,3 +76,14 @@ FUZZ_CASES ?= 10000
 FUZZ_SEED ?= 1
 fuzz: build
 	.build/release/tnsim-fuzz --cases $(FUZZ_CASES) --seed $(FUZZ_SEED) --root . --failures out/fuzz-failures
+
+# The MPI engine (docs/mpi.md), optional: OpenMPI from Debian (installed here when missing) and
+# tnsim built with TNSIM_MPI=1 in its own scratch path; `make test` never needs it.
+MPI_BIN = .build-mpi/release/tnsim
+mpi: $(BUILTIN_CHIPDEFS)
+	dpkg -s libopenmpi-dev openmpi-bin >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libopenmpi-dev openmpi-bin; }
+	TNSIM_MPI=1 $(SWIFT) build -c release -Xswiftc -target-cpu -Xswiftc native --scratch-path .build-mpi
+
+# Training, a board, and the faults under mpirun at 1, 2 and 4 ranks (Tests/mpi/run.sh).
+test-mpi: mpi data
+	Tests/mpi/run.sh $(MPI_BIN)

@@ -1,5 +1,6 @@
 // swift-tools-version:6.0
 import PackageDescription
+import Foundation
 
 
 let package = Package(
@@ -29,3 +30,16 @@ let package = Package(
     .testTarget(name: "tnsimTests", dependencies: ["tnsim"]),
   ]
 )
+
+// MARK: - MPI (optional)
+// `TNSIM_MPI=1 swift build` (or `make mpi`) adds the MPI engine (docs/mpi.md): OpenMPI through a
+// system library, a C shim of our own, and TNMPI; `tnsim` turns its MPI paths on with
+// `#if canImport(TNMPI)`. Without the variable nothing here needs MPI installed.
+if ProcessInfo.processInfo.environment["TNSIM_MPI"] == "1" {
+  package.targets += [
+    .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
+    .target(name: "_TNMPIShims", dependencies: ["CMPI"]),
+    .target(name: "TNMPI", dependencies: ["_TNMPIShims", "TrueNorth", "TrueNorthIO", "TeaLearning"]),
+  ]
+  for target in package.targets where target.name == "tnsim" { target.dependencies.append("TNMPI") }
+}

@@ -44,12 +44,14 @@ public enum TrainingRun {
   ///   - resume: continue from the checkpoint (which must exist and match `options`).
   ///   - plugins: the training plug-ins (default: those `options.plugins` names, then clipping).
   ///   - progress: called on the calling thread.
+  ///   - writeFiles: write the checkpoints and the network file (false on the ranks of a run
+  ///     between processes other than the one that writes).
   /// - Throws: `PluginSpecError` for a plug-in setting that is unknown or out of range;
   ///   `InputError` for missing or corrupt data, a bad topology, an unusable
   ///   checkpoint or an unwritable output.
   public static func run(
     options: TrainingOptions, dataDirectory: String = MNIST.defaultDirectory, output: String, checkpoint: String? = nil, resume: Bool = false,
-    plugins: [any TrainingPlugin]? = nil, progress: (TrainingEvent) -> Void = { _ in }
+    plugins: [any TrainingPlugin]? = nil, progress: (TrainingEvent) -> Void = { _ in }, writeFiles: Bool = true
   ) throws -> TrainingResult {
     var plugins = plugins ?? []
     if plugins.isEmpty { plugins = try TrainingPlugins.make(for: options) }
@@ -95,7 +97,7 @@ public enum TrainingRun {
     }
     while trainer.epochsDone < options.epochs {
       let record = try trainer.trainEpoch { progress(.step($0)) }
-      try trainer.checkpoint.write(to: checkpointPath)
+      if writeFiles { try trainer.checkpoint.write(to: checkpointPath) }
       progress(.epoch(record, of: options.epochs))
     }
     progress(.testing)
@@ -105,7 +107,7 @@ public enum TrainingRun {
       validationAccuracy: trainer.history.last?.validationAccuracy, testAccuracy: test.accuracy, testImages: mnist.test.count,
       trainingSeconds: trainer.elapsedSeconds, history: trainer.history)
     let trained = TrainedNetwork(network: trainer.network, score: options.score, training: metadata)
-    try trained.write(to: output)
+    if writeFiles { try trained.write(to: output) }
     let communication = trainer.plugins.compactMap { ($0 as? TernGrad)?.statistics ?? ($0 as? GradientDropping)?.statistics }.first
     return TrainingResult(trained: trained, output: output, checkpoint: checkpointPath, communication: communication)
   }

@@ -75,7 +75,7 @@ let trainCommand = Command(
   })
 
 /// The training options the flags give; plug-in settings are checked before the data loads.
-private func trainingOptions(_ args: ParsedArguments) throws -> TrainingOptions {
+func trainingOptions(_ args: ParsedArguments) throws -> TrainingOptions {
   var o = TrainingOptions()
   o.topology = args.string("topology") ?? o.topology
   o.epochs = try args.int("epochs", in: 1...100_000) ?? o.epochs
@@ -105,7 +105,7 @@ private func trainingOptions(_ args: ParsedArguments) throws -> TrainingOptions 
 
 /// Prints a training event on standard error: a progress bar on a terminal, else a line per epoch;
 /// both with the time left.
-private func report(_ event: TrainingEvent, options o: TrainingOptions, bar: ProgressBar, remaining: RemainingTime, terminal: Bool) {
+func report(_ event: TrainingEvent, options o: TrainingOptions, bar: ProgressBar, remaining: RemainingTime, terminal: Bool) {
   switch event {
   case .loaded(let train, let validation, let test):
     printError("train: \(o.initialNetwork.map { "starting from " + $0 } ?? o.topology), \(train) training, \(validation) validation, \(test) test images; \(o.epochs) epochs of batch \(o.batchSize)")
@@ -133,7 +133,7 @@ private func report(_ event: TrainingEvent, options o: TrainingOptions, bar: Pro
 
 /// Prints the run's result: one JSON object with `--json`, else the test accuracy, the files
 /// written, TernGrad's traffic and SSL's sparsity.
-private func printResult(_ result: TrainingResult, options o: TrainingOptions, output: String, json: Bool) {
+func printResult(_ result: TrainingResult, options o: TrainingOptions, output: String, json: Bool) {
   let m = result.metadata
   if json {
     print(trainingJSON(result, options: o, output: output))

@@ -18,6 +18,7 @@ let usage = """
 
 @MainActor func main() -> Int32 {
   let args = Array(CommandLine.arguments.dropFirst())
+  if let code = runAcrossRanks(args) { return code }  // under mpirun with the MPI engine (MPIEngine.swift)
   guard let name = args.first, name != "--help", name != "-h" else {
     print(usage)
     return args.isEmpty ? 2 : 0
