@@ -100,8 +100,13 @@ func trainAcrossRanks(_ args: ParsedArguments, world: MPIWorld) throws -> Int32 
     }
     plugins[at] = TernGrad(communicator: communicator, scaler: tg.scaler, clip: tg.clip, floatBelow: tg.floatBelow, skipOutput: tg.skipOutput,
       granularity: tg.granularity, block: tg.block)
+  } else if let at = plugins.firstIndex(where: { $0 is GradientDropping }), let gd = plugins[at] as? GradientDropping {
+    guard gd.workers == world.size else {
+      throw CollectiveError(description: "tnsim train: --plugin: gdrop:workers=\(gd.workers) needs \(gd.workers) ranks (one worker per rank); mpirun started \(world.size)")
+    }
+    plugins[at] = GradientDropping(communicator: communicator, keep: gd.keep, momentum: gd.momentum)
   } else if world.size > 1 {
-    throw CollectiveError(description: "tnsim train: --plugin: across \(world.size) ranks training needs --plugin terngrad:workers=\(world.size) (one worker per rank)")
+    throw CollectiveError(description: "tnsim train: --plugin: across \(world.size) ranks training needs --plugin terngrad:workers=\(world.size) or gdrop:workers=\(world.size) (one worker per rank)")
   }
   let rank = world.rank
   let resume = args.flag("resume")
@@ -144,7 +149,7 @@ func trainAcrossRanks(_ args: ParsedArguments, world: MPIWorld) throws -> Int32 
   guard rank == 0 else { return 0 }
   var total = result
   total.checkpoint = args.string("checkpoint") ?? TrainingRun.defaultCheckpoint(for: output)
-  let ternGrad = plugins.contains { $0 is TernGrad }
+  let ternGrad = plugins.contains { $0 is TernGrad || $0 is GradientDropping }
   total.communication = ternGrad ? summedStatistics(traffic) : nil
   printResult(total, options: o, output: output, json: json)
   if !json && ternGrad { for line in trafficLines(traffic) { print(line) } }

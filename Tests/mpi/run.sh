@@ -33,6 +33,15 @@ for N in 2 4; do
 done
 grep '^terngrad:\|^mpi:' "$OUT/mpi4.txt"
 
+# --- Gradient dropping on the same communicator: 2 ranks train the in-process 2-worker network.
+"$BIN" $TRAIN --epochs 2 --plugin gdrop:workers=2,keep=0.01 --output "$OUT/gd-in2.json" >/dev/null 2>&1 || fail "gdrop in process, 2 workers"
+if $MPIRUN -np 2 "$BIN" $TRAIN --epochs 2 --plugin gdrop:workers=2,keep=0.01 --output "$OUT/gd-mpi2.json" >"$OUT/gd-mpi2.txt" 2>&1 \
+  && same_network "$OUT/gd-in2.json" "$OUT/gd-mpi2.json"; then
+  pass "gdrop at 2 ranks = in process with 2 workers"
+else
+  fail "gdrop at 2 ranks = in process with 2 workers"; cat "$OUT/gd-mpi2.txt"
+fi
+
 # --- Rank 0 dies after epoch 1, once it wrote its checkpoint: mpirun ends non-zero; --resume at
 # the same rank count then finishes the in-process run's network.
 if TNSIM_MPI_FAULT=die:0:1 $MPIRUN -np 2 "$BIN" $TRAIN --epochs 2 --plugin terngrad:workers=2 --output "$OUT/r2.json" >"$OUT/die.txt" 2>&1; then
