@@ -77,7 +77,9 @@ public enum Benchmark: String, CaseIterable, Sendable {
 
   /// The workload's prepared input: a model to run for some ticks, or a network to stream frames through.
   enum Prepared {
-    case model(Model, ticks: Int64)
+    /// A generated model, built core by core into the simulator (never held whole: board-16's
+    /// 65,536 cores as `CoreConfig` values would take about 1.8 GB).
+    case model(Model.RandomCores, ticks: Int64)
     case frames(DeployedNetwork, ImageSet)
   }
 
@@ -103,18 +105,18 @@ public enum Benchmark: String, CaseIterable, Sendable {
         options.rateHz = 200
       }
       let chip = try ChipDefinition.resolve(self == .board16 ? "ns16e" : "truenorth")
-      return .model(Model.random(chip: chip, seed: 7, options: options), ticks: Int64(ticks ?? (self == .chip20hz ? 1_000 : 100)))
+      return .model(Model.RandomCores(chip: chip, seed: 7, options: options), ticks: Int64(ticks ?? (self == .chip20hz ? 1_000 : 100)))
     }
   }
 
   /// Runs the workload with `threads` threads (0 = all processors).
   public func run(threads: Int, ticks: Int? = nil) throws -> Result {
     switch try prepare(ticks: ticks) {
-    case .model(let model, let n):
-      let sim = try Simulator(model: model, threads: threads)
+    case .model(var cores, let n):
+      let sim = try Simulator(chip: cores.chip, seed: cores.seed, coreIDs: cores.coreIDs, threads: threads) { _ in cores.next()! }
       var input: (any SpikeSource<InputSpike>)? = nil
       let s = try sim.run(ticks: n, input: &input, output: nil)
-      return Result(name: rawValue, threads: sim.threadCount, cores: model.cores.count, ticks: s.ticks, frames: 0,
+      return Result(name: rawValue, threads: sim.threadCount, cores: sim.coreIDs.count, ticks: s.ticks, frames: 0,
         synapticEvents: s.statistics.synapticEvents, spikes: s.statistics.spikes, wallSeconds: s.wallSeconds,
         stateBytes: s.stateBytes, peakResidentBytes: Self.peakResident())
     case .frames(let deployed, let images):
