@@ -68,7 +68,10 @@ extension Model {
       var core = CoreConfig(x: x, y: y, axons: chip.axonsPerCore, neurons: chip.neuronsPerCore)
       for i in 0..<chip.axonsPerCore {
         core.axonTypes[i] = UInt8(rng.next(below: chip.axonTypes))
-        for j in 0..<chip.neuronsPerCore where rng.nextUnit() < density { core.crossbar[i, j] = true }
+        // The row is built in a register and stored once (the same draws as setting bit by bit).
+        var row = SIMD4<UInt64>.zero
+        for j in 0..<chip.neuronsPerCore where rng.nextUnit() < density { row[j >> 6] |= 1 << UInt64(j & 63) }
+        core.crossbar.setRow(i, row)
       }
       for j in 0..<chip.neuronsPerCore {
         var n = Neuron(weights: SIMD4(w, -w, w, -w), leak: 1, threshold: threshold,

@@ -162,6 +162,7 @@ public final class Simulator: @unchecked Sendable {
         uniform: uniform)
       firstSet += sets
     }
+    storage.trimParameterSets(firstSet)
     let available = threads > 0 ? threads : ProcessInfo.activeProcessorCountCached
     let useful = max(1, min(available, coreIDs.count / Self.minimumCoresPerThread))
     partitions = (0..<useful).map { p in (coreIDs.count * p / useful)..<(coreIDs.count * (p + 1) / useful) }

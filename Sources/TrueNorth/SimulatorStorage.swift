@@ -200,12 +200,22 @@ final class SimulatorStorage: @unchecked Sendable {
   /// hold the quiet defaults. Called only while loading.
   func reserveParameterSets(_ count: Int) {
     guard count > parameterCapacity else { return }
+    resizeParameterSets(max(count, parameterCapacity * 2))
+  }
+
+  /// Frees the room beyond the first `count` parameter sets (after loading, so that the state
+  /// holds, and `bytes` counts, exactly the sets in use).
+  func trimParameterSets(_ count: Int) {
+    if max(count, 1) < parameterCapacity { resizeParameterSets(max(count, 1)) }
+  }
+
+  /// Reallocates the parameter sets to `new` sets, keeping the first min(new, capacity).
+  private func resizeParameterSets(_ new: Int) {
     let old = parameterCapacity
-    let new = max(count, old * 2)
     func grown<T>(_ p: UnsafeMutablePointer<T>, _ per: Int, _ value: T) -> UnsafeMutablePointer<T> {
       let q = UnsafeMutablePointer<T>.allocate(capacity: new * per)
-      q.moveInitialize(from: p, count: old * per)
-      (q + old * per).initialize(repeating: value, count: (new - old) * per)
+      q.moveInitialize(from: p, count: min(old, new) * per)
+      if new > old { (q + old * per).initialize(repeating: value, count: (new - old) * per) }
       p.deallocate()
       return q
     }

@@ -55,6 +55,10 @@ import Testing
     let ids = order.map { chip.coreID(x: model.cores[$0].x, y: model.cores[$0].y) }
     let coreByCore = try Simulator(chip: chip, seed: model.seed, coreIDs: ids, recordAll: true) { model.cores[order[$0]] }
     let whole = try Simulator(model: model, recordAll: true)
+    // The sets grew while loading and were trimmed: exactly one per uniform core, one per neuron otherwise.
+    let sets = model.cores.reduce(0) { $0 + (SimulatorStorage.isUniform($1) ? 1 : chip.neuronsPerCore) }
+    #expect(model.cores.contains { !SimulatorStorage.isUniform($0) })
+    #expect(coreByCore.storage.parameterCapacity == sets)
     Self.expectSame(coreByCore, whole, chip: chip, ticks: 30, atLeast: 100)
   }
 
