@@ -39,6 +39,9 @@ public enum Benchmark: String, CaseIterable, Sendable {
     public var stateBytes: Int
     /// Peak resident memory of the process so far (getrusage), bytes.
     public var peakResidentBytes: Int
+    /// Processor seconds (user and system, all threads) the process used over the simulation:
+    /// on a shared machine a steadier figure than the wall time (0 when not measured).
+    public var cpuSeconds: Double = 0
 
     /// Ticks per wall second.
     public var ticksPerSecond: Double { Double(ticks) / max(wallSeconds, 1e-9) }
@@ -70,6 +73,7 @@ public enum Benchmark: String, CaseIterable, Sendable {
       w.member("framesPerSecond", framesPerSecond, .decimals(1))
       w.member("stateBytes", stateBytes)
       w.member("peakResidentBytes", peakResidentBytes)
+      w.member("cpuSeconds", cpuSeconds, .decimals(4))
       w.endObject()
       return w.text
     }
@@ -77,7 +81,9 @@ public enum Benchmark: String, CaseIterable, Sendable {
 
   /// The workload's prepared input: a model to run for some ticks, or a network to stream frames through.
   enum Prepared {
-    case model(Model, ticks: Int64)
+    /// A generated model, built core by core into the simulator (never held whole: board-16's
+    /// 65,536 cores as `CoreConfig` values would take about 1.8 GB).
+    case model(Model.RandomCores, ticks: Int64)
     case frames(DeployedNetwork, ImageSet)
   }
 
@@ -103,20 +109,21 @@ public enum Benchmark: String, CaseIterable, Sendable {
         options.rateHz = 200
       }
       let chip = try ChipDefinition.resolve(self == .board16 ? "ns16e" : "truenorth")
-      return .model(Model.random(chip: chip, seed: 7, options: options), ticks: Int64(ticks ?? (self == .chip20hz ? 1_000 : 100)))
+      return .model(Model.RandomCores(chip: chip, seed: 7, options: options), ticks: Int64(ticks ?? (self == .chip20hz ? 1_000 : 100)))
     }
   }
 
   /// Runs the workload with `threads` threads (0 = all processors).
   public func run(threads: Int, ticks: Int? = nil) throws -> Result {
     switch try prepare(ticks: ticks) {
-    case .model(let model, let n):
-      let sim = try Simulator(model: model, threads: threads)
+    case .model(var cores, let n):
+      let sim = try Simulator(chip: cores.chip, seed: cores.seed, coreIDs: cores.coreIDs, threads: threads) { _ in cores.next()! }
       var input: (any SpikeSource<InputSpike>)? = nil
+      let cpu = Self.cpuSeconds()
       let s = try sim.run(ticks: n, input: &input, output: nil)
-      return Result(name: rawValue, threads: sim.threadCount, cores: model.cores.count, ticks: s.ticks, frames: 0,
+      return Result(name: rawValue, threads: sim.threadCount, cores: sim.coreIDs.count, ticks: s.ticks, frames: 0,
         synapticEvents: s.statistics.synapticEvents, spikes: s.statistics.spikes, wallSeconds: s.wallSeconds,
-        stateBytes: s.stateBytes, peakResidentBytes: Self.peakResident())
+        stateBytes: s.stateBytes, peakResidentBytes: Self.peakResident(), cpuSeconds: Self.cpuSeconds() - cpu)
     case .frames(let deployed, let images):
       let e = try deployed.evaluate(images: images, spf: 1, seed: 1, threads: threads)
       return Result(name: rawValue, threads: e.threads, cores: e.coresUsed, ticks: Int64(images.count + deployed.pipelineDepth),
@@ -124,6 +131,14 @@ public enum Benchmark: String, CaseIterable, Sendable {
         spikes: Int64((e.spikesPerImage * Double(images.count)).rounded()), wallSeconds: e.wallSeconds,
         stateBytes: e.stateBytes, peakResidentBytes: Self.peakResident())
     }
+  }
+
+  /// Processor seconds (user and system) the process has used so far, all threads.
+  static func cpuSeconds() -> Double {
+    var usage = rusage()
+    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+    func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime)
   }
 
   /// The process's peak resident set size in bytes.

@@ -23,18 +23,55 @@ extension Model {
   /// neuron sends to a random axon of a random core within `reach`, with a random delay.
   /// Deterministic in `seed`.
   public static func random(chip: ChipDefinition, seed: UInt64, options: RandomOptions = RandomOptions()) -> Model {
-    var rng = SplitMix64(seed: seed)
     var model = Model(chip: chip, seed: seed)
-    let count = min(options.cores ?? chip.coreCount, chip.coreCount)
-    let threshold = Int32(max(1, min(Double(chip.thresholdRange.upperBound), (1 / chip.tickSeconds / options.rateHz).rounded())))
-    let density = Double(min(options.synapsesPerNeuron, chip.axonsPerCore)) / Double(chip.axonsPerCore)
-    let w = min(options.weight, Int32(chip.weightRange.upperBound))
-    for id in 0..<count {
+    var cores = RandomCores(chip: chip, seed: seed, options: options)
+    while let core = cores.next() { model.cores.append(core) }
+    return model
+  }
+
+  /// The cores of `Model.random(chip:seed:options:)`, one at a time and in the same order
+  /// (ascending core id), so that a board can be simulated without holding its model
+  /// (`Simulator(chip:seed:coreIDs:core:)` with `coreIDs` and the model seed `seed`).
+  public struct RandomCores: IteratorProtocol, Sendable {
+    public let chip: ChipDefinition
+    /// The model seed.
+    public let seed: UInt64
+    public let options: RandomOptions
+    /// Cores configured: ids 0..<count.
+    public let count: Int
+    var rng: SplitMix64
+    var id = 0
+    let threshold: Int32
+    let density: Double
+    let weight: Int32
+
+    public init(chip: ChipDefinition, seed: UInt64, options: RandomOptions = RandomOptions()) {
+      self.chip = chip
+      self.seed = seed
+      self.options = options
+      rng = SplitMix64(seed: seed)
+      count = min(options.cores ?? chip.coreCount, chip.coreCount)
+      threshold = Int32(max(1, min(Double(chip.thresholdRange.upperBound), (1 / chip.tickSeconds / options.rateHz).rounded())))
+      density = Double(min(options.synapsesPerNeuron, chip.axonsPerCore)) / Double(chip.axonsPerCore)
+      weight = min(options.weight, Int32(chip.weightRange.upperBound))
+    }
+
+    /// The linear ids of the cores.
+    public var coreIDs: [Int] { Array(0..<count) }
+
+    /// The next core, or nil after `count`.
+    public mutating func next() -> CoreConfig? {
+      guard id < count else { return nil }
+      defer { id += 1 }
       let (x, y) = chip.coordinates(ofCore: id)
-      var core = model.emptyCore(x: x, y: y)
+      let w = weight
+      var core = CoreConfig(x: x, y: y, axons: chip.axonsPerCore, neurons: chip.neuronsPerCore)
       for i in 0..<chip.axonsPerCore {
         core.axonTypes[i] = UInt8(rng.next(below: chip.axonTypes))
-        for j in 0..<chip.neuronsPerCore where rng.nextUnit() < density { core.crossbar[i, j] = true }
+        // The row is built in a register and stored once (the same draws as setting bit by bit).
+        var row = SIMD4<UInt64>.zero
+        for j in 0..<chip.neuronsPerCore where rng.nextUnit() < density { row[j >> 6] |= 1 << UInt64(j & 63) }
+        core.crossbar.setRow(i, row)
       }
       for j in 0..<chip.neuronsPerCore {
         var n = Neuron(weights: SIMD4(w, -w, w, -w), leak: 1, threshold: threshold,
@@ -63,8 +100,7 @@ extension Model {
           delay: Int32(1 + rng.next(below: chip.maxDelay)))
         core.neurons[j] = n
       }
-      model.cores.append(core)
+      return core
     }
-    return model
   }
 }

@@ -43,11 +43,16 @@ extension Model {
     let chip = chip ?? self.chip
     var out: [Violation] = []
     let configured = placement(on: chip, violations: &out)
-    for (k, core) in cores.enumerated() {
-      out += Self.shapeViolations(core: k, core, chip: chip)
-      for (j, n) in core.neurons.enumerated() {
-        out += Self.neuronViolations(core: k, core, neuron: j, n, chip: chip, configured: configured)
-      }
+    for (k, core) in cores.enumerated() { out += Self.violations(ofCore: k, core, chip: chip, configured: configured) }
+    return out
+  }
+
+  /// What core `k` breaks of `chip` besides its position: its shape and every neuron's fields
+  /// and destination (`configured`: per core id of the chip, the index of the core there, or -1).
+  static func violations(ofCore k: Int, _ core: CoreConfig, chip: ChipDefinition, configured: [Int32]) -> [Violation] {
+    var out = shapeViolations(core: k, core, chip: chip)
+    for (j, n) in core.neurons.enumerated() {
+      out += neuronViolations(core: k, core, neuron: j, n, chip: chip, configured: configured)
     }
     return out
   }

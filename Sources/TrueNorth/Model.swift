@@ -162,10 +162,13 @@ public struct Model: Sendable, Equatable {
   /// The seed core `index` runs with: its own seed mixed with the model seed, or, without one,
   /// the core's grid id mixed with the model seed. `seedOverride` replaces the model seed.
   public func effectiveSeed(ofCore index: Int, seedOverride: UInt64? = nil) -> UInt64 {
-    let core = cores[index]
-    let base = seedOverride ?? seed
+    Self.effectiveSeed(of: cores[index], chip: chip, seed: seedOverride ?? seed)
+  }
+
+  /// The seed `core` runs with in a model of `chip` with model seed `seed` (`effectiveSeed(ofCore:)`).
+  public static func effectiveSeed(of core: CoreConfig, chip: ChipDefinition, seed: UInt64) -> UInt64 {
     let own = core.seed ?? UInt64(chip.coreID(x: core.x, y: core.y))
-    var mixer = SplitMix64(seed: base ^ SplitMix64.mix(own &+ 0x5851_F42D_4C95_7F2D))
+    var mixer = SplitMix64(seed: seed ^ SplitMix64.mix(own &+ 0x5851_F42D_4C95_7F2D))
     return mixer.next()
   }
 }

@@ -95,30 +95,77 @@ public final class Simulator: @unchecked Sendable {
   ///   - recordAll: report every spike, not only those sent to output pins.
   /// - Throws: `SimulationError.modelDoesNotFit` with the first violation when the model does
   ///   not fit its chip.
-  public init(model: Model, seed: UInt64? = nil, threads: Int = 0, recordAll: Bool = false) throws(SimulationError) {
+  public convenience init(model: Model, seed: UInt64? = nil, threads: Int = 0, recordAll: Bool = false) throws(SimulationError) {
     if let v = model.violations().first { throw .modelDoesNotFit(v) }
     let chip = model.chip
-    self.chip = chip
-    self.recordAll = recordAll
     let order = model.cores.indices.sorted {
       chip.coreID(x: model.cores[$0].x, y: model.cores[$0].y) < chip.coreID(x: model.cores[$1].x, y: model.cores[$1].y)
     }
-    coreIDs = order.map { Int32(chip.coreID(x: model.cores[$0].x, y: model.cores[$0].y)) }
+    let ids = order.map { Int32(chip.coreID(x: model.cores[$0].x, y: model.cores[$0].y)) }
+    try self.init(chip: chip, coreIDs: ids, threads: threads, recordAll: recordAll) { k throws(SimulationError) in
+      (model.cores[order[k]], model.effectiveSeed(ofCore: order[k], seedOverride: seed))
+    }
+  }
+
+  /// Builds the simulator's state core by core, without a `Model` holding every core: `core(k)`
+  /// is called once for each k in 0..<`coreIDs.count`, in that order, and returns the core at the
+  /// linear core id `coreIDs[k]`. Each core is checked as `Model.violations` would check it (its
+  /// index in the violation is k) and dropped once loaded, so that the peak memory is the
+  /// simulator's state and one core. The simulator is the one `init(model:)` builds from the
+  /// model of these cores with seed `seed`.
+  /// - Parameters:
+  ///   - coreIDs: the linear ids of the cores, strictly ascending.
+  ///   - seed: the model seed (see `Model.effectiveSeed`).
+  /// - Throws: `SimulationError.modelDoesNotFit` with the first violation of the first core
+  ///   that does not fit (ids out of order or off the chip are a violation of that core).
+  public convenience init(chip: ChipDefinition, seed: UInt64, coreIDs: [Int], threads: Int = 0, recordAll: Bool = false,
+    core: (Int) -> CoreConfig) throws(SimulationError)
+  {
+    var configured = [Int32](repeating: -1, count: chip.coreCount)
+    for (k, id) in coreIDs.enumerated() {
+      guard (0..<chip.coreCount).contains(id), k == 0 || id > coreIDs[k - 1] else {
+        throw .modelDoesNotFit(Violation(core: k, coreX: nil, coreY: nil, neuron: nil, axon: nil, field: "x",
+          message: "core id \(id) is off the chip or not above the previous core's"))
+      }
+      configured[id] = Int32(k)
+    }
+    try self.init(chip: chip, coreIDs: coreIDs.map { Int32($0) }, threads: threads, recordAll: recordAll) {
+      k throws(SimulationError) in
+      let c = core(k)
+      guard (0..<chip.width).contains(c.x), (0..<chip.height).contains(c.y), chip.coreID(x: c.x, y: c.y) == coreIDs[k] else {
+        throw .modelDoesNotFit(Violation(core: k, c, "x", "core position (\(c.x), \(c.y)) is not core id \(coreIDs[k])"))
+      }
+      if let v = Model.violations(ofCore: k, c, chip: chip, configured: configured).first { throw .modelDoesNotFit(v) }
+      return (c, Model.effectiveSeed(of: c, chip: chip, seed: seed))
+    }
+  }
+
+  /// Builds the state from the cores `core(k)` at the ascending ids `coreIDs`, each with its seed.
+  init(chip: ChipDefinition, coreIDs: [Int32], threads: Int, recordAll: Bool,
+    core: (Int) throws(SimulationError) -> (config: CoreConfig, seed: UInt64)) throws(SimulationError)
+  {
+    self.chip = chip
+    self.recordAll = recordAll
+    self.coreIDs = coreIDs
     var compact = [Int32](repeating: -1, count: chip.coreCount)
     for (k, id) in coreIDs.enumerated() { compact[Int(id)] = Int32(k) }
     compactIndex = compact
-    let uniform = order.map { SimulatorStorage.isUniform(model.cores[$0]) }
-    storage = SimulatorStorage(
-      cores: order.count, parameterSets: uniform.reduce(0) { $0 + ($1 ? 1 : chip.neuronsPerCore) }, chip: chip)
+    // Room for one parameter set per core (every core uniform); a core with a set per neuron adds room.
+    storage = SimulatorStorage(cores: coreIDs.count, parameterSets: coreIDs.count, chip: chip)
     var firstSet = 0
-    for (k, index) in order.enumerated() {
-      storage.load(core: k, from: model.cores[index], chip: chip, compactIndex: compact,
-        seed: model.effectiveSeed(ofCore: index, seedOverride: seed), parameterBase: firstSet, uniform: uniform[k])
-      firstSet += uniform[k] ? 1 : chip.neuronsPerCore
+    for k in coreIDs.indices {
+      let (config, seed) = try core(k)
+      let uniform = SimulatorStorage.isUniform(config)
+      let sets = uniform ? 1 : chip.neuronsPerCore
+      storage.reserveParameterSets(firstSet + sets)
+      storage.load(core: k, from: config, chip: chip, compactIndex: compact, seed: seed, parameterBase: firstSet,
+        uniform: uniform)
+      firstSet += sets
     }
+    storage.trimParameterSets(firstSet)
     let available = threads > 0 ? threads : ProcessInfo.activeProcessorCountCached
-    let useful = max(1, min(available, order.count / Self.minimumCoresPerThread))
-    partitions = (0..<useful).map { p in (order.count * p / useful)..<(order.count * (p + 1) / useful) }
+    let useful = max(1, min(available, coreIDs.count / Self.minimumCoresPerThread))
+    partitions = (0..<useful).map { p in (coreIDs.count * p / useful)..<(coreIDs.count * (p + 1) / useful) }
     partitionResults = Array(repeating: PartitionResult(), count: useful)
     for (p, range) in partitions.enumerated() {
       for k in range { storage.partitionOf[k] = Int32(p) }

@@ -77,17 +77,21 @@ final class SimulatorStorage: @unchecked Sendable {
   /// `byteLanes` at 0..<256 and `bitIndices` at `bitIndicesOffset`..<512, as raw words for the hot loop.
   let tables: UnsafeMutablePointer<UInt64>
 
-  // Per parameter set p.
+  // Per parameter set p. The sets grow while cores are loaded (`reserveParameterSets`), as a
+  // core's set count is known only once the core is seen; they are not changed after loading,
+  // and one thread loads, so the accesses need no run-time exclusivity check.
   /// s^G of set p at p * axonTypeCount + G (`weightIndex`).
-  let weight: UnsafeMutablePointer<Int16>
-  let leak: UnsafeMutablePointer<Int16>
+  @exclusivity(unchecked) private(set) var weight: UnsafeMutablePointer<Int16>
+  @exclusivity(unchecked) private(set) var leak: UnsafeMutablePointer<Int16>
   /// Stochastic leak, leak reversal, kappa and the reset mode (`resetShift`).
-  let flags: UnsafeMutablePointer<UInt8>
-  let stochasticSynapses: UnsafeMutablePointer<UInt8>
-  let threshold: UnsafeMutablePointer<Int32>
-  let negativeThreshold: UnsafeMutablePointer<Int32>
-  let thresholdMask: UnsafeMutablePointer<Int32>
-  let resetPotential: UnsafeMutablePointer<Int32>
+  @exclusivity(unchecked) private(set) var flags: UnsafeMutablePointer<UInt8>
+  @exclusivity(unchecked) private(set) var stochasticSynapses: UnsafeMutablePointer<UInt8>
+  @exclusivity(unchecked) private(set) var threshold: UnsafeMutablePointer<Int32>
+  @exclusivity(unchecked) private(set) var negativeThreshold: UnsafeMutablePointer<Int32>
+  @exclusivity(unchecked) private(set) var thresholdMask: UnsafeMutablePointer<Int32>
+  @exclusivity(unchecked) private(set) var resetPotential: UnsafeMutablePointer<Int32>
+  /// Parameter sets allocated.
+  private(set) var parameterCapacity: Int
 
   let vMin: Int32
   let vMax: Int32
@@ -138,9 +142,14 @@ final class SimulatorStorage: @unchecked Sendable {
   static let hugePage = 2 << 20
 
   /// Bytes allocated for the state, counted as it is allocated.
-  let bytes: Int
+  private(set) var bytes: Int
 
-  /// Allocates the state of `cores` cores with `parameterSets` parameter sets in all.
+  /// Bytes of one parameter set over its arrays.
+  static let parameterSetBytes = axonTypeCount * MemoryLayout<Int16>.stride + MemoryLayout<Int16>.stride
+    + 2 * MemoryLayout<UInt8>.stride + 4 * MemoryLayout<Int32>.stride
+
+  /// Allocates the state of `cores` cores with room for `parameterSets` parameter sets (more are
+  /// added by `reserveParameterSets`).
   init(cores: Int, parameterSets: Int, chip: ChipDefinition) {
     self.cores = cores
     neurons = chip.neuronsPerCore
@@ -172,17 +181,54 @@ final class SimulatorStorage: @unchecked Sendable {
     tables = zeroed(Self.bitIndicesOffset + Self.bitIndices.count, 0)
     for b in 0..<Self.byteLanes.count { tables[b] = Self.byteLanes[b] }
     for m in 0..<Self.bitIndices.count { tables[Self.bitIndicesOffset + m] = Self.bitIndices[m] }
-    weight = zeroed(parameterSets * Self.axonTypeCount, 0)
-    leak = zeroed(parameterSets, 0)
-    flags = zeroed(parameterSets, 0)
-    stochasticSynapses = zeroed(parameterSets, 0)
-    threshold = zeroed(parameterSets, 1)
-    negativeThreshold = zeroed(parameterSets, 0)
-    thresholdMask = zeroed(parameterSets, 0)
-    resetPotential = zeroed(parameterSets, 0)
+    let sets = max(parameterSets, 1)
+    weight = zeroed(sets * Self.axonTypeCount, 0)
+    leak = zeroed(sets, 0)
+    flags = zeroed(sets, 0)
+    stochasticSynapses = zeroed(sets, 0)
+    threshold = zeroed(sets, 1)
+    negativeThreshold = zeroed(sets, 0)
+    thresholdMask = zeroed(sets, 0)
+    resetPotential = zeroed(sets, 0)
+    parameterCapacity = sets
     bytes = allocated
     vMin = Int32(chip.potentialRange.lowerBound)
     vMax = Int32(chip.potentialRange.upperBound)
+  }
+
+  /// Makes room for at least `count` parameter sets, keeping the sets stored so far; new sets
+  /// hold the quiet defaults. Called only while loading.
+  func reserveParameterSets(_ count: Int) {
+    guard count > parameterCapacity else { return }
+    resizeParameterSets(max(count, parameterCapacity * 2))
+  }
+
+  /// Frees the room beyond the first `count` parameter sets (after loading, so that the state
+  /// holds, and `bytes` counts, exactly the sets in use).
+  func trimParameterSets(_ count: Int) {
+    if max(count, 1) < parameterCapacity { resizeParameterSets(max(count, 1)) }
+  }
+
+  /// Reallocates the parameter sets to `new` sets, keeping the first min(new, capacity).
+  private func resizeParameterSets(_ new: Int) {
+    let old = parameterCapacity
+    func grown<T>(_ p: UnsafeMutablePointer<T>, _ per: Int, _ value: T) -> UnsafeMutablePointer<T> {
+      let q = UnsafeMutablePointer<T>.allocate(capacity: new * per)
+      q.moveInitialize(from: p, count: min(old, new) * per)
+      if new > old { (q + old * per).initialize(repeating: value, count: (new - old) * per) }
+      p.deallocate()
+      return q
+    }
+    weight = grown(weight, Self.axonTypeCount, 0)
+    leak = grown(leak, 1, 0)
+    flags = grown(flags, 1, 0)
+    stochasticSynapses = grown(stochasticSynapses, 1, 0)
+    threshold = grown(threshold, 1, 1)
+    negativeThreshold = grown(negativeThreshold, 1, 0)
+    thresholdMask = grown(thresholdMask, 1, 0)
+    resetPotential = grown(resetPotential, 1, 0)
+    bytes += (new - old) * Self.parameterSetBytes
+    parameterCapacity = new
   }
 
   deinit {

@@ -82,12 +82,24 @@ extension Model {
       throw c.fail("give either \"crossbar\" (hex rows) or \"synapses\" (axon, neuron pairs), not both")
     }
     if let crossbar {
-      let rows = try crossbar.elements()
-      guard rows.count == chip.axonsPerCore else {
-        throw crossbar.fail("expected \(chip.axonsPerCore) rows (one per axon), found \(rows.count)")
-      }
-      for (i, row) in rows.enumerated() {
-        core.crossbar.setRow(i, try parseHexRow(row, neurons: chip.neuronsPerCore))
+      if case .array(let nodes) = crossbar.node.value, nodes.count == chip.axonsPerCore {
+        // Rows read from their nodes; a cursor (which names the row in an error) only for a row
+        // that is not 64 plain hex digits.
+        for (i, node) in nodes.enumerated() {
+          if case .string(let text) = node.value, let words = plainHexRow(text, neurons: chip.neuronsPerCore) {
+            core.crossbar.setRow(i, words)
+          } else {
+            core.crossbar.setRow(i, try parseHexRow(crossbar.element(node, i), neurons: chip.neuronsPerCore))
+          }
+        }
+      } else {
+        let rows = try crossbar.elements()
+        guard rows.count == chip.axonsPerCore else {
+          throw crossbar.fail("expected \(chip.axonsPerCore) rows (one per axon), found \(rows.count)")
+        }
+        for (i, row) in rows.enumerated() {
+          core.crossbar.setRow(i, try parseHexRow(row, neurons: chip.neuronsPerCore))
+        }
       }
     }
     if let synapses {
@@ -130,34 +142,39 @@ extension Model {
   static let hexSkip: UInt8 = 0x10
   static let hexInvalid: UInt8 = 0xFF
 
+  /// The common row of a 256-neuron core: exactly 64 hex digits, no separators, decoded as four
+  /// words of 16 digits; nil for any other row (which `parseHexRow` reads or refuses).
+  static func plainHexRow(_ text: String, neurons: Int) -> SIMD4<UInt64>? {
+    guard neurons == 256, text.utf8.count == 64 else { return nil }
+    var text = text
+    return Self.hexDigitTable.withUnsafeBufferPointer { table in
+      text.withUTF8 { buffer -> SIMD4<UInt64>? in
+        var w = (UInt64(0), UInt64(0), UInt64(0), UInt64(0))
+        var valid: UInt8 = 0
+        for k in 0..<16 {
+          let a = table[Int(buffer[k])], b = table[Int(buffer[16 + k])]
+          let c = table[Int(buffer[32 + k])], d = table[Int(buffer[48 + k])]
+          valid |= a | b | c | d
+          let shift = UInt64(k * 4)
+          w.0 |= UInt64(a) << shift
+          w.1 |= UInt64(b) << shift
+          w.2 |= UInt64(c) << shift
+          w.3 |= UInt64(d) << shift
+        }
+        return valid < 16 ? SIMD4(w.0, w.1, w.2, w.3) : nil
+      }
+    }
+  }
+
   static func parseHexRow(_ row: JSONCursor, neurons: Int) throws(InputError) -> SIMD4<UInt64> {
     var text = try row.string()
+    if let words = plainHexRow(text, neurons: neurons) { return words }
     let digitsNeeded = (neurons + 3) / 4
     var words = SIMD4<UInt64>.zero
     var digit = 0
     var bad: UInt8? = nil
     Self.hexDigitTable.withUnsafeBufferPointer { table in
       text.withUTF8 { buffer in
-        // The common row: exactly 64 digits, no separators; four words of 16 digits.
-        if buffer.count == 64 && digitsNeeded == 64 {
-          var w = (UInt64(0), UInt64(0), UInt64(0), UInt64(0))
-          var valid: UInt8 = 0
-          for k in 0..<16 {
-            let a = table[Int(buffer[k])], b = table[Int(buffer[16 + k])]
-            let c = table[Int(buffer[32 + k])], d = table[Int(buffer[48 + k])]
-            valid |= a | b | c | d
-            let shift = UInt64(k * 4)
-            w.0 |= UInt64(a) << shift
-            w.1 |= UInt64(b) << shift
-            w.2 |= UInt64(c) << shift
-            w.3 |= UInt64(d) << shift
-          }
-          if valid < 16 {
-            words = SIMD4(w.0, w.1, w.2, w.3)
-            digit = 64
-            return
-          }
-        }
         for ch in buffer {
           let v = table[Int(ch)]
           if v == Self.hexSkip { continue }
