@@ -89,37 +89,77 @@ public final class DistributedBoard {
   ///   - recordAll: report every spike, not only those sent to output pins.
   /// - Throws: `BoardPartitionError` when the ranks do not divide the board's chips;
   ///   `SimulationError.modelDoesNotFit` when the model does not fit its chip.
-  public init(model: Model, world: MPIWorld, seed: UInt64?, threads: Int, recordAll: Bool) throws {
+  public convenience init(model: Model, world: MPIWorld, seed: UInt64?, threads: Int, recordAll: Bool) throws {
     if let v = model.violations().first { throw SimulationError.modelDoesNotFit(v) }
-    let partition = try BoardPartition(chip: model.chip, ranks: world.size)
     let chip = model.chip
+    let order = model.cores.indices.sorted {
+      chip.coreID(x: model.cores[$0].x, y: model.cores[$0].y) < chip.coreID(x: model.cores[$1].x, y: model.cores[$1].y)
+    }
+    var next = order.makeIterator()
+    try self.init(chip: chip, seed: seed ?? model.seed, coreIDs: order.map { chip.coreID(x: model.cores[$0].x, y: model.cores[$0].y) },
+      world: world, threads: threads, recordAll: recordAll) { next.next().map { model.cores[$0] } }
+  }
+
+  /// This rank's share of a board whose cores come one at a time, in ascending core id, from
+  /// `nextCore` (every rank draws every core, so that a generator gives each rank the same
+  /// cores, and keeps only its own): no rank ever holds the whole model, only its simulator's
+  /// state and one core (`tnsim bench board-16` across ranks builds the board this way). Each
+  /// kept core is checked as `Model.violations` checks it, against every configured core.
+  /// - Parameters:
+  ///   - seed: the model seed (see `Model.effectiveSeed`).
+  ///   - coreIDs: the linear ids of all the board's configured cores, strictly ascending.
+  /// - Throws: `BoardPartitionError` when the ranks do not divide the board's chips;
+  ///   `SimulationError.modelDoesNotFit` when a core does not fit.
+  public init(chip: ChipDefinition, seed: UInt64, coreIDs: [Int], world: MPIWorld, threads: Int, recordAll: Bool,
+    nextCore: () -> CoreConfig?) throws
+  {
+    let partition = try BoardPartition(chip: chip, ranks: world.size)
     let rank = world.rank
     var configured = [Bool](repeating: false, count: chip.coreCount)
-    for c in model.cores { configured[chip.coreID(x: c.x, y: c.y)] = true }
-    var mine = model
-    mine.cores = model.cores.filter { partition.rank(x: $0.x, y: $0.y) == rank }
-      .sorted { chip.coreID(x: $0.x, y: $0.y) < chip.coreID(x: $1.x, y: $1.y) }
-    let n = chip.neuronsPerCore
-    var routes = [UInt64](repeating: 0, count: mine.cores.count * n)
-    var local = [Int32](repeating: -1, count: chip.coreCount)
-    for k in mine.cores.indices {
-      let core = mine.cores[k]
-      local[chip.coreID(x: core.x, y: core.y)] = Int32(k)
-      for j in core.neurons.indices {
-        switch core.neurons[j].destination {
-        case .axon(let dx, let dy, let axon, let delay):
-          let x = core.x + Int(dx), y = core.y + Int(dy)
-          guard partition.rank(x: x, y: y) != rank else { continue }
-          routes[k * n + j] = Self.remoteBit | UInt64(delay) << 40 | UInt64(axon) << 32 | UInt64(chip.coreID(x: x, y: y))
-          mine.cores[k].neurons[j].destination = .pin(0)
-        case .pin(let p):
-          routes[k * n + j] = Self.pinBit | UInt64(UInt32(bitPattern: p))
-        case .none:
-          break
-        }
-      }
+    var index = [Int32](repeating: -1, count: chip.coreCount)
+    for (k, id) in coreIDs.enumerated() where (0..<chip.coreCount).contains(id) {
+      configured[id] = true
+      index[id] = Int32(k)
     }
-    simulator = try Simulator(model: mine, seed: seed, threads: threads, recordAll: recordAll)
+    let mine = coreIDs.filter { partition.rank(ofCore: $0) == rank }
+    let n = chip.neuronsPerCore
+    var routes = [UInt64](repeating: 0, count: mine.count * n)
+    var local = [Int32](repeating: -1, count: chip.coreCount)
+    for (k, id) in mine.enumerated() { local[id] = Int32(k) }
+    var failure: SimulationError? = nil
+    // The whole board's index of each core drawn, for the violations' core numbers.
+    var drawn = -1
+    let built: Simulator
+    do {
+      built = try Simulator(chip: chip, seed: seed, coreIDs: mine, threads: threads, recordAll: recordAll) { k in
+        var core: CoreConfig
+        repeat {
+          // Too few cores: the simulator refuses this one as not at its core id.
+          guard let c = nextCore() else { return CoreConfig(x: -1, y: -1, axons: 0, neurons: 0) }
+          core = c
+          drawn += 1
+        } while chip.coreID(x: core.x, y: core.y) != mine[k]
+        if failure == nil, let v = Model.violations(ofCore: drawn, core, chip: chip, configured: index).first { failure = .modelDoesNotFit(v) }
+        for j in core.neurons.indices {
+          switch core.neurons[j].destination {
+          case .axon(let dx, let dy, let axon, let delay):
+            let x = core.x + Int(dx), y = core.y + Int(dy)
+            guard partition.rank(x: x, y: y) != rank else { continue }
+            routes[k * n + j] = Self.remoteBit | UInt64(delay) << 40 | UInt64(axon) << 32 | UInt64(chip.coreID(x: x, y: y))
+            core.neurons[j].destination = .pin(0)
+          case .pin(let p):
+            routes[k * n + j] = Self.pinBit | UInt64(UInt32(bitPattern: p))
+          case .none:
+            break
+          }
+        }
+        return core
+      }
+    } catch {
+      throw failure ?? error
+    }
+    if let failure { throw failure }
+    simulator = built
     self.world = world
     self.partition = partition
     self.recordAll = recordAll

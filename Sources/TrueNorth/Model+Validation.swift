@@ -49,7 +49,7 @@ extension Model {
 
   /// What core `k` breaks of `chip` besides its position: its shape and every neuron's fields
   /// and destination (`configured`: per core id of the chip, the index of the core there, or -1).
-  static func violations(ofCore k: Int, _ core: CoreConfig, chip: ChipDefinition, configured: [Int32]) -> [Violation] {
+  public static func violations(ofCore k: Int, _ core: CoreConfig, chip: ChipDefinition, configured: [Int32]) -> [Violation] {
     var out = shapeViolations(core: k, core, chip: chip)
     for (j, n) in core.neurons.enumerated() {
       out += neuronViolations(core: k, core, neuron: j, n, chip: chip, configured: configured)

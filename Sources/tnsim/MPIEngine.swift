@@ -294,10 +294,12 @@ func benchAcrossRanks(_ args: ParsedArguments, world: MPIWorld) throws -> Int32 
   } catch {
     throw CollectiveError(description: "tnsim bench: \(error)")
   }
-  let model = Model.random(chip: try ChipDefinition.resolve("ns16e"), seed: 7)
+  // The generated board drawn core by core: each rank keeps only its own cores (never the whole model).
+  var cores = Model.RandomCores(chip: try ChipDefinition.resolve("ns16e"), seed: 7)
   let board: DistributedBoard
   do {
-    board = try DistributedBoard(model: model, world: world, seed: nil, threads: threads, recordAll: false)
+    board = try DistributedBoard(chip: cores.chip, seed: cores.seed, coreIDs: cores.coreIDs, world: world, threads: threads,
+      recordAll: false) { cores.next() }
   } catch let e as BoardPartitionError {
     throw CollectiveError(description: "tnsim bench: mpirun -np \(world.size): \(e)")
   }
@@ -311,7 +313,7 @@ func benchAcrossRanks(_ args: ParsedArguments, world: MPIWorld) throws -> Int32 
     print(boardJSON(all, wall: wall, threads: board.simulator.threadCount, name: "board-16"))
   } else {
     print("board-16 across \(world.size) rank\(world.size == 1 ? "" : "s")")
-    for l in boardLines(all, wall: wall, threads: board.simulator.threadCount, neuronsPerCore: model.chip.neuronsPerCore, output: nil) { print(l) }
+    for l in boardLines(all, wall: wall, threads: board.simulator.threadCount, neuronsPerCore: cores.chip.neuronsPerCore, output: nil) { print(l) }
   }
   return 0
 }
