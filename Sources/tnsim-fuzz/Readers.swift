@@ -39,7 +39,7 @@ enum FuzzTargets {
       var s = s
       while try s.next() != nil {}
     }
-    return [
+    let targets = [
       FuzzTarget(name: "model", fileExtension: "json", seeds: [try file("examples/neurons/model.json")]) { p in
         _ = try Model.load(path: p, chip: tiny)
       },
@@ -96,6 +96,12 @@ enum FuzzTargets {
         throw FuzzSetupError(message: p + ": self-test error")
       },
     ]
+    // The corpus of reproducers (Tests/Corpus) seeds its formats too.
+    return targets.map { t in
+      var t = t
+      t.seeds += Corpus.seeds(root: root, format: t.name)
+      return t
+    }
   }
 
   /// A small network file: the seeds of the network and checkpoint formats.
