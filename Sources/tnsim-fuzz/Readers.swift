@@ -61,6 +61,7 @@ enum FuzzTargets {
       },
       FuzzTarget(name: "sfti", fileExtension: "sfti", seeds: [try file("examples/interop/ibm/input.sfti")]) { p in
         try drain(try IBMSpikeFile.readInput(path: p))
+        try drain(try SpikeFormat.openInput(p))
       },
       FuzzTarget(name: "sfri", fileExtension: "sfri", seeds: [try file("examples/interop/ibm/input.sfri")]) { p in
         try drain(try IBMSpikeFile.readInput(path: p))
@@ -78,6 +79,7 @@ enum FuzzTargets {
       }, companion: rancInput),
       FuzzTarget(name: "ranc-output", fileExtension: "txt", seeds: [try file("examples/interop/ranc/output.txt")]) { p in
         try drain(try RANCOutputFile.read(path: p))
+        try drain(try SpikeFormat.openOutput(p))
       },
       FuzzTarget(name: "network", fileExtension: "json", seeds: [net, try docsNetwork(root: root)]) { p in
         _ = try TrainedNetwork.read(from: p)
