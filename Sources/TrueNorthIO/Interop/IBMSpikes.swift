@@ -70,11 +70,9 @@ public enum IBMSpikeFile {
   /// - Throws: `InputError` naming the file, the line (text) or record and byte offset (binary),
   ///   and the field: a bad header, a cut-off record, a value out of range.
   public static func readInput(path: String) throws(InputError) -> SpikeList<InputSpike> {
-    if try detect(path: path) == .textInput { return try TextStream(path: path).sortedList() }
-    let bytes = try readFile(path)
-    switch detect(Array(bytes.prefix(512))) {
+    switch try detect(path: path) {
     case .textInput: return try TextStream(path: path).sortedList()
-    case .binaryInput: return try readBinary(bytes, path: path)
+    case .binaryInput: return try readBinary(try readFile(path), path: path)
     case .binaryOutput: throw InputError(file: path, line: 1, message: "holds output spikes (RAWO6); expected input spikes")
     case nil: throw InputError(file: path, line: 1, message: "not an IBM spike file: expected a {\"class\":\"SpikeWriter\", ...} header")
     }
