@@ -28,10 +28,10 @@ import Testing
     try FileManager.default.createDirectory(atPath: dir + "/topology", withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: dir) }
     try FileManager.default.copyItem(atPath: Self.corpus + "/topology/range-count-1e9.json", toPath: dir + "/topology/a.json")
-    FileManager.default.createFile(atPath: dir + "/topology/good.json", contents: Data(
+    _ = FileManager.default.createFile(atPath: dir + "/topology/good.json", contents: Data(
       #"{"format": "tnsim-topology", "version": 1, "name": "t", "input": {"rows": 2, "columns": 2}, "classes": 2, "layers": [{"cores": [{"range": {"start": 0, "count": 4}, "neurons": 2}]}]}"#.utf8))
     let manifest = "topology\ttopology/a.json\t: input: \twrong path\ntopology\ttopology/good.json\t\tvalid\nnope\ttopology/a.json\t\tunknown\n"
-    FileManager.default.createFile(atPath: dir + "/MANIFEST.tsv", contents: Data(manifest.utf8))
+    _ = FileManager.default.createFile(atPath: dir + "/MANIFEST.tsv", contents: Data(manifest.utf8))
     let r = try CLI.run(executable: FuzzSliceTests.fuzzer, ["--corpus", dir, "--root", CLI.root])
     #expect(r.status == 1, "\(r.out)\n\(r.err)")
     #expect(r.out.contains("FAIL topology/a.json: the error does not hold \": input: \""), "\(r.out)")

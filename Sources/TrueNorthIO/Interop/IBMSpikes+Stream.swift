@@ -1,8 +1,9 @@
 import Foundation
 import TrueNorth
 
-/// The binary IBM spike files (`.sfri` RAWI3, `.sfro` RAWO6; `.sfti` text in `TextStream`) read streamed: records are read in
-/// 1 MiB chunks and served one at a time, so memory does not grow with the file.
+/// The binary IBM spike files (`.sfri` RAWI3, `.sfro` RAWO6; `.sfti` text in `TextStream`) read
+/// streamed: records are read in 1 MiB chunks and served one at a time, so memory does not grow
+/// with the file.
 ///
 /// Readers must serve spikes in tick order and the formats do not require it, so the file is
 /// read twice: a first pass checks every record (the same checks and errors, before any spike is

@@ -12,8 +12,8 @@ import TrueNorth
 /// NSCS layout pytruenorth reads: field 0 the tick the neuron fired, fields 3 and 4 its
 /// destination as the model gives it (`RAWO6Destinations`: for an output pin the output-bus
 /// core, -32 unless an IBM model.json said otherwise, and the pin; for an axon its core id and
-/// the axon), and keeps the neuron's identity in fields 1 (core) and 2 (neuron); field 5 is 0. Its header
-/// carries `"tnsimLayout":2`. Three layouts are read, told apart by that header member and by
+/// the axon), and keeps the neuron's identity in fields 1 (core) and 2 (neuron); field 5 is 0.
+/// Its header carries `"tnsimLayout":2`. Three layouts are read, told apart by that header member and by
 /// the sign of field 3: `tnsimLayout` 2 = tnsim's NSCS layout; otherwise a record whose field 3
 /// is negative (as Int32) is an NSCS recording (tick, ?, ?, destCore, destAxon, ?): its pin is
 /// field 4 and its core and neuron are unknown (-1), since NSCS documents no fields 1 and 2;
