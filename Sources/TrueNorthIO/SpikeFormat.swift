@@ -38,7 +38,19 @@ public struct SpikeFormat: Sendable, Hashable, CustomStringConvertible {
   let makeInputReader: (@Sendable (String, ChipDefinition?) throws(InputError) -> any SpikeFileSource<InputSpike>)?
   let makeOutputReader: (@Sendable (String) throws(InputError) -> any SpikeFileSource<OutputSpike>)?
   let makeInputWriter: (@Sendable (String) throws(InputError) -> any SpikeFileSink<InputSpike>)?
-  let makeOutputWriter: (@Sendable (String, Int?, Int?) throws(InputError) -> any SpikeFileSink<OutputSpike>)?
+  let makeOutputWriter: (@Sendable (String, OutputOptions) throws(InputError) -> any SpikeFileSink<OutputSpike>)?
+
+  /// What a writer of output spikes may use beyond the path (`outputWriter(path:ticks:outputs:model:outputBus:)`).
+  struct OutputOptions {
+    /// Lines of a RANC output text.
+    var ticks: Int?
+    /// Tokens per line of a RANC output text.
+    var outputs: Int?
+    /// The model that fired the spikes: RAWO6 writes the destination it gives each neuron.
+    var model: Model?
+    /// The output-bus cores an IBM model.json stated (RAWO6 field 3 of spikes to pins).
+    var outputBus = IBMOutputBus()
+  }
 
   /// The name.
   public var description: String { name }
@@ -63,7 +75,7 @@ public struct SpikeFormat: Sendable, Hashable, CustomStringConvertible {
     makeInputReader: { path, _ throws(InputError) in try SpikeReader<InputSpike>(path: path) },
     makeOutputReader: { path throws(InputError) in try SpikeReader<OutputSpike>(path: path) },
     makeInputWriter: { path throws(InputError) in try SpikeWriter<InputSpike>(path: path, binary: false) },
-    makeOutputWriter: { path, _, _ throws(InputError) in try SpikeWriter<OutputSpike>(path: path, binary: false) })
+    makeOutputWriter: { path, _ throws(InputError) in try SpikeWriter<OutputSpike>(path: path, binary: false) })
 
   /// tnsim's binary `.tnspk`: the `TNSPIKES` header, then fixed-size little-endian records.
   public static let tnspk = SpikeFormat(
@@ -72,15 +84,15 @@ public struct SpikeFormat: Sendable, Hashable, CustomStringConvertible {
     makeInputReader: { path, _ throws(InputError) in try SpikeReader<InputSpike>(path: path) },
     makeOutputReader: { path throws(InputError) in try SpikeReader<OutputSpike>(path: path) },
     makeInputWriter: { path throws(InputError) in try SpikeWriter<InputSpike>(path: path, binary: true) },
-    makeOutputWriter: { path, _, _ throws(InputError) in try SpikeWriter<OutputSpike>(path: path, binary: true) })
+    makeOutputWriter: { path, _ throws(InputError) in try SpikeWriter<OutputSpike>(path: path, binary: true) })
 
   /// The IBM toolchain's text input spikes (`.sfti`, encoding TEXT).
   public static let sfti = SpikeFormat(
     name: "sfti", title: "IBM text", extensions: ["sfti"], records: .input,
     matches: { IBMSpikeFile.detect($0) == .textInput },
-    makeInputReader: { path, _ throws(InputError) in try IBMSpikeFile.readInput(path: path) },
+    makeInputReader: { path, _ throws(InputError) in try IBMSpikeFile.openInput(path: path) },
     makeOutputReader: nil,
-    makeInputWriter: { path in BufferedSpikeSink(path: path) { try IBMSpikeFile.textInputBytes($0) } },
+    makeInputWriter: { path throws(InputError) in try IBMSpikeFile.textInputWriter(path: path) },
     makeOutputWriter: nil)
 
   /// The IBM toolchain's binary input spikes (`.sfri`, encoding RAWI3).
@@ -89,7 +101,7 @@ public struct SpikeFormat: Sendable, Hashable, CustomStringConvertible {
     matches: { IBMSpikeFile.detect($0) == .binaryInput },
     makeInputReader: { path, _ throws(InputError) in try IBMSpikeFile.openInput(path: path) },
     makeOutputReader: nil,
-    makeInputWriter: { path in BufferedSpikeSink(path: path) { try IBMSpikeFile.binaryInputBytes($0) } },
+    makeInputWriter: { path throws(InputError) in try IBMSpikeFile.binaryInputWriter(path: path) },
     makeOutputWriter: nil)
 
   /// The IBM toolchain's binary output spikes (RAWO6; `.sfro` in tnsim).
@@ -99,7 +111,9 @@ public struct SpikeFormat: Sendable, Hashable, CustomStringConvertible {
     makeInputReader: nil,
     makeOutputReader: { path throws(InputError) in try IBMSpikeFile.openOutput(path: path) },
     makeInputWriter: nil,
-    makeOutputWriter: { path, _, _ in BufferedSpikeSink(path: path) { IBMSpikeFile.binaryOutputBytes($0) } })
+    makeOutputWriter: { path, o throws(InputError) in
+      try IBMSpikeFile.binaryOutputWriter(path: path, destinations: o.model.map { RAWO6Destinations(model: $0, outputBus: o.outputBus) })
+    })
 
   /// RANC's output text (`output.txt`): one line of 0/1 tokens per line, by output pin; line k
   /// holds tick k - 2 (docs/interop.md). Written with `ticks` lines of `outputs` tokens, by
@@ -108,12 +122,12 @@ public struct SpikeFormat: Sendable, Hashable, CustomStringConvertible {
     name: "ranc-output", title: "RANC output text", extensions: ["txt"], records: .output,
     matches: { RANCOutputFile.detect($0) },
     makeInputReader: nil,
-    makeOutputReader: { path throws(InputError) in try RANCOutputFile.read(path: path) },
+    makeOutputReader: { path throws(InputError) in try RANCOutputFile.open(path: path) },
     makeInputWriter: nil,
-    makeOutputWriter: { path, ticks, outputs in
+    makeOutputWriter: { path, o in
       BufferedSpikeSink(path: path) { spikes in
-        try RANCOutputFile.bytes(spikes, ticks: ticks,
-          outputs: outputs ?? Int((spikes.map(\.pin).max() ?? -1) + 1))
+        try RANCOutputFile.bytes(spikes, ticks: o.ticks,
+          outputs: o.outputs ?? Int((spikes.map(\.pin).max() ?? -1) + 1))
       }
     })
 
@@ -202,13 +216,18 @@ public struct SpikeFormat: Sendable, Hashable, CustomStringConvertible {
   /// - Parameters:
   ///   - ticks: lines of a RANC output text (default: up to the last spike's tick).
   ///   - outputs: tokens per line of a RANC output text (default: up to the last spike's pin).
+  ///   - model: the model that fires the spikes: RAWO6 writes the destination it gives each
+  ///     neuron in fields 3 and 4 (without it, a spike to no pin is written to (-1, -1)).
+  ///   - outputBus: the output-bus cores of an IBM model.json (RAWO6 field 3 of spikes to pins).
   /// - Throws: `InputError` when the format holds no output spikes or the file cannot be created.
-  public func outputWriter(path: String, ticks: Int? = nil, outputs: Int? = nil) throws(InputError) -> any SpikeFileSink<OutputSpike> {
+  public func outputWriter(path: String, ticks: Int? = nil, outputs: Int? = nil, model: Model? = nil, outputBus: IBMOutputBus = IBMOutputBus())
+    throws(InputError) -> any SpikeFileSink<OutputSpike>
+  {
     guard let makeOutputWriter else {
       throw InputError(file: path, field: "format", value: name, allowed: Self.names(writing: .output),
         message: "\(name) holds input spikes; the output holds output spikes")
     }
-    return try makeOutputWriter(path, ticks, outputs)
+    return try makeOutputWriter(path, OutputOptions(ticks: ticks, outputs: outputs, model: model, outputBus: outputBus))
   }
 
   /// The names of the formats that write `records`, comma-separated (for messages).
@@ -237,10 +256,11 @@ public struct SpikeFormat: Sendable, Hashable, CustomStringConvertible {
   }
 
   /// A writer of output spikes to `path` in `format`, by default the one its extension names, or CSV.
-  /// - Parameters: `ticks`, `outputs`: as `outputWriter(path:ticks:outputs:)`.
-  public static func createOutput(_ path: String, format: SpikeFormat? = nil, ticks: Int? = nil, outputs: Int? = nil)
-    throws(InputError) -> any SpikeFileSink<OutputSpike>
-  {
-    try (format ?? forExtension(of: path) ?? csv).outputWriter(path: path, ticks: ticks, outputs: outputs)
+  /// - Parameters: `ticks`, `outputs`, `model`, `outputBus`: as `outputWriter(path:ticks:outputs:model:outputBus:)`.
+  public static func createOutput(
+    _ path: String, format: SpikeFormat? = nil, ticks: Int? = nil, outputs: Int? = nil, model: Model? = nil,
+    outputBus: IBMOutputBus = IBMOutputBus()
+  ) throws(InputError) -> any SpikeFileSink<OutputSpike> {
+    try (format ?? forExtension(of: path) ?? csv).outputWriter(path: path, ticks: ticks, outputs: outputs, model: model, outputBus: outputBus)
   }
 }

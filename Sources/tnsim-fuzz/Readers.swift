@@ -39,7 +39,7 @@ enum FuzzTargets {
       var s = s
       while try s.next() != nil {}
     }
-    return [
+    let targets = [
       FuzzTarget(name: "model", fileExtension: "json", seeds: [try file("examples/neurons/model.json")]) { p in
         _ = try Model.load(path: p, chip: tiny)
       },
@@ -61,6 +61,7 @@ enum FuzzTargets {
       },
       FuzzTarget(name: "sfti", fileExtension: "sfti", seeds: [try file("examples/interop/ibm/input.sfti")]) { p in
         try drain(try IBMSpikeFile.readInput(path: p))
+        try drain(try SpikeFormat.openInput(p))
       },
       FuzzTarget(name: "sfri", fileExtension: "sfri", seeds: [try file("examples/interop/ibm/input.sfri")]) { p in
         try drain(try IBMSpikeFile.readInput(path: p))
@@ -78,6 +79,7 @@ enum FuzzTargets {
       }, companion: rancInput),
       FuzzTarget(name: "ranc-output", fileExtension: "txt", seeds: [try file("examples/interop/ranc/output.txt")]) { p in
         try drain(try RANCOutputFile.read(path: p))
+        try drain(try SpikeFormat.openOutput(p))
       },
       FuzzTarget(name: "network", fileExtension: "json", seeds: [net, try docsNetwork(root: root)]) { p in
         _ = try TrainedNetwork.read(from: p)
@@ -96,6 +98,12 @@ enum FuzzTargets {
         throw FuzzSetupError(message: p + ": self-test error")
       },
     ]
+    // The corpus of reproducers (Tests/Corpus) seeds its formats too.
+    return targets.map { t in
+      var t = t
+      t.seeds += Corpus.seeds(root: root, format: t.name)
+      return t
+    }
   }
 
   /// A small network file: the seeds of the network and checkpoint formats.

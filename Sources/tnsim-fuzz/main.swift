@@ -24,6 +24,8 @@ struct Settings {
   var failures = "out/fuzz-failures"
   var worker: String?
   var from = 0
+  /// `--corpus [DIR]`: check the corpus of reproducers (default: `Tests/Corpus` under the root).
+  var corpus: String?
 }
 
 func parse(_ args: [String]) -> Settings {
@@ -44,8 +46,10 @@ func parse(_ args: [String]) -> Settings {
     case "--failures": s.failures = value()
     case "--worker": s.worker = value()
     case "--from": s.from = Int(value()) ?? 0
+    case "--corpus":
+      s.corpus = i + 1 < args.count && !args[i + 1].hasPrefix("--") ? value() : ""
     case "--help", "-h":
-      emit("usage: tnsim-fuzz [--cases N] [--seed S] [--formats a,b,...] [--root REPO] [--failures DIR]")
+      emit("usage: tnsim-fuzz [--cases N] [--seed S] [--formats a,b,...] [--root REPO] [--failures DIR] | --corpus [DIR]")
       exit(0)
     default: fail("unknown argument \(args[i])")
     }
@@ -217,6 +221,9 @@ func supervise(_ s: Settings, targets: [FuzzTarget]) -> Int32 {
 let settings = parse(CommandLine.arguments)
 let targets: [FuzzTarget]
 do { targets = try FuzzTargets.all(root: settings.root) } catch { fail("\(error)") }
+if let c = settings.corpus {
+  exit(Corpus.check(folder: c.isEmpty ? Corpus.folder(root: settings.root) : c, targets: targets))
+}
 if let w = settings.worker {
   exit(runWorker(settings, targets: targets, name: w))
 }

@@ -84,7 +84,7 @@ let runCommand = Command(
     let input = try inputPath.map { p throws(InputError) in try SpikeFormat.openInput(p, chip: model.chip) }
     guard ticks != nil || input != nil else { throw UsageError.needsTicks }
     let format = try outputFormat(args)
-    let output = try args.string("output").map { p throws(InputError) in try SpikeFormat.createOutput(p, format: format) }
+    let output = try args.string("output").map { p throws(InputError) in try SpikeFormat.createOutput(p, format: format, model: model) }
     let sim = try Simulator(model: model, seed: try args.uint64("seed"), threads: try args.int("threads", in: 1...1024) ?? 0,
       recordAll: record == "all")
     let fidelity = args.string("fidelity") ?? (args.flag("strict") || args.string("report") != nil ? "cycle" : "tick")

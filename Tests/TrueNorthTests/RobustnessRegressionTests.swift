@@ -3,32 +3,14 @@ import Testing
 @testable import TrueNorth
 @testable import TrueNorthIO
 
-/// The chip-definition reproducers of issue 15: a huge finite `tickSeconds` or `clockHz` trapped
-/// converting the tick budget to Int in every cycle-fidelity command.
+/// The cycle model of issue 15's chip-definition reproducers: a huge finite `tickSeconds` or
+/// `clockHz` trapped converting the tick budget to Int in every cycle-fidelity command. The
+/// files themselves are in the corpus, `Tests/Corpus/chipdef` (`RobustnessCorpusTests`).
 @Suite struct ChipDefinitionRobustnessTests {
   static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
   static func tiny() throws -> String {
     try String(contentsOf: root.appendingPathComponent("chipdefs/tiny.json"), encoding: .utf8)
-  }
-
-  static func replacing(_ text: String, _ key: String, with value: String) -> String {
-    let lines = text.components(separatedBy: "\n").map { line in
-      line.contains("\"\(key)\":") ? line.components(separatedBy: ":")[0] + ": " + value + (line.hasSuffix(",") ? "," : "") : line
-    }
-    return lines.joined(separator: "\n")
-  }
-
-  @Test(arguments: [("tickSeconds", "1e10"), ("clockHz", "1e300"), ("chipLinkSpikesPerSecond", "1e-300"), ("tickSeconds", "1e308")])
-  func hugeTimesAreRefusedOnLoad(_ key: String, _ value: String) throws {
-    let text = Self.replacing(try Self.tiny(), key, with: value)
-    #expect(text.contains(value))
-    do {
-      _ = try ChipDefinition.parse(Array(text.utf8), file: "big.json")
-      Issue.record("\(key) \(value) was accepted")
-    } catch {
-      #expect(error.file == "big.json" && (error.path ?? "").hasSuffix(key), "\(error)")
-    }
   }
 
   @Test func theTinyChipStillLoads() throws {

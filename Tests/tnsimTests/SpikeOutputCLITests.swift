@@ -38,9 +38,11 @@ import Testing
   @Test(arguments: [
     (["run"], "x.sfti", "sfti holds input spikes; the output holds output spikes"),
     (["run"], "x.sfri", "sfri holds input spikes; the output holds output spikes"),
-    (["convert", "OUT.csv"], "x.sfti", "holds output spikes; sfti holds input spikes"),
-    (["convert", "OUT.csv"], "x.sfri", "holds output spikes; sfri holds input spikes"),
-    (["convert", "examples/neurons/input.csv"], "x.sfro", "cannot tell the output format"),
+    (["convert", "OUT.csv"], "x.sfti", "OUT.csv: holds output spikes (tick, core, neuron, pin); sfti (IBM text) holds input spikes only"),
+    (["convert", "OUT.csv"], "x.sfri", "OUT.csv: holds output spikes (tick, core, neuron, pin); sfri (IBM RAWI3) holds input spikes only"),
+    (["convert", "examples/neurons/input.csv"], "x.sfro",
+     "input.csv: holds input spikes (tick, core, axon); sfro (IBM RAWO6) holds output spikes only: to write these input spikes, "
+       + "convert to one of csv, tnspk, sfti, sfri (e.g. --to sfri); to get IBM RAWO6 output spikes, run a model on them: tnsim run MODEL --input"),
   ])
   func aFormatThatCannotHoldTheSpikesIsRefused(command: [String], name: String, message: String) throws {
     let dir = CLI.temporary("refused")

@@ -120,7 +120,7 @@ public enum Conversion {
       let directory = URL(fileURLWithPath: r.input).deletingLastPathComponent().path
       let spikes = try RANCModelFiles.load(input: r.input, config: r.config ?? directory + "/config.json",
         chip: try chip ?? ChipDefinition.resolve("truenorth")).1
-      return try writeInputs(spikes.records, to: r.output, format: format)
+      return try writeInputs(spikes.records, from: r.input, to: r.output, format: format)
     case (.model(let source), .model(let target)):
       return try convertModel(r, from: source, to: target, chip: chip)
     case (.spikes(let source), .spikes(let target)):
@@ -148,16 +148,17 @@ public enum Conversion {
     }
     let directory = URL(fileURLWithPath: r.input).deletingLastPathComponent().path
     let model: Model
+    var outputBus = IBMOutputBus()
     switch from {
     case .tnsim: model = try Model.load(path: r.input, chip: chip)
-    case .ibm: model = try IBMModelFile.load(path: r.input, chip: try defaultChip(), chipReference: r.chip)
+    case .ibm: (model, outputBus) = try IBMModelFile.loadKeepingOutputBus(path: r.input, chip: try defaultChip(), chipReference: r.chip)
     case .ranc:
       model = try RANCModelFiles.load(input: r.input, config: r.config ?? directory + "/config.json",
         chip: try defaultChip(), chipReference: r.chip).0
     }
     switch to {
     case .tnsim: try model.save(to: r.output)
-    case .ibm: try IBMModelFile.save(model, to: r.output)
+    case .ibm: try IBMModelFile.save(model, to: r.output, outputBus: outputBus)
     case .ranc:
       var inputs: [InputSpike] = []
       if let s = r.spikes {
@@ -168,7 +169,14 @@ public enum Conversion {
       try RANCModelFiles.save(model, inputs: inputs, input: r.output, config: config)
       return "wrote \(r.output) and \(config): \(model.cores.count) cores, \(inputs.count) input packets (RANC)"
     }
-    return "wrote \(r.output): \(model.cores.count) cores on \(model.chip.name) (\(to.rawValue))"
+    var line = "wrote \(r.output): \(model.cores.count) cores on \(model.chip.name) (\(to.rawValue))"
+    if to != .ibm, !outputBus.isDefault {
+      // A tnsim or RANC model keeps the pin, not the core of the IBM output bus; say so.
+      let cores = Set(outputBus.cores.values).sorted().map(String.init).joined(separator: ", ")
+      line += "; note: \(outputBus.cores.count) neurons send to output-bus core \(cores) in \(r.input), "
+        + "which a \(to.rawValue) model does not keep (its pins go to \(IBMOutputBus.defaultCore))"
+    }
+    return line
   }
 
   static func convertSpikes(_ r: ConversionRequest, from: SpikeFormat, to: SpikeFormat, chip: ChipDefinition?) throws -> String {
@@ -177,13 +185,11 @@ public enum Conversion {
       isInput = (try? SpikeReader<InputSpike>(path: r.input)) != nil
     }
     if isInput {
+      guard to.writesInput else { throw recordsMismatch(r, input: true, target: to) }
       var source = try from.inputReader(path: r.input, chip: chip)
-      return try writeInputs(try source.readAll(), to: r.output, format: to)
+      return try writeInputs(try source.readAll(), from: r.input, to: r.output, format: to)
     }
-    guard to.writesOutput else {
-      throw InputError(file: r.input, field: "format", value: to.name, allowed: SpikeFormat.names(writing: .output),
-        message: "holds output spikes; \(to.name) holds input spikes")
-    }
+    guard to.writesOutput else { throw recordsMismatch(r, input: false, target: to) }
     var source = try from.outputReader(path: r.input)
     let spikes = try source.readAll()
     // Spikes without a core (RANC's output) can go only where the core is not read back as one.
@@ -197,7 +203,26 @@ public enum Conversion {
     return "wrote \(r.output): \(spikes.count) output spikes (\(to.name))"
   }
 
-  static func writeInputs(_ spikes: [InputSpike], to output: String, format: SpikeFormat) throws -> String {
+  /// A conversion between spike kinds, which no format change can make: input spikes (tick,
+  /// core, axon) become output spikes only by running a model, and output spikes name no axon.
+  /// Names the input file, what it holds, what the target holds and what works instead.
+  static func recordsMismatch(_ r: ConversionRequest, input: Bool, target: SpikeFormat) -> InputError {
+    let allowed = SpikeFormat.names(writing: input ? .input : .output)
+    let instead = input
+      ? "to write these input spikes, convert to one of \(allowed) (e.g. --to sfri); to get \(target.title) output spikes, "
+        + "run a model on them: tnsim run MODEL --input \(r.input) --output \(r.output)"
+      : "convert to one of \(allowed); output spikes name no axon, so they cannot become input spikes"
+    return InputError(file: r.input, field: "format", value: target.name, allowed: allowed,
+      message: "holds \(input ? "input spikes (tick, core, axon)" : "output spikes (tick, core, neuron, pin)"); "
+        + "\(target.name) (\(target.title)) holds \(input ? "output" : "input") spikes only: \(instead)")
+  }
+
+  static func writeInputs(_ spikes: [InputSpike], from input: String, to output: String, format: SpikeFormat) throws -> String {
+    guard format.writesInput else {
+      var r = ConversionRequest(input: input, output: output)
+      r.to = .spikes(format)
+      throw recordsMismatch(r, input: true, target: format)
+    }
     let sink = try format.inputWriter(path: output)
     for s in spikes { try sink.write(s) }
     try sink.close()

@@ -9,8 +9,9 @@ import TrueNorth
 ///   lambda); R = sigma_VR * (2^VR - 1); V is the initial potential.
 /// - `destCore` >= 0 is a core id: the destination is that core's axon `destAxon`, `delay` ticks
 ///   later, stored as an offset from the neuron's core. `destCore` < 0 is an output off the chip:
-///   tnsim output pin `destAxon`. `destCore` < 0 with `destAxon` -1 is a neuron with no
-///   destination (tnsim's convention; export writes -1, -1).
+///   tnsim output pin `destAxon`, on the output-bus core `destCore` (kept in an `IBMOutputBus`
+///   beside the model; export writes it back, -32 by default). `destCore` < 0 with `destAxon` -1
+///   is a neuron with no destination (tnsim's convention; export writes -1, -1).
 /// - `rngSeed` is the core's seed; a core without a seed of its own is written with its id,
 ///   which is the seed tnsim uses for it, and a core whose `rngSeed` equals its id is read back
 ///   without one. tnsim's model seed travels as `"rngSeed"` in the `"model"` object, written only
@@ -35,19 +36,29 @@ public enum IBMModelFile {
   public static func parse(_ bytes: [UInt8], file: String, chip: ChipDefinition, chipReference: String? = nil)
     throws(InputError) -> Model
   {
+    try parseKeepingOutputBus(bytes, file: file, chip: chip, chipReference: chipReference).model
+  }
+
+  /// Reads a `model.json` onto `chip`, with the output-bus core (`destCore` < 0) of each neuron
+  /// that sends to a pin, which a tnsim `Model` does not hold.
+  /// - Throws: what `parse(_:file:chip:chipReference:)` throws.
+  public static func parseKeepingOutputBus(_ bytes: [UInt8], file: String, chip: ChipDefinition, chipReference: String? = nil)
+    throws(InputError) -> (model: Model, outputBus: IBMOutputBus)
+  {
     let root = try JSONCursor.parse(bytes, file: file)
     let (header, types, cores) = try sections(root)
     let seed = try parseHeader(header, coreCount: cores.count, chip: chip)
     let table = try NeuronTypes(types, chip: chip)
     var model = Model(chip: chip, chipReference: chipReference ?? chip.name, seed: seed)
     var places = CorePlaces()
+    var bus = IBMOutputBus()
     for c in cores {
-      let (core, typeOf) = try parseCore(c, model: model, types: table, places: &places)
+      let (core, typeOf) = try parseCore(c, model: model, types: table, places: &places, outputBus: &bus)
       model.cores.append(core)
       places.neuronTypes.append(typeOf)
     }
     try checkFits(model, file: file, types: table, places: places)
-    return model
+    return (model, bus)
   }
 
   /// The `model` and `neuronTypes` sections and the `core` sections, in order.
@@ -117,8 +128,8 @@ public enum IBMModelFile {
 
   /// One `core` section: id, seed, neurons and crossbar.
   /// - Returns: the core and the type index of each neuron.
-  static func parseCore(_ c: JSONCursor, model: Model, types: NeuronTypes, places: inout CorePlaces) throws(InputError)
-    -> (CoreConfig, [Int])
+  static func parseCore(_ c: JSONCursor, model: Model, types: NeuronTypes, places: inout CorePlaces, outputBus: inout IBMOutputBus)
+    throws(InputError) -> (CoreConfig, [Int])
   {
     let chip = model.chip
     try c.rejectUnknownKeys(["id", "rngSeed", "timeScaleExponent", "neurons", "crossbar"])
@@ -136,7 +147,7 @@ public enum IBMModelFile {
       core.seed = v == UInt64(id) ? nil : v
     }
     if let t = try c.optional("timeScaleExponent") { _ = try t.int(in: 0...0, allowed: "0") }
-    let (lines, typeOf) = try parseNeurons(try c.required("neurons"), into: &core, types: types, chip: chip)
+    let (lines, typeOf) = try parseNeurons(try c.required("neurons"), into: &core, types: types, chip: chip, outputBus: &outputBus)
     try parseCrossbar(try c.required("crossbar"), into: &core, chip: chip)
     places.coreLines.append(c.node.line)
     places.neuronLines.append(lines)
@@ -145,8 +156,9 @@ public enum IBMModelFile {
 
   /// The `neurons` of a core: each a type, a dendrite (ignored) and a destination.
   /// - Returns: each neuron's line and type index.
-  static func parseNeurons(_ list: JSONCursor, into core: inout CoreConfig, types: NeuronTypes, chip: ChipDefinition)
-    throws(InputError) -> ([Int], [Int])
+  static func parseNeurons(
+    _ list: JSONCursor, into core: inout CoreConfig, types: NeuronTypes, chip: ChipDefinition, outputBus: inout IBMOutputBus
+  ) throws(InputError) -> ([Int], [Int])
   {
     let neurons = try list.elements()
     guard neurons.count == chip.neuronsPerCore else {
@@ -164,7 +176,9 @@ public enum IBMModelFile {
       }
       var neuron = types.neurons[k]
       if let d = try n.optional("dendrite") { _ = try d.int(in: Int(Int32.min)...Int(Int32.max)) }
-      neuron.destination = try parseDestination(n, x: core.x, y: core.y, chip: chip)
+      let (destination, bus) = try parseDestination(n, x: core.x, y: core.y, chip: chip)
+      neuron.destination = destination
+      if let bus { outputBus[core: chip.coreID(x: core.x, y: core.y), neuron: j] = bus }
       core.neurons[j] = neuron
       lines.append(n.node.line)
       typeOf.append(k)
@@ -208,6 +222,14 @@ public enum IBMModelFile {
   /// Loads a `model.json` file onto `chip`.
   public static func load(path: String, chip: ChipDefinition, chipReference: String? = nil) throws(InputError) -> Model {
     try parse(try readFile(path), file: path, chip: chip, chipReference: chipReference)
+  }
+
+  /// Loads a `model.json` file onto `chip`, with the output-bus core of each neuron that sends
+  /// to a pin (`parseKeepingOutputBus`).
+  public static func loadKeepingOutputBus(path: String, chip: ChipDefinition, chipReference: String? = nil)
+    throws(InputError) -> (model: Model, outputBus: IBMOutputBus)
+  {
+    try parseKeepingOutputBus(try readFile(path), file: path, chip: chip, chipReference: chipReference)
   }
 
   static func ibmName(_ field: String) -> String {
@@ -258,7 +280,8 @@ public enum IBMModelFile {
     return n
   }
 
-  static func parseDestination(_ n: JSONCursor, x: Int, y: Int, chip: ChipDefinition) throws(InputError) -> Destination {
+  /// A neuron's destination, and for an output pin the output-bus core (`destCore`) it names.
+  static func parseDestination(_ n: JSONCursor, x: Int, y: Int, chip: ChipDefinition) throws(InputError) -> (Destination, bus: Int32?) {
     let destCore = try n.required("destCore")
     let core = try destCore.int(in: Int(Int32.min)...Int(Int32.max))
     let axonCursor = try n.required("destAxon")
@@ -266,7 +289,7 @@ public enum IBMModelFile {
     if core < 0 {
       let axon = try axonCursor.int(in: -1...(chip.axonsPerCore - 1), allowed: "-1 (no destination) or an output pin 0...\(chip.axonsPerCore - 1)")
       if let delay { _ = try delay.int(in: 0...Int(Int32.max)) }
-      return axon < 0 ? .none : .pin(Int32(axon))
+      return axon < 0 ? (.none, nil) : (.pin(Int32(axon)), Int32(core))
     }
     guard core < chip.coreCount else {
       throw destCore.fail("destination core \(core) is off the \(chip.width) x \(chip.height) grid of \(chip.name); "
@@ -276,7 +299,7 @@ public enum IBMModelFile {
     guard let delay else { throw n.fail("missing the required field \"delay\"") }
     let d = try delay.int(in: chip.delayRange)
     let (tx, ty) = chip.coordinates(ofCore: core)
-    return .axon(dx: Int32(tx - x), dy: Int32(ty - y), axon: Int32(axon), delay: Int32(d))
+    return (.axon(dx: Int32(tx - x), dy: Int32(ty - y), axon: Int32(axon), delay: Int32(d)), nil)
   }
 
   /// A row of `(neurons + 7) / 8` space-separated two-digit hex bytes, most significant bit first.
@@ -304,10 +327,12 @@ public enum IBMModelFile {
   // MARK: - Export
 
   /// The model as a `model.json`, cores in the model's order, one neuron type per distinct
-  /// parameter set (named `t0`, `t1`, ... in order of first use).
+  /// parameter set (named `t0`, `t1`, ... in order of first use). A neuron that sends to pin p
+  /// is written `"destCore"` = its core in `outputBus` (-32 unless the import said otherwise),
+  /// `"destAxon"` = p.
   /// - Throws: `ConversionError` for a model that does not fit its chip, a chip whose cores are
   ///   not square, or a reset potential not of the form ±(2^VR - 1), naming core, neuron, field.
-  public static func fileBytes(_ model: Model) throws(ConversionError) -> [UInt8] {
+  public static func fileBytes(_ model: Model, outputBus: IBMOutputBus = IBMOutputBus()) throws(ConversionError) -> [UInt8] {
     let chip = model.chip
     if let v = model.violations().first {
       throw ConversionError(format: format, coreX: v.coreX, coreY: v.coreY, neuron: v.neuron, field: v.field,
@@ -341,7 +366,7 @@ public enum IBMModelFile {
     for (k, core) in model.cores.enumerated() {
       w.lineBreak(indent: 0)
       w.key("core")
-      writeCore(core, types: coreTypes[k], chip: chip, &w)
+      writeCore(core, types: coreTypes[k], chip: chip, outputBus: outputBus, &w)
     }
     w.endObject(lineBreak: 0)
     w.endLine()
@@ -378,7 +403,7 @@ public enum IBMModelFile {
   }
 
   /// One `core` section: id and seed, one line per neuron, one line per crossbar row.
-  static func writeCore(_ core: CoreConfig, types: [Int], chip: ChipDefinition, _ w: inout JSONTextWriter) {
+  static func writeCore(_ core: CoreConfig, types: [Int], chip: ChipDefinition, outputBus: IBMOutputBus, _ w: inout JSONTextWriter) {
     let id = chip.coreID(x: core.x, y: core.y)
     w.beginObject()
     w.member("id", id)
@@ -391,7 +416,7 @@ public enum IBMModelFile {
       let (destCore, destAxon, delay): (Int, Int32, Int32)
       switch n.destination {
       case .none: (destCore, destAxon, delay) = (-1, -1, 1)
-      case .pin(let p): (destCore, destAxon, delay) = (-1, p, 1)
+      case .pin(let p): (destCore, destAxon, delay) = (Int(outputBus[core: id, neuron: j]), p, 1)
       case .axon(let dx, let dy, let axon, let d): (destCore, destAxon, delay) = (chip.coreID(x: core.x + Int(dx), y: core.y + Int(dy)), axon, d)
       }
       w.lineBreak(indent: 2)
@@ -472,9 +497,9 @@ public enum IBMModelFile {
     w.endObject()
   }
 
-  /// Writes a model as `model.json` atomically.
-  public static func save(_ model: Model, to path: String) throws {
-    try writeFileAtomically(try fileBytes(model), to: path)
+  /// Writes a model as `model.json` atomically, pins on the cores of `outputBus`.
+  public static func save(_ model: Model, to path: String, outputBus: IBMOutputBus = IBMOutputBus()) throws {
+    try writeFileAtomically(try fileBytes(model, outputBus: outputBus), to: path)
   }
 }
 

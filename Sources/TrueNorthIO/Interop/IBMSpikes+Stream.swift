@@ -1,8 +1,9 @@
 import Foundation
 import TrueNorth
 
-/// The binary IBM spike files (`.sfri` RAWI3, `.sfro` RAWO6) read streamed: records are read in
-/// 1 MiB chunks and served one at a time, so memory does not grow with the file.
+/// The binary IBM spike files (`.sfri` RAWI3, `.sfro` RAWO6; `.sfti` text in `TextStream`) read
+/// streamed: records are read in 1 MiB chunks and served one at a time, so memory does not grow
+/// with the file.
 ///
 /// Readers must serve spikes in tick order and the formats do not require it, so the file is
 /// read twice: a first pass checks every record (the same checks and errors, before any spike is
@@ -69,24 +70,15 @@ extension IBMSpikeFile {
     return (header, start)
   }
 
-  /// Checks every record of a stream and tells whether its ticks never decrease.
-  static func checkedInOrder<R: SpikeRecord>(_ s: IBMBinaryStream<R>) throws(InputError) -> Bool {
-    var s = s
-    var last = Int64.min
-    var sorted = true
-    while let r = try s.nextRecord() {
-      if r.tick < last { sorted = false }
-      last = r.tick
-    }
-    return sorted
-  }
-
-  /// `.sfti` or `.sfri` input spikes in tick order; `.sfri` streamed when its ticks are in order.
+  /// `.sfti` or `.sfri` input spikes in tick order, streamed when its ticks are in order.
   /// - Throws: what `readInput(path:)` throws.
   public static func openInput(path: String) throws(InputError) -> any SpikeFileSource<InputSpike> {
-    guard let h = FileHandle(forReadingAtPath: path) else { return try readInput(path: path) }
-    let kind = detect([UInt8]((try? h.read(upToCount: 512)) ?? Data()))
-    try? h.close()
+    guard FileManager.default.isReadableFile(atPath: path) else { return try readInput(path: path) }
+    let kind = try detect(path: path)
+    if kind == .textInput {
+      guard try TextStream(path: path).checkedInTickOrder() else { return try readInput(path: path) }
+      return try TextStream(path: path)
+    }
     guard kind == .binaryInput else { return try readInput(path: path) }
     let (header, start) = try streamHeader(path: path, encoding: "RAWI3", size: 12)
     let delay = Int64(try header.optional("defaultDestinationDelay")?.int(in: 0...15) ?? 1)
@@ -95,7 +87,7 @@ extension IBMSpikeFile {
         try decodeInput(b, o, record: k, offset: at, delay: delay, path: path)
       }
     }
-    return try checkedInOrder(try make()) ? try make() : try readInput(path: path)
+    return try make().checkedInTickOrder() ? try make() : try readInput(path: path)
   }
 
   /// RAWO6 output spikes in tick order, streamed when its ticks are in order.
@@ -108,6 +100,6 @@ extension IBMSpikeFile {
         try decodeOutput(b, o, record: k, offset: at, tnsimLayout: layout, path: path)
       }
     }
-    return try checkedInOrder(try make()) ? try make() : try readOutput(path: path)
+    return try make().checkedInTickOrder() ? try make() : try readOutput(path: path)
   }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import TrueNorth
 /// The IBM toolchain's spike files (docs/interop.md, spec: nscs-format.md): `.sfti` text and
 /// `.sfri` (RAWI3) binary inputs, and RAWO6 binary outputs.
@@ -9,9 +10,10 @@ import TrueNorth
 ///
 /// RAWO6 (docs/interop.md, "RAWO6 layouts"): six big-endian uint32 per spike. tnsim writes the
 /// NSCS layout pytruenorth reads: field 0 the tick the neuron fired, fields 3 and 4 its
-/// destination (for an output pin: the output-bus core `outputBusCore`, -32, and the pin), and
-/// keeps the neuron's identity in fields 1 (core) and 2 (neuron); field 5 is 0. Its header
-/// carries `"tnsimLayout":2`. Three layouts are read, told apart by that header member and by
+/// destination as the model gives it (`RAWO6Destinations`: for an output pin the output-bus
+/// core, -32 unless an IBM model.json said otherwise, and the pin; for an axon its core id and
+/// the axon), and keeps the neuron's identity in fields 1 (core) and 2 (neuron); field 5 is 0.
+/// Its header carries `"tnsimLayout":2`. Three layouts are read, told apart by that header member and by
 /// the sign of field 3: `tnsimLayout` 2 = tnsim's NSCS layout; otherwise a record whose field 3
 /// is negative (as Int32) is an NSCS recording (tick, ?, ?, destCore, destAxon, ?): its pin is
 /// field 4 and its core and neuron are unknown (-1), since NSCS documents no fields 1 and 2;
@@ -56,32 +58,62 @@ public enum IBMSpikeFile {
 
   // MARK: - Reading
 
+  /// The kind of the file at `path` from its first 512 bytes, or nil.
+  /// - Throws: `InputError` when the file cannot be read.
+  static func detect(path: String) throws(InputError) -> Kind? {
+    guard let h = FileHandle(forReadingAtPath: path) else { _ = try readFile(path); throw InputError(file: path, message: "cannot be read") }
+    defer { try? h.close() }
+    return detect([UInt8]((try? h.read(upToCount: 512)) ?? Data()))
+  }
+
   /// Reads `.sfti` or `.sfri` input spikes, sorted by tick.
   /// - Throws: `InputError` naming the file, the line (text) or record and byte offset (binary),
   ///   and the field: a bad header, a cut-off record, a value out of range.
   public static func readInput(path: String) throws(InputError) -> SpikeList<InputSpike> {
-    let bytes = try readFile(path)
-    switch detect(Array(bytes.prefix(512))) {
-    case .textInput: return try readText(bytes, path: path)
-    case .binaryInput: return try readBinary(bytes, path: path)
+    switch try detect(path: path) {
+    case .textInput: return try TextStream(path: path).sortedList()
+    case .binaryInput: return try readBinary(try readFile(path), path: path)
     case .binaryOutput: throw InputError(file: path, line: 1, message: "holds output spikes (RAWO6); expected input spikes")
     case nil: throw InputError(file: path, line: 1, message: "not an IBM spike file: expected a {\"class\":\"SpikeWriter\", ...} header")
     }
   }
 
-  static func readText(_ bytes: [UInt8], path: String) throws(InputError) -> SpikeList<InputSpike> {
-    var records: [InputSpike] = []
-    var locations: [(line: Int?, path: String?)] = []
+  /// The longest `.sfti` line read (a spike line is under 100 bytes).
+  static let maxTextLineBytes = 1 << 16
+
+  /// `.sfti` spikes read line by line from the file (`TextLines`), with the line of each.
+  struct TextStream: SpikeFileSource {
+    typealias Record = InputSpike
+    let path: String
+    var lines: TextLines
+    /// The header's `defaultDestinationDelay` (default 1).
     var delay: Int64 = 1
-    var line = 0
-    var start = 0
-    if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { start = 3 }
-    while start < bytes.count {
-      let end = bytes[start...].firstIndex(of: 0x0A) ?? bytes.count
-      line += 1
-      let text = bytes[start..<end]
-      start = end + 1
-      if text.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
+    var lastLine: Int?
+
+    init(path: String) throws(InputError) {
+      self.path = path
+      lines = try TextLines(path: path, maxLineBytes: IBMSpikeFile.maxTextLineBytes,
+        lineDescription: "an .sfti line holds one {\"spike\": {...}} object")
+    }
+
+    var lastLocation: (line: Int?, path: String?) { (lastLine, nil) }
+
+    mutating func nextRecord() throws(InputError) -> InputSpike? {
+      while var text = try lines.next() {
+        let line = lines.line
+        if line == 1 && text.starts(with: [0xEF, 0xBB, 0xBF]) { text = text.dropFirst(3) }
+        if let s = try spike(text, line: line) {
+          lastLine = line
+          return s
+        }
+      }
+      guard lines.line > 0 else { throw InputError(file: path, message: "empty file: expected the SpikeWriter header") }
+      return nil
+    }
+
+    /// The spike on one line, or nil for a header or blank line.
+    mutating func spike(_ text: ArraySlice<UInt8>, line: Int) throws(InputError) -> InputSpike? {
+      if text.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return nil }
       let c: JSONCursor
       do {
         c = JSONCursor(try JSONNode.parse(Array(text)), file: path)
@@ -92,31 +124,28 @@ public enum IBMSpikeFile {
         if line == 1 {
           try c.rejectUnknownKeys(["class", "encoding", "nscsVersion"])
           guard try c.required("encoding").string() == "TEXT" else { throw c.fail("expected \"encoding\": \"TEXT\"") }
-          continue
+          return nil
         }
         if try c.optional("spike") == nil {
           // The second header line: {"version":"sfto1.0", "defaultDestinationDelay": 1}.
           try c.rejectUnknownKeys(["version", "defaultDestinationDelay"])
           if let d = try c.optional("defaultDestinationDelay") { delay = Int64(try d.int(in: 0...15)) }
-          continue
+          return nil
         }
         try c.rejectUnknownKeys(["spike"])
         let s = try c.required("spike")
         try s.rejectUnknownKeys(["srcTime", "destCore", "destAxon", "delay"])
         let time = Int64(try s.required("srcTime").int(in: 0...Int(UInt32.max)))
         let d = try s.optional("delay").map { v throws(InputError) in Int64(try v.int(in: 0...15)) } ?? delay
-        records.append(InputSpike(
+        return InputSpike(
           tick: time + d, core: Int32(try s.required("destCore").int(in: 0...Int(Int32.max))),
-          axon: Int32(try s.required("destAxon").int(in: 0...255))))
-        locations.append((line, nil))
+          axon: Int32(try s.required("destAxon").int(in: 0...255)))
       } catch {
         var e = error
         e.line = line
         throw e
       }
     }
-    guard line > 0 else { throw InputError(file: path, message: "empty file: expected the SpikeWriter header") }
-    return SpikeList(path: path, records: records, locations: locations)
   }
 
   /// The JSON header before the 0xFF marker of a binary file, and the offset of the first record.
@@ -186,9 +215,8 @@ public enum IBMSpikeFile {
   }
 
   /// The output-bus core of NSCS and pytruenorth (`NEURON_DEST_OUT`): the destination core of
-  /// every spike sent off the chip, as the IBM models tnsim imports state it (model.json
-  /// `"destCore": -32`). tnsim keeps no other value of it (docs/interop.md).
-  public static let outputBusCore: Int32 = -32
+  /// a spike sent off the chip when the model states no other (`IBMOutputBus`).
+  public static let outputBusCore: Int32 = IBMOutputBus.defaultCore
 
   /// The RAWO6 layout tnsim writes (the header member `"tnsimLayout"`; see the type's comment).
   static let rawo6Layout = 2
@@ -250,9 +278,8 @@ public enum IBMSpikeFile {
     return UInt32(s.tick - 1)
   }
 
-  /// `.sfti` text of input spikes (srcTime = tick - 1, defaultDestinationDelay 1).
-  /// - Throws: `ConversionError` for a spike in tick 0.
-  public static func textInputBytes(_ spikes: [InputSpike]) throws(ConversionError) -> [UInt8] {
+  /// The first line of a `.sfti` file, as the toolchain writes it.
+  static var textHeaderLine: [UInt8] {
     var header = JSONTextWriter()
     header.beginObject(.compact)
     header.member("class", "SpikeWriter")
@@ -260,19 +287,50 @@ public enum IBMSpikeFile {
     header.member("nscsVersion", "1.4.0")
     header.endObject()
     header.endLine()
+    return header.bytes
+  }
+
+  /// Appends one `.sfti` spike line (srcTime = tick - 1).
+  /// - Throws: `ConversionError` for a spike in tick 0.
+  static func appendText(_ s: InputSpike, to out: inout [UInt8]) throws(ConversionError) {
     var w = JSONTextWriter()
-    for s in spikes {
-      w.beginObject(.compact)
-      w.key("spike")
-      w.beginObject(.compact)
-      w.member("srcTime", try srcTime(s))
-      w.member("destCore", s.core)
-      w.member("destAxon", s.axon)
-      w.endObject()
-      w.endObject()
-      w.endLine()
-    }
-    return header.bytes + textVersionLine + w.bytes
+    w.beginObject(.compact)
+    w.key("spike")
+    w.beginObject(.compact)
+    w.member("srcTime", try srcTime(s))
+    w.member("destCore", s.core)
+    w.member("destAxon", s.axon)
+    w.endObject()
+    w.endObject()
+    w.endLine()
+    out += w.bytes
+  }
+
+  /// Appends one RAWI3 record (srcTime = tick - 1, core, axon).
+  /// - Throws: `ConversionError` for a spike in tick 0.
+  static func appendBinary(_ s: InputSpike, to out: inout [UInt8]) throws(ConversionError) {
+    append(try srcTime(s), to: &out)
+    append(UInt32(s.core), to: &out)
+    append(UInt32(s.axon), to: &out)
+  }
+
+  /// Appends one RAWO6 record in NSCS's layout: tick, core, neuron, destination core and axon
+  /// (`destination`, fields 3 and 4), 0.
+  static func appendBinary(_ s: OutputSpike, destination: (core: Int32, axon: Int32), to out: inout [UInt8]) {
+    append(UInt32(truncatingIfNeeded: s.tick), to: &out)
+    append(UInt32(bitPattern: s.core), to: &out)
+    append(UInt32(bitPattern: s.neuron), to: &out)
+    append(UInt32(bitPattern: destination.core), to: &out)
+    append(UInt32(bitPattern: destination.axon), to: &out)
+    append(0, to: &out)
+  }
+
+  /// `.sfti` text of input spikes (srcTime = tick - 1, defaultDestinationDelay 1).
+  /// - Throws: `ConversionError` for a spike in tick 0.
+  public static func textInputBytes(_ spikes: [InputSpike]) throws(ConversionError) -> [UInt8] {
+    var out = textHeaderLine + textVersionLine
+    for s in spikes { try appendText(s, to: &out) }
+    return out
   }
 
   static func append(_ v: UInt32, to out: inout [UInt8]) {
@@ -284,29 +342,41 @@ public enum IBMSpikeFile {
   public static func binaryInputBytes(_ spikes: [InputSpike]) throws(ConversionError) -> [UInt8] {
     var out = headerBytes(encoding: "RAWI3", delay: 1)
     out.reserveCapacity(out.count + spikes.count * 12)
-    for s in spikes {
-      append(try srcTime(s), to: &out)
-      append(UInt32(s.core), to: &out)
-      append(UInt32(s.axon), to: &out)
-    }
+    for s in spikes { try appendBinary(s, to: &out) }
     return out
   }
 
   /// RAWO6 bytes of output spikes in NSCS's layout (docs/interop.md): tick, core, neuron,
-  /// destination core, destination axon, 0. A spike to pin p goes to (`outputBusCore`, p); a
-  /// spike to an axon is written with destination (-1, -1), since an output spike does not
-  /// carry its destination axon. The header says `"tnsimLayout":2`.
-  public static func binaryOutputBytes(_ spikes: [OutputSpike]) -> [UInt8] {
+  /// destination core, destination axon, 0. With `destinations` (the model that fired them), a
+  /// spike goes to what the model gives its neuron: (output-bus core, pin) or (core id, axon);
+  /// without, a spike to pin p goes to (-32, p) and any other to (-1, -1). The header says
+  /// `"tnsimLayout":2`.
+  public static func binaryOutputBytes(_ spikes: [OutputSpike], destinations: RAWO6Destinations? = nil) -> [UInt8] {
     var out = headerBytes(encoding: "RAWO6", delay: nil, tnsimLayout: rawo6Layout)
     out.reserveCapacity(out.count + spikes.count * 24)
     for s in spikes {
-      append(UInt32(truncatingIfNeeded: s.tick), to: &out)
-      append(UInt32(bitPattern: s.core), to: &out)
-      append(UInt32(bitPattern: s.neuron), to: &out)
-      append(UInt32(bitPattern: s.pin >= 0 ? outputBusCore : -1), to: &out)
-      append(UInt32(bitPattern: s.pin >= 0 ? s.pin : -1), to: &out)
-      append(0, to: &out)
+      appendBinary(s, destination: destinations?.fields(of: s) ?? RAWO6Destinations.fieldsWithoutModel(s), to: &out)
     }
     return out
+  }
+
+  /// A streamed writer of `.sfti` input spikes: the header, then one line per spike, written
+  /// in 1 MiB pieces to a temporary that becomes the file on `close()`.
+  public static func textInputWriter(path: String) throws(InputError) -> IBMSpikeWriter<InputSpike> {
+    try IBMSpikeWriter(path: path, header: textHeaderLine + textVersionLine) { s, out throws(ConversionError) in try appendText(s, to: &out) }
+  }
+
+  /// A streamed writer of `.sfri` (RAWI3) input spikes.
+  public static func binaryInputWriter(path: String) throws(InputError) -> IBMSpikeWriter<InputSpike> {
+    try IBMSpikeWriter(path: path, header: headerBytes(encoding: "RAWI3", delay: 1)) { s, out throws(ConversionError) in
+      try appendBinary(s, to: &out)
+    }
+  }
+
+  /// A streamed writer of RAWO6 output spikes, with destinations as `binaryOutputBytes`.
+  public static func binaryOutputWriter(path: String, destinations: RAWO6Destinations? = nil) throws(InputError) -> IBMSpikeWriter<OutputSpike> {
+    try IBMSpikeWriter(path: path, header: headerBytes(encoding: "RAWO6", delay: nil, tnsimLayout: rawo6Layout)) { s, out in
+      appendBinary(s, destination: destinations?.fields(of: s) ?? RAWO6Destinations.fieldsWithoutModel(s), to: &out)
+    }
   }
 }

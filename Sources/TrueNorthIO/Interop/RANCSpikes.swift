@@ -39,32 +39,99 @@ public enum RANCOutputFile {
     while start < bytes.count {
       let end = bytes[start...].firstIndex(of: 0x0A) ?? bytes.count
       line += 1
-      var token = 0
-      var k = start
-      while k < end {
-        let c = bytes[k]
-        if c == 0x20 || c == 0x0D { k += 1; continue }
-        guard c == UInt8(ascii: "0") || c == UInt8(ascii: "1"), k + 1 >= end || bytes[k + 1] == 0x20 || bytes[k + 1] == 0x0D else {
-          throw InputError(file: path, line: line, path: "output \(token)", message: "expected \"0\" or \"1\" at column \(k - start + 1)")
-        }
-        if c == UInt8(ascii: "1") {
-          guard line >= 2 else {
-            throw InputError(file: path, line: line, path: "output \(token)",
-              message: "a spike on line 1, which RANC always writes as zeros (it would be tick -1; line k is tick k - 2)")
-          }
-          spikes.append(OutputSpike(tick: Int64(line - 2), core: -1, neuron: -1, pin: Int32(token)))
-          locations.append((line, "output \(token)"))
-        }
-        token += 1
-        k += 1
+      for pin in try pins(bytes[start..<end], line: line, width: &width, path: path) {
+        spikes.append(OutputSpike(tick: Int64(line - 2), core: -1, neuron: -1, pin: pin))
+        locations.append((line, "output \(pin)"))
       }
-      if let width, width != token {
-        throw InputError(file: path, line: line, message: "\(token) outputs; line 1 has \(width)")
-      }
-      width = width ?? token
       start = end + 1
     }
     return (SpikeList(path: path, records: spikes, locations: locations), line)
+  }
+
+  /// The spikes of an output text, streamed (`TextLines`): the file is checked whole first,
+  /// with the errors of `read(path:)`, then read again as the spikes are served, so memory does
+  /// not grow with the file.
+  /// - Throws: what `read(path:)` throws.
+  public static func open(path: String) throws(InputError) -> any SpikeFileSource<OutputSpike> {
+    _ = try Stream(path: path).checkedInTickOrder()
+    return try Stream(path: path)
+  }
+
+  /// The longest line read: two bytes per output, for up to 2^20 outputs.
+  static let maxLineBytes = 1 << 21
+
+  /// An output text read line by line; each line's "1" tokens are the spikes of its tick.
+  struct Stream: SpikeFileSource {
+    typealias Record = OutputSpike
+    let path: String
+    var lines: TextLines
+    var width: Int?
+    /// The pins of the current line still to serve, and its tick.
+    var pending: [Int32] = []
+    var next = 0
+    var tick: Int64 = 0
+    var last: (line: Int?, path: String?) = (nil, nil)
+
+    init(path: String) throws(InputError) {
+      self.path = path
+      lines = try TextLines(path: path, maxLineBytes: RANCOutputFile.maxLineBytes, lineDescription: "a RANC output line holds one \"0\" or \"1\" per output")
+    }
+
+    var lastLocation: (line: Int?, path: String?) { last }
+
+    mutating func nextRecord() throws(InputError) -> OutputSpike? {
+      while next == pending.count {
+        guard var text = try lines.next() else {
+          guard lines.line > 0 else { throw RANCOutputFile.noMark(path) }
+          return nil
+        }
+        if lines.line == 1 {
+          guard text.starts(with: RANCOutputFile.bom) else { throw RANCOutputFile.noMark(path) }
+          text = text.dropFirst(3)
+        }
+        pending = try RANCOutputFile.pins(text, line: lines.line, width: &width, path: path)
+        next = 0
+        tick = Int64(lines.line - 2)
+      }
+      let pin = pending[next]
+      next += 1
+      last = (lines.line, "output \(pin)")
+      return OutputSpike(tick: tick, core: -1, neuron: -1, pin: pin)
+    }
+  }
+
+  static func noMark(_ path: String) -> InputError {
+    InputError(file: path, line: 1, message: "a RANC output starts with a UTF-8 byte-order mark (EF BB BF)")
+  }
+
+  /// The outputs marked "1" on one line (without the byte-order mark), checking its tokens and
+  /// that it has as many as the first line (`width`, set by the first line).
+  static func pins(_ text: ArraySlice<UInt8>, line: Int, width: inout Int?, path: String) throws(InputError) -> [Int32] {
+    var pins: [Int32] = []
+    var token = 0
+    var k = text.startIndex
+    let end = text.endIndex
+    while k < end {
+      let c = text[k]
+      if c == 0x20 || c == 0x0D { k += 1; continue }
+      guard c == UInt8(ascii: "0") || c == UInt8(ascii: "1"), k + 1 >= end || text[k + 1] == 0x20 || text[k + 1] == 0x0D else {
+        throw InputError(file: path, line: line, path: "output \(token)", message: "expected \"0\" or \"1\" at column \(k - text.startIndex + 1)")
+      }
+      if c == UInt8(ascii: "1") {
+        guard line >= 2 else {
+          throw InputError(file: path, line: line, path: "output \(token)",
+            message: "a spike on line 1, which RANC always writes as zeros (it would be tick -1; line k is tick k - 2)")
+        }
+        pins.append(Int32(token))
+      }
+      token += 1
+      k += 1
+    }
+    if let width, width != token {
+      throw InputError(file: path, line: line, message: "\(token) outputs; line 1 has \(width)")
+    }
+    width = width ?? token
+    return pins
   }
 
   /// The output text RANC writes for a run of `ticks` ticks (`ranc_sim --ticks N`) with `outputs`
