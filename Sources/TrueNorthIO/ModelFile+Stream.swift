@@ -130,7 +130,7 @@ extension Model {
         guard r.consume(UInt8(ascii: "[")) else { return nil }
         var i = 0
         while true {
-          guard i < chip.axonsPerCore, let row = r.plainString({ plainHexRow($0) }), let row else { return nil }
+          guard i < chip.axonsPerCore, let row = r.string(ofLength: 64, { plainHexRow($0) }) else { return nil }
           core.crossbar.setRow(i, row)
           i += 1
           guard let more = r.separator(close: UInt8(ascii: "]")) else { return nil }
