@@ -130,7 +130,14 @@ extension Model {
         guard r.consume(UInt8(ascii: "[")) else { return nil }
         var i = 0
         while true {
-          guard i < chip.axonsPerCore, let row = r.string(ofLength: 64, { plainHexRow($0) }) else { return nil }
+          var row = SIMD4<UInt64>.zero
+          guard i < chip.axonsPerCore,
+            r.string(ofLength: 64, { bytes in
+              guard let words = plainHexRow(bytes) else { return false }
+              row = words
+              return true
+            })
+          else { return nil }
           core.crossbar.setRow(i, row)
           i += 1
           guard let more = r.separator(close: UInt8(ascii: "]")) else { return nil }

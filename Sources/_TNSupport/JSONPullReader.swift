@@ -92,20 +92,21 @@ public struct JSONPullReader: ~Copyable {
     return nil
   }
 
-  /// A string of exactly `count` bytes between its quotes, lent to `body` unread, which must
-  /// return nil for any bytes it does not take, and must not take a quote, a backslash or a
-  /// control byte (e.g. it takes hex digits only); nil, with nothing consumed, otherwise. The fast
-  /// path of fixed-length strings, such as crossbar rows: no byte is scanned twice.
+  /// A string of exactly `count` bytes between its quotes, lent to `take` unread, which returns
+  /// false for any bytes it does not take, and must not take a quote, a backslash or a control
+  /// byte (e.g. it takes hex digits only); false, with nothing consumed, otherwise. The fast path
+  /// of fixed-length strings such as crossbar rows: no byte is scanned twice. Not generic, so
+  /// that a call from another module looks up no type metadata.
   @inline(__always)
-  public mutating func string<T>(ofLength count: Int, _ body: (UnsafeBufferPointer<UInt8>) -> T?) -> T? {
+  public mutating func string(ofLength count: Int, _ take: (UnsafeBufferPointer<UInt8>) -> Bool) -> Bool {
     parser.skipWhitespace()
     let bytes = parser.bytes
     let p = parser.position
-    guard p + count + 2 <= bytes.count, bytes[p] == UInt8(ascii: "\""), bytes[p + count + 1] == UInt8(ascii: "\"")
-    else { return nil }
-    guard let value = body(UnsafeBufferPointer(rebasing: bytes[(p + 1)..<(p + 1 + count)])) else { return nil }
+    guard p + count + 2 <= bytes.count, bytes[p] == UInt8(ascii: "\""), bytes[p + count + 1] == UInt8(ascii: "\""),
+      take(UnsafeBufferPointer(rebasing: bytes[(p + 1)..<(p + 1 + count)]))
+    else { return false }
     parser.position = p + count + 2
-    return value
+    return true
   }
 
   /// An object's key and its colon, when the key is a plain string; nil otherwise.
