@@ -119,7 +119,8 @@ public struct JSONPullReader: ~Copyable {
     return k
   }
 
-  /// A plain integer (an optional '-' and digits, no fraction or exponent) that fits in `Int64`;
+  /// A plain integer (an optional '-' and digits, no fraction or exponent) that fits in `Int64`
+  /// (`JSONNode.parse` reads the same text as the same `.integer`);
   /// nil, with nothing consumed, for anything else.
   @inline(__always)
   public mutating func integer() -> Int64? {
@@ -138,10 +139,10 @@ public struct JSONPullReader: ~Copyable {
       magnitude = magnitude &* 10 &+ UInt64(d)
       p += 1
     }
-    guard p > first, magnitude <= UInt64(Int64.max) else { return nil }
+    guard p > first, magnitude <= (negative ? UInt64(1) << 63 : UInt64(Int64.max)) else { return nil }
     if p < bytes.count, bytes[p] == UInt8(ascii: ".") || bytes[p] | 0x20 == UInt8(ascii: "e") { return nil }
     parser.position = p
-    return negative ? -Int64(magnitude) : Int64(magnitude)
+    return negative ? Int64(bitPattern: 0 &- magnitude) : Int64(magnitude)
   }
 
   /// `true`, `false`, or the integers 0 and 1 (which model files allow for booleans); nil,

@@ -135,6 +135,20 @@ import Testing
     #expect(accepted > 50 && refused > 100, "accepted \(accepted), refused \(refused), declined \(declined)")
   }
 
+  /// The writer writes a seed of 2^63 as its bit pattern, Int64.min; both readers read it back
+  /// (the tree reader once made it a fraction and refused it).
+  @Test func theLargestSeedsRoundTrip() throws {
+    var model = Model.random(chip: Self.tiny, seed: 3, options: { var o = Model.RandomOptions(); o.cores = 1; return o }())
+    model.chipReference = "tiny"
+    model.seed = 1 << 63
+    model.cores[0].seed = UInt64.max
+    let bytes = model.fileBytes()
+    #expect(String(decoding: bytes, as: UTF8.self).contains("-9223372036854775808"))
+    let (stream, tree) = Self.both(bytes)
+    #expect(try #require(stream).0 == model)
+    #expect(try tree.get().0 == model)
+  }
+
   @Test func loadReadsTheFileMapped() throws {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tnsim-stream-\(UInt32.random(in: 0...UInt32.max))")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
