@@ -17,7 +17,7 @@ extension Model {
   /// - Throws: `InputError` naming the file, line, JSON path, field and allowed values; for a
   ///   model that parses but does not fit the chip, the first violation and their count.
   public static func load(path: String, chip: ChipDefinition? = nil) throws(InputError) -> Model {
-    let (model, lines) = try parse(try readFile(path), file: path, chip: chip)
+    let (model, lines) = try parse(fileAt: path, chip: chip)
     let violations = model.violations()
     if let first = violations.first {
       let more = violations.count > 1 ? " (and \(violations.count - 1) more: run `tnsim validate \(path)`)" : ""
@@ -27,9 +27,40 @@ extension Model {
     return model
   }
 
-  /// Parses a model file without checking values against the chip (see `violations()`).
+  /// Reads and parses the model file at `path` without checking values against the chip (see
+  /// `violations()`). The file is mapped, not copied, when the system allows.
   /// - Returns: the model and the line of each core's object, for error messages.
+  /// - Throws: `InputError` naming the file, line, JSON path and field.
+  public static func parse(fileAt path: String, chip override: ChipDefinition? = nil)
+    throws(InputError) -> (Model, coreLines: [Int])
+  {
+    guard let data = try? Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) else {
+      return try parse(try readFile(path), file: path, chip: override)
+    }
+    let fast = data.withUnsafeBytes { raw in
+      parseStreaming(raw.bindMemory(to: UInt8.self), file: path, chip: override)
+    }
+    if let fast { return fast }
+    return try parseTree([UInt8](data), file: path, chip: override)
+  }
+
+  /// Parses a model file without checking values against the chip (see `violations()`).
+  ///
+  /// The streaming reader (`ModelFile+Stream.swift`) reads files of the shape tnsim writes; any
+  /// file it does not take, valid or not, is read by `parseTree`, which words the errors.
+  /// - Returns: the model and the line of each core's object, for error messages.
+  /// - Throws: `InputError` naming the file, line, JSON path and field.
   public static func parse(_ bytes: [UInt8], file: String, chip override: ChipDefinition? = nil)
+    throws(InputError) -> (Model, coreLines: [Int])
+  {
+    let fast = bytes.withUnsafeBufferPointer { parseStreaming($0, file: file, chip: override) }
+    if let fast { return fast }
+    return try parseTree(bytes, file: file, chip: override)
+  }
+
+  /// The slow, obvious reader: the whole file as a JSON tree, then the model from the tree. It is
+  /// what words every error, and the reference the streaming reader is tested against.
+  static func parseTree(_ bytes: [UInt8], file: String, chip override: ChipDefinition? = nil)
     throws(InputError) -> (Model, coreLines: [Int])
   {
     let root = try JSONCursor.parse(bytes, file: file)
@@ -147,22 +178,26 @@ extension Model {
   static func plainHexRow(_ text: String, neurons: Int) -> SIMD4<UInt64>? {
     guard neurons == 256, text.utf8.count == 64 else { return nil }
     var text = text
-    return Self.hexDigitTable.withUnsafeBufferPointer { table in
-      text.withUTF8 { buffer -> SIMD4<UInt64>? in
-        var w = (UInt64(0), UInt64(0), UInt64(0), UInt64(0))
-        var valid: UInt8 = 0
-        for k in 0..<16 {
-          let a = table[Int(buffer[k])], b = table[Int(buffer[16 + k])]
-          let c = table[Int(buffer[32 + k])], d = table[Int(buffer[48 + k])]
-          valid |= a | b | c | d
-          let shift = UInt64(k * 4)
-          w.0 |= UInt64(a) << shift
-          w.1 |= UInt64(b) << shift
-          w.2 |= UInt64(c) << shift
-          w.3 |= UInt64(d) << shift
-        }
-        return valid < 16 ? SIMD4(w.0, w.1, w.2, w.3) : nil
+    return text.withUTF8 { plainHexRow($0) }
+  }
+
+  /// `plainHexRow` of a row's bytes (the quotes excluded): 64 hex digits, else nil.
+  static func plainHexRow(_ buffer: UnsafeBufferPointer<UInt8>) -> SIMD4<UInt64>? {
+    guard buffer.count == 64 else { return nil }
+    return Self.hexDigitTable.withUnsafeBufferPointer { table -> SIMD4<UInt64>? in
+      var w = (UInt64(0), UInt64(0), UInt64(0), UInt64(0))
+      var valid: UInt8 = 0
+      for k in 0..<16 {
+        let a = table[Int(buffer[k])], b = table[Int(buffer[16 + k])]
+        let c = table[Int(buffer[32 + k])], d = table[Int(buffer[48 + k])]
+        valid |= a | b | c | d
+        let shift = UInt64(k * 4)
+        w.0 |= UInt64(a) << shift
+        w.1 |= UInt64(b) << shift
+        w.2 |= UInt64(c) << shift
+        w.3 |= UInt64(d) << shift
       }
+      return valid < 16 ? SIMD4(w.0, w.1, w.2, w.3) : nil
     }
   }
 

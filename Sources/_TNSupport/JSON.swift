@@ -182,8 +182,9 @@ struct _JSONParser {
       }
       guard exponent > 0 else { throw error("invalid number: no digits in the exponent") }
     }
-    if isInteger && !overflow && magnitude <= UInt64(Int64.max) {
-      return .integer(negative ? -Int64(magnitude) : Int64(magnitude))
+    // -2^63 too: the writer writes Int64.min (a seed of 2^63 as a bit pattern), so it must read back.
+    if isInteger && !overflow && magnitude <= (negative ? UInt64(1) << 63 : UInt64(Int64.max)) {
+      return .integer(negative ? Int64(bitPattern: 0 &- magnitude) : Int64(magnitude))
     }
     let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
     guard let value = Double(text) else { throw error("invalid number '\(text)'") }

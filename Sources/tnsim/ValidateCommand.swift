@@ -42,7 +42,7 @@ let validateCommand = Command(
           let m = try RANCModelFiles.load(input: path, chip: override).0
           return (m, Array(repeating: 0, count: m.cores.count))
         }()
-        : try explainingKind(of: path) { () throws(InputError) in try Model.parse(try readFile(path), file: path, chip: override) }
+        : try explainingKind(of: path) { () throws(InputError) in try Model.parse(fileAt: path, chip: override) }
     } catch {
       // --json promises one object on standard output, also when the file does not load.
       if args.flag("json") { print(errorJSON(error)) }
@@ -104,7 +104,7 @@ let infoCommand = Command(
     case .chipDefinition:
       print(try ChipDefinition.parse(try readFile(path), file: path).summaryText)
     case .tnsimModel:
-      let (model, _) = try Model.parse(try readFile(path), file: path, chip: override)
+      let (model, _) = try Model.parse(fileAt: path, chip: override)
       print(ModelSummary(model).text(for: model))
       let v = model.violations()
       print("  fits          " + (v.isEmpty ? "yes" : "no: \(v.count) violations (tnsim validate \(path))"))
