@@ -1,22 +1,10 @@
 import Foundation
+import TeaLearning
 import _TNMPIShims
 
-/// What went wrong in an MPI operation: an error code of MPI, or a wait that passed its deadline.
-public struct MPIError: Error, CustomStringConvertible, Sendable, Equatable {
-  /// The operation (`allgather`, `alltoallv`, ...).
-  public var operation: String
-  /// What was wrong.
-  public var message: String
-
-  /// An error from its parts.
-  public init(operation: String, message: String) {
-    self.operation = operation
-    self.message = message
-  }
-
-  /// `operation: message`.
-  public var description: String { "\(operation): \(message)" }
-}
+/// What went wrong in an MPI operation (`allgather`, `alltoallv`, ...): an error code of MPI, or a
+/// wait that passed its deadline. The same value as a `GradientCommunicator`'s failure.
+public typealias MPIError = CommunicationError
 
 /// The bytes this rank exchanged through MPI: payload bytes destined to other ranks and bytes
 /// received from them (a rank's own part of a collective is not counted), per kind of call.
