@@ -81,7 +81,10 @@ fuzz: build
 # tnsim built with TNSIM_MPI=1 in its own scratch path; `make test` never needs it.
 MPI_BIN = .build-mpi/release/tnsim
 mpi: $(BUILTIN_CHIPDEFS)
-	dpkg -s libopenmpi-dev openmpi-bin >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libopenmpi-dev openmpi-bin; }
+	@missing=; for p in libopenmpi-dev openmpi-bin; do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || missing="$$missing $$p"; done; \
+	command -v pkg-config >/dev/null || missing="$$missing pkgconf"; \
+	if [ -n "$$missing" ]; then echo "make mpi: installing$$missing with apt-get"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi
 	TNSIM_MPI=1 $(SWIFT) build -c release -Xswiftc -target-cpu -Xswiftc native --scratch-path .build-mpi
 
 # Training, a board, and the faults under mpirun at 1, 2 and 4 ranks (Tests/mpi/run.sh).
