@@ -258,7 +258,7 @@ func runBoardAcrossRanks(_ args: ParsedArguments, world: MPIWorld) throws -> Int
     throw CollectiveError(description: "tnsim run: " + describe(e))
   }
   let input = try args.string("input").map { p throws(InputError) in try SpikeFormat.openInput(p, chip: model.chip) }
-  let output = world.rank == 0 ? try args.string("output").map { p throws(InputError) in try SpikeFormat.createOutput(p, format: format) } : nil
+  let output = world.rank == 0 ? try args.string("output").map { p throws(InputError) in try SpikeFormat.createOutput(p, format: format, model: model) } : nil
   try world.barrier()
   let start = DispatchTime.now().uptimeNanoseconds
   let mine: DistributedBoard.RankFigures

@@ -75,6 +75,14 @@ for R in 1 2 4; do
   done
 done
 grep '^exchange\|^rank' "$OUT/r4.txt"
+# IBM RAWO6 (.sfro) names each spike's destination from the model: the same bytes across ranks.
+SFRO="run $OUT/quad.json --input $OUT/input.csv --ticks 20 --record all"
+"$BIN" $SFRO --output "$OUT/one.sfro" >/dev/null 2>&1 || fail "board in one process to .sfro"
+if $MPIRUN -np 2 "$BIN" $SFRO --output "$OUT/r2.sfro" >"$OUT/sfro.txt" 2>&1 && cmp -s "$OUT/one.sfro" "$OUT/r2.sfro"; then
+  pass "board at 2 ranks writes the one-process .sfro bytes"
+else
+  fail "board at 2 ranks writes the one-process .sfro bytes"; cat "$OUT/sfro.txt"
+fi
 
 # --- Faults: a rank count the board cannot be split into, options that differ between ranks, a
 # rank that dies, a rank that hangs (bounded by TNSIM_MPI_TIMEOUT): an error, never a hang.
