@@ -204,8 +204,8 @@ func supervise(_ s: Settings, targets: [FuzzTarget]) -> Int32 {
       let how = p.terminationReason == .uncaughtSignal ? "killed by signal \(p.terminationStatus) (a trap, the memory limit or the hang watchdog)" : "stopped with status \(p.terminationStatus)"
       let saved = s.failures + "/\(name)-seed\(s.seed)-case\(at).\(targets[f].fileExtension)"
       try? FileManager.default.createDirectory(atPath: s.failures, withIntermediateDirectories: true)
-      FileManager.default.createFile(atPath: saved, contents: Data(caseBytes(targets[f], format: f, seed: s.seed, index: at)))
-      emit("FAIL \(name) case \(at): worker \(how); file saved as \(saved)")
+      let kept = FileManager.default.createFile(atPath: saved, contents: Data(caseBytes(targets[f], format: f, seed: s.seed, index: at)))
+      emit("FAIL \(name) case \(at): worker \(how); " + (kept ? "file saved as \(saved)" : "its file could not be saved in \(s.failures)"))
       totals.failures += 1
       // Cases before `at` finished cleanly in the dead worker; they are counted as cases run.
       totals.cases += at - from + 1
