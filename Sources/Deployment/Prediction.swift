@@ -11,10 +11,17 @@ import TrueNorthIO
 /// each through the first layer's Gaussian neurons (which average over the synapse sampling), draws
 /// that layer's spikes, and so on, keeping the class neurons' probabilities given the last hidden
 /// spikes. A deployment with N copies read over spf ticks is N * spf such draws: the prediction
-/// counts class spikes over them (exact Bernoulli draws when few, a normal with the pool's class
-/// means and covariance when many), applies the chip's readout rule (most spikes, per neuron for a
-/// mean score, ties to the lowest class) and averages the chance of the right class. Deterministic
-/// in the seed; it ignores that a copy keeps its sampled synapses from tick to tick.
+/// counts class spikes over them (exact Bernoulli draws when few, normals with each input draw's
+/// class means and covariance when many), applies the chip's readout rule (most spikes, per neuron
+/// for a mean score, ties to the lowest class) and averages the chance of the right class.
+///
+/// The ticks of a frame take distinct input draws of the pool, and the copies of a tick distinct
+/// hidden draws (while there are enough): the pool's draws are independent samples, so distinct
+/// ones are distributed as fresh draws, while reusing one would count its luck twice and widen the
+/// predicted counts (with 6 input draws reused at random, 4 ticks had 1.5 times the variance).
+/// Deterministic in the seed. It ignores that a copy keeps its sampled synapses from tick to tick:
+/// on the chip a copy's errors repeat over the ticks of a frame, so for networks with many
+/// connections far from 0 and 1 the prediction is optimistic at several spf.
 public struct AccuracyPrediction: Sendable {
   /// Classes of the readout.
   public let classes: Int
@@ -36,7 +43,7 @@ public struct AccuracyPrediction: Sendable {
   let pool: [UInt8]
 
   /// Builds the pool by sampling through the shadow network, `poolSize` draws per image.
-  public init(network trained: TrainedNetwork, images: ImageSet, inputDraws: Int = 6, hiddenDraws: Int = 4, seed: UInt64 = 1,
+  public init(network trained: TrainedNetwork, images: ImageSet, inputDraws: Int = 8, hiddenDraws: Int = 4, seed: UInt64 = 1,
     threads: Int = 0)
   {
     let net = trained.network
@@ -99,17 +106,19 @@ public struct AccuracyPrediction: Sendable {
     var correct = 0.0
     var counts = [Double](repeating: 0, count: classes)
     var moments = ClassMoments(classes: classes, inputDraws: inputDraws, hiddenDraws: hiddenDraws)
-    // Few spikes per frame are drawn one by one; many from a normal with the pool's moments.
+    var inputsOfFrame = DistinctDraws(inputDraws)
+    var hiddenOfTick = DistinctDraws(hiddenDraws)
+    // Few spikes per frame are drawn one by one; many from normals with the pool's moments.
     let exact = copies * spf <= 8
     for image in labels.indices {
       let q = pool[(image * poolSize * outputs)..<((image + 1) * poolSize * outputs)]
-      if !exact { moments.fit(q, outputs: outputs, classOf: classOf, copies: copies, spf: spf) }
+      if !exact { moments.fit(q, outputs: outputs, classOf: classOf) }
       var hits = 0
       for _ in 0..<samples {
         if exact {
-          drawCounts(q, copies: copies, spf: spf, rng: &rng, into: &counts)
+          drawCounts(q, copies: copies, spf: spf, inputs: &inputsOfFrame, hidden: &hiddenOfTick, rng: &rng, into: &counts)
         } else {
-          moments.draw(rng: &rng, into: &counts)
+          moments.draw(copies: copies, spf: spf, inputs: &inputsOfFrame, rng: &rng, into: &counts)
         }
         var best = 0
         for k in 1..<classes where counts[k] * scale[k] > counts[best] * scale[best] { best = k }
@@ -121,113 +130,141 @@ public struct AccuracyPrediction: Sendable {
   }
 
   /// Draws one frame's class counts exactly: per tick an input draw of the pool shared by the
-  /// copies, per copy a hidden draw, per output a Bernoulli spike.
-  func drawCounts(_ q: ArraySlice<UInt8>, copies: Int, spf: Int, rng: inout SplitMix64, into counts: inout [Double]) {
+  /// copies (distinct ticks, distinct draws), per copy a hidden draw (distinct within a tick), per
+  /// output a Bernoulli spike.
+  func drawCounts(_ q: ArraySlice<UInt8>, copies: Int, spf: Int, inputs: inout DistinctDraws, hidden: inout DistinctDraws,
+    rng: inout SplitMix64, into counts: inout [Double])
+  {
     for k in 0..<classes { counts[k] = 0 }
+    inputs.restart()
     for _ in 0..<spf {
-      let input = rng.next(below: inputDraws)
+      let input = inputs.next(&rng)
+      hidden.restart()
       for _ in 0..<copies {
-        let r = input * hiddenDraws + rng.next(below: hiddenDraws)
+        let r = input * hiddenDraws + hidden.next(&rng)
         for j in 0..<outputs where rng.next() >> 56 < UInt64(q[q.startIndex + r * outputs + j]) { counts[classOf[j]] += 1 }
       }
     }
   }
 
-  /// The mean and covariance of a frame's class counts over `copies` x `spf` pool draws of one
-  /// image, and normal draws from them.
+  /// Indices 0..<n drawn without replacement (a partial Fisher-Yates shuffle), starting a fresh
+  /// shuffle when all n have been used.
+  struct DistinctDraws {
+    var order: [Int]
+    var used = 0
+
+    init(_ n: Int) { order = Array(0..<max(n, 1)) }
+
+    mutating func restart() { used = 0 }
+
+    mutating func next(_ rng: inout SplitMix64) -> Int {
+      if used == order.count { used = 0 }
+      let j = used + rng.next(below: order.count - used)
+      order.swapAt(used, j)
+      used += 1
+      return order[used - 1]
+    }
+  }
+
+  /// Per input draw of one image, the mean and covariance of one copy's class counts in a tick
+  /// (over its hidden draws, plus the outputs' Bernoulli noise); a frame's counts are then a sum
+  /// of normals, one per tick, on distinct input draws: copies x mean, copies x covariance.
   struct ClassMoments {
     let n: Int
     let inputDraws: Int
     let hiddenDraws: Int
-    var poolSize: Int { inputDraws * hiddenDraws }
-    /// The count's expectation c t mean and the lower Cholesky factor of its covariance.
+    /// Per input draw: the class means and the lower Cholesky factor of the covariance.
     var mean: [Double]
-    var cov: [Double]
+    var factor: [Double]
     var sums: [Double]
-    var inputMean: [Double]
     var z: [Double]
-    var scaleOfMean = 0.0
+    /// Box-Muller gives two normals; the second is kept for the next call.
+    var spare: Double? = nil
 
     init(classes n: Int, inputDraws: Int, hiddenDraws: Int) {
       self.n = n
       self.inputDraws = inputDraws
       self.hiddenDraws = hiddenDraws
-      mean = [Double](repeating: 0, count: n)
-      cov = [Double](repeating: 0, count: n * n)
-      sums = [Double](repeating: 0, count: inputDraws * hiddenDraws * n)
-      inputMean = [Double](repeating: 0, count: inputDraws * n)
+      mean = [Double](repeating: 0, count: inputDraws * n)
+      factor = [Double](repeating: 0, count: inputDraws * n * n)
+      sums = [Double](repeating: 0, count: hiddenDraws * n)
       z = [Double](repeating: 0, count: n)
     }
 
-    /// Class sums per draw; the count of a tick is copies hidden draws on one input draw, so its
-    /// covariance is copies^2 x (between input draws) + copies x (within, plus Bernoulli noise).
-    mutating func fit(_ q: ArraySlice<UInt8>, outputs: Int, classOf: [Int], copies: Int, spf: Int) {
-      let c = Double(copies), t = Double(spf)
-      scaleOfMean = c * t
-      for k in 0..<(n * n) { cov[k] = 0 }
-      for k in 0..<n { mean[k] = 0 }
-      for k in 0..<(inputDraws * n) { inputMean[k] = 0 }
-      for r in 0..<poolSize {
-        for k in 0..<n { sums[r * n + k] = 0 }
-        for j in 0..<outputs {
-          let v = Double(q[q.startIndex + r * outputs + j]) / 255
-          sums[r * n + classOf[j]] += v
-          cov[classOf[j] * n + classOf[j]] += c * t * v * (1 - v) / Double(poolSize)
-        }
-        for k in 0..<n {
-          inputMean[(r / hiddenDraws) * n + k] += sums[r * n + k] / Double(hiddenDraws)
-          mean[k] += sums[r * n + k] / Double(poolSize)
-        }
-      }
-      for r in 0..<poolSize {
-        let i = r / hiddenDraws
-        for a in 0..<n {
-          for b in 0..<n {
-            cov[a * n + b] += c * t * (sums[r * n + a] - inputMean[i * n + a]) * (sums[r * n + b] - inputMean[i * n + b]) / Double(poolSize)
-          }
-        }
-      }
+    /// The moments of every input draw of one image's pool.
+    mutating func fit(_ q: ArraySlice<UInt8>, outputs: Int, classOf: [Int]) {
+      let h = Double(hiddenDraws)
       for i in 0..<inputDraws {
-        for a in 0..<n {
-          for b in 0..<n {
-            cov[a * n + b] += c * c * t * (inputMean[i * n + a] - mean[a]) * (inputMean[i * n + b] - mean[b]) / Double(inputDraws)
+        let m = i * n
+        let f = i * n * n
+        for k in 0..<n { mean[m + k] = 0 }
+        for k in 0..<(n * n) { factor[f + k] = 0 }
+        for d in 0..<hiddenDraws {
+          let r = i * hiddenDraws + d
+          for k in 0..<n { sums[d * n + k] = 0 }
+          for j in 0..<outputs {
+            let v = Double(q[q.startIndex + r * outputs + j]) / 255
+            sums[d * n + classOf[j]] += v
+            factor[f + classOf[j] * n + classOf[j]] += v * (1 - v) / h
+          }
+          for k in 0..<n { mean[m + k] += sums[d * n + k] / h }
+        }
+        for d in 0..<hiddenDraws {
+          for a in 0..<n {
+            let da = sums[d * n + a] - mean[m + a]
+            for b in 0..<n { factor[f + a * n + b] += da * (sums[d * n + b] - mean[m + b]) / h }
           }
         }
+        factor.withUnsafeMutableBufferPointer { AccuracyPrediction.cholesky($0, offset: f, n) }
       }
-      AccuracyPrediction.cholesky(&cov, n)
     }
 
-    /// One normal draw of the class counts, rounded and clamped at 0.
-    mutating func draw(rng: inout SplitMix64, into counts: inout [Double]) {
-      for k in 0..<n { z[k] = AccuracyPrediction.normal(&rng) }
-      for a in 0..<n {
-        var v = scaleOfMean * mean[a]
-        for b in 0...a { v += cov[a * n + b] * z[b] }
-        counts[a] = max(0, v.rounded())
+    /// One frame's class counts: per tick a distinct input draw's normal, rounded and clamped at 0.
+    mutating func draw(copies: Int, spf: Int, inputs: inout DistinctDraws, rng: inout SplitMix64, into counts: inout [Double]) {
+      let c = Double(copies)
+      let root = c.squareRoot()
+      for k in 0..<n { counts[k] = 0 }
+      inputs.restart()
+      for _ in 0..<spf {
+        let i = inputs.next(&rng)
+        for k in 0..<n { z[k] = normal(&rng) }
+        for a in 0..<n {
+          var v = 0.0
+          for b in 0...a { v += factor[i * n * n + a * n + b] * z[b] }
+          counts[a] += c * mean[i * n + a] + root * v
+        }
       }
+      for a in 0..<n { counts[a] = max(0, counts[a].rounded()) }
+    }
+
+    /// A standard normal draw (Box-Muller, both values used).
+    mutating func normal(_ rng: inout SplitMix64) -> Double {
+      if let s = spare {
+        spare = nil
+        return s
+      }
+      let u = max(rng.nextUnit(), 1e-300)
+      let v = rng.nextUnit()
+      let radius = (-2 * log(u)).squareRoot()
+      spare = radius * sin(2 * Double.pi * v)
+      return radius * cos(2 * Double.pi * v)
     }
   }
 
-  /// In-place lower Cholesky factor of an n x n covariance (small negative pivots clamp to 0).
-  static func cholesky(_ a: inout [Double], _ n: Int) {
+  /// In-place lower Cholesky factor of the n x n covariance at `offset` (small negative pivots
+  /// clamp to 0).
+  static func cholesky(_ a: UnsafeMutableBufferPointer<Double>, offset o: Int, _ n: Int) {
     for j in 0..<n {
-      var d = a[j * n + j]
-      for k in 0..<j { d -= a[j * n + k] * a[j * n + k] }
+      var d = a[o + j * n + j]
+      for k in 0..<j { d -= a[o + j * n + k] * a[o + j * n + k] }
       let root = d > 1e-12 ? d.squareRoot() : 0
-      a[j * n + j] = root
+      a[o + j * n + j] = root
       for i in (j + 1)..<max(n, j + 1) {
-        var s = a[i * n + j]
-        for k in 0..<j { s -= a[i * n + k] * a[j * n + k] }
-        a[i * n + j] = root > 0 ? s / root : 0
+        var s = a[o + i * n + j]
+        for k in 0..<j { s -= a[o + i * n + k] * a[o + j * n + k] }
+        a[o + i * n + j] = root > 0 ? s / root : 0
       }
-      for i in 0..<j { a[i * n + j] = 0 }
+      for i in 0..<j { a[o + i * n + j] = 0 }
     }
-  }
-
-  /// A standard normal draw (Box-Muller).
-  static func normal(_ rng: inout SplitMix64) -> Double {
-    let u = max(rng.nextUnit(), 1e-300)
-    let v = rng.nextUnit()
-    return (-2 * log(u)).squareRoot() * cos(2 * Double.pi * v)
   }
 }
