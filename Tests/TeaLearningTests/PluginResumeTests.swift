@@ -182,4 +182,25 @@ import Testing
       (error as? InputError)?.path == "pluginStates[0].lengths[0]"
     }
   }
+
+  /// Between processes each process holds only its own ranks' residuals: `TrainingRun` refuses to
+  /// resume, before it loads any data (every process decides alike).
+  @Test func gradientDroppingBetweenProcessesIsNotResumed() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gdrop-resume-\(UUID().uuidString)").path
+    let split = GradientDropping(communicator: LoopbackCommunicator(hub: LoopbackHub(workers: 2), rank: 1), keep: 0.01)
+    #expect {
+      _ = try TrainingRun.run(options: TrainingOptions(), dataDirectory: dir, output: dir + "/net.json", resume: true, plugins: [split, ClipParameters()])
+    } throws: { error in
+      let e = error as? InputError
+      return e?.path == "plugins" && e?.file == dir + "/net.json.checkpoint" && e?.description.contains("start a fresh run") == true
+    }
+    // In one process (all ranks local) the same request gets past that check, to the missing data.
+    #expect {
+      _ = try TrainingRun.run(
+        options: TrainingOptions(), dataDirectory: dir, output: dir + "/net.json", resume: true,
+        plugins: [GradientDropping(communicator: InProcessCommunicator(workers: 2), keep: 0.01), ClipParameters()])
+    } throws: { error in
+      (error as? InputError)?.path != "plugins"
+    }
+  }
 }
