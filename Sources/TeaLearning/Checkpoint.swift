@@ -8,6 +8,12 @@ import Foundation
 /// every core (connections, leaks), then the optimiser's first and second moments in the same
 /// order; finally the SHA-256 of everything before it. Floats are stored bit for bit, so a
 /// resumed run continues with exactly the same state.
+///
+/// When a plug-in keeps state between steps (a pruning mask, gradient-dropping residuals), the
+/// file starts `TNTEACK2` instead, the JSON also has `pluginStates` (one entry per plug-in in
+/// order, null for one without state: its name, integers and array lengths), and the plug-ins'
+/// Float32 arrays follow the moments, in that order. A run without such a plug-in writes exactly
+/// the `TNTEACK1` file; both are read.
 public struct Checkpoint: Sendable, Equatable {
   /// The options of the run.
   public var options: TrainingOptions
@@ -21,18 +27,34 @@ public struct Checkpoint: Sendable, Equatable {
   public var history: [EpochRecord]
   /// Wall time spent so far.
   public var elapsedSeconds: Double
+  /// The plug-ins' states (`TrainingPlugin.checkpointState`), one per plug-in in order, nil for
+  /// a plug-in without state; empty when no plug-in has any.
+  public var pluginStates: [PluginState?]
 
   /// Creates a checkpoint from its parts.
-  public init(options: TrainingOptions, network: ShadowNetwork, optimizer: Optimizer, epochsDone: Int, history: [EpochRecord], elapsedSeconds: Double) {
+  public init(
+    options: TrainingOptions, network: ShadowNetwork, optimizer: Optimizer, epochsDone: Int, history: [EpochRecord], elapsedSeconds: Double,
+    pluginStates: [PluginState?] = []
+  ) {
     self.options = options
     self.network = network
     self.optimizer = optimizer
     self.epochsDone = epochsDone
     self.history = history
     self.elapsedSeconds = elapsedSeconds
+    self.pluginStates = pluginStates
   }
 
   static let magic = Array("TNTEACK1".utf8)
+  /// The magic of a checkpoint that holds plug-in states.
+  static let magicWithPluginStates = Array("TNTEACK2".utf8)
+
+  /// A plug-in state in the header: its arrays' lengths; the floats follow the moments.
+  struct PluginStateHeader: Codable {
+    var name: String
+    var integers: [Int]
+    var lengths: [Int]
+  }
 
   struct Header: Codable {
     var options: TrainingOptions
@@ -45,6 +67,8 @@ public struct Checkpoint: Sendable, Equatable {
     var epochsDone: Int
     var history: [EpochRecord]
     var elapsedSeconds: Double
+    /// Absent from `TNTEACK1` files.
+    var pluginStates: [PluginStateHeader?]? = nil
   }
 
   /// The checkpoint's bytes.
@@ -53,9 +77,11 @@ public struct Checkpoint: Sendable, Equatable {
     let header = Header(
       options: options, topology: network.topology, axonTypes: network.cores.map(\.axonTypes), weights: network.cores.map(\.weights),
       optimizerKind: optimizer.kind, momentum: optimizer.momentum, optimizerSteps: optimizer.steps, epochsDone: epochsDone,
-      history: history, elapsedSeconds: elapsedSeconds)
+      history: history, elapsedSeconds: elapsedSeconds,
+      pluginStates: pluginStates.isEmpty
+        ? nil : pluginStates.map { $0.map { PluginStateHeader(name: $0.name, integers: $0.integers, lengths: $0.arrays.map(\.count)) } })
     let json = try encodeJSON(header, file: "checkpoint")
-    var out = Self.magic
+    var out = pluginStates.isEmpty ? Self.magic : Self.magicWithPluginStates
     let n = UInt32(json.count)
     for k in 0..<4 { out.append(UInt8(truncatingIfNeeded: n >> (8 * UInt32(k)))) }
     out += json
@@ -75,6 +101,9 @@ public struct Checkpoint: Sendable, Equatable {
         put(c.leaks)
       }
     }
+    for state in pluginStates {
+      for a in state?.arrays ?? [] { put(a) }
+    }
     out += SHA256.hash(out)
     return out
   }
@@ -84,9 +113,10 @@ public struct Checkpoint: Sendable, Equatable {
   ///   its digest does not match, or its header is not valid JSON (line and column) or does not
   ///   fit the parameters.
   public static func decode(_ bytes: [UInt8], file: String) throws(InputError) -> Checkpoint {
-    guard bytes.count >= 12 + 32, Array(bytes[0..<8]) == magic else {
-      throw InputError(file: file, path: "magic", message: "not a tnsim training checkpoint (expected TNTEACK1)")
+    guard bytes.count >= 12 + 32, [magic, magicWithPluginStates].contains(Array(bytes[0..<8])) else {
+      throw InputError(file: file, path: "magic", message: "not a tnsim training checkpoint (expected TNTEACK1 or TNTEACK2)")
     }
+    let withStates = Array(bytes[0..<8]) == magicWithPluginStates
     let body = bytes[0..<(bytes.count - 32)]
     guard SHA256.hash(body) == Array(bytes[(bytes.count - 32)...]) else {
       throw InputError(file: file, path: "SHA-256", message: "does not match: the checkpoint is truncated or corrupt; start a fresh run instead of resuming")
@@ -107,13 +137,44 @@ public struct Checkpoint: Sendable, Equatable {
         if m == 0 { optimizer.first.cores[k] = moment } else { optimizer.second.cores[k] = moment }
       }
     }
+    let pluginStates = try readPluginStates(header.pluginStates, withStates: withStates, reader: &reader, file: file)
     guard !reader.failed, reader.at == body.count else {
       throw InputError(file: file, path: "parameters", message: "the file size does not match the topology")
     }
     try checkValues(network: network, optimizer: optimizer, header: header, file: file)
     return Checkpoint(
       options: header.options, network: network, optimizer: optimizer, epochsDone: header.epochsDone, history: header.history,
-      elapsedSeconds: header.elapsedSeconds)
+      elapsedSeconds: header.elapsedSeconds, pluginStates: pluginStates)
+  }
+
+  /// The plug-in states the header lists, their arrays read from `reader`.
+  /// - Throws: `InputError` naming `file` when a `TNTEACK2` file lists none, a `TNTEACK1` file
+  ///   lists some, or a length is negative or runs past the end of the file.
+  static func readPluginStates(_ headers: [PluginStateHeader?]?, withStates: Bool, reader: inout FloatReader, file: String) throws(InputError)
+    -> [PluginState?]
+  {
+    guard withStates == (headers != nil && !headers!.isEmpty) else {
+      throw InputError(
+        file: file, path: "pluginStates",
+        message: withStates ? "missing: a TNTEACK2 checkpoint holds plug-in states" : "a TNTEACK1 checkpoint holds no plug-in states")
+    }
+    var states: [PluginState?] = []
+    for (i, h) in (headers ?? []).enumerated() {
+      guard let h else {
+        states.append(nil)
+        continue
+      }
+      var arrays: [[Float]] = []
+      for (j, n) in h.lengths.enumerated() {
+        // Checked before reading, so that a corrupt length cannot allocate beyond the file.
+        guard n >= 0, n <= (reader.bytes.endIndex - reader.at) / 4 else {
+          throw InputError(file: file, path: "pluginStates[\(i)].lengths[\(j)]", message: "is \(n); the file has fewer values left")
+        }
+        arrays.append(reader.take(n))
+      }
+      states.append(PluginState(name: h.name, integers: h.integers, arrays: arrays))
+    }
+    return states
   }
 
   /// Refuses parameters and optimiser state a run cannot continue from: connections outside

@@ -15,8 +15,10 @@
 /// average `sum_r n_r * sent_r / sum_r n_r` (`n_r` the shard sizes), which the trainer's optimiser
 /// then uses as the gradient.
 ///
-/// The residuals are the plug-in's state and are not in the checkpoint: `TrainingRun` refuses to
-/// resume a run that drops gradients. Nothing is random: results are the same on any thread count.
+/// The residuals (and momenta) of the local ranks are the plug-in's state; the checkpoint holds
+/// them (`checkpointState`), so a resumed run repeats the straight one. Between processes each
+/// process holds only its own ranks' residuals and only one writes the checkpoint: `TrainingRun`
+/// refuses to resume such a run. Nothing is random: results are the same on any thread count.
 ///
 /// `tnsim train --plugin gdrop:workers=4,keep=0.01[,momentum=0.9]` (docs/terngrad.md).
 public struct GradientDropping: TrainingPlugin {
@@ -126,6 +128,44 @@ public struct GradientDropping: TrainingPlugin {
   /// Elements of tensor `t` of `network`: the connections (even `t`) or leaks (odd `t`) of core `t / 2`.
   static func tensorCount(_ t: Int, of network: ShadowNetwork) -> Int {
     t % 2 == 0 ? network.cores[t / 2].connections.count : network.cores[t / 2].leaks.count
+  }
+
+  /// The local ranks (integers) and, per rank, the residual of every tensor (connections then
+  /// leaks of each core), then, with momentum, the momenta in the same order; nil before the first
+  /// step.
+  public func checkpointState() -> PluginState? {
+    guard !residuals.isEmpty else { return nil }
+    return PluginState(name: name, integers: communicator.localRanks, arrays: (residuals + velocities).flatMap { $0 })
+  }
+
+  /// Takes back the residuals (and momenta) of the run being resumed.
+  /// - Throws: `InputError` naming `file` when the checkpoint holds none (written before they were
+  ///   saved), holds other ranks' than this process hosts, or arrays that do not fit `network` and
+  ///   the momentum setting, or a NaN or infinite value.
+  public mutating func restore(_ state: PluginState?, network: ShadowNetwork, file: String) throws(InputError) {
+    let path = "pluginStates.gdrop"
+    guard let state else {
+      throw InputError(file: file, path: path, message: "missing: the checkpoint holds no residuals (written by an older tnsim); start a fresh run instead of resuming")
+    }
+    let ranks = communicator.localRanks
+    guard state.integers == ranks else {
+      throw InputError(file: file, path: path, message: "holds the residuals of ranks \(state.integers); this process runs ranks \(ranks); start a fresh run instead of resuming")
+    }
+    let tensors = 2 * network.cores.count
+    let perRank = momentum > 0 ? 2 : 1
+    guard state.arrays.count == perRank * ranks.count * tensors,
+      state.arrays.indices.allSatisfy({ state.arrays[$0].count == Self.tensorCount($0 % tensors, of: network) })
+    else {
+      throw InputError(
+        file: file, path: path,
+        message: "holds \(state.arrays.count) arrays; \(ranks.count) ranks x \(tensors) tensors\(momentum > 0 ? " x 2 (residuals, momenta)" : "") of the network's sizes expected; resume with the same options or start a fresh run")
+    }
+    if let j = state.arrays.firstIndex(where: { !$0.allSatisfy(\.isFinite) }) {
+      throw InputError(file: file, path: "\(path).arrays[\(j)]", message: "holds a NaN or infinite value")
+    }
+    let rows = stride(from: 0, to: state.arrays.count, by: tensors).map { Array(state.arrays[$0..<($0 + tensors)]) }
+    residuals = Array(rows[0..<ranks.count])
+    velocities = momentum > 0 ? Array(rows[ranks.count...]) : []
   }
 
   /// Makes the engines of the local ranks and zero residuals (and momenta) at the first step.

@@ -13,8 +13,8 @@
 /// `--init`, as in Han et al.: train, prune, retrain); step `j` happens after the first mini-batch of
 /// epoch `(j - 1) * every`; the epochs after the last step fine-tune the survivors.
 ///
-/// The mask is the plug-in's state and is not in the checkpoint: `TrainingRun` refuses to resume a
-/// run that prunes.
+/// The mask and the steps taken are the plug-in's state; the checkpoint holds them
+/// (`checkpointState`), so a resumed run prunes exactly as the straight one.
 ///
 /// `tnsim train --init dense.json --plugin prune:sparsity=0.9,steps=3,every=1 --epochs 5`
 /// (docs/plugins.md).
@@ -133,6 +133,46 @@ public struct MagnitudePruning: TrainingPlugin, Sendable {
     }
     stage = j
   }
+
+  /// The steps taken and the mask (1 for a pruned connection, 0 for a kept one, in flat order).
+  public func checkpointState() -> PluginState? {
+    pruned.isEmpty ? nil : PluginState(name: name, integers: [stage], arrays: [pruned.map { $0 ? 1 : 0 }])
+  }
+
+  /// Takes back the steps taken and the mask of the run being resumed.
+  /// - Throws: `InputError` naming `file` when the checkpoint holds no mask (written before masks
+  ///   were saved), or the mask does not fit `network`, the stage or the sparsity asked for, or a
+  ///   pruned connection of `network` is not 0.
+  public mutating func restore(_ state: PluginState?, network: ShadowNetwork, file: String) throws(InputError) {
+    let path = "pluginStates.prune"
+    guard let state else {
+      throw InputError(file: file, path: path, message: "missing: the checkpoint holds no pruning mask (written by an older tnsim); start a fresh run instead of resuming")
+    }
+    let count = network.cores.reduce(0) { $0 + $1.connections.count }
+    guard state.integers.count == 1, (1...steps).contains(state.integers[0]), state.arrays.count == 1, state.arrays[0].count == count,
+      state.arrays[0].allSatisfy({ $0 == 0 || $0 == 1 })
+    else {
+      throw InputError(
+        file: file, path: path, message: "is not a stage in 1...\(steps) and a mask of \(count) zeros and ones; resume with the same options or start a fresh run")
+    }
+    var restored = self
+    restored.stage = state.integers[0]
+    restored.pruned = state.arrays[0].map { $0 == 1 }
+    for (l, p) in restored.prunedPerLayer(network).enumerated() where p.pruned != target(layer: l, count: p.total, stage: restored.stage) {
+      throw InputError(
+        file: file, path: path,
+        message: "layer \(l) has \(p.pruned) pruned connections; step \(restored.stage) of \(sparsityText) prunes \(target(layer: l, count: p.total, stage: restored.stage))")
+    }
+    var nonzero: (Int, Int)? = nil
+    restored.forEachPruned(network) { k, i in if nonzero == nil && network.cores[k].connections[i] != 0 { nonzero = (k, i) } }
+    if let (k, i) = nonzero {
+      throw InputError(file: file, path: "cores[\(k)].connections[\(i)]", message: "is \(network.cores[k].connections[i]) but pruned; allowed: 0")
+    }
+    self = restored
+  }
+
+  /// The sparsity setting as given (`0.9/0.5`).
+  var sparsityText: String { "sparsity=" + sparsity.map { "\($0)" }.joined(separator: "/") }
 
   /// Calls `body(core, index)` for every pruned connection of `network`, in flat order.
   func forEachPruned(_ network: ShadowNetwork, _ body: (Int, Int) -> Void) {

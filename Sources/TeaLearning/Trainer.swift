@@ -82,7 +82,9 @@ public final class Trainer {
   }
 
   /// Continues a run from a checkpoint; the options must match the checkpoint's (except threads).
-  /// - Throws: `InputError` naming the first option that differs.
+  /// The plug-ins get their state back from the checkpoint (`TrainingPlugin.restore`).
+  /// - Throws: `InputError` naming the first option that differs, or a plug-in state that does
+  ///   not fit.
   public convenience init(resuming checkpoint: Checkpoint, options: TrainingOptions, train: ImageSet, validation: ImageSet,
     plugins: [any TrainingPlugin] = [ClipParameters()], initial: ShadowNetwork? = nil, file: String = "checkpoint") throws(InputError)
   {
@@ -106,6 +108,7 @@ public final class Trainer {
     epochsDone = checkpoint.epochsDone
     history = checkpoint.history
     elapsedSeconds = checkpoint.elapsedSeconds
+    try restorePlugins(checkpoint.pluginStates, file: file)
   }
 
   /// Mini-batches per epoch.
@@ -113,7 +116,9 @@ public final class Trainer {
 
   /// The state to resume from.
   public var checkpoint: Checkpoint {
-    Checkpoint(options: options, network: network, optimizer: optimizer, epochsDone: epochsDone, history: history, elapsedSeconds: elapsedSeconds)
+    Checkpoint(
+      options: options, network: network, optimizer: optimizer, epochsDone: epochsDone, history: history, elapsedSeconds: elapsedSeconds,
+      pluginStates: pluginStates)
   }
 
   /// The order of the training images in `epoch`: a permutation from the seed and the epoch.

@@ -47,6 +47,11 @@ public struct StepContext: Sendable {
 /// then the optimiser updates the parameters, and finally, for each plug-in in order,
 /// 3. `afterStep`: projects the parameters (clipping, zeroing, masks).
 ///
+/// A plug-in that carries state from step to step (a pruning mask, gradient residuals) returns it
+/// from `checkpointState`; the trainer's checkpoint holds it, and a resumed run hands it back to
+/// `restore` (after `prepare`, before `begin`), so that the resumed run repeats the straight one
+/// bit for bit.
+///
 /// Every method has a default that does nothing. The default plug-in list is `[ClipParameters()]`;
 /// put plug-ins whose projections must be clipped afterwards in front of it.
 public protocol TrainingPlugin {
@@ -69,6 +74,14 @@ public protocol TrainingPlugin {
   mutating func transformGradient(_ gradient: inout ParameterGradient, network: ShadowNetwork, context: StepContext)
   /// Projects the parameters after the optimiser's update.
   mutating func afterStep(_ network: inout ShadowNetwork, context: StepContext)
+  /// The state the plug-in carries from one step to the next, for the checkpoint (nil: none).
+  func checkpointState() -> PluginState?
+  /// Continues from the state `checkpointState` gave when the checkpoint was written; called
+  /// when a run is resumed, after `prepare` and before `begin`, with the resumed `network`.
+  /// `state` is nil when the checkpoint holds none for this plug-in.
+  /// - Throws: `InputError` naming `file` when the state is missing but needed, or does not fit
+  ///   the plug-in's settings or the network.
+  mutating func restore(_ state: PluginState?, network: ShadowNetwork, file: String) throws(InputError)
 }
 
 extension TrainingPlugin {
@@ -84,6 +97,56 @@ extension TrainingPlugin {
   public mutating func transformGradient(_ gradient: inout ParameterGradient, network: ShadowNetwork, context: StepContext) {}
   /// Does nothing.
   public mutating func afterStep(_ network: inout ShadowNetwork, context: StepContext) {}
+  /// None (nil).
+  public func checkpointState() -> PluginState? { nil }
+  /// Does nothing: a plug-in without state has nothing to restore.
+  public mutating func restore(_ state: PluginState?, network: ShadowNetwork, file: String) throws(InputError) {}
+}
+
+/// A plug-in's state between steps as a checkpoint holds it: its name, a few integers and Float32
+/// arrays (stored bit for bit).
+public struct PluginState: Sendable, Equatable {
+  /// The plug-in's `name`.
+  public var name: String
+  /// Counters and settings (a pruning stage, the ranks whose residuals follow).
+  public var integers: [Int]
+  /// The arrays (a mask as 0 and 1, residuals).
+  public var arrays: [[Float]]
+
+  /// A state from its parts.
+  public init(name: String, integers: [Int] = [], arrays: [[Float]] = []) {
+    self.name = name
+    self.integers = integers
+    self.arrays = arrays
+  }
+}
+
+extension Trainer {
+  /// Hands every plug-in its state from a checkpoint being resumed (`states`: one per plug-in in
+  /// order, nil for a plug-in without state; empty when the checkpoint holds none).
+  /// - Throws: `InputError` naming `file` when the states do not match the plug-ins (count, names)
+  ///   or a plug-in refuses its state.
+  func restorePlugins(_ states: [PluginState?], file: String) throws(InputError) {
+    guard states.isEmpty || states.count == plugins.count else {
+      throw InputError(
+        file: file, path: "pluginStates",
+        message: "holds the state of \(states.count) plug-ins; the run has \(plugins.count); resume with the same options or start a fresh run")
+    }
+    for i in plugins.indices {
+      let state = states.isEmpty ? nil : states[i]
+      if let state, state.name != plugins[i].name {
+        throw InputError(
+          file: file, path: "pluginStates[\(i)]", message: "is the state of \(state.name); the run's plug-in \(i + 1) is \(plugins[i].name)")
+      }
+      try plugins[i].restore(state, network: network, file: file)
+    }
+  }
+
+  /// The plug-ins' states for the checkpoint: one per plug-in, or empty when none has any.
+  var pluginStates: [PluginState?] {
+    let states = plugins.map { $0.checkpointState() }
+    return states.allSatisfy { $0 == nil } ? [] : states
+  }
 }
 
 /// The default after-step projection: connection probabilities into [0, 1], leaks into

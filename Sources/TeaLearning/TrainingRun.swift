@@ -67,12 +67,12 @@ public enum TrainingRun {
     if let initial { topology = initial.topology } else { topology = try Topology.resolve(options.topology) }
     for case let ssl as StructuredSparsity in plugins { try ssl.validate(topology: topology) }
     let checkpointPath = checkpoint ?? defaultCheckpoint(for: output)
-    // Pruning masks and dropped-gradient residuals are not in the checkpoint: a resumed run
-    // would not repeat the straight one.
-    if resume, let p = plugins.first(where: { $0 is MagnitudePruning || $0 is GradientDropping }) {
+    // Between processes each process keeps only its own ranks' residuals, and one process writes
+    // the checkpoint: the others' would be lost (every process decides alike, before any work).
+    if resume, let gd = plugins.first(where: { $0 is GradientDropping }) as? GradientDropping, gd.communicator.localRanks.count < gd.workers {
       throw InputError(
         file: checkpointPath, path: "plugins",
-        message: "\(p.name) keeps state the checkpoint does not hold (\(p is MagnitudePruning ? "its pruning mask" : "its residuals")); start a fresh run instead of resuming")
+        message: "gdrop between processes keeps each rank's residuals in its own process; the checkpoint holds one process's; start a fresh run instead of resuming")
     }
     let mnist = try MNIST.load(directory: dataDirectory)
     guard mnist.train.pixelsPerImage == topology.inputSize else {

@@ -28,7 +28,8 @@ let trainCommand = Command(
                                              layer in steps (every E epochs) to the sparsity (per layer: 0.9/0.5)
       gdrop:workers=4,keep=0.01,momentum=0   data-parallel workers sending each gradient's largest fraction
                                              (index, value), the rest kept as residual; momentum: DGC's correction
-    prune and gdrop keep state outside the checkpoint: a run with them cannot be resumed.
+    The checkpoint also holds prune's mask and gdrop's residuals, so such runs resume exactly too
+    (gdrop across MPI ranks excepted: each rank keeps its own residuals).
     --init NET.json starts from a trained network (its topology and weight tables), e.g. to fine-tune
     the dense network with an SSL run's structure: --init dense.json --plugin ssl:lambda=0,structure=ssl.json.
     """,

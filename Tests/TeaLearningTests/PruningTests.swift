@@ -125,15 +125,4 @@ import Testing
     o.epochs = 5
     #expect((try? TrainingPlugins.make(for: o))?.map(\.name) == ["prune", "clip"])
   }
-
-  @Test func aRunThatPrunesIsNotResumed() throws {
-    var o = TrainingOptions()
-    o.plugins = ["prune:sparsity=0.5,steps=1"]
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("prune-resume-\(UUID().uuidString)").path
-    #expect {
-      _ = try TrainingRun.run(options: o, dataDirectory: dir, output: dir + "/net.json", resume: true)
-    } throws: { error in
-      (error as? InputError)?.description.contains("start a fresh run") == true
-    }
-  }
 }
