@@ -120,8 +120,8 @@ public enum Benchmark: String, CaseIterable, Sendable {
       // Built on the processors of the run: each core from its generator state, found first
       // (`Model.RandomCores.generatorStates`), so the state is the same for any thread count.
       let states = cores.generatorStates()
-      let sim = try Simulator(chip: cores.chip, seed: cores.seed, coreIDs: cores.coreIDs, threads: threads,
-        concurrentCore: { k in cores.core(id: k, generator: states[k]) })
+      let sim = try Simulator.buildingConcurrently(chip: cores.chip, seed: cores.seed, coreIDs: cores.coreIDs, threads: threads,
+        core: { k in cores.core(id: k, generator: states[k]) })
       var input: (any SpikeSource<InputSpike>)? = nil
       let cpu = Self.cpuSeconds()
       let s = try sim.run(ticks: n, input: &input, output: nil)

@@ -133,7 +133,7 @@ public final class Simulator: @unchecked Sendable {
     }
   }
 
-  /// Builds the simulator's state on every processor (or `threads` of them): like
+  /// A simulator whose state is built on every processor (or `threads` of them): like
   /// `init(chip:seed:coreIDs:threads:recordAll:core:)`, but `core(k)` may be called from several
   /// threads at once and in any order (once for each k), so it must depend on k alone. The cores
   /// are built, checked and loaded a batch at a time, each at its fixed place in the state, so
@@ -141,8 +141,8 @@ public final class Simulator: @unchecked Sendable {
   /// whatever the thread count; the peak memory is the state and one batch of cores.
   /// - Throws: `SimulationError.modelDoesNotFit` with the first violation of the first core (in
   ///   the order of `coreIDs`) that does not fit.
-  public convenience init(chip: ChipDefinition, seed: UInt64, coreIDs: [Int], threads: Int = 0, recordAll: Bool = false,
-    concurrentCore core: @escaping @Sendable (Int) -> CoreConfig) throws(SimulationError)
+  public static func buildingConcurrently(chip: ChipDefinition, seed: UInt64, coreIDs: [Int], threads: Int = 0,
+    recordAll: Bool = false, core: @escaping @Sendable (Int) -> CoreConfig) throws(SimulationError) -> Simulator
   {
     let configured = try Self.configured(chip: chip, coreIDs: coreIDs)
     let workers = threads > 0 ? threads : ProcessInfo.activeProcessorCountCached
@@ -154,7 +154,7 @@ public final class Simulator: @unchecked Sendable {
       if let v = Model.violations(ofCore: k, c, chip: chip, configured: configured).first { return .failure(.modelDoesNotFit(v)) }
       return .success((c, Model.effectiveSeed(of: c, chip: chip, seed: seed)))
     }
-    self.init(chip: chip, coreIDs: coreIDs.map { Int32($0) }, threads: threads, recordAll: recordAll, storage: storage)
+    return Simulator(chip: chip, coreIDs: coreIDs.map { Int32($0) }, threads: threads, recordAll: recordAll, storage: storage)
   }
 
   /// Per core id of the chip, the index of the core there, or -1; refuses ids off the chip or

@@ -3,7 +3,7 @@ import Testing
 
 /// The parallel build of `tnsim bench`: `Model.RandomCores.generatorStates` and
 /// `core(id:generator:)` against `next()`, the crossbar rows against the draws bit by bit, and
-/// `Simulator(chip:seed:coreIDs:threads:recordAll:concurrentCore:)` on 1, 2 and 3 threads
+/// `Simulator.buildingConcurrently(chip:seed:coreIDs:threads:recordAll:core:)` on 1, 2 and 3 threads
 /// against the one-core-at-a-time build.
 @Suite struct SimulatorConcurrentBuildTests {
   static func options(stochastic: Bool, cores: Int?) -> Model.RandomOptions {
@@ -72,8 +72,8 @@ import Testing
     let options = Self.options(stochastic: stochastic, cores: chip.coreCount - 2)
     var cores = Model.RandomCores(chip: chip, seed: 5, options: options)
     let states = cores.generatorStates()
-    let parallel = try Simulator(chip: chip, seed: 5, coreIDs: cores.coreIDs, threads: threads, recordAll: true,
-      concurrentCore: { [cores] k in cores.core(id: k, generator: states[k]) })
+    let parallel = try Simulator.buildingConcurrently(chip: chip, seed: 5, coreIDs: cores.coreIDs, threads: threads, recordAll: true,
+      core: { [cores] k in cores.core(id: k, generator: states[k]) })
     let sequential = try Simulator(chip: chip, seed: 5, coreIDs: cores.coreIDs, threads: threads, recordAll: true) { _ in
       cores.next()!
     }
@@ -93,8 +93,8 @@ import Testing
     #expect(model.cores.contains { SimulatorStorage.isUniform($0) })
     let ids = model.cores.map { chip.coreID(x: $0.x, y: $0.y) }
     let cores = model.cores
-    let parallel = try Simulator(chip: chip, seed: model.seed, coreIDs: ids, threads: threads, recordAll: true,
-      concurrentCore: { cores[$0] })
+    let parallel = try Simulator.buildingConcurrently(chip: chip, seed: model.seed, coreIDs: ids, threads: threads, recordAll: true,
+      core: { cores[$0] })
     let whole = try Simulator(model: model, threads: threads, recordAll: true)
     Self.expectSameState(parallel.storage, whole.storage)
     SimulatorCoreByCoreTests.expectSame(parallel, whole, chip: chip, ticks: 30, atLeast: 100)
@@ -117,7 +117,7 @@ import Testing
     guard case .modelDoesNotFit(let v)? = expected else { Issue.record("the bad cores were accepted"); return }
     #expect(v.core == 5)
     do {
-      _ = try Simulator(chip: chip, seed: 1, coreIDs: Array(0..<12), threads: threads, concurrentCore: { all[$0] })
+      _ = try Simulator.buildingConcurrently(chip: chip, seed: 1, coreIDs: Array(0..<12), threads: threads, core: { all[$0] })
       Issue.record("the bad cores were accepted")
     } catch {
       guard case .modelDoesNotFit(let w) = error else { Issue.record("\(error)"); return }
@@ -125,7 +125,7 @@ import Testing
     }
     // A core at another id than announced.
     #expect(throws: SimulationError.self) {
-      _ = try Simulator(chip: chip, seed: 1, coreIDs: Array(0..<12), threads: threads, concurrentCore: { all[($0 + 1) % 12] })
+      _ = try Simulator.buildingConcurrently(chip: chip, seed: 1, coreIDs: Array(0..<12), threads: threads, core: { all[($0 + 1) % 12] })
     }
   }
 
