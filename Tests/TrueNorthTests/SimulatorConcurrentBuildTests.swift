@@ -129,6 +129,48 @@ import Testing
     }
   }
 
+  /// The quick check of the loaders (`Model.NeuronLimits.fits`) passes a neuron exactly when
+  /// `neuronViolations` finds nothing, on 20,000 neurons with every field drawn around its bounds.
+  @Test func quickNeuronCheckIsTheFullCheck() throws {
+    let chip = try SimulatorEquivalenceTests.tinyChip()
+    var configured = [Int32](repeating: -1, count: chip.coreCount)
+    for id in 0..<chip.coreCount where id % 3 != 1 { configured[id] = Int32(id) }
+    let limits = Model.NeuronLimits(chip)
+    var rng = SplitMix64(seed: 77)
+    func near(_ r: ClosedRange<Int>) -> Int32 {
+      let edges = [r.lowerBound - 1, r.lowerBound, r.upperBound, r.upperBound + 1, (r.lowerBound + r.upperBound) / 2]
+      return Int32(edges[rng.next(below: edges.count)])
+    }
+    var passed = 0, failed = 0
+    for i in 0..<20_000 {
+      let core = CoreConfig(x: rng.next(below: chip.width), y: rng.next(below: chip.height))
+      var n = Neuron()
+      // Most fields in range, so that each bound is what decides the outcome.
+      let wrong = rng.next(below: 12)
+      n.weights = SIMD4(repeating: 1)
+      if wrong == 0 { n.weights[rng.next(below: 4)] = near(chip.weightRange) }
+      if wrong == 1 { n.leak = near(chip.leakRange) }
+      if wrong == 2 { n.threshold = near(chip.thresholdRange) }
+      if wrong == 3 { n.negativeThreshold = near(chip.negativeThresholdRange) }
+      if wrong == 4 { n.thresholdMaskBits = near(chip.thresholdMaskRange) }
+      if wrong == 5 { n.resetPotential = near(chip.resetPotentialRange) }
+      if wrong == 6 { n.potential = near(chip.potentialRange) }
+      switch rng.next(below: 3) {
+      case 0: n.destination = .none
+      case 1: n.destination = .pin(near(0...(chip.outputPins - 1)))
+      default:
+        let d = near(chip.delayRange), a = near(0...(chip.axonsPerCore - 1))
+        n.destination = .axon(dx: wrong == 7 ? near(chip.offsetRange) : Int32(rng.next(below: 9)) - 4,
+          dy: wrong == 8 ? near(chip.offsetRange) : Int32(rng.next(below: 9)) - 4,
+          axon: wrong == 9 ? a : 0, delay: wrong == 10 ? d : 1)
+      }
+      let found = Model.neuronViolations(core: 0, core, neuron: i, n, chip: chip, configured: configured)
+      #expect(limits.fits(n, x: core.x, y: core.y, configured: configured) == found.isEmpty, "\(n) at (\(core.x), \(core.y))")
+      if found.isEmpty { passed += 1 } else { failed += 1 }
+    }
+    #expect(passed > 2_000 && failed > 2_000)
+  }
+
   /// The two states hold the same words in every array.
   static func expectSameState(_ a: SimulatorStorage, _ b: SimulatorStorage) {
     #expect(a.bytes == b.bytes)
