@@ -81,8 +81,8 @@ public enum Benchmark: String, CaseIterable, Sendable {
 
   /// The workload's prepared input: a model to run for some ticks, or a network to stream frames through.
   enum Prepared {
-    /// A generated model, built core by core into the simulator (never held whole: board-16's
-    /// 65,536 cores as `CoreConfig` values would take about 1.8 GB).
+    /// A generated model, built a batch of cores at a time into the simulator, in parallel (never
+    /// held whole: board-16's 65,536 cores as `CoreConfig` values would take about 1.8 GB).
     case model(Model.RandomCores, ticks: Int64)
     case frames(DeployedNetwork, ImageSet)
   }
@@ -116,8 +116,12 @@ public enum Benchmark: String, CaseIterable, Sendable {
   /// Runs the workload with `threads` threads (0 = all processors).
   public func run(threads: Int, ticks: Int? = nil) throws -> Result {
     switch try prepare(ticks: ticks) {
-    case .model(var cores, let n):
-      let sim = try Simulator(chip: cores.chip, seed: cores.seed, coreIDs: cores.coreIDs, threads: threads) { _ in cores.next()! }
+    case .model(let cores, let n):
+      // Built on the processors of the run: each core from its generator state, found first
+      // (`Model.RandomCores.generatorStates`), so the state is the same for any thread count.
+      let states = cores.generatorStates()
+      let sim = try Simulator.buildingConcurrently(chip: cores.chip, seed: cores.seed, coreIDs: cores.coreIDs, threads: threads,
+        core: { k in cores.core(id: k, generator: states[k]) })
       var input: (any SpikeSource<InputSpike>)? = nil
       let cpu = Self.cpuSeconds()
       let s = try sim.run(ticks: n, input: &input, output: nil)

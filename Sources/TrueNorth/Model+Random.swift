@@ -43,6 +43,10 @@ extension Model {
     var id = 0
     let threshold: Int32
     let density: Double
+    /// `nextUnit() < density` as `next() >> 11 < unitLimit`: the unit draw is (next() >> 11) x
+    /// 2^-53 exactly, so it is below density exactly when next() >> 11 is below density x 2^53
+    /// rounded up (a draw of 53 bits is an integer).
+    let unitLimit: UInt64
     let weight: Int32
 
     public init(chip: ChipDefinition, seed: UInt64, options: RandomOptions = RandomOptions()) {
@@ -53,6 +57,7 @@ extension Model {
       count = min(options.cores ?? chip.coreCount, chip.coreCount)
       threshold = Int32(max(1, min(Double(chip.thresholdRange.upperBound), (1 / chip.tickSeconds / options.rateHz).rounded())))
       density = Double(min(options.synapsesPerNeuron, chip.axonsPerCore)) / Double(chip.axonsPerCore)
+      unitLimit = UInt64((max(0, density) * 0x1p53).rounded(.up))
       weight = min(options.weight, Int32(chip.weightRange.upperBound))
     }
 
@@ -63,17 +68,47 @@ extension Model {
     public mutating func next() -> CoreConfig? {
       guard id < count else { return nil }
       defer { id += 1 }
+      return generate(id: id, rng: &rng, build: true)
+    }
+
+    /// The generator state at the start of each core from the next one on (`count - id` states,
+    /// the first for the core `next()` returns next), found without building the cores: a
+    /// crossbar row's draws are skipped in one step, so this costs about 2% of building them.
+    /// With these states, `core(id:generator:)` builds any core independently of the others
+    /// (in parallel, in any order), the same core `next()` returns.
+    public func generatorStates() -> [SplitMix64] {
+      var r = rng
+      var states: [SplitMix64] = []
+      states.reserveCapacity(count - id)
+      for k in id..<count {
+        states.append(r)
+        _ = generate(id: k, rng: &r, build: false)
+      }
+      return states
+    }
+
+    /// Core `id` drawn from `generator`, its state at the start of the core (`generatorStates()`).
+    public func core(id: Int, generator: SplitMix64) -> CoreConfig {
+      var r = generator
+      return generate(id: id, rng: &r, build: true)!
+    }
+
+    /// The draws of core `id` from `rng`: the core when `build`, else nil with `rng` advanced
+    /// past the core's draws all the same (the crossbar rows skipped without drawing).
+    func generate(id: Int, rng: inout SplitMix64, build: Bool) -> CoreConfig? {
       let (x, y) = chip.coordinates(ofCore: id)
       let w = weight
-      var core = CoreConfig(x: x, y: y, axons: chip.axonsPerCore, neurons: chip.neuronsPerCore)
+      var core = build ? CoreConfig(x: x, y: y, axons: chip.axonsPerCore, neurons: chip.neuronsPerCore) : nil
+      let neurons = chip.neuronsPerCore
       for i in 0..<chip.axonsPerCore {
-        core.axonTypes[i] = UInt8(rng.next(below: chip.axonTypes))
-        // The row is built in a register and stored once (the same draws as setting bit by bit).
-        var row = SIMD4<UInt64>.zero
-        for j in 0..<chip.neuronsPerCore where rng.nextUnit() < density { row[j >> 6] |= 1 << UInt64(j & 63) }
-        core.crossbar.setRow(i, row)
+        let type = UInt8(rng.next(below: chip.axonTypes))
+        if build {
+          core!.axonTypes[i] = type
+          core!.crossbar.setRow(i, Self.row(from: rng, neurons: neurons, below: unitLimit))
+        }
+        rng.state &+= SplitMix64.increment &* UInt64(neurons)
       }
-      for j in 0..<chip.neuronsPerCore {
+      for j in 0..<neurons {
         var n = Neuron(weights: SIMD4(w, -w, w, -w), leak: 1, threshold: threshold,
           negativeThreshold: threshold, resetMode: .normal, kappa: true,
           potential: Int32(rng.next(below: Int(threshold))))
@@ -98,9 +133,39 @@ extension Model {
         }
         n.destination = .axon(dx: Int32(tx - x), dy: Int32(ty - y), axon: Int32(rng.next(below: chip.axonsPerCore)),
           delay: Int32(1 + rng.next(below: chip.maxDelay)))
-        core.neurons[j] = n
+        if build { core!.neurons[j] = n }
       }
       return core
+    }
+
+    /// A crossbar row of `neurons` bits from the generator state `rng` (not advanced): bit j is
+    /// set when draw j + 1's top 53 bits are below `limit`, which is `nextUnit() < density`
+    /// exactly (`unitLimit`). The draws are independent of each other (draw j is the mix of
+    /// state + (j + 1) x increment), so they are computed 8 at a time; a draw x of 53 bits is
+    /// below limit (at most 2^53) exactly when x - limit wraps, i.e. sets bit 63.
+    @inline(__always)
+    static func row(from rng: SplitMix64, neurons: Int, below limit: UInt64) -> SIMD4<UInt64> {
+      let lane = SIMD8<UInt64>(1, 2, 3, 4, 5, 6, 7, 8) &* SplitMix64.increment
+      let shift = SIMD8<UInt64>(0, 1, 2, 3, 4, 5, 6, 7)
+      let whole = min(neurons, SimulatorStorage.coreSize) / 8 * 8
+      var row = SIMD4<UInt64>.zero
+      for w in 0..<SimulatorStorage.rowWords {
+        var word: UInt64 = 0
+        var j = w * SimulatorStorage.wordBits
+        while j < min(whole, (w + 1) * SimulatorStorage.wordBits) {
+          var z = (rng.state &+ UInt64(j) &* SplitMix64.increment) &+ lane
+          z = (z ^ (z &>> 30)) &* 0xBF58_476D_1CE4_E5B9
+          z = (z ^ (z &>> 27)) &* 0x94D0_49BB_1331_11EB
+          z ^= z &>> 31
+          word |= ((((z &>> 11) &- limit) &>> 63) &<< shift).wrappedSum() << UInt64(j & 63)
+          j += 8
+        }
+        row[w] = word
+      }
+      var r = rng
+      r.state &+= UInt64(whole) &* SplitMix64.increment
+      for j in whole..<neurons where r.next() >> 11 < limit { row[j >> 6] |= 1 << UInt64(j & 63) }
+      return row
     }
   }
 }

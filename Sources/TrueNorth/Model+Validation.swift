@@ -51,10 +51,54 @@ extension Model {
   /// and destination (`configured`: per core id of the chip, the index of the core there, or -1).
   public static func violations(ofCore k: Int, _ core: CoreConfig, chip: ChipDefinition, configured: [Int32]) -> [Violation] {
     var out = shapeViolations(core: k, core, chip: chip)
-    for (j, n) in core.neurons.enumerated() {
+    let limits = NeuronLimits(chip)
+    for (j, n) in core.neurons.enumerated() where !limits.fits(n, x: core.x, y: core.y, configured: configured) {
       out += neuronViolations(core: k, core, neuron: j, n, chip: chip, configured: configured)
     }
     return out
+  }
+
+  /// The chip's neuron limits, computed once per core: `fits` is the quick test of
+  /// `neuronViolations` (false whenever that finds anything; the violations, with their
+  /// messages, are then found by `neuronViolations` itself).
+  struct NeuronLimits {
+    let weight, leak, threshold, negativeThreshold, thresholdMask, resetPotential, potential, offset, delay: ClosedRange<Int>
+    let width, height, pins, axons: Int
+
+    init(_ chip: ChipDefinition) {
+      weight = chip.weightRange
+      leak = chip.leakRange
+      threshold = chip.thresholdRange
+      negativeThreshold = chip.negativeThresholdRange
+      thresholdMask = chip.thresholdMaskRange
+      resetPotential = chip.resetPotentialRange
+      potential = chip.potentialRange
+      offset = chip.offsetRange
+      delay = chip.delayRange
+      width = chip.width
+      height = chip.height
+      pins = chip.outputPins
+      axons = chip.axonsPerCore
+    }
+
+    /// Whether neuron `n` of the core at (`x`, `y`) has every field in range and a destination
+    /// that exists: exactly when `neuronViolations` finds nothing.
+    @inline(__always)
+    func fits(_ n: Neuron, x: Int, y: Int, configured: [Int32]) -> Bool {
+      for g in 0..<n.weights.scalarCount where !weight.contains(Int(n.weights[g])) { return false }
+      guard leak.contains(Int(n.leak)), threshold.contains(Int(n.threshold)),
+        negativeThreshold.contains(Int(n.negativeThreshold)), thresholdMask.contains(Int(n.thresholdMaskBits)),
+        resetPotential.contains(Int(n.resetPotential)), potential.contains(Int(n.potential))
+      else { return false }
+      switch n.destination {
+      case .none: return true
+      case .pin(let p): return (0..<pins).contains(Int(p))
+      case .axon(let dx, let dy, let axon, let d):
+        let tx = x + Int(dx), ty = y + Int(dy)
+        return offset.contains(Int(dx)) && offset.contains(Int(dy)) && (0..<width).contains(tx) && (0..<height).contains(ty)
+          && configured[ty * width + tx] >= 0 && (0..<axons).contains(Int(axon)) && delay.contains(Int(d))
+      }
+    }
   }
 
   /// Places the cores on the chip's grid, adding a violation for each core off the grid or on
@@ -110,7 +154,7 @@ extension Model {
   }
 
   /// The range of every field of neuron `j` of core `k`, and its destination.
-  private static func neuronViolations(core k: Int, _ core: CoreConfig, neuron j: Int, _ n: Neuron, chip: ChipDefinition,
+  static func neuronViolations(core k: Int, _ core: CoreConfig, neuron j: Int, _ n: Neuron, chip: ChipDefinition,
     configured: [Int32]) -> [Violation]
   {
     var out: [Violation] = []

@@ -3,12 +3,14 @@
 /// a run depends only on the model seed, never on the thread count.
 public struct SplitMix64: Sendable, Hashable {
   public var state: UInt64
+  /// What each draw adds to the state (the golden gamma): draw n from state s is mix(s + n x increment).
+  public static let increment: UInt64 = 0x9E37_79B9_7F4A_7C15
 
   public init(seed: UInt64) { state = seed }
 
   @inline(__always)
   public mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
+    state &+= Self.increment
     return Self.mix(state)
   }
 

@@ -121,14 +121,7 @@ public final class Simulator: @unchecked Sendable {
   public convenience init(chip: ChipDefinition, seed: UInt64, coreIDs: [Int], threads: Int = 0, recordAll: Bool = false,
     core: (Int) -> CoreConfig) throws(SimulationError)
   {
-    var configured = [Int32](repeating: -1, count: chip.coreCount)
-    for (k, id) in coreIDs.enumerated() {
-      guard (0..<chip.coreCount).contains(id), k == 0 || id > coreIDs[k - 1] else {
-        throw .modelDoesNotFit(Violation(core: k, coreX: nil, coreY: nil, neuron: nil, axon: nil, field: "x",
-          message: "core id \(id) is off the chip or not above the previous core's"))
-      }
-      configured[id] = Int32(k)
-    }
+    let configured = try Self.configured(chip: chip, coreIDs: coreIDs)
     try self.init(chip: chip, coreIDs: coreIDs.map { Int32($0) }, threads: threads, recordAll: recordAll) {
       k throws(SimulationError) in
       let c = core(k)
@@ -140,18 +133,112 @@ public final class Simulator: @unchecked Sendable {
     }
   }
 
+  /// A simulator whose state is built on every processor (or `threads` of them): like
+  /// `init(chip:seed:coreIDs:threads:recordAll:core:)`, but `core(k)` may be called from several
+  /// threads at once and in any order (once for each k), so it must depend on k alone. The cores
+  /// are built, checked and loaded a batch at a time, each at its fixed place in the state, so
+  /// the simulator is the one the one-core-at-a-time initializer builds from the same cores,
+  /// whatever the thread count; the peak memory is the state and one batch of cores.
+  /// - Throws: `SimulationError.modelDoesNotFit` with the first violation of the first core (in
+  ///   the order of `coreIDs`) that does not fit.
+  public static func buildingConcurrently(chip: ChipDefinition, seed: UInt64, coreIDs: [Int], threads: Int = 0,
+    recordAll: Bool = false, core: @escaping @Sendable (Int) -> CoreConfig) throws(SimulationError) -> Simulator
+  {
+    let configured = try Self.configured(chip: chip, coreIDs: coreIDs)
+    let workers = threads > 0 ? threads : ProcessInfo.activeProcessorCountCached
+    let storage = try Self.loadConcurrently(chip: chip, coreIDs: coreIDs, workers: workers) { k in
+      let c = core(k)
+      guard (0..<chip.width).contains(c.x), (0..<chip.height).contains(c.y), chip.coreID(x: c.x, y: c.y) == coreIDs[k] else {
+        return .failure(.modelDoesNotFit(Violation(core: k, c, "x", "core position (\(c.x), \(c.y)) is not core id \(coreIDs[k])")))
+      }
+      if let v = Model.violations(ofCore: k, c, chip: chip, configured: configured).first { return .failure(.modelDoesNotFit(v)) }
+      return .success((c, Model.effectiveSeed(of: c, chip: chip, seed: seed)))
+    }
+    return Simulator(chip: chip, coreIDs: coreIDs.map { Int32($0) }, threads: threads, recordAll: recordAll, storage: storage)
+  }
+
+  /// Per core id of the chip, the index of the core there, or -1; refuses ids off the chip or
+  /// not strictly ascending.
+  static func configured(chip: ChipDefinition, coreIDs: [Int]) throws(SimulationError) -> [Int32] {
+    var configured = [Int32](repeating: -1, count: chip.coreCount)
+    for (k, id) in coreIDs.enumerated() {
+      guard (0..<chip.coreCount).contains(id), k == 0 || id > coreIDs[k - 1] else {
+        throw .modelDoesNotFit(Violation(core: k, coreX: nil, coreY: nil, neuron: nil, axon: nil, field: "x",
+          message: "core id \(id) is off the chip or not above the previous core's"))
+      }
+      configured[id] = Int32(k)
+    }
+    return configured
+  }
+
+  /// Cores built, checked and loaded per batch per worker of `loadConcurrently`.
+  static let coresPerBatch = 32
+
+  /// The state of the cores `core(k)` at the ascending ids `coreIDs`, built and loaded by
+  /// `workers` threads a batch at a time: the batch's cores are built and checked in parallel,
+  /// their parameter sets placed in core order (one thread), then loaded in parallel, each core
+  /// into its own part of the state.
+  static func loadConcurrently(chip: ChipDefinition, coreIDs: [Int], workers: Int,
+    core: @escaping @Sendable (Int) -> Result<(config: CoreConfig, seed: UInt64), SimulationError>) throws(SimulationError)
+    -> SimulatorStorage
+  {
+    var compact = [Int32](repeating: -1, count: chip.coreCount)
+    for (k, id) in coreIDs.enumerated() { compact[id] = Int32(k) }
+    let compactIndex = compact
+    let storage = SimulatorStorage(cores: coreIDs.count, parameterSets: coreIDs.count, chip: chip)
+    let workers = max(1, workers)
+    let batch = workers * Self.coresPerBatch
+    typealias Built = (result: Result<(config: CoreConfig, seed: UInt64), SimulationError>, uniform: Bool)
+    let built = UnsafeMutablePointer<Built?>.allocate(capacity: batch)
+    built.initialize(repeating: nil, count: batch)
+    let firstSets = UnsafeMutablePointer<Int>.allocate(capacity: batch)
+    defer {
+      built.deinitialize(count: batch)
+      built.deallocate()
+      firstSets.deallocate()
+    }
+    let slots = SendablePointer(built), sets = SendablePointer(firstSets)
+    var firstSet = 0
+    var start = 0
+    while start < coreIDs.count {
+      let n = min(batch, coreIDs.count - start)
+      let s = start
+      DispatchQueue.concurrentPerform(iterations: workers) { w in
+        for i in stride(from: w, to: n, by: workers) {
+          let r = core(s + i)
+          var uniform = true
+          if case .success(let c) = r { uniform = SimulatorStorage.isUniform(c.config) }
+          slots.pointer[i] = (r, uniform)
+        }
+      }
+      for i in 0..<n {
+        if case .failure(let e) = built[i]!.result { throw e }
+        firstSets[i] = firstSet
+        firstSet += built[i]!.uniform ? 1 : chip.neuronsPerCore
+      }
+      storage.reserveParameterSets(firstSet)
+      DispatchQueue.concurrentPerform(iterations: workers) { w in
+        for i in stride(from: w, to: n, by: workers) {
+          guard case .success(let c) = slots.pointer[i]!.result else { continue }
+          storage.load(core: s + i, from: c.config, chip: chip, compactIndex: compactIndex, seed: c.seed,
+            parameterBase: sets.pointer[i], uniform: slots.pointer[i]!.uniform)
+          slots.pointer[i] = nil
+        }
+      }
+      start += n
+    }
+    storage.trimParameterSets(firstSet)
+    return storage
+  }
+
   /// Builds the state from the cores `core(k)` at the ascending ids `coreIDs`, each with its seed.
-  init(chip: ChipDefinition, coreIDs: [Int32], threads: Int, recordAll: Bool,
+  convenience init(chip: ChipDefinition, coreIDs: [Int32], threads: Int, recordAll: Bool,
     core: (Int) throws(SimulationError) -> (config: CoreConfig, seed: UInt64)) throws(SimulationError)
   {
-    self.chip = chip
-    self.recordAll = recordAll
-    self.coreIDs = coreIDs
     var compact = [Int32](repeating: -1, count: chip.coreCount)
     for (k, id) in coreIDs.enumerated() { compact[Int(id)] = Int32(k) }
-    compactIndex = compact
     // Room for one parameter set per core (every core uniform); a core with a set per neuron adds room.
-    storage = SimulatorStorage(cores: coreIDs.count, parameterSets: coreIDs.count, chip: chip)
+    let storage = SimulatorStorage(cores: coreIDs.count, parameterSets: coreIDs.count, chip: chip)
     var firstSet = 0
     for k in coreIDs.indices {
       let (config, seed) = try core(k)
@@ -163,6 +250,18 @@ public final class Simulator: @unchecked Sendable {
       firstSet += sets
     }
     storage.trimParameterSets(firstSet)
+    self.init(chip: chip, coreIDs: coreIDs, threads: threads, recordAll: recordAll, storage: storage)
+  }
+
+  /// A simulator over loaded state: the worker partitions and their outboxes.
+  init(chip: ChipDefinition, coreIDs: [Int32], threads: Int, recordAll: Bool, storage: SimulatorStorage) {
+    self.chip = chip
+    self.recordAll = recordAll
+    self.coreIDs = coreIDs
+    var compact = [Int32](repeating: -1, count: chip.coreCount)
+    for (k, id) in coreIDs.enumerated() { compact[Int(id)] = Int32(k) }
+    compactIndex = compact
+    self.storage = storage
     let available = threads > 0 ? threads : ProcessInfo.activeProcessorCountCached
     let useful = max(1, min(available, coreIDs.count / Self.minimumCoresPerThread))
     partitions = (0..<useful).map { p in (coreIDs.count * p / useful)..<(coreIDs.count * (p + 1) / useful) }

@@ -1,3 +1,4 @@
+import Dispatch
 #if os(Linux)
   import Glibc
 #endif
@@ -155,8 +156,9 @@ final class SimulatorStorage: @unchecked Sendable {
     neurons = chip.neuronsPerCore
     let n = cores * Self.coreSize
     var allocated = 0
-    func zeroed<T>(_ count: Int, _ value: T) -> UnsafeMutablePointer<T> {
-      let bytes = max(count, 1) * MemoryLayout<T>.stride
+    func zeroed<T: Sendable>(_ count: Int, _ value: T) -> UnsafeMutablePointer<T> {
+      let count = max(count, 1)
+      let bytes = count * MemoryLayout<T>.stride
       allocated += bytes
       // Large arrays on 2 MiB pages where the system offers them: the crossbar rows and routes are
       // read at random, and with 4 KiB pages nearly every such read would also miss the TLB.
@@ -165,7 +167,21 @@ final class SimulatorStorage: @unchecked Sendable {
       #if os(Linux)
         if huge { _ = madvise(raw, bytes, MADV_HUGEPAGE) }
       #endif
-      return raw.initializeMemory(as: T.self, repeating: value, count: max(count, 1))
+      let p = raw.bindMemory(to: T.self, capacity: count)
+      guard huge else {
+        p.initialize(repeating: value, count: count)
+        return p
+      }
+      // A page at a time on every processor: the first write of a page makes the system clear
+      // it, which for board-16's 750 MiB is most of the time of this initializer.
+      let perPage = Self.hugePage / MemoryLayout<T>.stride
+      let pages = (count + perPage - 1) / perPage
+      let shared = SendablePointer(p)
+      DispatchQueue.concurrentPerform(iterations: pages) { page in
+        let first = page * perPage
+        (shared.pointer + first).initialize(repeating: value, count: min(perPage, count - first))
+      }
+      return p
     }
     crossbar = zeroed(n * Self.rowWords, 0)
     axonTypes = zeroed(cores * Self.typeWords, 0)
