@@ -345,7 +345,7 @@ extension RANCModelFiles {
     rules: inout [RANCNeuronRule.RANC: RANCNeuronRule.TNSim]) -> Offset?
   {
     guard r.consume(UInt8(ascii: "{")) else { return nil }
-    var values = [Int32](repeating: 0, count: 10)
+    var values = SIMD16<Int32>()  // by key; no array to allocate per neuron
     var offset = Offset(dx: 0, dy: 0, axon: 0, tick: 0)
     var seen: UInt16 = 0
     while true {
