@@ -138,6 +138,34 @@ import Testing
     #expect(accepted > count / 30 && refused > count / 15, "accepted \(accepted), refused \(refused), declined \(declined)")
   }
 
+  /// `JSONPullReader.key(in:)`, which both streaming readers use for every key: the index of a
+  /// key in the list (long keys alike in their first 8 bytes told apart), nil with nothing
+  /// consumed for any other key, an escaped one or one without its colon.
+  @Test func keysAreMatchedAsBytes() {
+    let keys = JSONPullReader.Keys(["destination_axon", "destination_tick", "delay", "d", "destCore", "destAxon"])
+    func read(_ text: String) -> (Int?, position: Int, line: Int) {
+      Array(text.utf8).withUnsafeBufferPointer { bytes in
+        JSONPullReader.read(bytes) { r in
+          let k = r.key(in: keys)
+          return (k, r.position, r.line)
+        }
+      }
+    }
+    #expect(read(" \"destination_tick\" : 1") == (1, 21, 1))
+    #expect(read("\"destination_axon\":1") == (0, 19, 1))
+    #expect(read("\"destAxon\"\n\n:1") == (5, 13, 3))
+    #expect(read("\"d\":1") == (3, 4, 1))
+    #expect(read("\"delay\":1").0 == 2)
+    #expect(read("\"destCore\":1").0 == 4)
+    for other in ["\"destination_tic\":1", "\"destination_ticks\":1", "\"destination_tock\":1", "\"dela\\u0079\":1",
+      "\"delay\" 1", "\"delay\"", "\"delay", "delay:", "\n \"\":1"]
+    {
+      let (k, position, _) = read(other)
+      #expect(k == nil, "\(other)")
+      #expect(position == other.utf8.prefix { $0 == 0x20 || $0 == 0x0A }.count, "\(other)")
+    }
+  }
+
   @Test func loadReadsTheFileMapped() throws {
     let path = InteropFixtures.temporary("model.json")
     try Data(Self.written).write(to: URL(fileURLWithPath: path))
