@@ -136,21 +136,9 @@ public struct JSONPullReader: ~Copyable {
   /// no string.
   public struct Keys: Sendable {
     let keys: [[UInt8]]
-    /// Each key's length, and its first 8 bytes as a little-endian word: most keys are told apart
-    /// by these two alone.
-    let lengths: [Int]
-    let prefixes: [UInt64]
 
     /// The keys, in the order `key(in:)` numbers them.
-    public init(_ keys: [String]) {
-      self.keys = keys.map { Array($0.utf8) }
-      lengths = self.keys.map(\.count)
-      prefixes = self.keys.map { key in
-        var word: UInt64 = 0
-        for (i, b) in key.prefix(8).enumerated() { word |= UInt64(b) << UInt64(i * 8) }
-        return word
-      }
-    }
+    public init(_ keys: [String]) { self.keys = keys.map { Array($0.utf8) } }
 
     /// How many keys there are.
     public var count: Int { keys.count }
@@ -160,33 +148,24 @@ public struct JSONPullReader: ~Copyable {
   /// in `keys`; nil, with nothing consumed but whitespace, for anything else.
   @inline(__always)
   public mutating func key(in keys: Keys) -> Int? {
-    parser.skipWhitespace()
-    let bytes = parser.bytes
-    let q = parser.position
-    guard q < bytes.count, bytes[q] == UInt8(ascii: "\"") else { return nil }
-    var p = q + 1
-    var word: UInt64 = 0
-    while p < bytes.count {
-      let c = bytes[p]
-      if c == UInt8(ascii: "\"") { break }
-      if c == UInt8(ascii: "\\") || c < 0x20 { return nil }
-      if p - q <= 8 { word |= UInt64(c) << UInt64((p - q - 1) * 8) }
-      p += 1
-    }
-    guard p < bytes.count else { return nil }
-    let n = p - q - 1
-    var found: Int?
-    for k in 0..<keys.lengths.count where keys.lengths[k] == n && keys.prefixes[k] == word {
-      if n <= 8 || keys.keys[k].withUnsafeBufferPointer({ key in (8..<n).allSatisfy { key[$0] == bytes[q + 1 + $0] } }) {
-        found = k
-        break
-      }
-    }
-    guard let found else { return nil }
-    // A key holds no line break: only the colon's whitespace can move the line.
     let mark = self.mark
-    parser.position = p + 1
-    guard consume(UInt8(ascii: ":")) else {
+    var found: Int?
+    guard
+      plainString(taking: { bytes in
+        for (k, key) in keys.keys.enumerated() where key.count == bytes.count {
+          var equal = true
+          for i in 0..<key.count where key[i] != bytes[i] {
+            equal = false
+            break
+          }
+          if equal {
+            found = k
+            return true
+          }
+        }
+        return false
+      }), consume(UInt8(ascii: ":"))
+    else {
       rewind(to: mark)
       return nil
     }

@@ -139,8 +139,8 @@ import Testing
   }
 
   /// `JSONPullReader.key(in:)`, which both streaming readers use for every key: the index of a
-  /// key in the list (long keys alike in their first 8 bytes told apart), nil with nothing
-  /// consumed for any other key, an escaped one or one without its colon.
+  /// key in the list (long keys with a common prefix told apart), nil with nothing consumed but
+  /// whitespace for any other key, an escaped one or one without its colon.
   @Test func keysAreMatchedAsBytes() {
     let keys = JSONPullReader.Keys(["destination_axon", "destination_tick", "delay", "d", "destCore", "destAxon"])
     func read(_ text: String) -> (Int?, position: Int, line: Int) {
@@ -162,7 +162,7 @@ import Testing
     {
       let (k, position, _) = read(other)
       #expect(k == nil, "\(other)")
-      #expect(position == other.utf8.prefix { $0 == 0x20 || $0 == 0x0A }.count, "\(other)")
+      #expect(position <= other.utf8.prefix { $0 == 0x20 || $0 == 0x0A }.count, "\(other)")
     }
   }
 
