@@ -8,7 +8,9 @@ import _TNSupport
 public enum FileBenchmark: String, CaseIterable, Sendable {
   /// 1,000,000 input spikes (1,000 ticks) written and read as CSV and as `.tnspk`.
   case spikeFiles = "spike-files"
-  /// The full-chip random model of chip-20hz (`generate random --chip truenorth --seed 7`, 94 MB) loaded.
+  /// The full-chip random model of chip-20hz (`generate random --chip truenorth --seed 7`, 94 MB)
+  /// loaded as tnsim's model file and as IBM's model.json (the same model, 220 MB), and a RANC
+  /// input.json of 255 cores of the ranc-5core-files shape with 139,000 packets (59 MB).
   case modelLoad = "model-load"
   /// A RANC-style 5-core network (`input.json` + `config.json`, the shape of RANC's MNIST network)
   /// with 1,000 ticks of dense input (about 140,000 spikes) as CSV, run as `tnsim run` processes to
@@ -119,22 +121,53 @@ public enum FileBenchmark: String, CaseIterable, Sendable {
   }
 
   func modelLoad(_ dir: String, repeats: Int) throws -> [Result] {
-    let path = dir + "/random-chip.json"
-    let model = Model.random(chip: try ChipDefinition.resolve("truenorth"), seed: 7)
-    try writeFileAtomically(model.fileBytes(), to: path)
+    let chip = try ChipDefinition.resolve("truenorth")
+    let path = dir + "/random-chip.json", ibmPath = dir + "/ibm-model.json"
+    var results: [Result] = []
+    do {
+      let model = Model.random(chip: chip, seed: 7)
+      try writeFileAtomically(model.fileBytes(), to: path)
+      try IBMModelFile.save(model, to: ibmPath)
+    }
     var cores = 0
     let (t, runs) = try Self.time(repeats) { cores = try Model.load(path: path).cores.count }
-    return [Result(name: "\(rawValue) tnsim model", seconds: t, runs: runs, bytes: Self.size(path), records: cores * 256,
-      peakResidentBytes: Benchmark.peakResident())]
+    results.append(Result(name: "\(rawValue) tnsim model", seconds: t, runs: runs, bytes: Self.size(path), records: cores * 256,
+      peakResidentBytes: Benchmark.peakResident()))
+    let (ti, ibmRuns) = try Self.time(repeats) { cores = try IBMModelFile.load(path: ibmPath, chip: chip).cores.count }
+    results.append(Result(name: "\(rawValue) IBM model.json", seconds: ti, runs: ibmRuns, bytes: Self.size(ibmPath), records: cores * 256,
+      peakResidentBytes: Benchmark.peakResident()))
+    // RANC: cores of the 5-core network's shape, 255 of them, and 1,000 ticks of dense packets.
+    let rancPath = dir + "/ranc-input.json"
+    do {
+      let (model, spikes) = try Self.rancNetwork(hidden: 254, packetsPerTick: 139)
+      let (input, config) = try RANCModelFiles.export(model, inputs: spikes)
+      try writeFileAtomically(input, to: rancPath)
+      try writeFileAtomically(config, to: dir + "/config.json")
+    }
+    var packets = 0
+    let (tr, rancRuns) = try Self.time(repeats) {
+      let (model, spikes) = try RANCModelFiles.load(input: rancPath, chip: chip)
+      cores = model.cores.count
+      packets = spikes.records.count
+    }
+    results.append(Result(name: "\(rawValue) RANC input.json", seconds: tr, runs: rancRuns,
+      bytes: Self.size(rancPath), records: cores * 256 + packets, peakResidentBytes: Benchmark.peakResident()))
+    return results
   }
 
   /// The 5-core network: four hidden cores at (0,0), (1,0), (2,0), (0,1) of RANC's 3 x 2 grid, each
   /// sending 64 neurons to the output core at (1,1), whose 250 neurons go to output pins.
-  static func rancNetwork() throws -> (Model, [InputSpike]) {
+  ///
+  /// With `hidden` other than 4 (model-load's large RANC file): that many hidden cores, row-major
+  /// on a grid 16 cores wide, each sending its neurons 0...63 to the output core's axons (hidden
+  /// core k to axons 64 (k mod 4)...), the output core after them.
+  static func rancNetwork(hidden: Int = 4, packetsPerTick: Int = 139) throws -> (Model, [InputSpike]) {
     let chip = try ChipDefinition.resolve("truenorth")
     var rng = SplitMix64(seed: 5)
     var model = Model(chip: chip, seed: 5)
-    let places = [(0, 0), (1, 0), (2, 0), (0, 1), (1, 1)]
+    let width = hidden == 4 ? 2 : 16
+    let places = hidden == 4 ? [(0, 0), (1, 0), (2, 0), (0, 1), (1, 1)] : (0...hidden).map { ($0 % width, $0 / width) }
+    let out = places[hidden]
     for (k, (x, y)) in places.enumerated() {
       var core = model.emptyCore(x: x, y: y)
       for i in 0..<256 {
@@ -144,22 +177,23 @@ public enum FileBenchmark: String, CaseIterable, Sendable {
       for j in 0..<256 {
         core.neurons[j].weights = SIMD4(1, -1, 0, 0)
         core.neurons[j].leak = 0
-        core.neurons[j].threshold = k < 4 ? 2 : 3
+        core.neurons[j].threshold = k < hidden ? 2 : 3
         core.neurons[j].negativeThreshold = 0
-        if k < 4 {
-          core.neurons[j].destination = j < 64 ? .axon(dx: Int32(1 - x), dy: Int32(1 - y), axon: Int32(k * 64 + j), delay: 1) : .none
+        if k < hidden {
+          core.neurons[j].destination =
+            j < 64 ? .axon(dx: Int32(out.0 - x), dy: Int32(out.1 - y), axon: Int32(k % 4 * 64 + j), delay: 1) : .none
         } else {
           core.neurons[j].destination = j < 250 ? .pin(Int32(j)) : .none
         }
       }
       model.cores.append(core)
     }
-    // 1,000 ticks of dense input: 139 spikes a tick on the hidden cores' axons.
+    // 1,000 ticks of dense input: `packetsPerTick` spikes a tick on the hidden cores' axons.
     var spikes: [InputSpike] = []
-    let ids: [Int32] = [0, 1, 2, Int32(chip.width)]
+    let ids = places.prefix(hidden).map { Int32(chip.coreID(x: $0.0, y: $0.1)) }
     for tick in 0..<1000 {
       var chosen = Set<Int>()
-      while chosen.count < 139 { chosen.insert(rng.next(below: 4 * 256)) }
+      while chosen.count < packetsPerTick { chosen.insert(rng.next(below: hidden * 256)) }
       for c in chosen.sorted() { spikes.append(InputSpike(tick: Int64(tick), core: ids[c / 256], axon: Int32(c % 256))) }
     }
     return (model, spikes)

@@ -109,6 +109,69 @@ public struct JSONPullReader: ~Copyable {
     return true
   }
 
+  /// A string with no escapes and no control characters, lent to `take` as its bytes (the quotes
+  /// excluded), which returns false for any bytes it does not take; false, with nothing consumed,
+  /// otherwise. Not generic (see `string(ofLength:_:)`).
+  @inline(__always)
+  public mutating func plainString(taking take: (UnsafeBufferPointer<UInt8>) -> Bool) -> Bool {
+    parser.skipWhitespace()
+    let bytes = parser.bytes
+    let start = parser.position + 1
+    guard start <= bytes.count, bytes[parser.position] == UInt8(ascii: "\"") else { return false }
+    var p = start
+    while p < bytes.count {
+      let c = bytes[p]
+      if c == UInt8(ascii: "\"") {
+        guard take(UnsafeBufferPointer(rebasing: bytes[start..<p])) else { return false }
+        parser.position = p + 1
+        return true
+      }
+      if c == UInt8(ascii: "\\") || c < 0x20 { return false }
+      p += 1
+    }
+    return false
+  }
+
+  /// The keys an object may have, for `key(in:)`: matched as bytes, so that reading a key makes
+  /// no string.
+  public struct Keys: Sendable {
+    let keys: [[UInt8]]
+
+    /// The keys, in the order `key(in:)` numbers them.
+    public init(_ keys: [String]) { self.keys = keys.map { Array($0.utf8) } }
+
+    /// How many keys there are.
+    public var count: Int { keys.count }
+  }
+
+  /// An object's key and its colon, when the key is a plain string and one of `keys`: its index
+  /// in `keys`; nil, with nothing consumed but whitespace, for anything else.
+  @inline(__always)
+  public mutating func key(in keys: Keys) -> Int? {
+    let mark = self.mark
+    var found: Int?
+    guard
+      plainString(taking: { bytes in
+        for (k, key) in keys.keys.enumerated() where key.count == bytes.count {
+          var equal = true
+          for i in 0..<key.count where key[i] != bytes[i] {
+            equal = false
+            break
+          }
+          if equal {
+            found = k
+            return true
+          }
+        }
+        return false
+      }), consume(UInt8(ascii: ":"))
+    else {
+      rewind(to: mark)
+      return nil
+    }
+    return found
+  }
+
   /// An object's key and its colon, when the key is a plain string; nil otherwise.
   public mutating func key() -> String? {
     let mark = self.mark

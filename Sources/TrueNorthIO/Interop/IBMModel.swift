@@ -1,4 +1,6 @@
+import Foundation
 import TrueNorth
+
 /// The IBM TrueNorth toolchain's `model.json` (docs/interop.md, spec: nscs-format.md): import
 /// into a tnsim `Model` and export from one.
 ///
@@ -42,7 +44,20 @@ public enum IBMModelFile {
   /// Reads a `model.json` onto `chip`, with the output-bus core (`destCore` < 0) of each neuron
   /// that sends to a pin, which a tnsim `Model` does not hold.
   /// - Throws: what `parse(_:file:chip:chipReference:)` throws.
+  ///
+  /// The streaming reader (`IBMModel+Stream.swift`) reads files of the usual shape; any file it
+  /// does not take, valid or not, is read by `parseTree`, which words the errors.
   public static func parseKeepingOutputBus(_ bytes: [UInt8], file: String, chip: ChipDefinition, chipReference: String? = nil)
+    throws(InputError) -> (model: Model, outputBus: IBMOutputBus)
+  {
+    let fast = bytes.withUnsafeBufferPointer { parseStreaming($0, file: file, chip: chip, chipReference: chipReference) }
+    if let fast { return fast }
+    return try parseTree(bytes, file: file, chip: chip, chipReference: chipReference)
+  }
+
+  /// The slow, obvious reader: the whole file as a JSON tree, then the model from the tree. It is
+  /// what words every error, and the reference the streaming reader is tested against.
+  static func parseTree(_ bytes: [UInt8], file: String, chip: ChipDefinition, chipReference: String? = nil)
     throws(InputError) -> (model: Model, outputBus: IBMOutputBus)
   {
     let root = try JSONCursor.parse(bytes, file: file)
@@ -221,15 +236,22 @@ public enum IBMModelFile {
 
   /// Loads a `model.json` file onto `chip`.
   public static func load(path: String, chip: ChipDefinition, chipReference: String? = nil) throws(InputError) -> Model {
-    try parse(try readFile(path), file: path, chip: chip, chipReference: chipReference)
+    try loadKeepingOutputBus(path: path, chip: chip, chipReference: chipReference).model
   }
 
   /// Loads a `model.json` file onto `chip`, with the output-bus core of each neuron that sends
-  /// to a pin (`parseKeepingOutputBus`).
+  /// to a pin (`parseKeepingOutputBus`). The file is mapped, not copied, when the system allows.
   public static func loadKeepingOutputBus(path: String, chip: ChipDefinition, chipReference: String? = nil)
     throws(InputError) -> (model: Model, outputBus: IBMOutputBus)
   {
-    try parseKeepingOutputBus(try readFile(path), file: path, chip: chip, chipReference: chipReference)
+    guard let data = try? Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) else {
+      return try parseKeepingOutputBus(try readFile(path), file: path, chip: chip, chipReference: chipReference)
+    }
+    let fast = data.withUnsafeBytes { raw in
+      parseStreaming(raw.bindMemory(to: UInt8.self), file: path, chip: chip, chipReference: chipReference)
+    }
+    if let fast { return fast }
+    return try parseTree([UInt8](data), file: path, chip: chip, chipReference: chipReference)
   }
 
   static func ibmName(_ field: String) -> String {

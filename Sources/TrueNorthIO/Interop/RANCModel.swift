@@ -76,7 +76,20 @@ public enum RANCModelFiles {
   /// - Returns: the model, and the packets as tnsim input spikes (tick t + destination_tick;
   ///   packets to unlisted cores, which RANC ignores, are dropped).
   /// - Throws: `InputError` naming the file, line, JSON path and field.
+  ///
+  /// The streaming reader (`RANCModel+Stream.swift`) reads files of the usual shape; any file it
+  /// does not take, valid or not, is read by `parseTree`, which words the errors.
   public static func parse(input: [UInt8], file: String, config: Config, chip: ChipDefinition, chipReference: String? = nil)
+    throws(InputError) -> (Model, SpikeList<InputSpike>)
+  {
+    let fast = input.withUnsafeBufferPointer { parseStreaming($0, file: file, config: config, chip: chip, chipReference: chipReference) }
+    if let fast { return fast }
+    return try parseTree(input: input, file: file, config: config, chip: chip, chipReference: chipReference)
+  }
+
+  /// The slow, obvious reader: the whole file as a JSON tree, then the model and packets from the
+  /// tree. It is what words every error, and the reference the streaming reader is tested against.
+  static func parseTree(input: [UInt8], file: String, config: Config, chip: ChipDefinition, chipReference: String? = nil)
     throws(InputError) -> (Model, SpikeList<InputSpike>)
   {
     let root = try JSONCursor.parse(input, file: file)
@@ -132,10 +145,12 @@ public enum RANCModelFiles {
   }
 
   /// Loads `input.json` and `config.json`.
+  /// The input is mapped, not copied, when the system allows.
   public static func load(input: String, config: String, chip: ChipDefinition, chipReference: String? = nil)
     throws(InputError) -> (Model, SpikeList<InputSpike>)
   {
-    let inputBytes = try readFile(input)
+    let mapped = try? Data(contentsOf: URL(fileURLWithPath: input), options: .alwaysMapped)
+    if mapped == nil { _ = try readFile(input) }  // the error naming the input
     // A file taken for a RANC input.json (no "format") whose config.json is missing is more
     // often a model that lost its "format": the error is about the input, not the config.
     guard FileManager.default.fileExists(atPath: config) else {
@@ -145,7 +160,12 @@ public enum RANCModelFiles {
           + "a tnsim model needs \"format\": \"tnsim-model\"")
     }
     let c = try parseConfig(try readFile(config), file: config, chip: chip)
-    return try parse(input: inputBytes, file: input, config: c, chip: chip, chipReference: chipReference)
+    guard let mapped else { return try parse(input: try readFile(input), file: input, config: c, chip: chip, chipReference: chipReference) }
+    let fast = mapped.withUnsafeBytes { raw in
+      parseStreaming(raw.bindMemory(to: UInt8.self), file: input, config: c, chip: chip, chipReference: chipReference)
+    }
+    if let fast { return fast }
+    return try parseTree(input: [UInt8](mapped), file: input, config: c, chip: chip, chipReference: chipReference)
   }
 
   /// Loads a RANC `input.json` with the `config.json` beside it, onto `chip` (default
@@ -278,8 +298,20 @@ public enum RANCModelFiles {
   /// The packets of an `input.json` as tnsim input spikes, core ids on `chip`'s grid (for
   /// `tnsim run --input input.json`). Without the config, grid bounds are the chip's; packets to
   /// cores the file does not list are dropped, as RANC ignores them.
+  /// The file is mapped and read by the streaming reader; any file it does not take is read by
+  /// `readPacketsTree`, which words the errors.
   public static func readPackets(path: String, chip: ChipDefinition) throws(InputError) -> SpikeList<InputSpike> {
-    let root = try JSONCursor.parse(try readFile(path), file: path)
+    guard let data = try? Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) else {
+      return try readPacketsTree(try readFile(path), file: path, chip: chip)
+    }
+    let fast = data.withUnsafeBytes { raw in readPacketsStreaming(raw.bindMemory(to: UInt8.self), file: path, chip: chip) }
+    if let fast { return fast }
+    return try readPacketsTree([UInt8](data), file: path, chip: chip)
+  }
+
+  /// The slow, obvious reader of `readPackets`: the whole file as a JSON tree.
+  static func readPacketsTree(_ bytes: [UInt8], file path: String, chip: ChipDefinition) throws(InputError) -> SpikeList<InputSpike> {
+    let root = try JSONCursor.parse(bytes, file: path)
     var listed: [Int: Int] = [:]
     for c in try root.optional("cores")?.elements() ?? [] {
       let v = try c.required("coordinates").ints(in: Int(Int32.min)...Int(Int32.max), count: 2)

@@ -7,8 +7,9 @@ public struct SpikeList<Record: SpikeRecord>: SpikeFileSource {
   public let path: String
   /// The records in tick order (stable: records of one tick keep their file order).
   public let records: [Record]
-  /// Where record k came from: a line, or a description such as `record 12 at byte 80`.
-  let locations: [(line: Int?, path: String?)]
+  /// Where record k came from: a line, or a description such as `record 12 at byte 80`; made
+  /// only when asked for (an error message), so that a reader of many records can keep them compact.
+  let location: (Int) -> (line: Int?, path: String?)
   var position = 0
 
   /// Sorts `records` stably by tick, keeping each one's location.
@@ -19,12 +20,23 @@ public struct SpikeList<Record: SpikeRecord>: SpikeFileSource {
       order.sort { (records[$0].tick, $0) < (records[$1].tick, $1) }
     }
     self.records = order.map { records[$0] }
-    self.locations = order.map { locations.indices.contains($0) ? locations[$0] : (nil, nil) }
+    let sorted = order.map { locations.indices.contains($0) ? locations[$0] : (nil, nil) }
+    location = { sorted[$0] }
   }
+
+  /// Records already in tick order, with `location(k)` the place of record k.
+  init(path: String, sortedRecords: [Record], location: @escaping (Int) -> (line: Int?, path: String?)) {
+    self.path = path
+    records = sortedRecords
+    self.location = location
+  }
+
+  /// Where every record came from, in order (for tests).
+  var locations: [(line: Int?, path: String?)] { records.indices.map(location) }
 
   /// Where the last record served came from.
   public var lastLocation: (line: Int?, path: String?) {
-    position > 0 ? locations[position - 1] : (nil, nil)
+    position > 0 ? location(position - 1) : (nil, nil)
   }
 
   /// The next record in tick order, or nil at the end.
