@@ -3,7 +3,7 @@ import TrueNorth
 import TrueNorthIO
 
 /// Runs `body`, which reads `path` as a model; when that fails on a file that holds something else
-/// (spikes, a chip definition, an IBM model.json), says what the file is and where it belongs
+/// (spikes, a chip definition), says what the file is and where it belongs
 /// instead of the JSON reader's complaint (`invalid JSON ... expected 'true'` for a CSV file).
 func explainingKind<T>(of path: String, _ body: () throws(InputError) -> T) throws(InputError) -> T {
   do {
@@ -17,9 +17,6 @@ func explainingKind<T>(of path: String, _ body: () throws(InputError) -> T) thro
     case .chipDefinition:
       throw InputError(file: path, field: "model", value: path, allowed: "a model file",
         message: "is a chip definition, not a model; give it with --chip (docs/chipdefs.md)")
-    case .ibmModel:
-      throw InputError(file: path, field: "model", value: path, allowed: "a model file",
-        message: "is an IBM model.json; convert it first: tnsim convert \(path) model.json (docs/interop.md)")
     default:
       throw error
     }

@@ -29,11 +29,33 @@ extension UsageError {
     message: "give --ticks N (or --input, to run until the input ends)")
 }
 
-/// Loads a model, resolving `--chip` when given; a RANC `input.json` is read with its `config.json`.
+/// Loads a model, resolving `--chip` when given; a RANC `input.json` is read with its `config.json`,
+/// an IBM model.json on `--chip` (default truenorth).
 func loadModel(_ path: String, chipFlag: String?) throws(InputError) -> Model {
   let chip: ChipDefinition? = try chipFlag.map { flag throws(InputError) in try ChipDefinition.resolve(flag) }
-  if RANCModelFiles.isInput(path: path) { return try RANCModelFiles.load(input: path, chip: chip).0 }
-  return try explainingKind(of: path) { () throws(InputError) in try Model.load(path: path, chip: chip) }
+  return try parseModel(path, chip: chip, check: true).model
+}
+
+/// Reads the model at `path` in any model format (tnsim, RANC `input.json` with its `config.json`,
+/// IBM model.json on `chip`, default truenorth), with the line of each core's object where the
+/// format gives one (0 otherwise); `check` refuses a model that breaks the chip's rules.
+func parseModel(_ path: String, chip: ChipDefinition?, check: Bool) throws(InputError) -> (model: Model, coreLines: [Int]) {
+  if RANCModelFiles.isInput(path: path) {
+    let m = try RANCModelFiles.load(input: path, chip: chip).0
+    return (m, Array(repeating: 0, count: m.cores.count))
+  }
+  if FileKind.detect(path: path) == .ibmModel {
+    let ibmChip: ChipDefinition
+    if let chip { ibmChip = chip } else { ibmChip = try ChipDefinition.resolve("truenorth") }
+    let m = try IBMModelFile.load(path: path, chip: ibmChip)
+    if check, let first = m.violations().first {
+      throw InputError(file: path, path: first.location, message: first.description + " (run `tnsim validate \(path)`)")
+    }
+    return (m, Array(repeating: 0, count: m.cores.count))
+  }
+  return try explainingKind(of: path) { () throws(InputError) in
+    check ? (try Model.load(path: path, chip: chip), []) : try Model.parse(fileAt: path, chip: chip)
+  }
 }
 
 let runCommand = Command(
@@ -41,8 +63,9 @@ let runCommand = Command(
   summary: "Simulate a model tick by tick and report spikes, synaptic events and throughput.",
   usage: "run MODEL [--input SPIKES] [--ticks N] [--output SPIKES [--output-format F]] [--seed S] [--threads T] [--record all|pins] [--fidelity tick|cycle] [--strict] [--report DIR] [--trace CORE:NEURON,... [--trace-output FILE]] [--json]",
   details: """
-    MODEL is a tnsim model file (docs/model-format.md), or a RANC input.json (with config.json beside it),
-    whose packets are then the input unless --input is given (docs/interop.md). Input spikes stamped t are
+    MODEL is a tnsim model file (docs/model-format.md), an IBM model.json (on --chip, default truenorth), or a
+    RANC input.json (with config.json beside it), whose packets are then the input unless --input is given
+    (docs/interop.md). Input spikes stamped t are
     integrated in tick t; output spikes carry the tick the neuron fired in (docs/timing.md). Input spikes are
     read in any spike format (tnsim .csv or .tnspk, IBM .sfti or .sfri, RANC input.json packets), detected from
     the content; output spikes are written in the format --output-format or the extension names (.csv .tnspk

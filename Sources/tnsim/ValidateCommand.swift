@@ -13,7 +13,8 @@ let validateCommand = Command(
     types, the range of every neuron field from the chip's bit widths, destinations (one per neuron, on the
     grid, to a configured core, axon in range, delay 1..maxDelay) and output pins. Each violation names its
     core, neuron or axon, field, value and what is allowed. Exit status 0 only when the model fits.
-    MODEL may also be a RANC input.json (config.json beside it), whose packets are then the input.
+    MODEL may also be an IBM model.json (on --chip, default truenorth) or a RANC input.json (config.json
+    beside it), whose packets are then the input.
     With --expect, a model that fits is also run on --input (for --ticks, or until the input ends) and its
     reported spikes are compared with SPIKES as `tnsim diff` does (any supported format, docs/interop.md);
     exit status 0 then needs identical spikes too.
@@ -37,12 +38,7 @@ let validateCommand = Command(
     let model: Model, lines: [Int]
     do throws(InputError) {
       let override = try args.string("chip").map { c throws(InputError) in try ChipDefinition.resolve(c) }
-      (model, lines) = ranc
-        ? try { () throws(InputError) -> (Model, [Int]) in
-          let m = try RANCModelFiles.load(input: path, chip: override).0
-          return (m, Array(repeating: 0, count: m.cores.count))
-        }()
-        : try explainingKind(of: path) { () throws(InputError) in try Model.parse(fileAt: path, chip: override) }
+      (model, lines) = try parseModel(path, chip: override, check: false)
     } catch {
       // --json promises one object on standard output, also when the file does not load.
       if args.flag("json") { print(errorJSON(error)) }

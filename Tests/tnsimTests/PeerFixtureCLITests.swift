@@ -44,4 +44,22 @@ struct PeerFixtureCLITests {
     #expect(try CLI.run(["run", folder + "/input.json", "--ticks", name == "random5" ? "299" : "99", "--output", out]).status == 0)
     #expect(try CLI.run(["diff", folder + "/output.txt", out]).status == 0)
   }
+
+  /// `tnsim run` and `tnsim validate` take pytruenorth's IBM model.json itself: the same spikes as
+  /// the model converted to tnsim's format first.
+  @Test func runAndValidateTakeAnIBMModel() throws {
+    let folder = (SharedFolder.path ?? "../shared") + "/fixtures/ibm/tonic"
+    let model = CLI.temporary("tonic.json"), direct = CLI.temporary("direct.csv"), converted = CLI.temporary("converted.csv")
+    defer { for p in [model, direct, converted] { try? FileManager.default.removeItem(atPath: p) } }
+    #expect(try CLI.run(["convert", folder + "/model.json", model]).status == 0)
+    let a = try CLI.run(["run", folder + "/model.json", "--input", folder + "/spikes.sfti", "--ticks", "100", "--output", direct])
+    let b = try CLI.run(["run", model, "--input", folder + "/spikes.sfti", "--ticks", "100", "--output", converted])
+    #expect(a.status == 0 && b.status == 0, "\(a.err)\(b.err)")
+    let spikes = try String(contentsOfFile: direct, encoding: .utf8)
+    #expect(spikes == (try String(contentsOfFile: converted, encoding: .utf8)))
+    #expect(spikes.split(separator: "\n").count > 40, "\(spikes)")
+    let check = try CLI.run(["validate", folder + "/model.json"])
+    #expect(check.status == 0, "\(check.out)\(check.err)")
+    #expect(check.out.contains("2 cores"), "\(check.out)")
+  }
 }
