@@ -387,29 +387,29 @@ extension Topology {
       """
     ),
     (
-      "mnist-29core",
+      "mnist-24core",
       """
       {
-        "format": "tnsim-topology", "version": 1, "name": "mnist-29core",
+        "format": "tnsim-topology", "version": 1, "name": "mnist-24core",
         "input": {"rows": 28, "columns": 28}, "classes": 10,
         "layers": [
           {"patchGrid": {"size": 16, "stride": 4, "neurons": 64}},
-          {"groupGrid": {"rows": 4, "columns": 4, "block": 2, "stride": 1, "neurons": 64}},
-          {"groupGrid": {"rows": 3, "columns": 3, "block": 2, "stride": 1, "neurons": 250}}
+          {"groupGrid": {"rows": 4, "columns": 4, "block": 2, "stride": 2, "neurons": 256}},
+          {"groupGrid": {"rows": 2, "columns": 2, "block": 1, "stride": 1, "neurons": 250}}
         ]
       }
       """
     ),
     (
-      "mnist-50core",
+      "mnist-54core",
       """
       {
-        "format": "tnsim-topology", "version": 1, "name": "mnist-50core",
+        "format": "tnsim-topology", "version": 1, "name": "mnist-54core",
         "input": {"rows": 28, "columns": 28}, "classes": 10,
         "layers": [
-          {"patchGrid": {"size": 12, "stride": 4, "neurons": 64}},
-          {"groupGrid": {"rows": 5, "columns": 5, "block": 2, "stride": 1, "neurons": 64}},
-          {"groupGrid": {"rows": 4, "columns": 4, "block": 2, "stride": 1, "neurons": 100}}
+          {"patchGrid": {"size": 13, "stride": 3, "neurons": 64}},
+          {"groupGrid": {"rows": 6, "columns": 6, "block": 2, "stride": 2, "neurons": 256}},
+          {"groupGrid": {"rows": 3, "columns": 3, "block": 1, "stride": 1, "neurons": 100}}
         ]
       }
       """

@@ -4,23 +4,34 @@ import Testing
 
 @Suite struct TopologyGroupTests {
   @Test func builtinGroupedTopologiesHaveTheDocumentedShape() throws {
-    let t29 = try Topology.resolve("mnist-29core")
-    #expect(t29.layers.map(\.count) == [16, 9, 4])
-    #expect(t29.layers.joined().count == 29)
-    #expect(t29.outputCount == 1000)
-    // Layer-1 core 4 is the centre block: patch cores (1,1), (1,2), (2,1), (2,2) = cores 5, 6, 9, 10.
-    let centre = t29.layers[1][4].inputs
-    #expect(centre == Array(320..<448) + Array(576..<704))
-    // Output core 3 reads layer-1 cores 4, 5, 7, 8 (the lower right 2 x 2 block of the 3 x 3 grid).
-    #expect(t29.layers[2][3].inputs == Array(256..<384) + Array(448..<576))
-    #expect(t29.layers[2].allSatisfy { $0.neurons == 250 && $0.axons == 256 })
+    let t24 = try Topology.resolve("mnist-24core")
+    #expect(t24.layers.map(\.count) == [16, 4, 4])
+    #expect(t24.outputCount == 1000)
+    // Layer-1 core 1 is the upper right block: patch cores (0,2), (0,3), (1,2), (1,3) = cores 2, 3, 6, 7.
+    #expect(t24.layers[1][1].inputs == Array(128..<256) + Array(384..<512))
+    #expect(t24.layers[2][3].inputs == Array(768..<1024))
+    #expect(t24.layers[2].allSatisfy { $0.neurons == 250 && $0.axons == 256 })
 
-    let t50 = try Topology.resolve("mnist-50core")
-    #expect(t50.layers.map(\.count) == [25, 16, 9])
-    #expect(t50.layers[0].allSatisfy { $0.axons == 144 })
-    #expect(t50.layers[1].allSatisfy { $0.axons == 256 })
-    #expect(t50.layers[2][0].inputs == Array(0..<128) + Array(256..<384))
-    #expect(t50.layers.joined().count <= 4096 / 64, "64 copies fit one chip")
+    let t54 = try Topology.resolve("mnist-54core")
+    #expect(t54.layers.map(\.count) == [36, 9, 9])
+    #expect(t54.layers[0].allSatisfy { $0.axons == 169 })
+    #expect(t54.layers[1].allSatisfy { $0.axons == 256 && $0.neurons == 256 })
+    // Layer-1 core 4 (the centre): patch cores 14, 15, 20, 21.
+    #expect(t54.layers[1][4].inputs == Array(896..<1024) + Array(1280..<1408))
+    #expect(t54.layers.joined().count <= Topology.maxCores / 64, "64 copies fit one chip")
+  }
+
+  /// On the chip a neuron has one destination: in every built-in topology each output of a
+  /// layer is read by at most one core of the next (overlap only where cores read the image).
+  @Test func builtinTopologiesGiveEveryOutputOneDestination() throws {
+    for (name, _) in Topology.builtinFiles {
+      let t = try Topology.resolve(name)
+      for l in 1..<t.layers.count {
+        var readers = [Int](repeating: 0, count: t.outputs(ofLayer: l - 1))
+        for core in t.layers[l] { for i in Set(core.inputs) { readers[i] += 1 } }
+        #expect(readers.allSatisfy { $0 <= 1 }, "\(name): layer \(l - 1) has an output read by \(readers.max() ?? 0) cores")
+      }
+    }
   }
 
   static func topology(_ group: String) -> String {
