@@ -12,6 +12,7 @@ import Testing
   /// as documented in examples/networks/README.md.
   static let documented: [(file: String, topology: String, correct: Int)] = [
     ("mnist-21core-aug.json", "mnist-21core", 9905),
+    ("mnist-21core-aug-probreg.json", "mnist-21core", 9881),
   ]
 
   @Test func everyShippedNetworkIsDocumentedHere() throws {
