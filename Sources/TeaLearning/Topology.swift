@@ -146,6 +146,16 @@ extension Topology {
       var stride: Int
       var neurons: Int
     }
+    /// EEDN-style grouping: the previous layer's first `rows x columns` cores, read as a grid in
+    /// row order; one new core per `block x block` neighbourhood at every `stride`, reading all
+    /// the outputs of those cores.
+    struct Group: Codable {
+      var rows: Int
+      var columns: Int
+      var block: Int
+      var stride: Int
+      var neurons: Int
+    }
     struct Core: Codable {
       var inputs: [Int]?
       var patch: Patch?
@@ -155,6 +165,7 @@ extension Topology {
     struct Layer: Codable {
       var cores: [Core]?
       var patchGrid: Grid?
+      var groupGrid: Group?
     }
     /// The image size, shared with the trained network file.
     struct Input: Codable {
@@ -224,6 +235,44 @@ extension Topology {
       return cores
     }
 
+    /// The cores of layer `l`'s group grid over the previous layer's cores, row by row.
+    func groupCores(_ g: Group, previous: [Topology.Core]?, layer l: Int, file: String) throws(InputError) -> [Topology.Core] {
+      let at = "layers[\(l)].groupGrid"
+      guard let previous else { throw InputError(file: file, path: at, message: "layer 0 has no previous layer of cores to group") }
+      guard g.rows >= 1, g.columns >= 1, g.rows <= Topology.maxCores, g.columns <= Topology.maxCores, g.rows * g.columns <= previous.count else {
+        throw InputError(
+          file: file, path: at, message: "rows \(g.rows) x columns \(g.columns) is not a grid of the previous layer's \(previous.count) cores")
+      }
+      guard g.block >= 1, g.stride >= 1, g.block <= min(g.rows, g.columns) else {
+        throw InputError(file: file, path: at, message: "block \(g.block), stride \(g.stride) do not fit the \(g.rows) x \(g.columns) grid")
+      }
+      var starts: [Int] = []
+      var start = 0
+      for c in previous {
+        starts.append(start)
+        start += c.neurons
+      }
+      var cores: [Topology.Core] = []
+      for r in stride(from: 0, through: g.rows - g.block, by: g.stride) {
+        for c in stride(from: 0, through: g.columns - g.block, by: g.stride) {
+          var inputs: [Int] = []
+          for i in r..<(r + g.block) {
+            for j in c..<(c + g.block) {
+              let k = i * g.columns + j
+              inputs += starts[k]..<(starts[k] + previous[k].neurons)
+            }
+          }
+          guard inputs.count <= Topology.maxAxons else {
+            throw InputError(
+              file: file, path: at + ".block",
+              message: "is \(g.block): a block reads \(inputs.count) outputs, more than the \(Topology.maxAxons) inputs of a core")
+          }
+          cores.append(Topology.Core(inputs: inputs, neurons: g.neurons))
+        }
+      }
+      return cores
+    }
+
     /// The core `c` of layer `l` (at JSON path `at`): given by exactly one of inputs, patch, range.
     func core(_ c: Core, layer l: Int, at: String, file: String) throws(InputError) -> Topology.Core {
       let given = [c.inputs != nil, c.patch != nil, c.range != nil].filter { $0 }.count
@@ -270,6 +319,7 @@ extension Topology {
     for (l, layer) in f.layers.enumerated() {
       var cores: [Topology.Core] = []
       if let g = layer.patchGrid { cores += try f.gridCores(g, layer: l, file: file) }
+      if let g = layer.groupGrid { cores += try f.groupCores(g, previous: layers.last, layer: l, file: file) }
       for (k, c) in (layer.cores ?? []).enumerated() { cores.append(try f.core(c, layer: l, at: "layers[\(l)].cores[\(k)]", file: file)) }
       coreCount += cores.count
       guard coreCount <= maxCores else {
@@ -332,6 +382,34 @@ extension Topology {
             {"range": {"start": 768, "count": 256}, "neurons": 64}
           ]},
           {"cores": [{"range": {"start": 0, "count": 256}, "neurons": 250}]}
+        ]
+      }
+      """
+    ),
+    (
+      "mnist-24core",
+      """
+      {
+        "format": "tnsim-topology", "version": 1, "name": "mnist-24core",
+        "input": {"rows": 28, "columns": 28}, "classes": 10,
+        "layers": [
+          {"patchGrid": {"size": 16, "stride": 4, "neurons": 64}},
+          {"groupGrid": {"rows": 4, "columns": 4, "block": 2, "stride": 2, "neurons": 256}},
+          {"groupGrid": {"rows": 2, "columns": 2, "block": 1, "stride": 1, "neurons": 250}}
+        ]
+      }
+      """
+    ),
+    (
+      "mnist-54core",
+      """
+      {
+        "format": "tnsim-topology", "version": 1, "name": "mnist-54core",
+        "input": {"rows": 28, "columns": 28}, "classes": 10,
+        "layers": [
+          {"patchGrid": {"size": 13, "stride": 3, "neurons": 64}},
+          {"groupGrid": {"rows": 6, "columns": 6, "block": 2, "stride": 2, "neurons": 256}},
+          {"groupGrid": {"rows": 3, "columns": 3, "block": 1, "stride": 1, "neurons": 100}}
         ]
       }
       """

@@ -151,7 +151,10 @@ public final class Trainer {
     for s in 0..<steps {
       let lo = s * options.batchSize
       let count = min(options.batchSize, train.count - lo)
-      let batch = MiniBatch(images: train, indices: order[lo..<(lo + count)])
+      var batch = MiniBatch(images: train, indices: order[lo..<(lo + count)])
+      if let a = options.augment, !a.isIdentity {
+        batch = MiniBatch(images: a.apply(to: train, indices: batch.indices, seed: options.seed, epoch: epoch), indices: Array(0..<count)[...])
+      }
       let rate = Float(options.learningRate) * options.schedule.factor(step: optimizer.steps, total: total)
       let context = StepContext(
         step: optimizer.steps, epoch: epoch, seed: options.seed, batchSize: count, learningRate: rate, threads: options.threads,

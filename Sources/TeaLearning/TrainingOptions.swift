@@ -38,13 +38,16 @@ public struct TrainingOptions: Sendable, Equatable, Codable {
   public var plugins: [String] = []
   /// A network file to start from (fine-tuning) instead of the seeded initialisation.
   public var initialNetwork: String? = nil
+  /// Seeded data augmentation of the training images (nil: none; docs/training.md). Left out of
+  /// the files when nil, so files of runs without it are unchanged.
+  public var augment: Augmentation? = nil
 
   /// The default options.
   public init() {}
 
   enum CodingKeys: String, CodingKey {
     case topology, epochs, batchSize, learningRate, leakLearningRateScale, optimizer, momentum, schedule, loss, softmaxScale
-    case weightTables, seed, validationCount, trainLimit, threads, plugins, initialNetwork
+    case weightTables, seed, validationCount, trainLimit, threads, plugins, initialNetwork, augment
   }
 
   /// Decodes options; fields missing from older files take their defaults.
@@ -68,6 +71,7 @@ public struct TrainingOptions: Sendable, Equatable, Codable {
     threads = try c.decodeIfPresent(Int.self, forKey: .threads) ?? d.threads
     plugins = try c.decodeIfPresent([String].self, forKey: .plugins) ?? d.plugins
     initialNetwork = try c.decodeIfPresent(String.self, forKey: .initialNetwork) ?? d.initialNetwork
+    augment = try c.decodeIfPresent(Augmentation.self, forKey: .augment) ?? d.augment
   }
 
   /// Whether a checkpoint written with `other` can be resumed with these options: everything but
@@ -77,6 +81,9 @@ public struct TrainingOptions: Sendable, Equatable, Codable {
     var b = other
     a.threads = 0
     b.threads = 0
+    // No augmentation and `shift=0` are the same run.
+    if a.augment?.isIdentity ?? true { a.augment = nil }
+    if b.augment?.isIdentity ?? true { b.augment = nil }
     guard a != b else { return nil }
     let pairs: [(String, Bool)] = [
       ("topology", a.topology == b.topology), ("epochs", a.epochs == b.epochs), ("batch", a.batchSize == b.batchSize),
@@ -85,6 +92,7 @@ public struct TrainingOptions: Sendable, Equatable, Codable {
       ("loss", a.loss == b.loss), ("softmaxScale", a.softmaxScale == b.softmaxScale), ("weightTables", a.weightTables == b.weightTables),
       ("seed", a.seed == b.seed), ("validation", a.validationCount == b.validationCount), ("trainLimit", a.trainLimit == b.trainLimit),
       ("plugins", a.plugins == b.plugins), ("init", a.initialNetwork == b.initialNetwork),
+      ("augment", (a.augment ?? Augmentation()) == (b.augment ?? Augmentation())),
     ]
     return pairs.first { !$0.1 }?.0 ?? "options"
   }

@@ -6,7 +6,7 @@ import TrueNorthIO
 let trainCommand = Command(
   name: "train",
   summary: "Train a Tea-learning shadow network on MNIST and write it as a network file.",
-  usage: "train --output NET.json [--topology NAME|FILE] [--epochs N] [--batch B] [--lr X] [--seed S] [--plugin NAME:K=V,...]... [--init NET.json] [--resume] [--json]",
+  usage: "train --output NET.json [--topology NAME|FILE] [--epochs N] [--batch B] [--lr X] [--seed S] [--augment shift=S] [--plugin NAME:K=V,...]... [--init NET.json] [--resume] [--json]",
   details: """
     Reads the decompressed MNIST files from --data DIR, $TNSIM_DATA or the checkout's data/mnist (`make data`;
     their SHA-256 is checked).
@@ -32,6 +32,8 @@ let trainCommand = Command(
     (gdrop across MPI ranks excepted: each rank keeps its own residuals).
     --init NET.json starts from a trained network (its topology and weight tables), e.g. to fine-tune
     the dense network with an SSL run's structure: --init dense.json --plugin ssl:lambda=0,structure=ssl.json.
+    --augment shift=S moves each training image by a random (dx, dy) in [-S, S] pixels (zero fill), drawn
+    from the seed, the epoch and the image's index: the same on any thread count and on --resume.
     """,
   options: [
     Option(name: "topology", value: "NAME|FILE", help: "built-in topology name or topology file (default mnist-5core)"),
@@ -51,6 +53,7 @@ let trainCommand = Command(
     Option(name: "data", value: "DIR", help: dataHelp),
     Option(name: "checkpoint", value: "FILE", help: "checkpoint file (default NET.json.checkpoint)"),
     Option(name: "plugin", value: "NAME:K=V,...", help: "a training plug-in (probreg, ssl, terngrad, prune, gdrop); repeat to combine", repeatable: true),
+    Option(name: "augment", value: "shift=S", help: "seeded random shifts of the training images by up to S pixels (default none)"),
     Option(name: "init", value: "NET.json", help: "start from this trained network instead of a fresh initialisation"),
     Option(name: "resume", value: nil, help: "continue from the checkpoint (same options required)"),
     Option(name: "json", value: nil, help: "print the result as one JSON object (no progress output)"),
@@ -89,6 +92,10 @@ func trainingOptions(_ args: ParsedArguments) throws -> TrainingOptions {
   o.threads = try args.int("threads", in: 0...1024) ?? o.threads
   o.plugins = args.strings("plugin")
   o.initialNetwork = args.string("init")
+  if let s = args.string("augment") {
+    let a = try Augmentation(parsing: s, source: "--augment")
+    o.augment = a.isIdentity ? nil : a
+  }
   for p in o.plugins { _ = try pluginFlag { try TrainingPlugins.make(p) } }  // bad settings fail before the data loads
   func choice<T: RawRepresentable & CaseIterable>(_ flag: String, _ current: T) throws(InputError) -> T where T.RawValue == String {
     guard let s = args.string(flag) else { return current }
@@ -109,7 +116,7 @@ func trainingOptions(_ args: ParsedArguments) throws -> TrainingOptions {
 func report(_ event: TrainingEvent, options o: TrainingOptions, bar: ProgressBar, remaining: RemainingTime, terminal: Bool) {
   switch event {
   case .loaded(let train, let validation, let test):
-    printError("train: \(o.initialNetwork.map { "starting from " + $0 } ?? o.topology), \(train) training, \(validation) validation, \(test) test images; \(o.epochs) epochs of batch \(o.batchSize)")
+    printError("train: \(o.initialNetwork.map { "starting from " + $0 } ?? o.topology), \(train) training, \(validation) validation, \(test) test images; \(o.epochs) epochs of batch \(o.batchSize)" + (o.augment.map { ", augment \($0.spec)" } ?? ""))
   case .resumed(let done):
     printError("train: resumed after epoch \(done)")
   case .step(let p):

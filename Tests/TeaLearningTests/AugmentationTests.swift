@@ -1,0 +1,134 @@
+import Foundation
+import Testing
+@testable import TeaLearning
+
+@Suite struct AugmentationTests {
+  /// A 4 x 5 image whose pixel (r, c) is 1 + 10 r + c.
+  static let image: [Float] = (0..<4).flatMap { r in (0..<5).map { c in Float(1 + 10 * r + c) } }
+
+  @Test func shiftMovesEveryPixelExactlyAndFillsZero() {
+    let out = Augmentation.shifted(Self.image[...], rows: 4, columns: 5, dx: 2, dy: -1)
+    let expected: [Float] = [
+      0, 0, 11, 12, 13,
+      0, 0, 21, 22, 23,
+      0, 0, 31, 32, 33,
+      0, 0, 0, 0, 0,
+    ]
+    #expect(out == expected)
+    #expect(Augmentation.shifted(Self.image[...], rows: 4, columns: 5, dx: 0, dy: 0) == Self.image)
+    let back: [Float] = [
+      0, 0, 0, 0, 0,
+      2, 3, 4, 5, 0,
+      12, 13, 14, 15, 0,
+      22, 23, 24, 25, 0,
+    ]
+    #expect(Augmentation.shifted(Self.image[...], rows: 4, columns: 5, dx: -1, dy: 1) == back)
+    #expect(Augmentation.shifted(Self.image[...], rows: 4, columns: 5, dx: 5, dy: 0) == [Float](repeating: 0, count: 20))
+  }
+
+  @Test func offsetsCoverTheRangeAndDependOnlyOnSeedEpochAndIndex() {
+    let a = Augmentation(shift: 2)
+    var seen = Set<[Int]>()
+    for i in 0..<2000 {
+      let o = a.offset(seed: 9, epoch: 3, index: i)
+      #expect((-2...2).contains(o.dx) && (-2...2).contains(o.dy))
+      seen.insert([o.dx, o.dy])
+      #expect(o == a.offset(seed: 9, epoch: 3, index: i))
+    }
+    #expect(seen.count == 25)
+    let epochs = (0..<50).map { a.offset(seed: 9, epoch: $0, index: 7) }
+    #expect(Set(epochs.map { [$0.dx, $0.dy] }).count > 5, "the offset of an image changes from epoch to epoch")
+    #expect(Augmentation().offset(seed: 9, epoch: 3, index: 1) == (0, 0))
+  }
+
+  @Test func applyShiftsTheBatchImagesInBatchOrder() {
+    let set = ImageSet(pixels: Self.image + Self.image.map { -$0 }, labels: [3, 1], rows: 4, columns: 5)
+    let a = Augmentation(shift: 1)
+    let out = a.apply(to: set, indices: [1, 0][...], seed: 4, epoch: 2)
+    #expect(out.labels == [1, 3])
+    let o1 = a.offset(seed: 4, epoch: 2, index: 1)
+    let o0 = a.offset(seed: 4, epoch: 2, index: 0)
+    #expect(Array(out.image(0)) == Augmentation.shifted(set.image(1), rows: 4, columns: 5, dx: o1.dx, dy: o1.dy))
+    #expect(Array(out.image(1)) == Augmentation.shifted(set.image(0), rows: 4, columns: 5, dx: o0.dx, dy: o0.dy))
+  }
+
+  @Test func parsing() throws {
+    #expect(try Augmentation(parsing: "shift=2") == Augmentation(shift: 2))
+    #expect(try Augmentation(parsing: "none").isIdentity)
+    #expect(Augmentation(shift: 3).spec == "shift=3")
+    for bad in ["shift=9", "shift=-1", "shift=x", "rotate=5", "shift"] {
+      #expect(throws: InputError.self) { try Augmentation(parsing: bad) }
+    }
+    do {
+      _ = try Augmentation(parsing: "rotate=5", source: "flag")
+      Issue.record("parsed an unknown setting")
+    } catch {
+      #expect(error.description.hasPrefix("flag: rotate: "))
+    }
+  }
+
+  static func options(threads: Int) -> TrainingOptions {
+    var o = TrainerTests.options(threads: threads)
+    o.augment = Augmentation(shift: 1)
+    return o
+  }
+
+  @Test func sameNetworkOnOneThreadAndAllThreads() throws {
+    let train = syntheticSet(count: 200, seed: 1)
+    let one = Trainer(options: Self.options(threads: 1), topology: TrainerTests.topology, train: train, validation: ImageSet(pixels: [], labels: [], rows: 6, columns: 6))
+    let all = Trainer(options: Self.options(threads: 0), topology: TrainerTests.topology, train: train, validation: ImageSet(pixels: [], labels: [], rows: 6, columns: 6))
+    let plain = Trainer(options: TrainerTests.options(threads: 1), topology: TrainerTests.topology, train: train, validation: ImageSet(pixels: [], labels: [], rows: 6, columns: 6))
+    for _ in 0..<2 {
+      try one.trainEpoch()
+      try all.trainEpoch()
+      try plain.trainEpoch()
+    }
+    #expect(one.network == all.network)
+    #expect(one.history.map(\.trainLoss) == all.history.map(\.trainLoss))
+    #expect(one.network != plain.network, "augmentation changed nothing")
+  }
+
+  @Test func resumeEqualsTheUninterruptedRun() throws {
+    let train = syntheticSet(count: 200, seed: 1)
+    let validation = syntheticSet(count: 40, seed: 2)
+    let straight = Trainer(options: Self.options(threads: 1), topology: TrainerTests.topology, train: train, validation: validation)
+    for _ in 0..<3 { try straight.trainEpoch() }
+    let first = Trainer(options: Self.options(threads: 1), topology: TrainerTests.topology, train: train, validation: validation)
+    try first.trainEpoch()
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("tea-augment-\(getpid()).checkpoint").path
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    try first.checkpoint.write(to: path)
+    let loaded = try Checkpoint.read(from: path)
+    #expect(loaded.options.augment == Augmentation(shift: 1))
+    let resumed = try Trainer(resuming: loaded, options: Self.options(threads: 0), train: train, validation: validation)
+    while resumed.epochsDone < 3 { try resumed.trainEpoch() }
+    #expect(resumed.network == straight.network)
+    #expect(resumed.optimizer == straight.optimizer)
+  }
+
+  @Test func resumeRefusesOtherAugmentation() throws {
+    let train = syntheticSet(count: 50, seed: 1)
+    let t = Trainer(options: Self.options(threads: 1), topology: TrainerTests.topology, train: train, validation: train)
+    for other in [Augmentation(shift: 2), nil] {
+      var o = Self.options(threads: 1)
+      o.augment = other
+      do {
+        _ = try Trainer(resuming: t.checkpoint, options: o, train: train, validation: train, file: "x.checkpoint")
+        Issue.record("resumed with augmentation \(String(describing: other))")
+      } catch {
+        #expect(error.description.hasPrefix("x.checkpoint: augment: "))
+      }
+    }
+    // No augmentation and shift=0 are the same run.
+    var zero = TrainerTests.options(threads: 1)
+    zero.augment = Augmentation(shift: 0)
+    #expect(zero.firstDifference(from: TrainerTests.options(threads: 1)) == nil)
+  }
+
+  @Test func optionsWithoutAugmentationEncodeAsBefore() throws {
+    let data = try JSONEncoder().encode(TrainerTests.options(threads: 1))
+    #expect(!String(decoding: data, as: UTF8.self).contains("augment"))
+    let back = try JSONDecoder().decode(TrainingOptions.self, from: try JSONEncoder().encode(Self.options(threads: 1)))
+    #expect(back.augment == Augmentation(shift: 1))
+  }
+}
