@@ -4,6 +4,13 @@ extension DeployedNetwork {
   /// The input values of an MNIST image, the images `deploy`, `eval` and `encode` feed a network.
   public static let mnistPixels = 28 * 28
 
+  /// Refuses a topology the deployer cannot wire onto the chip: an output of a layer read by two
+  /// axons (a TrueNorth neuron has one destination). `train` warns with it before training.
+  /// - Throws: `DeploymentError.outputReadTwice` naming the output and both readers.
+  public static func checkWiring(_ topology: Topology) throws(DeploymentError) {
+    _ = try Wiring(topology)
+  }
+
   /// Refuses a trained network whose input is not an MNIST image, before anything is deployed
   /// or written: the deployer encodes and classifies MNIST images.
   /// - Parameters:

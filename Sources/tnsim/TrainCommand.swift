@@ -1,4 +1,5 @@
 import Foundation
+import Deployment
 import TeaLearning
 import TrueNorth
 import TrueNorthIO
@@ -64,6 +65,7 @@ let trainCommand = Command(
     }
     let o = try trainingOptions(args)
     let json = args.flag("json")
+    warnIfUndeployable(o, json: json)
     let bar = ProgressBar(label: "train", enabled: !json)
     let terminal = stderrIsTerminal
     let remaining = RemainingTime()
@@ -194,5 +196,16 @@ func pluginFlag<T>(_ body: () throws -> T) throws -> T {
     return try body()
   } catch let e as PluginSpecError {
     throw InputError(file: "--plugin", path: e.location, message: e.message)
+  }
+}
+
+/// Warns, before training, when the topology trains but cannot be deployed (an output read by two
+/// cores); a topology that does not resolve is left to the run's own error.
+func warnIfUndeployable(_ o: TrainingOptions, json: Bool) {
+  guard !json, o.initialNetwork == nil, let topology = try? Topology.resolve(o.topology) else { return }
+  do throws(DeploymentError) {
+    try DeployedNetwork.checkWiring(topology)
+  } catch {
+    printError("train: warning: \(topology.name) trains, but deploy, eval and sweep will refuse it: \(error)")
   }
 }

@@ -299,4 +299,20 @@ struct CLI {
     #expect(bad.status == 1)
     #expect(bad.err.contains("no such benchmark"))
   }
+
+  /// `train` warns before training when the topology cannot be deployed (an output read by two cores).
+  @Test func trainWarnsOfATopologyThatCannotDeploy() throws {
+    let topology = CLI.temporary("overlap-topology.json"), net = CLI.temporary("overlap-net.json")
+    defer { for p in [topology, net, net + ".checkpoint"] { try? FileManager.default.removeItem(atPath: p) } }
+    try """
+      {"format": "tnsim-topology", "version": 1, "name": "overlap", "input": {"rows": 28, "columns": 28}, "classes": 10,
+       "layers": [{"cores": [{"patch": {"row": 0, "column": 0, "height": 16, "width": 16}, "neurons": 64}]},
+                  {"cores": [{"range": {"start": 0, "count": 40}, "neurons": 10}, {"range": {"start": 30, "count": 34}, "neurons": 10}]}]}
+      """.write(toFile: topology, atomically: true, encoding: .utf8)
+    let r = try CLI.run(["train", "--topology", topology, "--epochs", "1", "--train-limit", "200", "--validation", "100", "--output", net])
+    #expect(r.status == 0, "\(r.err)")
+    #expect(r.err.contains("train: warning: overlap trains, but deploy, eval and sweep will refuse it: output 30 of layer 0"), "\(r.err)")
+    let clean = try CLI.run(["train", "--topology", "mnist-5core", "--epochs", "1", "--train-limit", "200", "--validation", "100", "--output", net])
+    #expect(clean.status == 0 && !clean.err.contains("warning"), "\(clean.err)")
+  }
 }
