@@ -75,6 +75,16 @@ public struct JSONPullReader: ~Copyable {
   /// quotes excluded); nil, with nothing consumed, for anything else.
   @inline(__always)
   public mutating func plainString<T>(_ body: (UnsafeBufferPointer<UInt8>) -> T) -> T? {
+    guard let inside = plainStringBytes() else { return nil }
+    parser.position = inside.upperBound + 1
+    return body(UnsafeBufferPointer(rebasing: parser.bytes[inside]))
+  }
+
+  /// The positions of the bytes between the quotes of the plain string (no escapes, no control
+  /// characters) that starts here, not consumed; nil for anything else. The one scan of both
+  /// `plainString` forms.
+  @inline(__always)
+  mutating func plainStringBytes() -> Range<Int>? {
     parser.skipWhitespace()
     let bytes = parser.bytes
     let start = parser.position + 1
@@ -82,10 +92,7 @@ public struct JSONPullReader: ~Copyable {
     var p = start
     while p < bytes.count {
       let c = bytes[p]
-      if c == UInt8(ascii: "\"") {
-        parser.position = p + 1
-        return body(UnsafeBufferPointer(rebasing: bytes[start..<p]))
-      }
+      if c == UInt8(ascii: "\"") { return start..<p }
       if c == UInt8(ascii: "\\") || c < 0x20 { return nil }
       p += 1
     }
@@ -114,22 +121,9 @@ public struct JSONPullReader: ~Copyable {
   /// otherwise. Not generic (see `string(ofLength:_:)`).
   @inline(__always)
   public mutating func plainString(taking take: (UnsafeBufferPointer<UInt8>) -> Bool) -> Bool {
-    parser.skipWhitespace()
-    let bytes = parser.bytes
-    let start = parser.position + 1
-    guard start <= bytes.count, bytes[parser.position] == UInt8(ascii: "\"") else { return false }
-    var p = start
-    while p < bytes.count {
-      let c = bytes[p]
-      if c == UInt8(ascii: "\"") {
-        guard take(UnsafeBufferPointer(rebasing: bytes[start..<p])) else { return false }
-        parser.position = p + 1
-        return true
-      }
-      if c == UInt8(ascii: "\\") || c < 0x20 { return false }
-      p += 1
-    }
-    return false
+    guard let inside = plainStringBytes(), take(UnsafeBufferPointer(rebasing: parser.bytes[inside])) else { return false }
+    parser.position = inside.upperBound + 1
+    return true
   }
 
   /// The keys an object may have, for `key(in:)`: matched as bytes, so that reading a key makes
