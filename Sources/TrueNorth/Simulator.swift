@@ -368,7 +368,7 @@ public final class Simulator: @unchecked Sendable {
   /// The membrane potential of a neuron of the core with linear id `core`.
   public func potential(core: Int, neuron: Int) -> Int32? {
     guard core >= 0, core < compactIndex.count, compactIndex[core] >= 0 else { return nil }
-    return storage.potential[Int(compactIndex[core]) * storage.stride + neuron]
+    return storage.potential(core: Int(compactIndex[core]), neuron: neuron)
   }
 
   /// Zeroes the counters (the state of the chip is kept).

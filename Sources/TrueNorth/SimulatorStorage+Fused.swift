@@ -32,10 +32,15 @@ extension SimulatorStorage {
       m += 1
     }
     sumInputs(rows: rows, rowWeight: rowWeight, count: m, into: input)
+    let reversal = flags[Int(parameterBase[k])] & Self.leakReversalFlag != 0
     let changed =
-      flags[Int(parameterBase[k])] & Self.leakReversalFlag != 0
-      ? fusedUpdate(core: k, input: input, reversal: true, fired: list, count: &count)
-      : fusedUpdate(core: k, input: input, reversal: false, fired: list, count: &count)
+      coreFlags[k] & Self.narrow != 0
+      ? (reversal
+        ? narrowUpdate(core: k, input: input, reversal: true, fired: list, count: &count)
+        : narrowUpdate(core: k, input: input, reversal: false, fired: list, count: &count))
+      : (reversal
+        ? fusedUpdate(core: k, input: input, reversal: true, fired: list, count: &count)
+        : fusedUpdate(core: k, input: input, reversal: false, fired: list, count: &count))
     return (events, changed)
   }
 

@@ -23,7 +23,6 @@ extension SimulatorStorage {
         loadParameters(of: n, into: firstSet + (uniform ? 0 : j), firstSet: firstSet, uniform: uniform, neuron: j)
         if uniform { bucketPlan[k] = Self.bucketPlan(weights: (0..<Self.axonTypeCount).map { n.weights[$0] }) }
       }
-      potential[base + j] = n.potential
       switch n.destination {
       case .none:
         route[base + j] = Self.noRoute
@@ -36,7 +35,14 @@ extension SimulatorStorage {
       }
     }
     // Neurons beyond the chip's core size stay at the quiet defaults and are never updated.
+    let potentials = config.neurons.map(\.potential)
+    if uniform && coreFlag & (Self.hasStochasticSynapses | Self.drawsWithoutInput) == 0
+      && canBeNarrow(set: firstSet, potentials: potentials)
+    {
+      coreFlag |= Self.narrow
+    }
     coreFlags[k] = coreFlag
+    storePotentials(core: k, potentials)
     rng[k] = SplitMix64(seed: seed)
   }
 

@@ -5,6 +5,8 @@ extension SimulatorStorage {
   static let blockCores = 16
   /// Routes loaded per batch before their spikes are sent.
   static let routeBatch = 256
+  /// Spikes ahead of the one being delivered whose scheduler word is prefetched.
+  static let deliverAhead = 16
 
   /// Scratch memory of one `run` call, carved from one temporary allocation.
   struct Scratch {
@@ -12,9 +14,11 @@ extension SimulatorStorage {
     let input: UnsafeMutablePointer<Int32>
     /// A core's active-synapse counts: `axonTypeCount` buckets x `coreSize` UInt8.
     let counts: UnsafeMutablePointer<UInt64>
-    /// The block's active-axon words, `rowWords` per core.
+    /// Two blocks' active-axon words, `rowWords` per core (`blockCores` cores a block): the block
+    /// being run and the next one, listed ahead (`Listing.half`).
     let active: UnsafeMutablePointer<UInt64>
-    /// The block's gathered rows (`rowWords` words each) and their rows in `crossbar`.
+    /// Two blocks' rows in `crossbar` (`blockRows` a block), and the gathered rows of the block
+    /// being run (`rowWords` words each).
     let rowIndex: UnsafeMutablePointer<UInt32>
     let rows: UnsafeMutablePointer<UInt64>
     /// The block's firing neurons (k * coreSize + j), with room for the `lanes` entries the fused
@@ -24,12 +28,14 @@ extension SimulatorStorage {
     let routes: UnsafeMutablePointer<UInt64>
     /// The weight of each active axon of a core (fused path).
     let rowWeight: UnsafeMutablePointer<Int16>
+    /// A narrow core's potentials widened to Int32 (`narrowUpdateWidened`), `coreSize` of them.
+    let wide: UnsafeMutablePointer<Int32>
 
     static let firedCapacity = blockCores * coreSize + lanes
     /// The fields' byte counts, in the order of `init` (the rows at a multiple of 64 bytes).
     static let byteCount =
-      coreSize * 4 + axonTypeCount * coreSize + blockCores * rowWords * 8 + blockRows * 4 + blockRows * rowWords * 8
-      + firedCapacity * 4 + routeBatch * 8 + coreSize * 2
+      coreSize * 4 + axonTypeCount * coreSize + 2 * blockCores * rowWords * 8 + 2 * blockRows * 4 + blockRows * rowWords * 8
+      + firedCapacity * 4 + routeBatch * 8 + coreSize * 2 + coreSize * 4
 
     init(_ raw: UnsafeMutableRawPointer) {
       var at = raw
@@ -39,12 +45,13 @@ extension SimulatorStorage {
       }
       input = take(Int32.self, coreSize)
       counts = take(UInt64.self, axonTypeCount * coreSize / countsPerWord)
-      active = take(UInt64.self, blockCores * rowWords)
-      rowIndex = take(UInt32.self, blockRows)
+      active = take(UInt64.self, 2 * blockCores * rowWords)
+      rowIndex = take(UInt32.self, 2 * blockRows)
       rows = take(UInt64.self, blockRows * rowWords)
       fired = take(UInt32.self, Self.firedCapacity)
       routes = take(UInt64.self, routeBatch)
       rowWeight = take(Int16.self, coreSize)
+      wide = take(Int32.self, coreSize)
       assert(at - raw == Self.byteCount)
     }
   }
@@ -60,6 +67,11 @@ extension SimulatorStorage {
   func deliver(_ outgoing: SpikeBuffer) {
     guard let spikes = outgoing.base else { return }
     for i in 0..<outgoing.count {
+      if i + Self.deliverAhead < outgoing.count {
+        let ahead = spikes[i + Self.deliverAhead]
+        prefetchForWrite(scheduler + Int(ahead >> SpikeBuffer.coreShift) * Self.slots * Self.rowWords
+          + Int(ahead >> SpikeBuffer.slotShift & SpikeBuffer.slotMask) * Self.rowWords)
+      }
       let packed = spikes[i]
       schedule(core: Int(packed >> SpikeBuffer.coreShift), slot: Int(packed >> SpikeBuffer.slotShift & SpikeBuffer.slotMask),
         axon: Int(packed & SpikeBuffer.axonMask))
@@ -73,85 +85,121 @@ extension SimulatorStorage {
   /// buffer per partition, by the partition of the target core; cleared first) and their reported
   /// spikes and counts into `result` (cleared first).
   ///
-  /// The cores go in blocks: first the crossbar rows of every active axon of the block are copied
-  /// into a buffer, loads that do not depend on each other, so the processor has many of these
-  /// cache misses in flight at once; then each core of the block is integrated and updated.
+  /// The cores go in blocks, in a pipeline: the next block's active axons are listed and their
+  /// crossbar rows prefetched before the current block is integrated and updated, so that these
+  /// cache misses overlap with the arithmetic; the current block's rows, by then in the caches,
+  /// are copied into one buffer first.
   func run(cores range: Range<Int>, tick t: Int64, recordAll: Bool, recordTraffic: Bool, coreIDs: [Int32],
     outgoing out: UnsafeMutablePointer<SpikeBuffer>, partitions: Int, into result: inout Simulator.PartitionResult)
   {
     for d in 0..<partitions { out[d].count = 0 }
     result.clear()
+    guard !range.isEmpty else { return }
     let slot = Int(t & Int64(Self.slotMask))
     withUnsafeTemporaryAllocation(byteCount: Scratch.byteCount, alignment: 64) { raw in
       let scratch = Scratch(raw.baseAddress!)
-      var k0 = range.lowerBound
-      while k0 < range.upperBound {
-        let k1 = gather(from: k0, upTo: range.upperBound, slot: slot, into: scratch)
-        let firing = tick(block: k0..<k1, scratch: scratch, recordTraffic: recordTraffic, into: &result)
+      var next = list(from: range.lowerBound, upTo: range.upperBound, slot: slot, half: 0, into: scratch)
+      while true {
+        let block = next
+        copyRows(of: block, into: scratch)
+        if block.cores.upperBound < range.upperBound {
+          next = list(from: block.cores.upperBound, upTo: range.upperBound, slot: slot, half: 1 - block.half, into: scratch)
+        }
+        let firing = tick(block: block.cores, active: scratch.active + block.half * Self.blockCores * Self.rowWords,
+          scratch: scratch, recordTraffic: recordTraffic, into: &result)
         routeSpikes(firing, scratch: scratch, tick: t, recordAll: recordAll, recordTraffic: recordTraffic, coreIDs: coreIDs,
           outgoing: out, into: &result)
         result.fired += Int64(firing)
-        k0 = k1
+        if block.cores.upperBound == range.upperBound { break }
       }
     }
   }
 
+  /// A block of cores listed by `list`: its cores, and its active axons' rows in `crossbar` at
+  /// `scratch.rowIndex + half * blockRows` (`rows` of them).
+  struct Listing {
+    var cores: Range<Int>
+    var rows: Int
+    var half: Int
+  }
+
   /// Takes the inputs of a block of cores from `k0` on out of the scheduler (at most `blockCores`
-  /// cores with at most `blockRows` active axons in all; at least one core), lists the rows of
-  /// their active axons, then copies those rows into `scratch.rows` in a loop of independent loads.
-  /// - Returns: the end of the block.
+  /// cores with at most `blockRows` active axons in all; at least one core) into the `half` of
+  /// `scratch.active`, lists the rows of their active axons in that half of `scratch.rowIndex`,
+  /// and prefetches those rows and the cores' potentials.
   @inline(__always)
-  func gather(from k0: Int, upTo end: Int, slot: Int, into s: Scratch) -> Int {
+  func list(from k0: Int, upTo end: Int, slot: Int, half: Int, into s: Scratch) -> Listing {
     var k1 = k0
     var n = 0
+    let rowIndex = s.rowIndex + half * Self.blockRows
+    let active = s.active + half * Self.blockCores * Self.rowWords
     while k1 < end && k1 - k0 < Self.blockCores {
       let inputs = scheduler + (k1 * Self.slots + slot) * Self.rowWords
       let a = SIMD4(inputs[0], inputs[1], inputs[2], inputs[3])
       let count = a.popcount
       guard n + count <= Self.blockRows else { break }
       inputs.update(repeating: 0, count: Self.rowWords)
-      let b = s.active + (k1 - k0) * Self.rowWords
+      let b = active + (k1 - k0) * Self.rowWords
       for w in 0..<Self.rowWords {
         b[w] = a[w]
         var bits = a[w]
         while bits != 0 {
-          s.rowIndex[n] = UInt32(truncatingIfNeeded: k1 * Self.coreSize + w * Self.wordBits | bits.trailingZeroBitCount)
+          let row = k1 * Self.coreSize + w * Self.wordBits | bits.trailingZeroBitCount
+          rowIndex[n] = UInt32(truncatingIfNeeded: row)
+          prefetch(crossbar + row * Self.rowWords)
           bits &= bits &- 1
           n += 1
         }
       }
       k1 += 1
     }
-    for m in 0..<n {
-      let from = UnsafeRawPointer(crossbar + Int(s.rowIndex[m]) * Self.rowWords)
+    return Listing(cores: k0..<k1, rows: n, half: half)
+  }
+
+  /// Copies the crossbar rows `block` lists into `scratch.rows`, in a loop of independent loads.
+  @inline(__always)
+  func copyRows(of block: Listing, into s: Scratch) {
+    let rowIndex = s.rowIndex + block.half * Self.blockRows
+    for m in 0..<block.rows {
+      let from = UnsafeRawPointer(crossbar + Int(rowIndex[m]) * Self.rowWords)
       UnsafeMutableRawPointer(s.rows + m * Self.rowWords).storeBytes(
         of: from.load(as: SIMD4<UInt64>.self), as: SIMD4<UInt64>.self)
     }
-    return k1
   }
 
   /// Integrates and updates the cores of a gathered block (quiescent cores without input are
   /// skipped), listing their firing neurons in `scratch.fired`.
   /// - Returns: the number of firing neurons.
   @inline(__always)
-  func tick(block: Range<Int>, scratch s: Scratch, recordTraffic: Bool, into result: inout Simulator.PartitionResult) -> Int {
+  func tick(block: Range<Int>, active: UnsafeMutablePointer<UInt64>, scratch s: Scratch, recordTraffic: Bool,
+    into result: inout Simulator.PartitionResult) -> Int
+  {
     let vectorUpdate = neurons % Self.lanes == 0
     let fusable = neurons % Self.fireGroup == 0
     var rows = s.rows
     var firing = 0
     for k in block {
-      let b = s.active + (k - block.lowerBound) * Self.rowWords
+      let b = active + (k - block.lowerBound) * Self.rowWords
       let words = SIMD4(b[0], b[1], b[2], b[3])
       let hasInput = words != .zero
       if !hasInput && coreFlags[k] & Self.quiescent != 0 { continue }
       result.computed += 1
+      // The next core's potentials, read and written in the update.
+      if k + 1 < cores {
+        let next = UnsafeRawPointer(potential + (k + 1) * Self.coreSize)
+        let bytes = coreFlags[k + 1] & Self.narrow != 0 ? Self.coreSize * 2 : Self.coreSize * 4
+        for line in Swift.stride(from: 0, to: bytes, by: 64) { prefetchForWrite(next + line) }
+      }
       let activeAxons = words.popcount
+      let before = firing
       let (events, changed) =
         fusable && takesFusedPath(core: k, activeAxons: activeAxons)
         ? integrateAndUpdate(core: k, active: words, rows: rows, rowWeight: s.rowWeight,
           input: UnsafeMutableRawPointer(s.input), fired: s.fired, count: &firing)
         : integrateThenUpdate(core: k, active: words, rows: rows, scratch: s, vectorUpdate: vectorUpdate, count: &firing)
       rows += activeAxons * Self.rowWords
+      // The routes of the core's firing neurons, loaded after the block (`routeSpikes`).
+      for f in before..<firing { prefetch(route + Int(s.fired[f])) }
       if hasInput {
         result.synapticEvents += Int64(events)
         if recordTraffic { result.coreEvents.append(UInt64(k) << 32 | UInt64(events)) }
@@ -183,9 +231,11 @@ extension SimulatorStorage {
     s.input.initialize(repeating: 0, count: Self.coreSize)
     let events = words == .zero ? 0 : integrate(core: k, active: words, rows: rows, counts: s.counts, input: s.input)
     let changed =
-      vectorUpdate && coreFlags[k] & Self.drawsWithoutInput == 0
-      ? updateDeterministic(core: k, input: s.input, fired: s.fired, count: &count)
-      : update(core: k, input: s.input, fired: s.fired, count: &count)
+      coreFlags[k] & Self.narrow != 0
+      ? narrowUpdateWidened(core: k, input: s.input, wide: s.wide, fired: s.fired, count: &count)
+      : vectorUpdate && coreFlags[k] & Self.drawsWithoutInput == 0
+        ? updateDeterministic(core: k, input: s.input, fired: s.fired, count: &count)
+        : update(core: k, input: s.input, fired: s.fired, count: &count)
     return (events, changed)
   }
 

@@ -66,20 +66,21 @@ extension SimulatorStorage {
   static let laneBits = SIMD8<Int32>(1, 2, 4, 8, 16, 32, 64, 128)
 
   /// The update of `update(core:...)` for a core none of whose neurons draws random numbers
-  /// (no stochastic leak, TM = 0, so eta = 0), eight neurons per SIMD step. Conditions are lane
+  /// (no stochastic leak, TM = 0, so eta = 0), eight neurons per SIMD step, on the core's
+  /// potentials or on `potentials` (a narrow core's widened copy). Conditions are lane
   /// masks (all ones or zero) made with shifts of differences, which cannot overflow here: V lies
   /// in the potential range and the thresholds and R in theirs, all within 31 bits.
   /// - Returns: whether any neuron's potential changed or any neuron fired.
   @inline(__always)
-  func updateDeterministic(core k: Int, input acc: UnsafeMutablePointer<Int32>, fired list: UnsafeMutablePointer<UInt32>,
-    count: inout Int) -> Bool
+  func updateDeterministic(core k: Int, potentials: UnsafeMutablePointer<Int32>? = nil, input acc: UnsafeMutablePointer<Int32>,
+    fired list: UnsafeMutablePointer<UInt32>, count: inout Int) -> Bool
   {
     typealias V = SIMD8<Int32>
     let base = k * Self.coreSize
     let p0 = Int(parameterBase[k])
     let uniform = coreFlags[k] & Self.uniform != 0
     let lo = V(repeating: vMin), hi = V(repeating: vMax)
-    let pot = UnsafeMutableRawPointer(potential + base)
+    let pot = UnsafeMutableRawPointer(potentials ?? potential + base)
     let inp = UnsafeRawPointer(acc)
     // A uniform core's parameters, broadcast once.
     let uLeak = V(repeating: Int32(leak[p0])), uFlags = V(repeating: Int32(flags[p0]))

@@ -49,6 +49,8 @@ final class SimulatorStorage: @unchecked Sendable {
   let axonTypes: UnsafeMutablePointer<UInt64>
 
   // Per neuron, at k * stride + j.
+  /// V as Int32, or as Int16 in the first half of the core's slot for a `narrow` core (read it
+  /// with `potential(core:neuron:)`).
   let potential: UnsafeMutablePointer<Int32>
   /// Where a spike goes, in one word so that a spike costs one memory access: the high 32 bits
   /// hold the simulator index of the target core (-1 = no destination, -2 = output pin), the low
@@ -66,7 +68,8 @@ final class SimulatorStorage: @unchecked Sendable {
   let rng: UnsafeMutablePointer<SplitMix64>
   /// Per core: bit 0 = some neuron has stochastic synapses; bit 1 = some neuron draws without
   /// input (stochastic leak or TM > 0); bit 2 = quiescent (last tick had no input and changed
-  /// nothing, so a tick without input changes nothing); bit 3 = one parameter set for all neurons.
+  /// nothing, so a tick without input changes nothing); bit 3 = one parameter set for all neurons;
+  /// bit 4 = `narrow` (potentials kept as Int16, SimulatorStorage+Narrow.swift).
   let coreFlags: UnsafeMutablePointer<UInt8>
   /// Per core: how the axon types' synapse counts are kept (`bucketPlan(weights:)`): bits 0-7 =
   /// the count bucket of each type (two bits each), bits 8-11 = types of weight 0 (skipped),
