@@ -93,6 +93,18 @@ public struct ShadowNetwork: Sendable, Equatable {
     self.cores = cores
   }
 
+  /// Rounds every connection probability to `decimals` decimals (to the nearest, ties away from
+  /// zero), so that the network file writes each in at most `decimals` + 2 characters.
+  public mutating func roundConnections(decimals: Int) {
+    let scale = Self.decimalScale(decimals)
+    for k in cores.indices {
+      cores[k].connections = cores[k].connections.map { Float((Double($0) * scale).rounded() / scale) }
+    }
+  }
+
+  /// 10^decimals as a Double.
+  static func decimalScale(_ decimals: Int) -> Double { (0..<decimals).reduce(1) { s, _ in s * 10 } }
+
   /// The 24 permutations of {-2, -1, +1, +2}, in lexicographic order.
   static let weightPermutations: [[Int8]] = {
     var out: [[Int8]] = []

@@ -41,13 +41,17 @@ public struct TrainingOptions: Sendable, Equatable, Codable {
   /// Seeded data augmentation of the training images (nil: none; docs/training.md). Left out of
   /// the files when nil, so files of runs without it are unchanged.
   public var augment: Augmentation? = nil
+  /// Decimals the written network's connection probabilities are rounded to (nil: written
+  /// exactly): a smaller file for sharing. The test accuracy is of the rounded network; the
+  /// checkpoints stay exact. Left out of the files when nil.
+  public var connectionDecimals: Int? = nil
 
   /// The default options.
   public init() {}
 
   enum CodingKeys: String, CodingKey {
     case topology, epochs, batchSize, learningRate, leakLearningRateScale, optimizer, momentum, schedule, loss, softmaxScale
-    case weightTables, seed, validationCount, trainLimit, threads, plugins, initialNetwork, augment
+    case weightTables, seed, validationCount, trainLimit, threads, plugins, initialNetwork, augment, connectionDecimals
   }
 
   /// Decodes options; fields missing from older files take their defaults.
@@ -72,15 +76,19 @@ public struct TrainingOptions: Sendable, Equatable, Codable {
     plugins = try c.decodeIfPresent([String].self, forKey: .plugins) ?? d.plugins
     initialNetwork = try c.decodeIfPresent(String.self, forKey: .initialNetwork) ?? d.initialNetwork
     augment = try c.decodeIfPresent(Augmentation.self, forKey: .augment) ?? d.augment
+    connectionDecimals = try c.decodeIfPresent(Int.self, forKey: .connectionDecimals) ?? d.connectionDecimals
   }
 
   /// Whether a checkpoint written with `other` can be resumed with these options: everything but
-  /// `threads` must match. Returns the name of the first field that differs.
+  /// `threads` and `connectionDecimals` (which change only the network file written at the end)
+  /// must match. Returns the name of the first field that differs.
   public func firstDifference(from other: TrainingOptions) -> String? {
     var a = self
     var b = other
     a.threads = 0
     b.threads = 0
+    a.connectionDecimals = nil
+    b.connectionDecimals = nil
     // No augmentation and `shift=0` are the same run.
     if a.augment?.isIdentity ?? true { a.augment = nil }
     if b.augment?.isIdentity ?? true { b.augment = nil }

@@ -101,12 +101,14 @@ public enum TrainingRun {
       progress(.epoch(record, of: options.epochs))
     }
     progress(.testing)
-    let test = trainer.evaluate(mnist.test)
+    var network = trainer.network
+    if let d = options.connectionDecimals { network.roundConnections(decimals: d) }
+    let test = network.accuracy(on: mnist.test, loss: options.loss, softmaxScale: options.softmaxScale, threads: options.threads)
     let metadata = TrainingMetadata(
       options: options, epochs: trainer.epochsDone, trainImages: train.count, validationImages: validation.count,
       validationAccuracy: trainer.history.last?.validationAccuracy, testAccuracy: test.accuracy, testImages: mnist.test.count,
       trainingSeconds: trainer.elapsedSeconds, history: trainer.history)
-    let trained = TrainedNetwork(network: trainer.network, score: options.score, training: metadata)
+    let trained = TrainedNetwork(network: network, score: options.score, training: metadata)
     if writeFiles { try trained.write(to: output) }
     let communication = trainer.plugins.compactMap { ($0 as? TernGrad)?.statistics ?? ($0 as? GradientDropping)?.statistics }.first
     return TrainingResult(trained: trained, output: output, checkpoint: checkpointPath, communication: communication)

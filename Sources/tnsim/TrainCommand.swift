@@ -7,7 +7,7 @@ import TrueNorthIO
 let trainCommand = Command(
   name: "train",
   summary: "Train a Tea-learning shadow network on MNIST and write it as a network file.",
-  usage: "train --output NET.json [--topology NAME|FILE] [--epochs N] [--batch B] [--lr X] [--seed S] [--augment shift=S] [--plugin NAME:K=V,...]... [--init NET.json] [--resume] [--json]",
+  usage: "train --output NET.json [--topology NAME|FILE] [--epochs N] [--batch B] [--lr X] [--seed S] [--augment shift=S] [--plugin NAME:K=V,...]... [--init NET.json] [--connection-decimals D] [--resume] [--json]",
   details: """
     Reads the decompressed MNIST files from --data DIR, $TNSIM_DATA or the checkout's data/mnist (`make data`;
     their SHA-256 is checked).
@@ -33,6 +33,9 @@ let trainCommand = Command(
     (gdrop across MPI ranks excepted: each rank keeps its own residuals).
     --init NET.json starts from a trained network (its topology and weight tables), e.g. to fine-tune
     the dense network with an SSL run's structure: --init dense.json --plugin ssl:lambda=0,structure=ssl.json.
+    --connection-decimals D rounds the connection probabilities of the network file written at the end (the
+    checkpoints stay exact; the test accuracy printed is the rounded network's); a --resume may add it, e.g. to
+    a finished run's checkpoint to write its network again, smaller.
     --augment shift=S moves each training image by a random (dx, dy) in [-S, S] pixels (zero fill), drawn
     from the seed, the epoch and the image's index: the same on any thread count and on --resume.
     """,
@@ -56,6 +59,7 @@ let trainCommand = Command(
     Option(name: "plugin", value: "NAME:K=V,...", help: "a training plug-in (probreg, ssl, terngrad, prune, gdrop); repeat to combine", repeatable: true),
     Option(name: "augment", value: "shift=S", help: "seeded random shifts of the training images by up to S pixels (default none)"),
     Option(name: "init", value: "NET.json", help: "start from this trained network instead of a fresh initialisation"),
+    Option(name: "connection-decimals", value: "D", help: "round the written network's connection probabilities to D decimals (a smaller file)"),
     Option(name: "resume", value: nil, help: "continue from the checkpoint (same options required)"),
     Option(name: "json", value: nil, help: "print the result as one JSON object (no progress output)"),
   ],
@@ -94,6 +98,7 @@ func trainingOptions(_ args: ParsedArguments) throws -> TrainingOptions {
   o.threads = try args.int("threads", in: 0...1024) ?? o.threads
   o.plugins = args.strings("plugin")
   o.initialNetwork = args.string("init")
+  o.connectionDecimals = try args.int("connection-decimals", in: 1...7)
   if let s = args.string("augment") {
     let a = try Augmentation(parsing: s, source: "--augment")
     o.augment = a.isIdentity ? nil : a
