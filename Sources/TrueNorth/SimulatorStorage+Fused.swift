@@ -145,14 +145,22 @@ extension SimulatorStorage {
       }
       // The lanes' bits are disjoint, so their sum is their union.
       let word = UInt32(truncatingIfNeeded: fireBits.wrappedSum())
-      for y in 0..<Self.fireGroup / Self.lanes {
-        let m = Int(word >> UInt32(Self.lanes * y) & 0xFF)
-        let at = SIMD8<UInt32>(truncatingIfNeeded: indices.load(fromByteOffset: m * 8, as: SIMD8<UInt8>.self))
-          &+ UInt32(truncatingIfNeeded: base + c32 + Self.lanes * y)
-        UnsafeMutableRawPointer(list + count).storeBytes(of: at, as: SIMD8<UInt32>.self)
-        count += m.nonzeroBitCount
-      }
+      listFiring(word, first: base + c32, indices: indices, into: list, count: &count)
     }
     return changed != .zero
+  }
+
+  /// Lists the neurons of a group of `fireGroup` from neuron index `first` whose bits are set in
+  /// `word`, ascending, at `list + count` (eight at a time through `bitIndices`: the entries past
+  /// the new count may be overwritten).
+  @inline(__always)
+  func listFiring(_ word: UInt32, first: Int, indices: UnsafeRawPointer, into list: UnsafeMutablePointer<UInt32>, count: inout Int) {
+    for y in 0..<Self.fireGroup / Self.lanes {
+      let m = Int(word >> UInt32(Self.lanes * y) & 0xFF)
+      let at = SIMD8<UInt32>(truncatingIfNeeded: indices.load(fromByteOffset: m * 8, as: SIMD8<UInt8>.self))
+        &+ UInt32(truncatingIfNeeded: first + Self.lanes * y)
+      UnsafeMutableRawPointer(list + count).storeBytes(of: at, as: SIMD8<UInt32>.self)
+      count += m.nonzeroBitCount
+    }
   }
 }

@@ -96,13 +96,7 @@ extension SimulatorStorage {
         changed |= (v ^ old) | fire
         word |= UInt32(Self.orAcross(fire & bit)) << UInt32(Self.wideLanes * g)
       }
-      for y in 0..<Self.fireGroup / Self.lanes {
-        let m = Int(word >> UInt32(Self.lanes * y) & 0xFF)
-        let at = SIMD8<UInt32>(truncatingIfNeeded: indices.load(fromByteOffset: m * 8, as: SIMD8<UInt8>.self))
-          &+ UInt32(truncatingIfNeeded: base + c32 + Self.lanes * y)
-        UnsafeMutableRawPointer(list + count).storeBytes(of: at, as: SIMD8<UInt32>.self)
-        count += m.nonzeroBitCount
-      }
+      listFiring(word, first: base + c32, indices: indices, into: list, count: &count)
     }
     return changed != .zero
   }
