@@ -126,7 +126,7 @@ extension SimulatorStorage {
   /// Takes the inputs of a block of cores from `k0` on out of the scheduler (at most `blockCores`
   /// cores with at most `blockRows` active axons in all; at least one core) into the `half` of
   /// `scratch.active`, lists the rows of their active axons in that half of `scratch.rowIndex`,
-  /// and prefetches those rows and the cores' potentials.
+  /// and prefetches those rows (the cores' potentials are prefetched one core ahead in `tick`).
   @inline(__always)
   func list(from k0: Int, upTo end: Int, slot: Int, half: Int, into s: Scratch) -> Listing {
     var k1 = k0
