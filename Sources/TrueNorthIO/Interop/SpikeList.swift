@@ -15,10 +15,20 @@ public struct SpikeList<Record: SpikeRecord>: SpikeFileSource {
   /// Sorts `records` stably by tick, keeping each one's location.
   public init(path: String, records: [Record], locations: [(line: Int?, path: String?)]) {
     self.path = path
-    var order = Array(records.indices)
-    if !zip(records, records.dropFirst()).allSatisfy({ $0.tick <= $1.tick }) {
-      order.sort { (records[$0].tick, $0) < (records[$1].tick, $1) }
+    // Usually in order already: then kept as they are (a plain loop; this generic code is not
+    // specialised for its callers, and zip's tuples would cost a metadata lookup per record).
+    var inOrder = true
+    for i in records.indices.dropFirst() where records[i - 1].tick > records[i].tick {
+      inOrder = false
+      break
     }
+    if inOrder {
+      self.records = records
+      location = { locations.indices.contains($0) ? locations[$0] : (nil, nil) }
+      return
+    }
+    var order = Array(records.indices)
+    order.sort { (records[$0].tick, $0) < (records[$1].tick, $1) }
     self.records = order.map { records[$0] }
     let sorted = order.map { locations.indices.contains($0) ? locations[$0] : (nil, nil) }
     location = { sorted[$0] }
