@@ -71,6 +71,20 @@ public struct JSONPullReader: ~Copyable {
     return nil
   }
 
+  /// Reads the array that comes next: `[`, then each element by `element` (which reads it from
+  /// the reader it is given and returns false to reject it), separated by commas, then `]`.
+  /// - Returns: whether the array was well formed and every element accepted (an empty array
+  ///   calls `element` never).
+  @inlinable @inline(__always)
+  public mutating func elements(_ element: (inout JSONPullReader) -> Bool) -> Bool {
+    guard consume(UInt8(ascii: "[")) else { return false }
+    if consume(UInt8(ascii: "]")) { return true }
+    while true {
+      guard element(&self), let more = separator(close: UInt8(ascii: "]")) else { return false }
+      if !more { return true }
+    }
+  }
+
   /// A string with no escapes and no control characters, lent to `body` as its bytes (the
   /// quotes excluded); nil, with nothing consumed, for anything else.
   @inline(__always)

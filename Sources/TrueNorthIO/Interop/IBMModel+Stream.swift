@@ -154,9 +154,8 @@ extension IBMModelFile {
     _ r: inout JSONPullReader, into core: inout CoreConfig, chip: ChipDefinition, types: NeuronTypes, lookup: inout TypeLookup,
     pins: inout [(Int, Int32)]
   ) -> Bool {
-    guard r.consume(UInt8(ascii: "[")) else { return false }
     var j = 0
-    while true {
+    let read = r.elements { r in
       guard j < core.neurons.count, r.consume(UInt8(ascii: "{")) else { return false }
       var type: Int?
       var destCore: Int64?, destAxon: Int64?, delay: Int64?
@@ -200,18 +199,17 @@ extension IBMModelFile {
       }
       core.neurons[j] = neuron
       j += 1
-      guard let more = r.separator(close: UInt8(ascii: "]")) else { return false }
-      if !more { break }
+      return true
     }
-    return j == core.neurons.count
+    return read && j == core.neurons.count
   }
 
   /// The `crossbar` of a 256 x 256 core: `{"rows": [...]}`, one row per axon, each an axon type
   /// `S0`... and 32 two-digit hex bytes separated by single spaces.
   static func parseCrossbarStreaming(_ r: inout JSONPullReader, into core: inout CoreConfig, chip: ChipDefinition) -> Bool {
-    guard r.consume(UInt8(ascii: "{")), r.key(in: crossbarKeys) == 0, r.consume(UInt8(ascii: "[")) else { return false }
+    guard r.consume(UInt8(ascii: "{")), r.key(in: crossbarKeys) == 0 else { return false }
     var i = 0
-    while true {
+    let read = r.elements { r in
       guard i < core.crossbar.axons, r.consume(UInt8(ascii: "{")) else { return false }
       var seen: UInt8 = 0
       while true {
@@ -239,10 +237,9 @@ extension IBMModelFile {
       }
       guard seen == 0b11 else { return false }
       i += 1
-      guard let more = r.separator(close: UInt8(ascii: "]")) else { return false }
-      if !more { break }
+      return true
     }
-    return i == core.crossbar.axons && r.consume(UInt8(ascii: "}"))
+    return read && i == core.crossbar.axons && r.consume(UInt8(ascii: "}"))
   }
 
   /// A row of 256 synapses as IBM writes it: 32 two-digit hex bytes separated by single spaces

@@ -69,16 +69,13 @@ extension RANCModelFiles {
           guard let b = parseBusStreaming(&r, config: config, chip: chip) else { return nil }
           bus = b
         default:
-          guard r.consume(UInt8(ascii: "[")) else { return nil }
-          if !r.consume(UInt8(ascii: "]")) {
-            while true {
-              guard let read = parseCoreStreaming(&r, model: model, config: config, rules: &rules) else { return nil }
-              model.cores.append(read.core)
-              offsets.append(read.offsets)
-              guard let more = r.separator(close: UInt8(ascii: "]")) else { return nil }
-              if !more { break }
-            }
+          let read = r.elements { r in
+            guard let read = parseCoreStreaming(&r, model: model, config: config, rules: &rules) else { return false }
+            model.cores.append(read.core)
+            offsets.append(read.offsets)
+            return true
           }
+          guard read else { return nil }
         }
         guard let more = r.separator(close: UInt8(ascii: "}")) else { return nil }
         if !more { break }
@@ -157,49 +154,41 @@ extension RANCModelFiles {
 
   /// The `packets` array: one array of packets per step.
   static func parsePacketsStreaming(_ r: inout JSONPullReader, bounds: PacketBounds, into packets: inout [Packet]) -> Bool {
-    guard r.consume(UInt8(ascii: "[")) else { return false }
-    if r.consume(UInt8(ascii: "]")) { return true }
     var step: Int32 = 0
-    while true {
-      guard r.consume(UInt8(ascii: "[")) else { return false }
-      if !r.consume(UInt8(ascii: "]")) {
-        var index: Int32 = 0
+    return r.elements { r in
+      var index: Int32 = 0
+      let read = r.elements { r in
+        _ = r.peek()
+        let line = Int32(truncatingIfNeeded: r.line)
+        guard r.consume(UInt8(ascii: "{")) else { return false }
+        var seen: UInt8 = 0
+        var p = Packet(step: step, index: index, line: line, x: 0, y: 0, axon: 0, delay: 0)
         while true {
-          _ = r.peek()
-          let line = Int32(truncatingIfNeeded: r.line)
-          guard r.consume(UInt8(ascii: "{")) else { return false }
-          var seen: UInt8 = 0
-          var p = Packet(step: step, index: index, line: line, x: 0, y: 0, axon: 0, delay: 0)
-          while true {
-            guard let key = r.key(in: packetKeys), seen & (1 << key) == 0 else { return false }
-            seen |= 1 << key
-            switch key {
-            case 0:
-              guard let place = pair(&r), (0..<bounds.width).contains(Int(place.0)), (0..<bounds.height).contains(Int(place.1))
-              else { return false }
-              (p.x, p.y) = place
-            case 1:
-              guard let a = r.integer(), a >= 0, a < Int64(bounds.axons) else { return false }
-              p.axon = Int32(a)
-            default:
-              guard let d = r.integer(), d >= 0, d <= Int64(bounds.maxTick) else { return false }
-              p.delay = Int32(d)
-            }
-            guard let more = r.separator(close: UInt8(ascii: "}")) else { return false }
-            if !more { break }
+          guard let key = r.key(in: packetKeys), seen & (1 << key) == 0 else { return false }
+          seen |= 1 << key
+          switch key {
+          case 0:
+            guard let place = pair(&r), (0..<bounds.width).contains(Int(place.0)), (0..<bounds.height).contains(Int(place.1))
+            else { return false }
+            (p.x, p.y) = place
+          case 1:
+            guard let a = r.integer(), a >= 0, a < Int64(bounds.axons) else { return false }
+            p.axon = Int32(a)
+          default:
+            guard let d = r.integer(), d >= 0, d <= Int64(bounds.maxTick) else { return false }
+            p.delay = Int32(d)
           }
-          guard seen == 0b111 else { return false }
-          packets.append(p)
-          index += 1
-          guard let more = r.separator(close: UInt8(ascii: "]")) else { return false }
+          guard let more = r.separator(close: UInt8(ascii: "}")) else { return false }
           if !more { break }
         }
+        guard seen == 0b111 else { return false }
+        packets.append(p)
+        index += 1
+        return true
       }
       step += 1
-      guard let more = r.separator(close: UInt8(ascii: "]")) else { return false }
-      if !more { break }
+      return read
     }
-    return true
   }
 
   /// `[a, b]`, two plain integers of 32 bits.
@@ -238,9 +227,7 @@ extension RANCModelFiles {
 
   /// The cores' coordinates only (`readPackets`): each core an object with `coordinates` once.
   static func parseListedStreaming(_ r: inout JSONPullReader, width: Int, into listed: inout Set<Int>) -> Bool {
-    guard r.consume(UInt8(ascii: "[")) else { return false }
-    if r.consume(UInt8(ascii: "]")) { return true }
-    while true {
+    r.elements { r in
       guard r.consume(UInt8(ascii: "{")) else { return false }
       var place: (Int32, Int32)?
       if !r.consume(UInt8(ascii: "}")) {
@@ -259,10 +246,8 @@ extension RANCModelFiles {
       }
       guard let place else { return false }
       listed.insert(Int(place.1) * width + Int(place.0))
-      guard let more = r.separator(close: UInt8(ascii: "]")) else { return false }
-      if !more { break }
+      return true
     }
-    return true
   }
 
   /// One core: coordinates on the config's grid, axon types, connections and neurons, with each
@@ -283,31 +268,25 @@ extension RANCModelFiles {
         else { return nil }
         (core.x, core.y) = (Int(place.0), Int(place.1))
       case 1:
-        guard r.consume(UInt8(ascii: "[")) else { return nil }
-        if !r.consume(UInt8(ascii: "]")) {
-          var i = 0
-          while true {
-            guard i < config.axons, let t = r.integer(), t >= 0, t < Int64(config.weights) else { return nil }
-            core.axonTypes[i] = UInt8(t)
-            i += 1
-            guard let more = r.separator(close: UInt8(ascii: "]")) else { return nil }
-            if !more { break }
-          }
+        var i = 0
+        let read = r.elements { r in
+          guard i < config.axons, let t = r.integer(), t >= 0, t < Int64(config.weights) else { return false }
+          core.axonTypes[i] = UInt8(t)
+          i += 1
+          return true
         }
+        guard read else { return nil }
       case 2:
         guard parseConnectionsStreaming(&r, into: &core, config: config) else { return nil }
       default:
-        guard r.consume(UInt8(ascii: "[")) else { return nil }
-        if !r.consume(UInt8(ascii: "]")) {
-          while true {
-            guard offsets.count < config.neurons,
-              let o = parseNeuronStreaming(&r, into: &core.neurons[offsets.count], config: config, rules: &rules)
-            else { return nil }
-            offsets.append(o)
-            guard let more = r.separator(close: UInt8(ascii: "]")) else { return nil }
-            if !more { break }
-          }
+        let read = r.elements { r in
+          guard offsets.count < config.neurons,
+            let o = parseNeuronStreaming(&r, into: &core.neurons[offsets.count], config: config, rules: &rules)
+          else { return false }
+          offsets.append(o)
+          return true
         }
+        guard read else { return nil }
       }
       guard let more = r.separator(close: UInt8(ascii: "}")) else { return nil }
       if !more { break }
@@ -317,26 +296,19 @@ extension RANCModelFiles {
 
   /// `connections`: per neuron, the synapse bits of its axons (0 or 1) up to the last it uses.
   static func parseConnectionsStreaming(_ r: inout JSONPullReader, into core: inout CoreConfig, config: Config) -> Bool {
-    guard r.consume(UInt8(ascii: "[")) else { return false }
-    if r.consume(UInt8(ascii: "]")) { return true }
     var j = 0
-    while true {
-      guard j < config.neurons, r.consume(UInt8(ascii: "[")) else { return false }
-      if !r.consume(UInt8(ascii: "]")) {
-        var i = 0
-        while true {
-          guard i < config.axons, let b = r.integer(), b == 0 || b == 1 else { return false }
-          if b == 1 { core.crossbar[i, j] = true }
-          i += 1
-          guard let more = r.separator(close: UInt8(ascii: "]")) else { return false }
-          if !more { break }
-        }
+    return r.elements { r in
+      guard j < config.neurons else { return false }
+      var i = 0
+      let read = r.elements { r in
+        guard i < config.axons, let b = r.integer(), b == 0 || b == 1 else { return false }
+        if b == 1 { core.crossbar[i, j] = true }
+        i += 1
+        return true
       }
       j += 1
-      guard let more = r.separator(close: UInt8(ascii: "]")) else { return false }
-      if !more { break }
+      return read
     }
-    return true
   }
 
   /// One neuron: its parameters into `neuron` (beta, gamma and kappa matched to RANC's rule,
