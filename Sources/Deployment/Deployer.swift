@@ -83,7 +83,7 @@ extension DeployedNetwork {
     if let v = model.violations().first { throw .modelDoesNotFit(chip: chip.name, violation: v) }
     self.init(
       model: model, placement: placement, packing: packing, options: options,
-      encoding: Self.inputEncoding(topology, wiring: wiring, packing: packing, placement: placement, seed: options.seed),
+      encoding: Self.inputEncoding(topology, wiring: wiring, packing: packing, placement: placement, options: options),
       readout: Self.readout(trained, wiring: wiring, packing: packing, placement: placement, copies: options.copies),
       topologyName: topology.name, topologyDigest: Self.topologyDigest(topology), weightsShrunk: tables.reduce(0) { $0 + $1.shrunk })
   }
@@ -173,7 +173,9 @@ extension DeployedNetwork {
   }
 
   /// Input value i drives every live layer-0 axon that reads it, in every copy.
-  static func inputEncoding(_ topology: Topology, wiring: Wiring, packing: CorePacking, placement: Placement, seed: UInt64) -> InputEncoding {
+  static func inputEncoding(_ topology: Topology, wiring: Wiring, packing: CorePacking, placement: Placement, options: DeploymentOptions)
+    -> InputEncoding
+  {
     let shapes = topology.cores
     var lists = [[(core: Int, axon: Int)]](repeating: [], count: topology.inputSize)
     for k in shapes.indices where wiring.layerOfCore[k] == 0 {
@@ -185,7 +187,7 @@ extension DeployedNetwork {
     let axons = placement.cores.map { cores in
       lists.flatMap { $0.map { (core: Int32(chip.coreID(x: cores[$0.core].x, y: cores[$0.core].y)), axon: Int32($0.axon)) } }
     }
-    return InputEncoding(inputSize: topology.inputSize, start: start, axons: axons, seed: seed)
+    return InputEncoding(inputSize: topology.inputSize, start: start, axons: axons, seed: options.seed, sampling: options.inputs)
   }
 
   /// Output j of copy c goes to pin c * outputs + j and votes for class j mod classes; each pin's

@@ -50,6 +50,8 @@ extension DeploymentManifest {
     o.lineBreak(indent: 4)
     o.member("rule", "bernoulli")
     o.lineBreak(indent: 4)
+    o.member("sampling", encoding.sampling.rawValue)
+    o.lineBreak(indent: 4)
     o.member("seed", encoding.seed)
     o.lineBreak(indent: 4)
     o.key("spf")
@@ -122,14 +124,16 @@ extension DeploymentManifest {
     let network = NetworkReference(
       file: try n.required("file").string(), sha256: try n.required("sha256").string(), topology: try n.required("topology").string(),
       topologySHA256: try n.required("topologySHA256").string())
-    let options = try readSettings(try root.required("settings"))
+    var options = try readSettings(try root.required("settings"))
     let e = try root.required("encoding")
+    let encoding = try readEncoding(e, copies: options.copies)
+    options.inputs = encoding.sampling
     let spfCursor = try e.optional("spf")
     let spf: Int? = try spfCursor.flatMap { c throws(InputError) in c.isNull ? nil : try c.int(in: 1...1_000_000) }
     return DeploymentManifest(
       model: try root.required("model").string(), modelSHA256: try root.required("modelSHA256").string(),
       chip: try root.required("chip").string(), network: network, options: options, spf: spf,
-      encoding: try readEncoding(e, copies: options.copies), readout: try readReadout(try root.required("readout"), copies: options.copies))
+      encoding: encoding, readout: try readReadout(try root.required("readout"), copies: options.copies))
   }
 
   static func readSettings(_ s: JSONCursor) throws(InputError) -> DeploymentOptions {
@@ -165,7 +169,14 @@ extension DeploymentManifest {
       axons.append(zip(cores, a).map { (core: Int32($0), axon: Int32($1)) })
     }
     let seed = UInt64(bitPattern: try e.required("seed").int64())
-    return InputEncoding(inputSize: inputSize, start: start, axons: axons, seed: seed)
+    // Manifests written before the choice existed had shared input spikes.
+    var sampling = InputSampling.shared
+    let samplingCursor = try e.optional("sampling")
+    if let c = samplingCursor {
+      guard let s = InputSampling(rawValue: try c.string()) else { throw c.fail("expected \"independent\" or \"shared\"") }
+      sampling = s
+    }
+    return InputEncoding(inputSize: inputSize, start: start, axons: axons, seed: seed, sampling: sampling)
   }
 
   static func readReadout(_ r: JSONCursor, copies: Int) throws(InputError) -> Readout {

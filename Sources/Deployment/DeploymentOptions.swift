@@ -23,8 +23,10 @@ public struct DeploymentOptions: Sendable, Equatable {
   /// into as few chip cores as fit (`CorePacking`); exact, and it changes nothing for a network
   /// without removable parts.
   public var pack: Bool = true
+  /// Whether each copy draws its own input spikes (`InputSampling`).
+  public var inputs: InputSampling = .independent
 
-  /// The defaults: 1 copy, seed 1, floor leaks, shrunk weights, scale 1, packed.
+  /// The defaults: 1 copy, seed 1, floor leaks, shrunk weights, scale 1, packed, independent inputs.
   public init() {}
 
   /// Rounding of the trained leak bias b to the chip's integer leak.

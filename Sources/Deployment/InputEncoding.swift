@@ -8,8 +8,9 @@ import TrueNorthIO
 ///
 /// In every tick of its frame each pixel of intensity p in [0, 1] spikes with probability p: one
 /// draw of the encoding generator per pixel with p > 0, in pixel order, tick after tick, frame
-/// after frame. A spike goes to every axon that reads the pixel, in every copy: all copies see
-/// the same input spikes. Frame f of a stream occupies ticks [f spf, (f + 1) spf).
+/// after frame. A spike goes to every axon of a copy that reads the pixel. With independent
+/// sampling (the default) each copy draws its own spikes, copy after copy; with shared sampling
+/// one draw per pixel feeds every copy. Frame f of a stream occupies ticks [f spf, (f + 1) spf).
 public struct InputEncoding: Sendable {
   /// Values of the input vector (pixels).
   public var inputSize: Int
@@ -19,13 +20,16 @@ public struct InputEncoding: Sendable {
   public var axons: [[(core: Int32, axon: Int32)]]
   /// The seed the deployment was made with, the default seed of the encoding.
   public var seed: UInt64
+  /// Whether each copy draws its own input spikes.
+  public var sampling: InputSampling
 
   /// An encoding from its tables.
-  public init(inputSize: Int, start: [Int], axons: [[(core: Int32, axon: Int32)]], seed: UInt64) {
+  public init(inputSize: Int, start: [Int], axons: [[(core: Int32, axon: Int32)]], seed: UInt64, sampling: InputSampling) {
     self.inputSize = inputSize
     self.start = start
     self.axons = axons
     self.seed = seed
+    self.sampling = sampling
   }
 
   /// Copies the encoding feeds.
@@ -38,18 +42,31 @@ public struct InputEncoding: Sendable {
   }
 
   /// Draws one tick of a frame: replaces `targets` with the axons of the pixels of `image` that
-  /// spike, in pixel order and, for each pixel, copy order.
+  /// spike. Independent sampling lists copy after copy, each in pixel order; shared sampling
+  /// lists pixel after pixel, each in copy order.
   /// - Parameters:
   ///   - image: the frame's pixels, `inputSize` intensities in [0, 1].
-  ///   - rng: the encoding generator, advanced by one draw per pixel with intensity above 0.
+  ///   - rng: the encoding generator, advanced by one draw per pixel with intensity above 0 (per
+  ///     copy, with independent sampling).
   public func drawTick(_ image: ArraySlice<Float>, rng: inout SplitMix64, into targets: inout [(core: Int32, axon: Int32)]) {
     targets.removeAll(keepingCapacity: true)
     let first = image.startIndex
-    for i in 0..<inputSize {
-      let p = image[first + i]
-      guard p > 0, Float(rng.nextUnit()) < p else { continue }
-      for copy in 0..<axons.count {
-        targets.append(contentsOf: axons[copy][start[i]..<start[i + 1]])
+    switch sampling {
+    case .independent:
+      for copy in axons.indices {
+        for i in 0..<inputSize {
+          let p = image[first + i]
+          guard p > 0, Float(rng.nextUnit()) < p else { continue }
+          targets.append(contentsOf: axons[copy][start[i]..<start[i + 1]])
+        }
+      }
+    case .shared:
+      for i in 0..<inputSize {
+        let p = image[first + i]
+        guard p > 0, Float(rng.nextUnit()) < p else { continue }
+        for copy in axons.indices {
+          targets.append(contentsOf: axons[copy][start[i]..<start[i + 1]])
+        }
       }
     }
   }
@@ -81,4 +98,16 @@ public struct InputEncoding: Sendable {
     }
     return count
   }
+}
+
+/// Whether the copies of a deployment see their own input spikes or the same ones.
+///
+/// A spike enters the chip addressed to one core's axon, so feeding N copies costs N input events
+/// either way; drawing them independently lets the copies average out the input sampling too (with
+/// shared spikes every copy sees the same luck of a tick's draw).
+public enum InputSampling: String, Sendable, CaseIterable {
+  /// Each copy draws its own spikes from the pixels (the default).
+  case independent
+  /// One draw per pixel and tick, sent to every copy (deployments before this choice existed).
+  case shared
 }

@@ -15,10 +15,12 @@ import TrueNorthIO
 /// class means and covariance when many), applies the chip's readout rule (most spikes, per neuron
 /// for a mean score, ties to the lowest class) and averages the chance of the right class.
 ///
-/// The ticks of a frame take distinct input draws of the pool, and the copies of a tick distinct
-/// hidden draws (while there are enough): the pool's draws are independent samples, so distinct
-/// ones are distributed as fresh draws, while reusing one would count its luck twice and widen the
-/// predicted counts (with 6 input draws reused at random, 4 ticks had 1.5 times the variance).
+/// With shared input spikes the ticks of a frame take distinct input draws of the pool, and the
+/// copies of a tick distinct hidden draws (while there are enough); with independent input spikes
+/// every copy of every tick takes its own draw of the whole pool. The pool's draws are independent
+/// samples, so distinct ones are distributed as fresh draws, while reusing one would count its luck
+/// twice and widen the predicted counts (with 6 input draws reused at random, 4 ticks had 1.5 times
+/// the variance).
 /// Deterministic in the seed. It ignores that a copy keeps its sampled synapses from tick to tick:
 /// on the chip a copy's errors repeat over the ticks of a frame, so for networks with many
 /// connections far from 0 and 1 the prediction is optimistic at several spf.
@@ -33,7 +35,9 @@ public struct AccuracyPrediction: Sendable {
   public let scale: [Double]
   /// The images' labels.
   public let labels: [UInt8]
-  /// Input spike vectors drawn per image, and hidden-layer draws per input vector.
+  /// Whether the copies draw their own input spikes or share them, as on the chip.
+  public let inputs: InputSampling
+  /// Input spike vectors drawn per image.
   public let inputDraws: Int
   /// Hidden-layer draws per input vector.
   public let hiddenDraws: Int
@@ -42,10 +46,15 @@ public struct AccuracyPrediction: Sendable {
   /// Class-neuron probabilities x 255 for each image and pool draw.
   let pool: [UInt8]
 
-  /// Builds the pool by sampling through the shadow network, `poolSize` draws per image.
-  public init(network trained: TrainedNetwork, images: ImageSet, inputDraws: Int = 8, hiddenDraws: Int = 4, seed: UInt64 = 1,
-    threads: Int = 0)
+  /// Builds the pool by sampling through the shadow network, `poolSize` draws per image: by
+  /// default 64 input draws of one hidden draw each for independent inputs (every copy of every
+  /// tick a fresh input draw, up to 64 of them per frame), 8 input draws of 4 hidden draws each
+  /// for shared ones.
+  public init(network trained: TrainedNetwork, images: ImageSet, inputs: InputSampling = .independent, inputDraws: Int? = nil,
+    hiddenDraws: Int? = nil, seed: UInt64 = 1, threads: Int = 0)
   {
+    let inputDraws = inputDraws ?? (inputs == .independent ? 64 : 8)
+    let hiddenDraws = hiddenDraws ?? (inputs == .independent ? 1 : 4)
     let net = trained.network
     let topology = net.topology
     classes = topology.classes
@@ -53,6 +62,7 @@ public struct AccuracyPrediction: Sendable {
     classOf = (0..<outputs).map { topology.classOf(output: $0) }
     scale = topology.neuronsPerClass.map { trained.score == .mean ? 1 / Double(max($0, 1)) : 1.0 }
     labels = images.labels
+    self.inputs = inputs
     self.inputDraws = inputDraws
     self.hiddenDraws = hiddenDraws
     let poolSize = inputDraws * hiddenDraws
@@ -98,27 +108,40 @@ public struct AccuracyPrediction: Sendable {
     self.pool = pool
   }
 
-  /// The predicted accuracy for `copies` copies read over `spf` ticks: each tick one input draw
-  /// shared by every copy, each copy its own hidden draw.
+  /// The predicted accuracy for `copies` copies read over `spf` ticks: with independent inputs
+  /// each copy of each tick its own input draw of the pool; with shared inputs each tick one input
+  /// draw shared by every copy, each copy its own hidden draw.
   /// - Parameter samples: draws of the class counts per image.
   public func accuracy(copies: Int, spf: Int, samples: Int = 32, seed: UInt64 = 1) -> Double {
     var rng = SplitMix64(seed: SplitMix64.mix(seed ^ 0xACC0_1234))
     var correct = 0.0
     var counts = [Double](repeating: 0, count: classes)
-    var moments = ClassMoments(classes: classes, inputDraws: inputDraws, hiddenDraws: hiddenDraws)
+    // Independent inputs make a frame one copy read over copies x spf ticks, each on its own
+    // input draw; for the normals, one tick of that many copies with the whole pool's moments.
+    let independent = inputs == .independent
+    let (ticks, perTick) = independent ? (copies * spf, 1) : (spf, copies)
+    var moments = independent
+      ? ClassMoments(classes: classes, inputDraws: 1, hiddenDraws: poolSize)
+      : ClassMoments(classes: classes, inputDraws: inputDraws, hiddenDraws: hiddenDraws)
     var inputsOfFrame = DistinctDraws(inputDraws)
     var hiddenOfTick = DistinctDraws(hiddenDraws)
+    var momentDraws = DistinctDraws(independent ? 1 : inputDraws)
+    // N copy-ticks on fresh input draws have counts of covariance N (B + W), B between draws, W
+    // the outputs' Bernoulli noise. The mean N m estimated from the pool's M draws already varies
+    // by N^2 B / M from image to image, so the normals add only N B (1 - N / M) of B: the
+    // prediction then averages to the chip's accuracy (at N > M it stays too wide by N / M).
+    let spread = independent ? max(0, 1 - Double(ticks) / Double(poolSize)) : 1
     // Few spikes per frame are drawn one by one; many from normals with the pool's moments.
     let exact = copies * spf <= 8
     for image in labels.indices {
       let q = pool[(image * poolSize * outputs)..<((image + 1) * poolSize * outputs)]
-      if !exact { moments.fit(q, outputs: outputs, classOf: classOf) }
+      if !exact { moments.fit(q, outputs: outputs, classOf: classOf, spread: spread) }
       var hits = 0
       for _ in 0..<samples {
         if exact {
-          drawCounts(q, copies: copies, spf: spf, inputs: &inputsOfFrame, hidden: &hiddenOfTick, rng: &rng, into: &counts)
+          drawCounts(q, copies: perTick, spf: ticks, inputs: &inputsOfFrame, hidden: &hiddenOfTick, rng: &rng, into: &counts)
         } else {
-          moments.draw(copies: copies, spf: spf, inputs: &inputsOfFrame, rng: &rng, into: &counts)
+          moments.draw(copies: independent ? ticks : copies, spf: independent ? 1 : spf, inputs: &momentDraws, rng: &rng, into: &counts)
         }
         var best = 0
         for k in 1..<classes where counts[k] * scale[k] > counts[best] * scale[best] { best = k }
@@ -192,7 +215,8 @@ public struct AccuracyPrediction: Sendable {
     }
 
     /// The moments of every input draw of one image's pool.
-    mutating func fit(_ q: ArraySlice<UInt8>, outputs: Int, classOf: [Int]) {
+    /// - Parameter spread: the factor of the covariance between hidden draws.
+    mutating func fit(_ q: ArraySlice<UInt8>, outputs: Int, classOf: [Int], spread: Double) {
       let h = Double(hiddenDraws)
       for i in 0..<inputDraws {
         let m = i * n
@@ -212,7 +236,7 @@ public struct AccuracyPrediction: Sendable {
         for d in 0..<hiddenDraws {
           for a in 0..<n {
             let da = sums[d * n + a] - mean[m + a]
-            for b in 0..<n { factor[f + a * n + b] += da * (sums[d * n + b] - mean[m + b]) / h }
+            for b in 0..<n { factor[f + a * n + b] += spread * da * (sums[d * n + b] - mean[m + b]) / h }
           }
         }
         factor.withUnsafeMutableBufferPointer { AccuracyPrediction.cholesky($0, offset: f, n) }

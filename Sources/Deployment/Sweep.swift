@@ -47,7 +47,7 @@ public struct Sweep {
   func settingsLine() throws(InputError) -> String {
     "tnsim sweep: network=\(networkPath) fingerprint=\(String(Self.fingerprint(try readFile(networkPath)), radix: 16)) images=\(images) "
       + "seed=\(options.seed) leak=\(options.leak.rawValue) shrink=\(options.shrinkWeights)" + (options.pack ? "" : " pack=false")
-      + (options.scale == 1 ? "" : " scale=\(options.scale)")
+      + (options.scale == 1 ? "" : " scale=\(options.scale)") + " inputs=\(options.inputs.rawValue)"
   }
 
   /// FNV-1a of a file's bytes: a retrained network under the same name starts a new sweep.
@@ -118,7 +118,7 @@ public struct Sweep {
     let trained = try TrainedNetwork.read(from: networkPath)
     let test = try MNIST.load(directory: dataDirectory).test
     let images = test.subset(0..<min(self.images, test.count))
-    let prediction = AccuracyPrediction(network: trained, images: images, seed: options.seed)
+    let prediction = AccuracyPrediction(network: trained, images: images, inputs: options.inputs, seed: options.seed)
     let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: csvPath))
     defer { try? handle.close() }
     try handle.seekToEnd()

@@ -17,6 +17,7 @@ let deploymentOptions: [Option] = [
   Option(name: "no-shrink", value: nil, help: "keep the trained weight tables (default: shrink them to minimise variance)"),
   Option(name: "no-pack", value: nil, help: "one chip core per network core (default: drop unused axons and neurons, merge cores that fit)"),
   Option(name: "scale", value: "K", help: "multiply each neuron's weights and leak by up to K, raising its synapse probabilities (default 1)"),
+  Option(name: "inputs", value: "independent|shared", help: "each copy draws its own input spikes, or all copies get the same ones (default independent)"),
 ]
 
 func parseDeploymentOptions(_ args: ParsedArguments, copies: Int) throws -> DeploymentOptions {
@@ -32,6 +33,12 @@ func parseDeploymentOptions(_ args: ParsedArguments, copies: Int) throws -> Depl
   o.shrinkWeights = !args.flag("no-shrink")
   o.pack = !args.flag("no-pack")
   o.scale = try args.int("scale", in: 1...WeightTable.largestMagnitude) ?? 1
+  if let i = args.string("inputs") {
+    guard let s = InputSampling(rawValue: i) else {
+      throw InputError(file: "--inputs", message: "'\(i)' is not allowed; use independent or shared")
+    }
+    o.inputs = s
+  }
   return o
 }
 
@@ -60,7 +67,7 @@ func worded<T>(_ body: () throws -> T) throws -> T {
 let deployCommand = Command(
   name: "deploy",
   summary: "Sample a trained network into a chip model: N copies, integer weights, binary synapses.",
-  usage: "deploy NET.json --copies N --output MODEL.json [--spf S] [--chip CHIPDEF] [--seed S] [--leak floor|round|dither] [--no-shrink] [--no-pack] [--scale K]",
+  usage: "deploy NET.json --copies N --output MODEL.json [--spf S] [--chip CHIPDEF] [--seed S] [--leak floor|round|dither] [--no-shrink] [--no-pack] [--scale K] [--inputs independent|shared]",
   details: """
     Every synapse is drawn from its connection probability, each copy independently; neurons become memoryless
     McCulloch-Pitts neurons; layer outputs go to the next layer's axons with delay 1, the last layer to output
@@ -99,7 +106,7 @@ let deployCommand = Command(
 let evalCommand = Command(
   name: "eval",
   summary: "Classify MNIST test images on the simulated chip: a trained network deployed now, or a deployed model.",
-  usage: "eval NET.json|MODEL.json --copies N --spf S [--images K] [--first N] [--seed S] [--threads T] [--json] [--predictions FILE] [--chip CHIPDEF] [--leak ...] [--no-shrink] [--no-pack] [--scale K]",
+  usage: "eval NET.json|MODEL.json --copies N --spf S [--images K] [--first N] [--seed S] [--threads T] [--json] [--predictions FILE] [--chip CHIPDEF] [--leak ...] [--no-shrink] [--no-pack] [--scale K] [--inputs independent|shared]",
   details: """
     Prints the accuracy on the chip, cores used, ticks per image, spikes, synaptic events and energy per image,
     and the accuracy predicted from the shadow network without simulation (docs/deployment.md).
@@ -132,7 +139,8 @@ let evalCommand = Command(
       let seed = try args.uint64("seed") ?? deployed.manifest.encoding.seed
       evaluation = try worded { try deployed.evaluate(images: images, spf: spf, seed: seed, threads: threads, progress: progress) }
       predicted = deployed.network().map {
-        AccuracyPrediction(network: $0, images: images, seed: seed).accuracy(copies: deployed.manifest.options.copies, spf: spf, seed: seed)
+        AccuracyPrediction(network: $0, images: images, inputs: deployed.manifest.options.inputs, seed: seed)
+          .accuracy(copies: deployed.manifest.options.copies, spf: spf, seed: seed)
       }
       chip = deployed.model.chip.name
     } else {
@@ -144,7 +152,8 @@ let evalCommand = Command(
       let definition = try DeployedNetwork.chip(named: args.string("chip"), for: net.network, options: options)
       let deployed = try worded { try DeployedNetwork(net, chip: definition, options: options) }
       evaluation = try worded { try deployed.evaluate(images: images, spf: spf, seed: options.seed, threads: threads, progress: progress) }
-      predicted = AccuracyPrediction(network: net, images: images, seed: options.seed).accuracy(copies: copies, spf: spf, seed: options.seed)
+      predicted = AccuracyPrediction(network: net, images: images, inputs: options.inputs, seed: options.seed)
+        .accuracy(copies: copies, spf: spf, seed: options.seed)
       chip = definition.name
     }
     bar.finish()
@@ -181,7 +190,7 @@ func refuseRedeployment(_ args: ParsedArguments, _ manifest: DeploymentManifest)
   if let copies = try args.int("copies", in: 1...65536), copies != manifest.options.copies {
     throw InputError(file: "--copies", message: "the deployed model has \(manifest.options.copies) copies; deploy again to change them")
   }
-  for flag in ["chip", "leak", "scale"] where args.string(flag) != nil {
+  for flag in ["chip", "leak", "scale", "inputs"] where args.string(flag) != nil {
     throw InputError(file: "--\(flag)", message: "is fixed by the deployed model (see its manifest); deploy again to change it")
   }
   for flag in ["no-shrink", "no-pack"] where args.flag(flag) {

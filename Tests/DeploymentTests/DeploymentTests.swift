@@ -234,9 +234,11 @@ func oneHotNetwork() -> TrainedNetwork {
     #expect(throws: DeploymentError.sweepSettingsDiffer(file: sweep.csvPath, found: "# tnsim sweep: other")) { try sweep.run() }
   }
 
-  /// Exact draws up to 8 spikes per class neuron and frame (copies x spf), normals above.
-  @Test(arguments: [(1, 1), (1, 3), (4, 1), (2, 4), (4, 4), (16, 1), (3, 8)])
-  func predictionMatchesTheChip(copies: Int, spf: Int) throws {
+  /// Exact draws up to 8 spikes per class neuron and frame (copies x spf), normals above; copies
+  /// with their own input spikes and copies sharing them.
+  @Test(arguments: [(1, 1), (1, 3), (4, 1), (2, 4), (4, 4), (16, 1), (3, 8)], InputSampling.allCases)
+  func predictionMatchesTheChip(point: (copies: Int, spf: Int), inputs: InputSampling) throws {
+    let (copies, spf) = point
     // Noisy images: the label's pixel spikes with probability 0.5, every other pixel with 0.3, so
     // class counts are binomial and ties are common: the readout rule decides.
     var rng = SplitMix64(seed: 13)
@@ -251,18 +253,28 @@ func oneHotNetwork() -> TrainedNetwork {
     let net = oneHotNetwork()
     var options = DeploymentOptions()
     options.copies = copies
+    options.inputs = inputs
     let chip = try DeployedNetwork(net, chip: tiny, options: options).evaluate(images: images, spf: spf, seed: 5, threads: 1)
-    let predicted = AccuracyPrediction(network: net, images: images, seed: 5).accuracy(copies: copies, spf: spf, seed: 5)
+    let predicted = AccuracyPrediction(network: net, images: images, inputs: inputs, seed: 5).accuracy(copies: copies, spf: spf, seed: 5)
     // The chip's accuracy counts right answers over the 2,000 images, the prediction averages each
     // image's chance of a right one, p_i. Their difference is a mean of 2,000 independent terms of
     // variance p_i (1 - p_i), so its standard deviation is at most sigma = sqrt(a (1 - a) / 2000)
     // for the accuracy a (1.1 points at most); the bound is 3 sigma (about 3 points). Measured
     // gaps: 1.5 sigma at 1 x 1, 0.7 at 1 x 3, 1.2 at 4 x 1 and 1.5 at 2 x 4. Before the ticks of
     // a frame took distinct input draws of the pool, 2 x 4 missed by 4.2 sigma: reusing one of
-    // the pool's 6 input draws widened the predicted counts.
+    // the pool's 6 input draws widened the predicted counts. With independent inputs: 0.8 sigma
+    // at 4 x 1 and 0.5 at 16 x 1; before the normals discounted the spread the pool's mean already
+    // carries, 16 x 1 missed by 8.4 sigma (the prediction too low).
     let sigma = (chip.accuracy * (1 - chip.accuracy) / Double(labels.count)).squareRoot()
     #expect(abs(predicted - chip.accuracy) < 3 * sigma, "predicted \(predicted), chip \(chip.accuracy), sigma \(sigma)")
     #expect(chip.accuracy > 0.1)
+    if copies > 1 && inputs == .independent {
+      // Sharing the input spikes, the copies of this one-layer network vote alike: extra copies
+      // add nothing beyond the first's vote, while independent copies average the input noise.
+      options.inputs = .shared
+      let shared = try DeployedNetwork(net, chip: tiny, options: options).evaluate(images: images, spf: spf, seed: 5, threads: 1)
+      #expect(chip.accuracy > shared.accuracy + 2 * sigma, "independent \(chip.accuracy), shared \(shared.accuracy)")
+    }
   }
 
   /// The pool's draws are taken without replacement: n draws in a row are a permutation of 0..<n,
