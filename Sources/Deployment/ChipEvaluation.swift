@@ -53,8 +53,8 @@ public struct ChipEvaluation: Sendable {
 
 extension DeployedNetwork {
   /// Streams `images` through the simulated chip back to back, one frame every `spf` ticks, each
-  /// pixel spiking with probability intensity in every tick of its frame (all copies see the same
-  /// input spikes, `InputEncoding`), and reads each frame's class from the output spikes of its
+  /// pixel spiking with probability intensity in every tick of its frame (drawn per copy, or once
+  /// for all copies: `InputEncoding`), and reads each frame's class from the output spikes of its
   /// ticks shifted by the pipeline depth, summed over copies (`Readout`).
   /// - Parameters:
   ///   - seed: seeds the input encoding and the chip's generators.

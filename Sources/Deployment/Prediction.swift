@@ -17,7 +17,8 @@ import TrueNorthIO
 ///
 /// With shared input spikes the ticks of a frame take distinct input draws of the pool, and the
 /// copies of a tick distinct hidden draws (while there are enough); with independent input spikes
-/// every copy of every tick takes its own draw of the whole pool. The pool's draws are independent
+/// every copy of every tick takes its own input draw (the pool then has one hidden draw per input
+/// draw; above 8 draws per frame the normals take the whole pool's moments, see `accuracy`). The pool's draws are independent
 /// samples, so distinct ones are distributed as fresh draws, while reusing one would count its luck
 /// twice and widen the predicted counts (with 6 input draws reused at random, 4 ticks had 1.5 times
 /// the variance).
@@ -83,7 +84,7 @@ public struct AccuracyPrediction: Sendable {
       var spikes = [Float](repeating: 0, count: count * poolSize * topology.inputSize)
       for i in 0..<count {
         let pixels = images.image(first + i)
-        // All copies see the same input spikes in a tick: hidden draws share their input draw.
+        // The hidden draws of an input draw share its spikes (shared inputs: the copies of a tick).
         for r in 0..<inputDraws {
           let base = (i * poolSize + r * hiddenDraws) * topology.inputSize
           for (k, p) in pixels.enumerated() where p > 0 && Float(rng.nextUnit()) < p { spikes[base + k] = 1 }
