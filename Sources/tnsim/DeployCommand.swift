@@ -99,7 +99,8 @@ let deployCommand = Command(
       print(VarianceReport(net, images: data.test, options: deployed.options))
     }
     print("wrote \(DeploymentManifest.path(forModel: output)): readout of \(manifest.readout.pinClass.count) pins, "
-      + "\(manifest.encoding.axons.first?.count ?? 0) input axons per copy, encoding seed \(manifest.encoding.seed)")
+      + "\(manifest.encoding.axons.first?.count ?? 0) input axons per copy, encoding seed \(manifest.encoding.seed), "
+      + (manifest.encoding.sampling == .independent ? "each copy drawing its own input spikes" : "input spikes shared by the copies"))
     return 0
   })
 
