@@ -18,10 +18,10 @@ import TrueNorthIO
 /// With shared input spikes the ticks of a frame take distinct input draws of the pool, and the
 /// copies of a tick distinct hidden draws (while there are enough); with independent input spikes
 /// every copy of every tick takes its own input draw (the pool then has one hidden draw per input
-/// draw; above 8 draws per frame the normals take the whole pool's moments, see `accuracy`). The pool's draws are independent
-/// samples, so distinct ones are distributed as fresh draws, while reusing one would count its luck
-/// twice and widen the predicted counts (with 6 input draws reused at random, 4 ticks had 1.5 times
-/// the variance).
+/// draw; above 8 draws per frame the normals take the whole pool's moments, see `accuracy`). The
+/// pool's draws are independent samples, so distinct ones are distributed as fresh draws, while
+/// reusing one would count its luck twice and widen the predicted counts (with 6 input draws
+/// reused at random, 4 ticks had 1.5 times the variance).
 /// Deterministic in the seed. It ignores that a copy keeps its sampled synapses from tick to tick:
 /// on the chip a copy's errors repeat over the ticks of a frame, so for networks with many
 /// connections far from 0 and 1 the prediction is optimistic at several spf.
