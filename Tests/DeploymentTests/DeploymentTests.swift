@@ -264,7 +264,7 @@ func oneHotNetwork() -> TrainedNetwork {
     // a frame took distinct input draws of the pool, 2 x 4 missed by 4.2 sigma: reusing one of
     // the pool's 6 input draws widened the predicted counts. With independent inputs: 0.8 sigma
     // at 4 x 1 and 0.5 at 16 x 1; before the normals discounted the spread the pool's mean already
-    // carries, 16 x 1 missed by 8.4 sigma (the prediction too low).
+    // carries (then with 32 draws), 16 x 1 missed by 8.4 sigma (the prediction too low).
     let sigma = (chip.accuracy * (1 - chip.accuracy) / Double(labels.count)).squareRoot()
     #expect(abs(predicted - chip.accuracy) < 3 * sigma, "predicted \(predicted), chip \(chip.accuracy), sigma \(sigma)")
     #expect(chip.accuracy > 0.1)
