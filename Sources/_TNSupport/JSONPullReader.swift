@@ -85,6 +85,23 @@ public struct JSONPullReader: ~Copyable {
     }
   }
 
+  /// Reads the object that comes next: `{`, then each member whose key is one of `keys` by
+  /// `member` (given the key's index in `keys`; it reads the value and returns false to reject
+  /// it), separated by commas, then `}`. An empty object, a key outside `keys` or a key given
+  /// twice rejects the object.
+  /// - Returns: the keys present, bit k for `keys[k]`; nil for a rejected object.
+  @inlinable @inline(__always)
+  public mutating func members(in keys: Keys, _ member: (inout JSONPullReader, Int) -> Bool) -> UInt32? {
+    guard consume(UInt8(ascii: "{")) else { return nil }
+    var seen: UInt32 = 0
+    while true {
+      guard let key = key(in: keys), seen & (1 << key) == 0 else { return nil }
+      seen |= 1 << key
+      guard member(&self, key), let more = separator(close: UInt8(ascii: "}")) else { return nil }
+      if !more { return seen }
+    }
+  }
+
   /// A string with no escapes and no control characters, lent to `body` as its bytes (the
   /// quotes excluded); nil, with nothing consumed, for anything else.
   @inline(__always)

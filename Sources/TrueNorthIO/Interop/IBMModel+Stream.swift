@@ -112,36 +112,31 @@ extension IBMModelFile {
     -> (core: CoreConfig, id: Int, pins: [(Int, Int32)])?
   {
     let chip = model.chip
-    guard chip.neuronsPerCore == 256, chip.axonsPerCore == 256, r.consume(UInt8(ascii: "{")) else { return nil }
+    guard chip.neuronsPerCore == 256, chip.axonsPerCore == 256 else { return nil }
     var id: Int?
     var seed: Int64?
-    var seen: UInt8 = 0
     var core = model.emptyCore(x: 0, y: 0)
     var pins: [(Int, Int32)] = []
-    if r.consume(UInt8(ascii: "}")) { return nil }
-    while true {
-      guard let key = r.key(in: coreKeys), seen & (1 << key) == 0 else { return nil }
-      seen |= 1 << key
+    let seen = r.members(in: coreKeys) { r, key in
       switch key {
       case 0:
-        guard let v = r.integer(), v >= 0, v < Int64(chip.coreCount) else { return nil }
+        guard let v = r.integer(), v >= 0, v < Int64(chip.coreCount) else { return false }
         id = Int(v)
         (core.x, core.y) = chip.coordinates(ofCore: Int(v))
+        return true
       case 1:
-        guard let v = r.integer() else { return nil }
-        seed = v
+        seed = r.integer()
+        return seed != nil
       case 2:
-        guard r.integer() == 0 else { return nil }
+        return r.integer() == 0
       case 3:
-        guard id != nil, parseNeuronsStreaming(&r, into: &core, chip: chip, types: types, lookup: &lookup, pins: &pins) else { return nil }
+        return id != nil && parseNeuronsStreaming(&r, into: &core, chip: chip, types: types, lookup: &lookup, pins: &pins)
       default:
-        guard parseCrossbarStreaming(&r, into: &core, chip: chip) else { return nil }
+        return parseCrossbarStreaming(&r, into: &core, chip: chip)
       }
-      guard let more = r.separator(close: UInt8(ascii: "}")) else { return nil }
-      if !more { break }
     }
     // id, neurons and crossbar are required.
-    guard let id, seen & 0b11001 == 0b11001 else { return nil }
+    guard let id, let seen, seen & 0b11001 == 0b11001 else { return nil }
     if let seed {
       let v = UInt64(bitPattern: seed)
       core.seed = v == UInt64(id) ? nil : v
@@ -156,31 +151,26 @@ extension IBMModelFile {
   ) -> Bool {
     var j = 0
     let read = r.elements { r in
-      guard j < core.neurons.count, r.consume(UInt8(ascii: "{")) else { return false }
+      guard j < core.neurons.count else { return false }
       var type: Int?
       var destCore: Int64?, destAxon: Int64?, delay: Int64?
-      var seen: UInt8 = 0
-      while true {
-        guard let key = r.key(in: neuronKeys), seen & (1 << key) == 0 else { return false }
-        seen |= 1 << key
+      let read = r.members(in: neuronKeys) { r, key in
         if key == 0 {
-          guard r.plainString(taking: { bytes in
+          return r.plainString(taking: { bytes in
             type = lookup.find(bytes)
             return type != nil
-          }) else { return false }
-        } else {
-          guard let v = r.integer(), v >= Int64(Int32.min), v <= Int64(Int32.max) else { return false }
-          switch key {
-          case 1: break  // dendrite: read and ignored
-          case 2: destCore = v
-          case 3: destAxon = v
-          default: delay = v
-          }
+          })
         }
-        guard let more = r.separator(close: UInt8(ascii: "}")) else { return false }
-        if !more { break }
+        guard let v = r.integer(), v >= Int64(Int32.min), v <= Int64(Int32.max) else { return false }
+        switch key {
+        case 1: break  // dendrite: read and ignored
+        case 2: destCore = v
+        case 3: destAxon = v
+        default: delay = v
+        }
+        return true
       }
-      guard let type, let destCore, let destAxon else { return false }
+      guard read != nil, let type, let destCore, let destAxon else { return false }
       var neuron = types.neurons[type]
       if destCore < 0 {
         guard destAxon >= -1, destAxon < Int64(chip.axonsPerCore), (delay ?? 0) >= 0 else { return false }
@@ -210,11 +200,8 @@ extension IBMModelFile {
     guard r.consume(UInt8(ascii: "{")), r.key(in: crossbarKeys) == 0 else { return false }
     var i = 0
     let read = r.elements { r in
-      guard i < core.crossbar.axons, r.consume(UInt8(ascii: "{")) else { return false }
-      var seen: UInt8 = 0
-      while true {
-        guard let key = r.key(in: rowKeys), seen & (1 << key) == 0 else { return false }
-        seen |= 1 << key
+      guard i < core.crossbar.axons else { return false }
+      let seen = r.members(in: rowKeys) { r, key in
         if key == 0 {
           var type: UInt8 = 0
           guard r.plainString(taking: { bytes in
@@ -232,8 +219,7 @@ extension IBMModelFile {
           }) else { return false }
           core.crossbar.setRow(i, row)
         }
-        guard let more = r.separator(close: UInt8(ascii: "}")) else { return false }
-        if !more { break }
+        return true
       }
       guard seen == 0b11 else { return false }
       i += 1

@@ -51,34 +51,27 @@ extension RANCModelFiles {
     chipReference: String?) -> (Model, SpikeList<InputSpike>)?
   {
     JSONPullReader.read(bytes) { r in
-      guard r.consume(UInt8(ascii: "{")), !r.consume(UInt8(ascii: "}")) else { return nil }
       let bounds = PacketBounds(config: config, chip: chip)
-      var seen: UInt8 = 0
       var packets: [Packet] = []
       var bus: (x: Int, y: Int, outputs: Int)?
       var model = Model(chip: chip, chipReference: chipReference ?? chip.name)
       var offsets: [[Offset]] = []
       var rules: [RANCNeuronRule.RANC: RANCNeuronRule.TNSim] = [:]
-      while true {
-        guard let key = r.key(in: rootKeys), seen & (1 << key) == 0 else { return nil }
-        seen |= 1 << key
+      let seen = r.members(in: rootKeys) { r, key in
         switch key {
         case 0:
-          guard parsePacketsStreaming(&r, bounds: bounds, into: &packets) else { return nil }
+          return parsePacketsStreaming(&r, bounds: bounds, into: &packets)
         case 1:
-          guard let b = parseBusStreaming(&r, config: config, chip: chip) else { return nil }
-          bus = b
+          bus = parseBusStreaming(&r, config: config, chip: chip)
+          return bus != nil
         default:
-          let read = r.elements { r in
+          return r.elements { r in
             guard let read = parseCoreStreaming(&r, model: model, config: config, rules: &rules) else { return false }
             model.cores.append(read.core)
             offsets.append(read.offsets)
             return true
           }
-          guard read else { return nil }
         }
-        guard let more = r.separator(close: UInt8(ascii: "}")) else { return nil }
-        if !more { break }
       }
       guard r.atEnd(), seen == 0b111, let bus else { return nil }
       // The cores listed, none on the bus slot or twice; then the destinations.
@@ -159,13 +152,8 @@ extension RANCModelFiles {
       var index: Int32 = 0
       let read = r.elements { r in
         _ = r.peek()
-        let line = Int32(truncatingIfNeeded: r.line)
-        guard r.consume(UInt8(ascii: "{")) else { return false }
-        var seen: UInt8 = 0
-        var p = Packet(step: step, index: index, line: line, x: 0, y: 0, axon: 0, delay: 0)
-        while true {
-          guard let key = r.key(in: packetKeys), seen & (1 << key) == 0 else { return false }
-          seen |= 1 << key
+        var p = Packet(step: step, index: index, line: Int32(truncatingIfNeeded: r.line), x: 0, y: 0, axon: 0, delay: 0)
+        let seen = r.members(in: packetKeys) { r, key in
           switch key {
           case 0:
             guard let place = pair(&r), (0..<bounds.width).contains(Int(place.0)), (0..<bounds.height).contains(Int(place.1))
@@ -178,8 +166,7 @@ extension RANCModelFiles {
             guard let d = r.integer(), d >= 0, d <= Int64(bounds.maxTick) else { return false }
             p.delay = Int32(d)
           }
-          guard let more = r.separator(close: UInt8(ascii: "}")) else { return false }
-          if !more { break }
+          return true
         }
         guard seen == 0b111 else { return false }
         packets.append(p)
@@ -202,24 +189,17 @@ extension RANCModelFiles {
 
   /// The `output_bus` object: its slot on the config's grid and its outputs.
   static func parseBusStreaming(_ r: inout JSONPullReader, config: Config, chip: ChipDefinition) -> (x: Int, y: Int, outputs: Int)? {
-    guard r.consume(UInt8(ascii: "{")) else { return nil }
     var place: (Int32, Int32)?
     var outputs: Int64?
-    var seen: UInt8 = 0
-    while true {
-      guard let key = r.key(in: busKeys), seen & (1 << key) == 0 else { return nil }
-      seen |= 1 << key
+    let read = r.members(in: busKeys) { r, key in
       if key == 0 {
-        guard let p = pair(&r) else { return nil }
-        place = p
-      } else {
-        guard let n = r.integer() else { return nil }
-        outputs = n
+        place = pair(&r)
+        return place != nil
       }
-      guard let more = r.separator(close: UInt8(ascii: "}")) else { return nil }
-      if !more { break }
+      outputs = r.integer()
+      return outputs != nil
     }
-    guard let place, let outputs, (0..<config.width).contains(Int(place.0)), (0..<config.height).contains(Int(place.1)),
+    guard read != nil, let place, let outputs, (0..<config.width).contains(Int(place.0)), (0..<config.height).contains(Int(place.1)),
       outputs >= 0, outputs <= Int64(chip.outputPins)
     else { return nil }
     return (Int(place.0), Int(place.1), Int(outputs))
@@ -255,41 +235,34 @@ extension RANCModelFiles {
   static func parseCoreStreaming(_ r: inout JSONPullReader, model: Model, config: Config,
     rules: inout [RANCNeuronRule.RANC: RANCNeuronRule.TNSim]) -> (core: CoreConfig, offsets: [Offset])?
   {
-    guard r.consume(UInt8(ascii: "{")) else { return nil }
     var core = model.emptyCore(x: 0, y: 0)
     var offsets: [Offset] = []
-    var seen: UInt8 = 0
-    while true {
-      guard let key = r.key(in: coreKeyList), seen & (1 << key) == 0 else { return nil }
-      seen |= 1 << key
+    let seen = r.members(in: coreKeyList) { r, key in
       switch key {
       case 0:
         guard let place = pair(&r), (0..<config.width).contains(Int(place.0)), (0..<config.height).contains(Int(place.1))
-        else { return nil }
+        else { return false }
         (core.x, core.y) = (Int(place.0), Int(place.1))
+        return true
       case 1:
         var i = 0
-        let read = r.elements { r in
+        return r.elements { r in
           guard i < config.axons, let t = r.integer(), t >= 0, t < Int64(config.weights) else { return false }
           core.axonTypes[i] = UInt8(t)
           i += 1
           return true
         }
-        guard read else { return nil }
       case 2:
-        guard parseConnectionsStreaming(&r, into: &core, config: config) else { return nil }
+        return parseConnectionsStreaming(&r, into: &core, config: config)
       default:
-        let read = r.elements { r in
+        return r.elements { r in
           guard offsets.count < config.neurons,
             let o = parseNeuronStreaming(&r, into: &core.neurons[offsets.count], config: config, rules: &rules)
           else { return false }
           offsets.append(o)
           return true
         }
-        guard read else { return nil }
       }
-      guard let more = r.separator(close: UInt8(ascii: "}")) else { return nil }
-      if !more { break }
     }
     return seen == 0b1111 ? (core, offsets) : nil
   }
@@ -316,30 +289,25 @@ extension RANCModelFiles {
   static func parseNeuronStreaming(_ r: inout JSONPullReader, into neuron: inout Neuron, config: Config,
     rules: inout [RANCNeuronRule.RANC: RANCNeuronRule.TNSim]) -> Offset?
   {
-    guard r.consume(UInt8(ascii: "{")) else { return nil }
     var values = SIMD16<Int32>()  // by key; no array to allocate per neuron
     var offset = Offset(dx: 0, dy: 0, axon: 0, tick: 0)
-    var seen: UInt16 = 0
-    while true {
-      guard let key = r.key(in: neuronKeyList), seen & (1 << key) == 0 else { return nil }
-      seen |= 1 << key
+    let seen = r.members(in: neuronKeyList) { r, key in
       switch key {
       case 2:
-        guard r.consume(UInt8(ascii: "[")) else { return nil }
+        guard r.consume(UInt8(ascii: "[")) else { return false }
         for g in 0..<config.weights {
-          guard g == 0 || r.consume(UInt8(ascii: ",")), let w = r.integer(), let w = Int32(exactly: w) else { return nil }
+          guard g == 0 || r.consume(UInt8(ascii: ",")), let w = r.integer(), let w = Int32(exactly: w) else { return false }
           neuron.weights[g] = w
         }
-        guard r.consume(UInt8(ascii: "]")) else { return nil }
+        return r.consume(UInt8(ascii: "]"))
       case 7:
-        guard let d = pair(&r) else { return nil }
+        guard let d = pair(&r) else { return false }
         (offset.dx, offset.dy) = d
       default:
-        guard let v = r.integer(), let v = Int32(exactly: v) else { return nil }
+        guard let v = r.integer(), let v = Int32(exactly: v) else { return false }
         values[key] = v
       }
-      guard let more = r.separator(close: UInt8(ascii: "}")) else { return nil }
-      if !more { break }
+      return true
     }
     guard seen == 0b11_1111_1111, values[6] == 0 || values[6] == 1 else { return nil }
     neuron.potential = values[0]
