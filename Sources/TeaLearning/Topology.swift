@@ -156,6 +156,13 @@ extension Topology {
       var stride: Int
       var neurons: Int
     }
+    /// A shuffle of the previous layer (ShuffleNet's channel shuffle): `cores` new cores, core m
+    /// reading the m-th of `cores` equal slices of every previous-layer core's outputs, so that
+    /// every new core sees every previous core's features.
+    struct Shuffle: Codable {
+      var cores: Int
+      var neurons: Int
+    }
     struct Core: Codable {
       var inputs: [Int]?
       var patch: Patch?
@@ -166,6 +173,7 @@ extension Topology {
       var cores: [Core]?
       var patchGrid: Grid?
       var groupGrid: Group?
+      var shuffle: Shuffle?
     }
     /// The image size, shared with the trained network file.
     struct Input: Codable {
@@ -273,6 +281,32 @@ extension Topology {
       return cores
     }
 
+    /// The cores of layer `l`'s shuffle of all the previous layer's cores: core m reads outputs
+    /// m * w / C ..< (m + 1) * w / C of every previous core of w neurons, core after core.
+    func shuffleCores(_ s: Shuffle, previous: [Topology.Core]?, layer l: Int, file: String) throws(InputError) -> [Topology.Core] {
+      let at = "layers[\(l)].shuffle"
+      guard let previous else { throw InputError(file: file, path: at, message: "layer 0 has no previous layer of cores to shuffle") }
+      guard s.cores >= 1, s.cores <= Topology.maxCores else {
+        throw InputError(file: file, path: at + ".cores", message: "is \(s.cores); allowed: 1...\(Topology.maxCores)")
+      }
+      var slices = [[Int]](repeating: [], count: s.cores)
+      var start = 0
+      for c in previous {
+        for m in 0..<s.cores {
+          // At most maxCores x maxNeurons outputs each, so no product overflows.
+          let lo = m * c.neurons / s.cores, hi = (m + 1) * c.neurons / s.cores
+          slices[m] += (start + lo)..<(start + hi)
+          guard slices[m].count <= Topology.maxAxons else {
+            throw InputError(
+              file: file, path: at + ".cores",
+              message: "is \(s.cores): a core would read more than the \(Topology.maxAxons) inputs of a core from the previous layer's \(previous.count) cores")
+          }
+        }
+        start += c.neurons
+      }
+      return slices.map { Topology.Core(inputs: $0, neurons: s.neurons) }
+    }
+
     /// The core `c` of layer `l` (at JSON path `at`): given by exactly one of inputs, patch, range.
     func core(_ c: Core, layer l: Int, at: String, file: String) throws(InputError) -> Topology.Core {
       let given = [c.inputs != nil, c.patch != nil, c.range != nil].filter { $0 }.count
@@ -320,6 +354,7 @@ extension Topology {
       var cores: [Topology.Core] = []
       if let g = layer.patchGrid { cores += try f.gridCores(g, layer: l, file: file) }
       if let g = layer.groupGrid { cores += try f.groupCores(g, previous: layers.last, layer: l, file: file) }
+      if let g = layer.shuffle { cores += try f.shuffleCores(g, previous: layers.last, layer: l, file: file) }
       for (k, c) in (layer.cores ?? []).enumerated() { cores.append(try f.core(c, layer: l, at: "layers[\(l)].cores[\(k)]", file: file)) }
       coreCount += cores.count
       guard coreCount <= maxCores else {
@@ -410,6 +445,20 @@ extension Topology {
           {"patchGrid": {"size": 13, "stride": 3, "neurons": 64}},
           {"groupGrid": {"rows": 6, "columns": 6, "block": 2, "stride": 2, "neurons": 256}},
           {"groupGrid": {"rows": 3, "columns": 3, "block": 1, "stride": 1, "neurons": 100}}
+        ]
+      }
+      """
+    ),
+    (
+      "mnist-54core-mix",
+      """
+      {
+        "format": "tnsim-topology", "version": 1, "name": "mnist-54core-mix",
+        "input": {"rows": 28, "columns": 28}, "classes": 10,
+        "layers": [
+          {"patchGrid": {"size": 13, "stride": 3, "neurons": 64}},
+          {"groupGrid": {"rows": 6, "columns": 6, "block": 2, "stride": 2, "neurons": 252}},
+          {"shuffle": {"cores": 9, "neurons": 100}}
         ]
       }
       """

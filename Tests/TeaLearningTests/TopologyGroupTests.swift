@@ -71,6 +71,52 @@ import Testing
     #expect(throws: InputError.self) { try Topology.parse(Data(first.utf8), file: "g.json") }
   }
 
+  /// A shuffle against the rule written out: core m reads slice m of every previous core.
+  @Test func shuffleReadsASliceOfEveryPreviousCore() throws {
+    let mix = try Topology.resolve("mnist-54core-mix")
+    #expect(mix.layers.map(\.count) == [36, 9, 9])
+    #expect(mix.layers[1].allSatisfy { $0.axons == 256 && $0.neurons == 252 })
+    for m in 0..<9 {
+      var expected: [Int] = []
+      for h in 0..<9 { expected += Array((h * 252 + m * 28)..<(h * 252 + m * 28 + 28)) }
+      #expect(mix.layers[2][m].inputs == expected, "core \(m)")
+      #expect(mix.layers[2][m].neurons == 100)
+    }
+    #expect(mix.outputCount == 900 && mix.neuronsPerClass == [Int](repeating: 90, count: 10))
+    // The same first two layers as mnist-54core, except the 252 neurons.
+    let t54 = try Topology.resolve("mnist-54core")
+    #expect(mix.layers[0] == t54.layers[0])
+    #expect(mix.layers[1].map(\.inputs) == t54.layers[1].map(\.inputs))
+
+    // Uneven slices: 9 group cores of 5 neurons into 3 cores: slices 0..<1, 1..<3, 3..<5 of each.
+    func shuffled(_ neurons: Int) -> String {
+      """
+      {"format": "tnsim-topology", "version": 1, "name": "g", "input": {"rows": 8, "columns": 8}, "classes": 2,
+       "layers": [
+         {"patchGrid": {"size": 4, "stride": 2, "neurons": 40}},
+         {"groupGrid": {"rows": 3, "columns": 3, "block": 1, "stride": 1, "neurons": \(neurons)}},
+         {"shuffle": {"cores": 3, "neurons": 2}}
+       ]}
+      """
+    }
+    let t = try Topology.parse(Data(shuffled(5).utf8), file: "g.json")
+    let slices: [(lo: Int, hi: Int)] = [(0, 1), (1, 3), (3, 5)]
+    for (m, slice) in slices.enumerated() {
+      var expected: [Int] = []
+      for h in 0..<9 { expected += Array((h * 5 + slice.lo)..<(h * 5 + slice.hi)) }
+      #expect(t.layers[2][m].inputs == expected, "core \(m)")
+    }
+    let tooMany = shuffled(200)
+    #expect(throws: InputError.self) { try Topology.parse(Data(tooMany.utf8), file: "g.json") }
+    do {
+      _ = try Topology.parse(Data(tooMany.utf8), file: "g.json")
+    } catch {
+      #expect(error.description.hasPrefix("g.json: layers[2].shuffle.cores: is 3: a core would read more than the 256 inputs"), "\(error.description)")
+    }
+    let first = #"{"format": "tnsim-topology", "version": 1, "name": "g", "input": {"rows": 8, "columns": 8}, "classes": 2, "layers": [{"shuffle": {"cores": 1, "neurons": 2}}]}"#
+    #expect(throws: InputError.self) { try Topology.parse(Data(first.utf8), file: "g.json") }
+  }
+
   @Test func exampleTopologyFilesAreTheBuiltins() throws {
     let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
       .appendingPathComponent("examples/topologies")
