@@ -4,7 +4,7 @@ import TrueNorth
 import TrueNorthIO
 
 /// Every subcommand, in the order `tnsim --help` lists them.
-let commands: [Command] = [runCommand, validateCommand, infoCommand, generateCommand, trainCommand, histogramCommand, deployCommand, evalCommand, encodeCommand, sweepCommand, benchCommand, convertCommand, diffCommand]
+let commands: [Command] = [runCommand, validateCommand, infoCommand, generateCommand, trainCommand, ensembleCommand, histogramCommand, deployCommand, evalCommand, encodeCommand, sweepCommand, benchCommand, convertCommand, diffCommand]
 
 let usage = """
   tnsim: a simulator of IBM's TrueNorth neuromorphic chip, with a Tea-learning trainer and a deployer.

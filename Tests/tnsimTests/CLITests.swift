@@ -139,7 +139,7 @@ struct CLI {
   @Test func everyCommandHasHelp() throws {
     let top = try CLI.run(["--help"])
     #expect(top.status == 0)
-    for command in ["run", "validate", "info", "generate", "train", "histogram", "deploy", "eval", "sweep", "bench", "convert", "diff"] {
+    for command in ["run", "validate", "info", "generate", "train", "ensemble", "histogram", "deploy", "eval", "sweep", "bench", "convert", "diff"] {
       #expect(top.out.contains("  \(command) "))
       let r = try CLI.run([command, "--help"])
       #expect(r.status == 0)
@@ -232,6 +232,21 @@ struct CLI {
     for f in ["net/sweep.csv", "net-2/sweep.csv", "pareto.md", "pareto-cores.svg", "pareto-ticks.svg", "pareto-energy.svg"] {
       #expect(FileManager.default.fileExists(atPath: dir + "/front/" + f), "\(f)")
     }
+    // Networks side by side as one: deploy and eval take the ensemble like any network. The 5-core
+    // network's 256 class neurons are not a multiple of 10, so it cannot have a member after it.
+    let odd = try CLI.run(["ensemble", dir + "/net.json", dir + "/b/net.json", "--output", dir + "/e.json", "--no-test"])
+    #expect(odd.status == 1 && odd.err.contains("net.json: readout: has 256 class neurons, not a multiple of the 10 classes"), "\(odd.err)")
+    #expect(!FileManager.default.fileExists(atPath: dir + "/e.json"))
+    let train21 = try CLI.run(["train", "--topology", "mnist-21core", "--epochs", "1", "--train-limit", "1000", "--validation", "100", "--loss", "softmax",
+                               "--output", dir + "/net21.json", "--json"])
+    #expect(train21.status == 0, "\(train21.err)")
+    let ensemble = try CLI.run(["ensemble", dir + "/net21.json", dir + "/net21.json", "--output", dir + "/e.json", "--no-test"])
+    #expect(ensemble.status == 0 && ensemble.out.contains("mnist-21core+mnist-21core: 32 + 8 + 2 = 42 cores, 500 class neurons"), "\(ensemble.err)")
+    let evalE = try CLI.run(["eval", dir + "/e.json", "--copies", "1", "--spf", "1", "--images", "100", "--json"])
+    #expect(evalE.status == 0, "\(evalE.err)")
+    let objectE = try JSONSerialization.jsonObject(with: Data(evalE.out.utf8)) as? [String: Any]
+    #expect(objectE?["cores"] as? Int == 42)
+    #expect(try CLI.run(["ensemble", dir + "/net.json", "--output", dir + "/e1.json"]).status == 1)
     // info reads what train and sweep wrote: the network file (its format tag lies past the first
     // kilobytes, after the sorted "cores") and the plain sweep CSV with its settings beside it.
     let netInfo = try CLI.run(["info", dir + "/net.json"])
