@@ -6,16 +6,13 @@ extension Placement {
   /// Places `copies` copies of a network of `coresPerCopy` cores (in topology order, last layer
   /// last) on `chip`: each copy gets its own near-square block of cores, blocks tiled row by row;
   /// inside a block the last layer takes the most central positions and the earlier layers the
-  /// ones around it, so every spike of a copy stays within a few hops.
+  /// ones around it, so every spike of a copy stays within a few hops. When the copies' square
+  /// blocks do not fit the grid, the most nearly square block shape that fits them is used (e.g.
+  /// 12 x 9 for 108 cores: 35 copies on one chip where 11 x 10 blocks give 30).
   /// - Returns: nil when the copies do not fit on the chip's grid.
   public static func blocks(copies: Int, coresPerCopy: Int, layerOfCore: [Int], chip: ChipDefinition) -> Placement? {
-    guard copies > 0, coresPerCopy > 0 else { return nil }
-    var bw = 1
-    while bw * bw < coresPerCopy { bw += 1 }
-    let bh = (coresPerCopy + bw - 1) / bw
+    guard copies > 0, coresPerCopy > 0, let (bw, bh) = blockShape(copies: copies, coresPerCopy: coresPerCopy, chip: chip) else { return nil }
     let perRow = chip.width / bw
-    let rows = chip.height / bh
-    guard perRow > 0, rows > 0, copies <= perRow * rows else { return nil }
     // Block positions ordered from the centre outwards (ties by row, then column).
     let cx = Double(bw - 1) / 2, cy = Double(bh - 1) / 2
     let slots = (0..<(bw * bh)).map { ($0 % bw, $0 / bw) }.sorted {
@@ -33,6 +30,20 @@ extension Placement {
       cores.append(inBlock.map { (bx + $0.x, by + $0.y) })
     }
     return Placement(chip: chip, cores: cores, blockWidth: bw, blockHeight: bh)
+  }
+
+  /// The block of `blocks`: the near-square one (width the ceiling of the square root) when
+  /// `copies` of them tile the grid, else among the widths w whose blocks w x ceil(cores / w) fit
+  /// them, the one closest to square (then the smaller block, then the wider); nil when none fits.
+  static func blockShape(copies: Int, coresPerCopy: Int, chip: ChipDefinition) -> (width: Int, height: Int)? {
+    func fits(_ w: Int, _ h: Int) -> Bool { h <= chip.height && copies <= (chip.width / w) * (chip.height / h) }
+    var square = 1
+    while square * square < coresPerCopy { square += 1 }
+    let shapes = (1...max(1, min(chip.width, coresPerCopy))).map { w in (width: w, height: (coresPerCopy + w - 1) / w) }
+    if let s = shapes.first(where: { $0.width == square }), fits(s.width, s.height) { return s }
+    return shapes.filter { fits($0.width, $0.height) }.min {
+      (abs($0.width - $0.height), $0.width * $0.height, -$0.width) < (abs($1.width - $1.height), $1.width * $1.height, -$1.width)
+    }
   }
 }
 

@@ -137,7 +137,7 @@ func oneHotNetwork() -> TrainedNetwork {
   }
 
   @Test func placementNeverOverlapsAndStaysOnTheGrid() {
-    for (chip, cores) in [(truenorth, 5), (tiny, 5), (tiny, 3), (truenorth, 21)] {
+    for (chip, cores) in [(truenorth, 5), (tiny, 5), (tiny, 3), (truenorth, 21), (truenorth, 108)] {
       var copies = 1
       while let p = Placement.blocks(copies: copies, coresPerCopy: cores, layerOfCore: Array(repeating: 0, count: cores - 1) + [1], chip: chip) {
         let all = p.cores.flatMap { $0 }
@@ -151,6 +151,13 @@ func oneHotNetwork() -> TrainedNetwork {
     // 64 copies of 5 cores fit one chip; 1000 do not, but fit an NS16e board.
     #expect(Placement.blocks(copies: 64, coresPerCopy: 5, layerOfCore: [0, 0, 0, 0, 1], chip: truenorth) != nil)
     #expect(Placement.blocks(copies: 1000, coresPerCopy: 5, layerOfCore: [0, 0, 0, 0, 1], chip: truenorth) == nil)
+    // 108 cores: 11 x 10 blocks while 30 copies fit them (5 x 6 on the 64 x 64 grid), then 12 x 9
+    // (5 x 7 = 35 copies), then 16 x 7 (4 x 9 = 36), then none.
+    let layers108 = [Int](repeating: 0, count: 107) + [1]
+    for (copies, shape) in [(1, (11, 10)), (30, (11, 10)), (31, (12, 9)), (35, (12, 9)), (36, (16, 7)), (37, (0, 0))] {
+      let p = Placement.blocks(copies: copies, coresPerCopy: 108, layerOfCore: layers108, chip: truenorth)
+      #expect(p.map { ($0.blockWidth, $0.blockHeight) } ?? (0, 0) == shape, "\(copies) copies")
+    }
   }
 
   @Test func readoutCountsTheSpikesOfEachFramesTicks() throws {
