@@ -171,14 +171,14 @@ func temporaryFolder(_ name: String) throws -> String {
     #expect(try DeployedNetwork.chip(named: nil, for: net, options: options).name == "truenorth")
     options.copies = 257
     #expect(try DeployedNetwork.chip(named: nil, for: net, options: options).name == "ns16e")
-    // A network of 10 outputs runs out of grid first: a copy is a 3 x 2 block of 5 cores, and 21 x 32
-    // blocks tile the 64 x 64 chip.
+    // A network of 10 outputs runs out of grid first: a copy is a 3 x 2 block of 5 cores while 21 x 32
+    // of them fit the 64 x 64 chip (672 copies), then a 5 x 1 block (12 x 64 = 768 copies).
     let small = ShadowNetwork(topology: Topology(name: "small", inputRows: 1, inputColumns: 40, classes: 10,
       layers: [(0..<4).map { k in Topology.Core(inputs: Array((k * 10)..<(k * 10 + 10)), neurons: 10) }, [Topology.Core(inputs: Array(0..<40), neurons: 10)]]),
       style: .pytruenorth, seed: 1)
-    options.copies = 672
+    options.copies = 768
     #expect(try DeployedNetwork.chip(named: nil, for: small, options: options).name == "truenorth")
-    options.copies = 673
+    options.copies = 769
     #expect(try DeployedNetwork.chip(named: nil, for: small, options: options).name == "ns16e")
     #expect(try DeployedNetwork.chip(named: nil, for: net, options: options).name == "ns16e")
     #expect(try DeployedNetwork.chip(named: "tiny", for: net, options: options).name == "tiny")

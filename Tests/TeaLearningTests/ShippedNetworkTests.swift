@@ -14,6 +14,8 @@ import Testing
     ("mnist-21core-aug.json", "mnist-21core", 9905),
     ("mnist-21core-aug-probreg.json", "mnist-21core", 9881),
     ("mnist-54core-aug.json", "mnist-54core", 9939),
+    ("mnist-54core-aug-s2.json", "mnist-54core", 9936),
+    ("mnist-54core-mix-aug.json", "mnist-54core-mix", 9938),
   ]
 
   @Test func everyShippedNetworkIsDocumentedHere() throws {
@@ -24,6 +26,17 @@ import Testing
       #expect(readme.contains(d.file))
       #expect(readme.contains(String(format: "%.2f%%", Double(d.correct) / 100)), "README gives \(d.file)'s shadow accuracy")
     }
+  }
+
+  /// The ensemble examples/networks/README.md builds from two shipped networks.
+  @Test func shippedEnsembleGivesTheDocumentedShadowAccuracy() throws {
+    let mnist = try MNIST.load(directory: mnistDirectory)
+    let files = ["mnist-54core-mix-aug.json", "mnist-54core-aug-s2.json"]
+    let members = try files.map { f in (file: f, network: try TrainedNetwork.read(from: Self.folder.appendingPathComponent(f).path)) }
+    let ensemble = try TrainedNetwork.ensemble(members)
+    #expect(ensemble.network.topology.cores.count == 108)
+    let accuracy = ensemble.network.accuracy(on: mnist.test, loss: .gaussian).accuracy
+    #expect(Int((accuracy * 10_000).rounded()) == 9946, "\(accuracy)")
   }
 
   @Test func shippedNetworksGiveTheDocumentedShadowAccuracy() throws {
