@@ -88,6 +88,13 @@ public struct Topology: Sendable, Equatable, Codable {
     return n
   }
 
+  /// Throws unless `core` has 1...maxNeurons neurons (`at` is its JSON path).
+  static func checkNeurons(_ core: Core, at: String, file: String) throws(InputError) {
+    guard (1...maxNeurons).contains(core.neurons) else {
+      throw InputError(file: file, path: at + ".neurons", message: "is \(core.neurons); allowed: 1...\(maxNeurons)")
+    }
+  }
+
   /// Checks every core against the hardware limits and every input index against its layer.
   /// - Throws: `InputError` naming `file`, the core (`layers[l].cores[k]`) and the field.
   public func validate(file: String) throws(InputError) {
@@ -105,9 +112,7 @@ public struct Topology: Sendable, Equatable, Codable {
       }
       for (k, core) in layer.enumerated() {
         let at = "layers[\(l)].cores[\(k)]"
-        guard (1...Self.maxNeurons).contains(core.neurons) else {
-          throw InputError(file: file, path: at + ".neurons", message: "is \(core.neurons); allowed: 1...\(Self.maxNeurons)")
-        }
+        try Self.checkNeurons(core, at: at, file: file)
         guard (1...Self.maxAxons).contains(core.inputs.count) else {
           throw InputError(file: file, path: at + ".inputs", message: "has \(core.inputs.count) entries; allowed: 1...\(Self.maxAxons) (one per axon)")
         }
@@ -356,6 +361,8 @@ extension Topology {
       if let g = layer.groupGrid { cores += try f.groupCores(g, previous: layers.last, layer: l, file: file) }
       if let g = layer.shuffle { cores += try f.shuffleCores(g, previous: layers.last, layer: l, file: file) }
       for (k, c) in (layer.cores ?? []).enumerated() { cores.append(try f.core(c, layer: l, at: "layers[\(l)].cores[\(k)]", file: file)) }
+      // The next layer's grids count these neurons, so they must be in range before it is built.
+      for (k, c) in cores.enumerated() { try checkNeurons(c, at: "layers[\(l)].cores[\(k)]", file: file) }
       coreCount += cores.count
       guard coreCount <= maxCores else {
         throw InputError(file: file, path: "layers[\(l)]", message: "brings the network to \(coreCount) cores; allowed: at most \(maxCores) (one chip)")
