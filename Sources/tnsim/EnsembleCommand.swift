@@ -29,12 +29,9 @@ let ensembleCommand = Command(
     print("ensemble         \(t.name): \(t.layers.map { String($0.count) }.joined(separator: " + ")) = \(t.cores.count) cores, \(t.outputCount) class neurons")
     if !args.flag("no-test") {
       let test = try MNIST.load(locating: args.string("data")).test
-      for m in members {
-        let a = m.network.network.accuracy(on: test).accuracy
-        print("shadow accuracy  \(String(format: "%.2f%%", 100 * a))  \(m.file)")
+      for (network, label) in members.map({ ($0.network.network, $0.file) }) + [(ensemble.network, "the ensemble (10,000 test images)")] {
+        print("shadow accuracy  \(String(format: "%.2f%%", 100 * network.accuracy(on: test).accuracy))  \(label)")
       }
-      let a = ensemble.network.accuracy(on: test).accuracy
-      print("shadow accuracy  \(String(format: "%.2f%%", 100 * a))  the ensemble (10,000 test images)")
     }
     try ensemble.write(to: output)
     print("wrote \(output)")
