@@ -7,7 +7,7 @@ import TrueNorthIO
 let trainCommand = Command(
   name: "train",
   summary: "Train a Tea-learning shadow network on MNIST and write it as a network file.",
-  usage: "train --output NET.json [--topology NAME|FILE] [--epochs N] [--batch B] [--lr X] [--seed S] [--augment shift=S] [--plugin NAME:K=V,...]... [--init NET.json] [--connection-decimals D] [--resume] [--json]",
+  usage: "train --output NET.json [--topology NAME|FILE] [--epochs N] [--batch B] [--lr X] [--seed S] [--augment shift=S[,rotate=D,scale=F]] [--plugin NAME:K=V,...]... [--init NET.json] [--connection-decimals D] [--resume] [--json]",
   details: """
     Reads the decompressed MNIST files from --data DIR, $TNSIM_DATA or the checkout's data/mnist (`make data`;
     their SHA-256 is checked).
@@ -37,7 +37,9 @@ let trainCommand = Command(
     checkpoints stay exact; the test accuracy printed is the rounded network's); a --resume may add it, e.g. to
     a finished run's checkpoint to write its network again, smaller.
     --augment shift=S moves each training image by a random (dx, dy) in [-S, S] pixels (zero fill), drawn
-    from the seed, the epoch and the image's index: the same on any thread count and on --resume.
+    from the seed, the epoch and the image's index: the same on any thread count and on --resume. Adding
+    rotate=D and scale=F (e.g. shift=2,rotate=10,scale=0.1) also turns each image by up to D degrees and
+    zooms it by 1-F to 1+F about its centre, resampled bilinearly.
     """,
   options: [
     Option(name: "topology", value: "NAME|FILE", help: "built-in topology name or topology file (default mnist-5core)"),
@@ -57,7 +59,7 @@ let trainCommand = Command(
     Option(name: "data", value: "DIR", help: dataHelp),
     Option(name: "checkpoint", value: "FILE", help: "checkpoint file (default NET.json.checkpoint)"),
     Option(name: "plugin", value: "NAME:K=V,...", help: "a training plug-in (probreg, ssl, terngrad, prune, gdrop); repeat to combine", repeatable: true),
-    Option(name: "augment", value: "shift=S", help: "seeded random shifts of the training images by up to S pixels (default none)"),
+    Option(name: "augment", value: "shift=S[,rotate=D,scale=F]", help: "seeded random shifts (up to S pixels), turns (up to D degrees) and zooms (1 +- F) of the training images (default none)"),
     Option(name: "init", value: "NET.json", help: "start from this trained network instead of a fresh initialisation"),
     Option(name: "connection-decimals", value: "D", help: "round the written network's connection probabilities to D decimals (a smaller file)"),
     Option(name: "resume", value: nil, help: "continue from the checkpoint (same options required)"),
