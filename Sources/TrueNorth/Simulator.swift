@@ -171,6 +171,19 @@ public final class Simulator: @unchecked Sendable {
     return configured
   }
 
+  /// Refuses more configured cores, or a chip with more output pins, than a route word
+  /// (`SimulatorStorage.route`) addresses: 983,040 cores and 268,435,455 pins.
+  static func checkRouteCapacity(chip: ChipDefinition, cores: Int) throws(SimulationError) {
+    if cores > SimulatorStorage.maxCores {
+      throw .modelDoesNotFit(Violation(core: nil, coreX: nil, coreY: nil, neuron: nil, axon: nil, field: "cores",
+        message: "\(cores) configured cores; the simulator holds at most \(SimulatorStorage.maxCores)"))
+    }
+    if chip.outputPins > SimulatorStorage.maxPins {
+      throw .modelDoesNotFit(Violation(core: nil, coreX: nil, coreY: nil, neuron: nil, axon: nil, field: "outputPins",
+        message: "the chip has \(chip.outputPins) output pins; the simulator routes to at most \(SimulatorStorage.maxPins)"))
+    }
+  }
+
   /// Cores built, checked and loaded per batch per worker of `loadConcurrently`.
   static let coresPerBatch = 32
 
@@ -182,6 +195,7 @@ public final class Simulator: @unchecked Sendable {
     core: @escaping @Sendable (Int) -> Result<(config: CoreConfig, seed: UInt64), SimulationError>) throws(SimulationError)
     -> SimulatorStorage
   {
+    try checkRouteCapacity(chip: chip, cores: coreIDs.count)
     var compact = [Int32](repeating: -1, count: chip.coreCount)
     for (k, id) in coreIDs.enumerated() { compact[id] = Int32(k) }
     let compactIndex = compact
@@ -235,6 +249,7 @@ public final class Simulator: @unchecked Sendable {
   convenience init(chip: ChipDefinition, coreIDs: [Int32], threads: Int, recordAll: Bool,
     core: (Int) throws(SimulationError) -> (config: CoreConfig, seed: UInt64)) throws(SimulationError)
   {
+    try Self.checkRouteCapacity(chip: chip, cores: coreIDs.count)
     var compact = [Int32](repeating: -1, count: chip.coreCount)
     for (k, id) in coreIDs.enumerated() { compact[Int(id)] = Int32(k) }
     // Room for one parameter set per core (every core uniform); a core with a set per neuron adds room.

@@ -27,11 +27,10 @@ extension SimulatorStorage {
       case .none:
         route[base + j] = Self.noRoute
       case .pin(let p):
-        route[base + j] = UInt64(UInt32(bitPattern: Self.pinTarget)) << Self.routeTargetShift | UInt64(UInt32(p))
+        route[base + j] = Self.routeTagged | UInt32(p)
       case .axon(let dx, let dy, let axon, let delay):
-        let target = compactIndex[chip.coreID(x: config.x + Int(dx), y: config.y + Int(dy))]
-        route[base + j] =
-          UInt64(UInt32(bitPattern: target)) << Self.routeTargetShift | UInt64(UInt32(axon) | UInt32(delay) << UInt32(Self.routeDelayShift))
+        let target = UInt32(compactIndex[chip.coreID(x: config.x + Int(dx), y: config.y + Int(dy))])
+        route[base + j] = target << Self.routeTargetShift | UInt32(delay) << Self.routeDelayShift | UInt32(axon)
       }
     }
     // Neurons beyond the chip's core size stay at the quiet defaults and are never updated.

@@ -25,7 +25,7 @@ extension SimulatorStorage {
     /// update stores past the count.
     let fired: UnsafeMutablePointer<UInt32>
     /// The routes of a batch of firing neurons.
-    let routes: UnsafeMutablePointer<UInt64>
+    let routes: UnsafeMutablePointer<UInt32>
     /// The weight of each active axon of a core (fused path).
     let rowWeight: UnsafeMutablePointer<Int16>
     /// A narrow core's potentials widened to Int32 (`narrowUpdateWidened`), `coreSize` of them.
@@ -49,7 +49,7 @@ extension SimulatorStorage {
       rowIndex = take(UInt32.self, 2 * blockRows)
       rows = take(UInt64.self, blockRows * rowWords)
       fired = take(UInt32.self, Self.firedCapacity)
-      routes = take(UInt64.self, routeBatch)
+      routes = take(UInt32.self, routeBatch)
       rowWeight = take(Int16.self, coreSize)
       wide = take(Int32.self, coreSize)
       assert(at - raw == Self.byteCount)
@@ -258,18 +258,18 @@ extension SimulatorStorage {
 
   /// Reports and routes the spike of neuron `j` of core `k`, whose route is `r`.
   @inline(__always)
-  func emit(core k: Int, neuron j: Int, route r: UInt64, tick t: Int64, recordAll: Bool, recordTraffic: Bool, coreID: Int32,
+  func emit(core k: Int, neuron j: Int, route r: UInt32, tick t: Int64, recordAll: Bool, recordTraffic: Bool, coreID: Int32,
     outgoing out: UnsafeMutablePointer<SpikeBuffer>, into result: inout Simulator.PartitionResult)
   {
-    let target = Int32(truncatingIfNeeded: r >> Self.routeTargetShift)
-    let d = UInt32(truncatingIfNeeded: r)
-    if target >= 0 {
-      let when = UInt64(truncatingIfNeeded: t &+ Int64(d >> UInt32(Self.routeDelayShift))) & SpikeBuffer.slotMask
-      out[Int(partitionOf[Int(target)])].append(SpikeBuffer.pack(core: Int(target), slot: when, axon: UInt64(d) & SpikeBuffer.axonMask))
+    if r < Self.routeTagged {
+      let target = Int(r >> Self.routeTargetShift)
+      let delay = UInt64(r >> Self.routeDelayShift) & SpikeBuffer.slotMask
+      let when = (UInt64(truncatingIfNeeded: t) &+ delay) & SpikeBuffer.slotMask
+      out[Int(partitionOf[target])].append(SpikeBuffer.pack(core: target, slot: when, axon: UInt64(r) & SpikeBuffer.axonMask))
       if recordTraffic { result.routes.append(UInt64(k) << 32 | UInt64(target)) }
       if recordAll { result.spikes.append(OutputSpike(tick: t, core: coreID, neuron: Int32(j), pin: -1)) }
-    } else if target == Self.pinTarget {
-      result.spikes.append(OutputSpike(tick: t, core: coreID, neuron: Int32(j), pin: Int32(bitPattern: d)))
+    } else if r != Self.noRoute {
+      result.spikes.append(OutputSpike(tick: t, core: coreID, neuron: Int32(j), pin: Int32(r - Self.routeTagged)))
     } else if recordAll {
       result.spikes.append(OutputSpike(tick: t, core: coreID, neuron: Int32(j), pin: -1))
     }

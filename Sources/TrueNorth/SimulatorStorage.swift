@@ -52,10 +52,11 @@ final class SimulatorStorage: @unchecked Sendable {
   /// V as Int32, or as Int16 in the first half of the core's slot for a `narrow` core (read it
   /// with `potential(core:neuron:)`).
   let potential: UnsafeMutablePointer<Int32>
-  /// Where a spike goes, in one word so that a spike costs one memory access: the high 32 bits
-  /// hold the simulator index of the target core (-1 = no destination, -2 = output pin), the low
-  /// 32 bits the target axon | delay << `routeDelayShift`, or the pin.
-  let route: UnsafeMutablePointer<UInt64>
+  /// Where a spike goes, in one 32-bit word so that a spike costs one small memory access, laid
+  /// out like a scheduled spike (`SpikeBuffer.pack`): the simulator index of the target core <<
+  /// `routeTargetShift` | delay << `routeDelayShift` | axon. Words from `routeTagged` up are not
+  /// axon routes: `noRoute` (no destination), or `routeTagged | pin`.
+  let route: UnsafeMutablePointer<UInt32>
 
   // Per core.
   /// Index of the core's first parameter set.
@@ -134,14 +135,18 @@ final class SimulatorStorage: @unchecked Sendable {
     return plan
   }
 
-  /// The high half of a route (from bit `routeTargetShift`): the target core, or one of these two tags.
-  static let routeTargetShift: UInt64 = 32
-  static let noTarget: Int32 = -1
-  static let pinTarget: Int32 = -2
-  /// The low half of a route to an axon: axon | delay << routeDelayShift.
-  static let routeDelayShift = 8
+  /// Where a route's target core starts (as `SpikeBuffer.coreShift`).
+  static let routeTargetShift: UInt32 = 12
+  /// Where a route's delay starts (as `SpikeBuffer.slotShift`); the axon is the low 8 bits.
+  static let routeDelayShift: UInt32 = 8
+  /// Routes from here up are an output pin (`routeTagged | pin`) or `noRoute`.
+  static let routeTagged: UInt32 = 0xF000_0000
   /// The route of a neuron without destination.
-  static let noRoute = UInt64(UInt32(bitPattern: noTarget)) << routeTargetShift
+  static let noRoute: UInt32 = 0xFFFF_FFFF
+  /// The most configured cores a simulator holds: every target core index must sit below the tags.
+  static let maxCores = Int(routeTagged >> routeTargetShift)
+  /// The most output pins a route can name.
+  static let maxPins = Int(noRoute - routeTagged)
 
   static let hugePage = 2 << 20
 

@@ -304,3 +304,39 @@ enum RoutingFixtures {
     #expect(analysis.series.hops.reduce(0) { $0 + Int64($1) } == t.hops)
   }
 }
+
+/// The route word (`SimulatorStorage.route`, 32 bits: target core, delay, axon, or a pin) at
+/// its extremes, against the reference simulator.
+@Suite struct RouteWordTests {
+  /// On the 65,536-core NS16e board: core (0, 0) fires every tick into the last axon of the last
+  /// core with the longest delay, whose neuron sends on to the last pin: every field of the word
+  /// at the largest value the board uses.
+  @Test func farthestCoreLastAxonLongestDelayAndLastPin() throws {
+    let chip = try ChipDefinition.load(path: chipdefPath("ns16e"))
+    var first = CoreConfig(x: 0, y: 0)
+    first.neurons[0] = Neuron(leak: 1, threshold: 1,
+      destination: .axon(dx: Int32(chip.width - 1), dy: Int32(chip.height - 1), axon: 255, delay: Int32(chip.maxDelay)))
+    var last = CoreConfig(x: chip.width - 1, y: chip.height - 1)
+    last.crossbar[255, 255] = true
+    last.neurons[255] = Neuron(weights: SIMD4(1, 0, 0, 0), threshold: 1, destination: .pin(Int32(chip.outputPins - 1)))
+    let model = Model(chip: chip, cores: [first, last])
+    let (fast, reference, _, _) = try SimulatorEquivalenceTests.runBoth(model, inputs: [], ticks: 40, threads: 1)
+    #expect(fast == reference)
+    let pins = fast.filter { $0.pin >= 0 }
+    #expect(pins.first == OutputSpike(tick: Int64(chip.maxDelay), core: Int32(chip.coreCount - 1), neuron: 255, pin: Int32(chip.outputPins - 1)))
+    #expect(pins.count == 40 - chip.maxDelay)
+  }
+
+  @Test func moreCoresOrPinsThanARouteNamesAreRefused() throws {
+    var chip = try ChipDefinition.load(path: chipdefPath("tiny"))
+    #expect(throws: Never.self) { try Simulator.checkRouteCapacity(chip: chip, cores: SimulatorStorage.maxCores) }
+    do {
+      try Simulator.checkRouteCapacity(chip: chip, cores: SimulatorStorage.maxCores + 1)
+      Issue.record("983,041 cores accepted")
+    } catch {
+      #expect(error.description.contains("983041 configured cores; the simulator holds at most 983040"))
+    }
+    chip.outputPins = SimulatorStorage.maxPins + 1
+    #expect(throws: SimulationError.self) { try Simulator.checkRouteCapacity(chip: chip, cores: 1) }
+  }
+}
