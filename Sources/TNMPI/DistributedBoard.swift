@@ -95,23 +95,24 @@ public final class DistributedBoard {
     let order = model.cores.indices.sorted {
       chip.coreID(x: model.cores[$0].x, y: model.cores[$0].y) < chip.coreID(x: model.cores[$1].x, y: model.cores[$1].y)
     }
-    var next = order.makeIterator()
     try self.init(chip: chip, seed: seed ?? model.seed, coreIDs: order.map { chip.coreID(x: model.cores[$0].x, y: model.cores[$0].y) },
-      world: world, threads: threads, recordAll: recordAll) { next.next().map { model.cores[$0] } }
+      world: world, threads: threads, recordAll: recordAll) { model.cores[order[$0]] }
   }
 
-  /// This rank's share of a board whose cores come one at a time, in ascending core id, from
-  /// `nextCore` (every rank draws every core, so that a generator gives each rank the same
-  /// cores, and keeps only its own): no rank ever holds the whole model, only its simulator's
-  /// state and one core (`tnsim bench board-16` across ranks builds the board this way). Each
-  /// kept core is checked as `Model.violations` checks it, against every configured core.
+  /// This rank's share of a board whose core k is `core(k)`, at the linear id `coreIDs[k]`. Only
+  /// the rank's own cores are built, on the rank's processors a batch at a time
+  /// (`Simulator.buildingConcurrently`), so no rank ever holds the whole model, only its
+  /// simulator's state and one batch of cores (`tnsim bench board-16` across ranks builds the
+  /// board this way, each core from its generator state). `core(k)` may be called from several
+  /// threads at once and in any order, so it must depend on k alone. Each kept core is checked as
+  /// `Model.violations` checks it (its index in the violation is k), against every configured core.
   /// - Parameters:
   ///   - seed: the model seed (see `Model.effectiveSeed`).
   ///   - coreIDs: the linear ids of all the board's configured cores, strictly ascending.
   /// - Throws: `BoardPartitionError` when the ranks do not divide the board's chips;
   ///   `SimulationError.modelDoesNotFit` when a core does not fit.
   public init(chip: ChipDefinition, seed: UInt64, coreIDs: [Int], world: MPIWorld, threads: Int, recordAll: Bool,
-    nextCore: () -> CoreConfig?) throws
+    core: @escaping @Sendable (Int) -> CoreConfig) throws
   {
     let partition = try BoardPartition(chip: chip, ranks: world.size)
     let rank = world.rank
@@ -121,44 +122,44 @@ public final class DistributedBoard {
       configured[id] = true
       index[id] = Int32(k)
     }
-    let mine = coreIDs.filter { partition.rank(ofCore: $0) == rank }
+    let globalIndex = index
+    // The whole board's index of each of this rank's cores, for `core` and the violations.
+    let mineAt = coreIDs.indices.filter { partition.rank(ofCore: coreIDs[$0]) == rank }
+    let mine = mineAt.map { coreIDs[$0] }
     let n = chip.neuronsPerCore
-    var routes = [UInt64](repeating: 0, count: mine.count * n)
+    let failures = BuildFailures(cores: mine.count)
     var local = [Int32](repeating: -1, count: chip.coreCount)
     for (k, id) in mine.enumerated() { local[id] = Int32(k) }
-    var failure: SimulationError? = nil
-    // The whole board's index of each core drawn, for the violations' core numbers.
-    var drawn = -1
-    let built: Simulator
-    do {
-      built = try Simulator(chip: chip, seed: seed, coreIDs: mine, threads: threads, recordAll: recordAll) { k in
-        var core: CoreConfig
-        repeat {
-          // Too few cores: the simulator refuses this one as not at its core id.
-          guard let c = nextCore() else { return CoreConfig(x: -1, y: -1, axons: 0, neurons: 0) }
-          core = c
-          drawn += 1
-        } while chip.coreID(x: core.x, y: core.y) != mine[k]
-        if failure == nil, let v = Model.violations(ofCore: drawn, core, chip: chip, configured: index).first { failure = .modelDoesNotFit(v) }
-        for j in core.neurons.indices {
-          switch core.neurons[j].destination {
-          case .axon(let dx, let dy, let axon, let delay):
-            let x = core.x + Int(dx), y = core.y + Int(dy)
-            guard partition.rank(x: x, y: y) != rank else { continue }
-            routes[k * n + j] = Self.remoteBit | UInt64(delay) << 40 | UInt64(axon) << 32 | UInt64(chip.coreID(x: x, y: y))
-            core.neurons[j].destination = .pin(0)
-          case .pin(let p):
-            routes[k * n + j] = Self.pinBit | UInt64(UInt32(bitPattern: p))
-          case .none:
-            break
+    // Each core's neurons' routes are written by the thread that builds the core, at its own place.
+    var routes = [UInt64](repeating: 0, count: mine.count * n)
+    let built = try routes.withUnsafeMutableBufferPointer { buffer in
+      let out = RoutesOut(buffer.baseAddress)
+      do {
+        return try Simulator.buildingConcurrently(chip: chip, seed: seed, coreIDs: mine, threads: threads, recordAll: recordAll) { k in
+          var c = core(mineAt[k])
+          if let v = Model.violations(ofCore: mineAt[k], c, chip: chip, configured: globalIndex).first {
+            failures.slots[k] = .modelDoesNotFit(v)
           }
+          for j in c.neurons.indices {
+            switch c.neurons[j].destination {
+            case .axon(let dx, let dy, let axon, let delay):
+              let x = c.x + Int(dx), y = c.y + Int(dy)
+              guard partition.rank(x: x, y: y) != rank else { continue }
+              out.pointer![k * n + j] = Self.remoteBit | UInt64(delay) << 40 | UInt64(axon) << 32 | UInt64(chip.coreID(x: x, y: y))
+              c.neurons[j].destination = .pin(0)
+            case .pin(let p):
+              out.pointer![k * n + j] = Self.pinBit | UInt64(UInt32(bitPattern: p))
+            case .none:
+              break
+            }
+          }
+          return c
         }
-        return core
+      } catch {
+        throw failures.first ?? error
       }
-    } catch {
-      throw failure ?? error
     }
-    if let failure { throw failure }
+    if let failure = failures.first { throw failure }
     simulator = built
     self.world = world
     self.partition = partition
@@ -167,6 +168,33 @@ public final class DistributedBoard {
     self.routes = routes
     self.local = local
     neuronsPerCore = n
+  }
+
+  /// The violation each core's build found against the whole board, written by the thread that
+  /// builds the core, at its own place.
+  private final class BuildFailures: @unchecked Sendable {
+    let slots: UnsafeMutablePointer<SimulationError?>
+    let count: Int
+
+    init(cores: Int) {
+      count = max(cores, 1)
+      slots = .allocate(capacity: count)
+      slots.initialize(repeating: nil, count: count)
+    }
+
+    /// The violation of the first core (in core order) that had one.
+    var first: SimulationError? { (0..<count).lazy.compactMap { self.slots[$0] }.first }
+
+    deinit {
+      slots.deinitialize(count: count)
+      slots.deallocate()
+    }
+  }
+
+  /// The routes array's storage, handed to the build threads (each writes its own cores' part).
+  private struct RoutesOut: @unchecked Sendable {
+    let pointer: UnsafeMutablePointer<UInt64>?
+    init(_ pointer: UnsafeMutablePointer<UInt64>?) { self.pointer = pointer }
   }
 
   /// The rank whose simulator takes an input spike to `core`: its owner, or rank 0 for a core

@@ -294,12 +294,14 @@ func benchAcrossRanks(_ args: ParsedArguments, world: MPIWorld) throws -> Int32 
   } catch {
     throw CollectiveError(description: "tnsim bench: \(error)")
   }
-  // The generated board drawn core by core: each rank keeps only its own cores (never the whole model).
-  var cores = Model.RandomCores(chip: try ChipDefinition.resolve("ns16e"), seed: 7)
+  // The generated board: each rank builds only its own cores, each from its generator state
+  // (never the whole model), on all its processors.
+  let cores = Model.RandomCores(chip: try ChipDefinition.resolve("ns16e"), seed: 7)
+  let states = cores.generatorStates()
   let board: DistributedBoard
   do {
     board = try DistributedBoard(chip: cores.chip, seed: cores.seed, coreIDs: cores.coreIDs, world: world, threads: threads,
-      recordAll: false) { cores.next() }
+      recordAll: false) { cores.core(id: $0, generator: states[$0]) }
   } catch let e as BoardPartitionError {
     throw CollectiveError(description: "tnsim bench: mpirun -np \(world.size): \(e)")
   }
