@@ -49,13 +49,13 @@ public struct AccuracyPrediction: Sendable {
 
   /// Builds the pool by sampling through the shadow network, `poolSize` draws per image: by
   /// default 64 input draws of one hidden draw each for independent inputs (every copy of every
-  /// tick a fresh input draw, up to 64 of them per frame), 8 input draws of 4 hidden draws each
+  /// tick a fresh input draw, up to 64 of them per frame), 8 input draws of 8 hidden draws each
   /// for shared ones.
   public init(network trained: TrainedNetwork, images: ImageSet, inputs: InputSampling = .independent, inputDraws: Int? = nil,
     hiddenDraws: Int? = nil, seed: UInt64 = 1, threads: Int = 0)
   {
     let inputDraws = inputDraws ?? (inputs == .independent ? 64 : 8)
-    let hiddenDraws = hiddenDraws ?? (inputs == .independent ? 1 : 4)
+    let hiddenDraws = hiddenDraws ?? (inputs == .independent ? 1 : 8)
     let net = trained.network
     let topology = net.topology
     classes = topology.classes
@@ -131,7 +131,9 @@ public struct AccuracyPrediction: Sendable {
     // the outputs' Bernoulli noise. The mean N m estimated from the pool's M draws already varies
     // by N^2 B / M from image to image, so the normals add only N B (1 - N / M) of B: the
     // prediction then averages to the chip's accuracy (at N > M it stays too wide by N / M).
-    let spread = independent ? max(0, 1 - Double(ticks) / Double(poolSize)) : 1
+    // With shared inputs the same holds within a tick: its N copies' hidden draws around an input
+    // draw's mean, estimated from the pool's H hidden draws of it.
+    let spread = max(0, 1 - Double(independent ? ticks : copies) / Double(independent ? poolSize : hiddenDraws))
     // Few spikes per frame are drawn one by one; many from normals with the pool's moments.
     let exact = copies * spf <= 8
     for image in labels.indices {
