@@ -241,46 +241,57 @@ func oneHotNetwork() -> TrainedNetwork {
     #expect(throws: DeploymentError.sweepSettingsDiffer(file: sweep.csvPath, found: "# tnsim sweep: other")) { try sweep.run() }
   }
 
+  /// 2,000 noisy one-hot images: the label's pixel spikes with probability `label`, every other
+  /// pixel with `other`, so class counts are binomial and ties are common: the readout rule decides.
+  static func noisyImages(label: Float, other: Float, seed: UInt64) -> ImageSet {
+    var rng = SplitMix64(seed: seed)
+    var pixels: [Float] = []
+    var labels: [UInt8] = []
+    for _ in 0..<2000 {
+      let l = rng.next(below: 10)
+      pixels += (0..<10).map { $0 == l ? label : other }
+      labels.append(UInt8(l))
+    }
+    return ImageSet(pixels: pixels, labels: labels, rows: 1, columns: 10)
+  }
+
+  /// `net` deployed and classified on the chip, its predicted accuracy, and sigma, the standard
+  /// deviation of their difference: the chip's accuracy counts right answers over the images, the
+  /// prediction averages each image's chance of a right one, p_i, so their difference is a mean of
+  /// independent terms of variance p_i (1 - p_i), at most sqrt(a (1 - a) / images) for the
+  /// accuracy a (1.1 points at most for 2,000 images).
+  static func chipAndPrediction(_ net: TrainedNetwork, images: ImageSet, copies: Int, spf: Int, inputs: InputSampling) throws
+    -> (chip: Double, predicted: Double, sigma: Double)
+  {
+    var options = DeploymentOptions()
+    options.copies = copies
+    options.inputs = inputs
+    let chip = try DeployedNetwork(net, chip: tiny, options: options).evaluate(images: images, spf: spf, seed: 5, threads: 1).accuracy
+    let predicted = AccuracyPrediction(network: net, images: images, inputs: inputs, seed: 5).accuracy(copies: copies, spf: spf, seed: 5)
+    return (chip, predicted, (chip * (1 - chip) / Double(images.count)).squareRoot())
+  }
+
   /// Exact draws up to 8 spikes per class neuron and frame (copies x spf), normals above; copies
   /// with their own input spikes and copies sharing them.
   @Test(arguments: [(1, 1), (1, 3), (4, 1), (2, 4), (4, 4), (16, 1), (3, 8)], InputSampling.allCases)
   func predictionMatchesTheChip(point: (copies: Int, spf: Int), inputs: InputSampling) throws {
     let (copies, spf) = point
-    // Noisy images: the label's pixel spikes with probability 0.5, every other pixel with 0.3, so
-    // class counts are binomial and ties are common: the readout rule decides.
-    var rng = SplitMix64(seed: 13)
-    var pixels: [Float] = []
-    var labels: [UInt8] = []
-    for _ in 0..<2000 {
-      let label = rng.next(below: 10)
-      pixels += (0..<10).map { $0 == label ? 0.5 : 0.3 }
-      labels.append(UInt8(label))
-    }
-    let images = ImageSet(pixels: pixels, labels: labels, rows: 1, columns: 10)
+    let images = Self.noisyImages(label: 0.5, other: 0.3, seed: 13)
     let net = oneHotNetwork()
-    var options = DeploymentOptions()
-    options.copies = copies
-    options.inputs = inputs
-    let chip = try DeployedNetwork(net, chip: tiny, options: options).evaluate(images: images, spf: spf, seed: 5, threads: 1)
-    let predicted = AccuracyPrediction(network: net, images: images, inputs: inputs, seed: 5).accuracy(copies: copies, spf: spf, seed: 5)
-    // The chip's accuracy counts right answers over the 2,000 images, the prediction averages each
-    // image's chance of a right one, p_i. Their difference is a mean of 2,000 independent terms of
-    // variance p_i (1 - p_i), so its standard deviation is at most sigma = sqrt(a (1 - a) / 2000)
-    // for the accuracy a (1.1 points at most); the bound is 3 sigma (about 3 points). Measured
+    let (chip, predicted, sigma) = try Self.chipAndPrediction(net, images: images, copies: copies, spf: spf, inputs: inputs)
+    // The bound is 3 sigma (about 3 points). Measured
     // gaps: 1.5 sigma at 1 x 1, 0.7 at 1 x 3, 1.2 at 4 x 1 and 1.5 at 2 x 4. Before the ticks of
     // a frame took distinct input draws of the pool, 2 x 4 missed by 4.2 sigma: reusing one of
     // the pool's 6 input draws widened the predicted counts. With independent inputs: 0.8 sigma
     // at 4 x 1 and 0.5 at 16 x 1; before the normals discounted the spread the pool's mean already
     // carries (then with 32 draws), 16 x 1 missed by 8.4 sigma (the prediction too low).
-    let sigma = (chip.accuracy * (1 - chip.accuracy) / Double(labels.count)).squareRoot()
-    #expect(abs(predicted - chip.accuracy) < 3 * sigma, "predicted \(predicted), chip \(chip.accuracy), sigma \(sigma)")
-    #expect(chip.accuracy > 0.1)
+    #expect(abs(predicted - chip) < 3 * sigma, "predicted \(predicted), chip \(chip), sigma \(sigma)")
+    #expect(chip > 0.1)
     if copies > 1 && inputs == .independent {
       // Sharing the input spikes, the copies of this one-layer network vote alike: extra copies
       // add nothing beyond the first's vote, while independent copies average the input noise.
-      options.inputs = .shared
-      let shared = try DeployedNetwork(net, chip: tiny, options: options).evaluate(images: images, spf: spf, seed: 5, threads: 1)
-      #expect(chip.accuracy > shared.accuracy + 2 * sigma, "independent \(chip.accuracy), shared \(shared.accuracy)")
+      let shared = try Self.chipAndPrediction(net, images: images, copies: copies, spf: spf, inputs: .shared).chip
+      #expect(chip > shared + 2 * sigma, "independent \(chip), shared \(shared)")
     }
   }
 
@@ -295,28 +306,15 @@ func oneHotNetwork() -> TrainedNetwork {
   @Test(arguments: [(8, 1), (8, 2), (4, 4)], InputSampling.allCases)
   func predictionMatchesTheChipWithNoisyHiddenSpikes(point: (copies: Int, spf: Int), inputs: InputSampling) throws {
     let (copies, spf) = point
-    var rng = SplitMix64(seed: 17)
-    var pixels: [Float] = []
-    var labels: [UInt8] = []
-    for _ in 0..<2000 {
-      let label = rng.next(below: 10)
-      pixels += (0..<10).map { $0 == label ? 0.6 : 0.3 }
-      labels.append(UInt8(label))
-    }
-    let images = ImageSet(pixels: pixels, labels: labels, rows: 1, columns: 10)
+    let images = Self.noisyImages(label: 0.6, other: 0.3, seed: 17)
     var net = oneHotNetwork()
     for a in 0..<10 {
       for n in 0..<10 where a != n { net.network.cores[0].connections[a * 10 + n] = 0.5 }
     }
     net.network.cores[0].leaks = [Float](repeating: -1.5, count: 10)
-    var options = DeploymentOptions()
-    options.copies = copies
-    options.inputs = inputs
-    let chip = try DeployedNetwork(net, chip: tiny, options: options).evaluate(images: images, spf: spf, seed: 5, threads: 1)
-    let predicted = AccuracyPrediction(network: net, images: images, inputs: inputs, seed: 5).accuracy(copies: copies, spf: spf, seed: 5)
-    let sigma = (chip.accuracy * (1 - chip.accuracy) / Double(labels.count)).squareRoot()
-    #expect(abs(predicted - chip.accuracy) < 3 * sigma, "predicted \(predicted), chip \(chip.accuracy), sigma \(sigma)")
-    #expect(chip.accuracy > 0.12 && chip.accuracy < 0.95)
+    let (chip, predicted, sigma) = try Self.chipAndPrediction(net, images: images, copies: copies, spf: spf, inputs: inputs)
+    #expect(abs(predicted - chip) < 3 * sigma, "predicted \(predicted), chip \(chip), sigma \(sigma)")
+    #expect(chip > 0.12 && chip < 0.95)
   }
 
   /// The pool's draws are taken without replacement: n draws in a row are a permutation of 0..<n,
