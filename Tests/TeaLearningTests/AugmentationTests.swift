@@ -84,7 +84,7 @@ import Testing
   @Test func warpedTurnsScalesAndShifts() {
     let q = Augmentation.warped(Self.square[...], rows: 5, columns: 5, dx: 0, dy: 0, degrees: 90, zoom: 1)
     for (x, y) in zip(q, Self.quarterTurn(Self.square)) { #expect(abs(x - y) < 1e-4) }
-    #expect(q[0] == q[0] && abs(q[0] - 5) < 1e-4, "top-left now holds the old top-right pixel")
+    #expect(abs(q[0] - 5) < 1e-4, "top-left now holds the old top-right pixel")
     // No turn, no zoom: exactly the whole-pixel shift.
     #expect(Augmentation.warped(Self.square[...], rows: 5, columns: 5, dx: 1, dy: -2, degrees: 0, zoom: 1)
       == Augmentation.shifted(Self.square[...], rows: 5, columns: 5, dx: 1, dy: -2))
