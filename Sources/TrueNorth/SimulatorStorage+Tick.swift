@@ -56,9 +56,17 @@ extension SimulatorStorage {
     }
   }
 
+  /// Core `k`'s active-axon words for scheduler slot `slot`. The scheduler is slot-major: a slot
+  /// is one array of every core's words, so the spikes delivered in a tick (mostly for one or
+  /// two slots) write into `cores x 32` bytes rather than across the whole scheduler.
+  @inline(__always)
+  func scheduled(core k: Int, slot: Int) -> UnsafeMutablePointer<UInt64> {
+    scheduler + (slot * cores + k) * Self.rowWords
+  }
+
   @inline(__always)
   func schedule(core k: Int, slot: Int, axon: Int) {
-    scheduler[(k * Self.slots + slot) * Self.rowWords + axon / Self.wordBits] |= 1 << UInt64(axon % Self.wordBits)
+    scheduled(core: k, slot: slot)[axon / Self.wordBits] |= 1 << UInt64(axon % Self.wordBits)
     coreFlags[k] &= ~Self.quiescent
   }
 
@@ -69,8 +77,8 @@ extension SimulatorStorage {
     for i in 0..<outgoing.count {
       if i + Self.deliverAhead < outgoing.count {
         let ahead = spikes[i + Self.deliverAhead]
-        prefetchForWrite(scheduler + Int(ahead >> SpikeBuffer.coreShift) * Self.slots * Self.rowWords
-          + Int(ahead >> SpikeBuffer.slotShift & SpikeBuffer.slotMask) * Self.rowWords)
+        prefetchForWrite(
+          scheduled(core: Int(ahead >> SpikeBuffer.coreShift), slot: Int(ahead >> SpikeBuffer.slotShift & SpikeBuffer.slotMask)))
       }
       let packed = spikes[i]
       schedule(core: Int(packed >> SpikeBuffer.coreShift), slot: Int(packed >> SpikeBuffer.slotShift & SpikeBuffer.slotMask),
@@ -134,7 +142,7 @@ extension SimulatorStorage {
     let rowIndex = s.rowIndex + half * Self.blockRows
     let active = s.active + half * Self.blockCores * Self.rowWords
     while k1 < end && k1 - k0 < Self.blockCores {
-      let inputs = scheduler + (k1 * Self.slots + slot) * Self.rowWords
+      let inputs = scheduled(core: k1, slot: slot)
       let a = SIMD4(inputs[0], inputs[1], inputs[2], inputs[3])
       let count = a.popcount
       guard n + count <= Self.blockRows else { break }

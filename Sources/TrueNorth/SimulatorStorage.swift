@@ -64,7 +64,8 @@ final class SimulatorStorage: @unchecked Sendable {
   /// Neurons whose synapses from type-G axons are deterministic: `rowWords` words at
   /// (k * axonTypeCount + G) * rowWords.
   let deterministic: UnsafeMutablePointer<UInt64>
-  /// `slots` sets of active axons (`rowWords` words each) per core, at (k * slots + slot) * rowWords.
+  /// `slots` sets of active axons (`rowWords` words each) per core, slot-major: core k's set for
+  /// `slot` at (slot * cores + k) * rowWords (`scheduled(core:slot:)`).
   let scheduler: UnsafeMutablePointer<UInt64>
   let rng: UnsafeMutablePointer<SplitMix64>
   /// Per core: bit 0 = some neuron has stochastic synapses; bit 1 = some neuron draws without
