@@ -177,8 +177,12 @@ final class _BatchEngine: @unchecked Sendable {
   }
 
   /// The forward pass of `count` samples (already given by `setInputs`), layer by layer.
-  func forward(count: Int) {
+  /// - Parameter hiddenSpikes: a seed and each sample's key: every hidden layer's outputs are then
+  ///   replaced by 0/1 draws, sample i's from its own generator (seed, keys[i], layer), so the draws
+  ///   do not depend on the thread count or on which samples share the batch.
+  func forward<C: Collection>(count: Int, hiddenSpikes: (seed: UInt64, keys: C)? = nil) where C.Element == Int {
     let chunks = (count + Self.sampleChunk - 1) / Self.sampleChunk
+    let keys = hiddenSpikes.map { Array($0.keys.prefix(count)) }
     var first = 0
     for (l, layer) in topology.layers.enumerated() {
       let coresInLayer = layer.count
@@ -189,8 +193,21 @@ final class _BatchEngine: @unchecked Sendable {
         for i in i0..<min(i0 + Self.sampleChunk, count) { self.forwardSample(core, i, l) }
       }
       first += coresInLayer
+      guard let seed = hiddenSpikes?.seed, let keys, l + 1 < topology.layers.count else { continue }
+      let width = widths[l + 1]
+      parallel(chunks) { chunk in
+        let i0 = chunk * Self.sampleChunk
+        for i in i0..<min(i0 + Self.sampleChunk, count) {
+          var g = TeaRandom(seed: seed, stream: UInt64(keys[i]) << 8 | UInt64(l))
+          let out = self.outputs[l + 1] + i * width
+          for n in 0..<width { out[n] = g.unitFloat() < out[n] ? 1 : 0 }
+        }
+      }
     }
   }
+
+  /// The forward pass without sampled hidden spikes.
+  func forward(count: Int) { forward(count: count, hiddenSpikes: nil as (seed: UInt64, keys: [Int])?) }
 
   private func forwardSample(_ core: Core, _ i: Int, _ l: Int) {
     let a = core.axons

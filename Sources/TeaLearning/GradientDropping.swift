@@ -92,7 +92,7 @@ public struct GradientDropping: TrainingPlugin {
     let m = momentum
     let keptCounts = (0..<(2 * network.cores.count)).map { kept(of: Self.tensorCount($0, of: network)) }
     let local = _Parallel.map(ranks.count, threads: threads) { i in
-      let r = engines[i].lossAndGradient(network, on: batch.shard(ranks[i], of: n))
+      let r = engines[i].lossAndGradient(network, on: batch.shard(ranks[i], of: n), hiddenSpikes: context.hiddenSpikeSeed)
       var v = residuals[i]
       var u = velocities.isEmpty ? [] : velocities[i]
       var tensors: [TensorPayload] = []

@@ -68,7 +68,10 @@ public final class GradientEngine {
 
   /// The loss, correct count and mean-loss gradient of `network` on `batch` (at most `capacity`
   /// images; an empty batch gives a zero gradient).
-  public func lossAndGradient(_ network: ShadowNetwork, on batch: MiniBatch) -> BatchGradient {
+  /// - Parameter hiddenSpikes: when given, every hidden layer's outputs are drawn as 0/1 spikes
+  ///   (image `batch.indices[i]`'s draws from this seed and that index, so a worker's shard draws
+  ///   what the whole batch would) and the gradient passes through each draw to its probability.
+  public func lossAndGradient(_ network: ShadowNetwork, on batch: MiniBatch, hiddenSpikes: UInt64? = nil) -> BatchGradient {
     precondition(batch.count <= capacity, "batch larger than the engine")
     var g = ParameterGradient(zeroLike: network)
     let count = batch.count
@@ -76,7 +79,7 @@ public final class GradientEngine {
     engine.setInputs(batch.images.pixels, rows: batch.indices)
     engine.setLabels(batch.indices.lazy.map { batch.images.labels[$0] })
     engine.load(network)
-    engine.forward(count: count)
+    engine.forward(count: count, hiddenSpikes: hiddenSpikes.map { ($0, batch.indices) })
     let r = engine.loss(count: count, function: loss, softmaxScale: softmaxScale, gradients: true, gradScale: 1 / Float(count))
     engine.backward(count: count)
     for k in engine.cores.indices { g.cores[k] = engine.gradient(ofCore: k) }

@@ -171,7 +171,7 @@ public struct TernGrad: TrainingPlugin {
     let layout = plan
     let engines = self.engines
     let threads = context.threads
-    let local = _Parallel.map(ranks.count, threads: threads) { i in engines[i].lossAndGradient(network, on: batch.shard(ranks[i], of: n)) }
+    let local = _Parallel.map(ranks.count, threads: threads) { i in engines[i].lossAndGradient(network, on: batch.shard(ranks[i], of: n), hiddenSpikes: context.hiddenSpikeSeed) }
     let (shared, offsets) = try sharedScalers(of: local.map(\.gradient), layout: layout, threads: threads)
     let messages = _Parallel.map(ranks.count, threads: threads) { i in
       Self.message(of: local[i].gradient, rank: ranks[i], layout: layout, shared: shared, offsets: offsets, context: context)

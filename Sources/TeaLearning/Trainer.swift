@@ -156,9 +156,13 @@ public final class Trainer {
         batch = MiniBatch(images: a.apply(to: train, indices: batch.indices, seed: options.seed, epoch: epoch), indices: Array(0..<count)[...])
       }
       let rate = Float(options.learningRate) * options.schedule.factor(step: optimizer.steps, total: total)
-      let context = StepContext(
+      var context = StepContext(
         step: optimizer.steps, epoch: epoch, seed: options.seed, batchSize: count, learningRate: rate, threads: options.threads,
         loss: options.loss, softmaxScale: options.softmaxScale)
+      if options.sampleHidden {
+        var g = TeaRandom(seed: options.seed, stream: 0x5A4D_0000_0000 + UInt64(optimizer.steps))
+        context.hiddenSpikeSeed = g.next()
+      }
       let r = try step(batch, context: context)
       lossSum += r.loss
       correct += r.correct
@@ -182,7 +186,7 @@ public final class Trainer {
   func step(_ batch: MiniBatch, context: StepContext) throws -> (loss: Double, correct: Int) {
     var data: BatchGradient? = nil
     for i in plugins.indices where data == nil { data = try plugins[i].computeGradient(network, batch: batch, context: context) }
-    let r = data ?? engine.lossAndGradient(network, on: batch)
+    let r = data ?? engine.lossAndGradient(network, on: batch, hiddenSpikes: context.hiddenSpikeSeed)
     var g = r.gradient
     var regularization = 0.0
     for i in plugins.indices { regularization += plugins[i].regularize(network, gradient: &g, context: context) }

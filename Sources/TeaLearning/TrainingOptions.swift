@@ -45,6 +45,14 @@ public struct TrainingOptions: Sendable, Equatable, Codable {
   /// exactly): a smaller file for sharing. The test accuracy is of the rounded network; the
   /// checkpoints stay exact. Left out of the files when nil.
   public var connectionDecimals: Int? = nil
+  /// Train through sampled hidden spikes (docs/training.md): each hidden layer's outputs are drawn
+  /// as 0/1 spikes, as on the chip, and the gradient passes through the draw to the probability
+  /// (straight-through). Written to files only when on.
+  public var sampleHidden: Bool {
+    get { sampleHiddenFlag ?? false }
+    set { sampleHiddenFlag = newValue ? true : nil }
+  }
+  var sampleHiddenFlag: Bool? = nil
 
   /// The default options.
   public init() {}
@@ -52,6 +60,7 @@ public struct TrainingOptions: Sendable, Equatable, Codable {
   enum CodingKeys: String, CodingKey {
     case topology, epochs, batchSize, learningRate, leakLearningRateScale, optimizer, momentum, schedule, loss, softmaxScale
     case weightTables, seed, validationCount, trainLimit, threads, plugins, initialNetwork, augment, connectionDecimals
+    case sampleHiddenFlag = "sampleHidden"
   }
 
   /// Decodes options; fields missing from older files take their defaults.
@@ -77,6 +86,7 @@ public struct TrainingOptions: Sendable, Equatable, Codable {
     initialNetwork = try c.decodeIfPresent(String.self, forKey: .initialNetwork) ?? d.initialNetwork
     augment = try c.decodeIfPresent(Augmentation.self, forKey: .augment) ?? d.augment
     connectionDecimals = try c.decodeIfPresent(Int.self, forKey: .connectionDecimals) ?? d.connectionDecimals
+    sampleHidden = try c.decodeIfPresent(Bool.self, forKey: .sampleHiddenFlag) ?? false
   }
 
   /// Whether a checkpoint written with `other` can be resumed with these options: everything but
@@ -100,7 +110,7 @@ public struct TrainingOptions: Sendable, Equatable, Codable {
       ("loss", a.loss == b.loss), ("softmaxScale", a.softmaxScale == b.softmaxScale), ("weightTables", a.weightTables == b.weightTables),
       ("seed", a.seed == b.seed), ("validation", a.validationCount == b.validationCount), ("trainLimit", a.trainLimit == b.trainLimit),
       ("plugins", a.plugins == b.plugins), ("init", a.initialNetwork == b.initialNetwork),
-      ("augment", (a.augment ?? Augmentation()) == (b.augment ?? Augmentation())),
+      ("augment", (a.augment ?? Augmentation()) == (b.augment ?? Augmentation())), ("sample-hidden", a.sampleHidden == b.sampleHidden),
     ]
     return pairs.first { !$0.1 }?.0 ?? "options"
   }

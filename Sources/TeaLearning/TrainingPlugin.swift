@@ -17,6 +17,9 @@ public struct StepContext: Sendable {
   public var loss: LossFunction = .gaussian
   /// The factor on the class scores before a softmax.
   public var softmaxScale: Double = 1
+  /// When the run trains through sampled hidden spikes, this step's seed of the draws (pass it to
+  /// `GradientEngine.lossAndGradient`); nil otherwise.
+  public var hiddenSpikeSeed: UInt64? = nil
 
   /// A context from its parts.
   public init(step: Int, epoch: Int, seed: UInt64, batchSize: Int, learningRate: Float, threads: Int = 0, loss: LossFunction = .gaussian,

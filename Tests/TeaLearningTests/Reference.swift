@@ -12,30 +12,31 @@ enum Reference {
   /// Every layer's outputs for one input vector.
   static func forward(_ net: ShadowNetwork, _ input: [Double]) -> [[Double]] {
     var layers: [[Double]] = []
-    var source = input
-    var k = 0
-    for layer in net.topology.layers {
-      var out: [Double] = []
-      for shape in layer {
-        let p = net.cores[k]
-        for n in 0..<shape.neurons {
-          var mu = Double(p.leaks[n])
-          var sigma2 = 0.0
-          for a in 0..<shape.axons {
-            let x = source[shape.inputs[a]]
-            let c = Double(p.connections[a * shape.neurons + n])
-            let s = Double(p.weight(axon: a, neuron: n))
-            mu += x * c * s
-            sigma2 += x * c * (1 - x * c) * s * s
-          }
-          out.append(probability(mu: mu, sigma2: sigma2))
-        }
-        k += 1
-      }
-      layers.append(out)
-      source = out
-    }
+    for l in net.topology.layers.indices { layers.append(layer(net, l, layers.last ?? input)) }
     return layers
+  }
+
+  /// Layer `l`'s outputs for the vector `source` it reads.
+  static func layer(_ net: ShadowNetwork, _ l: Int, _ source: [Double]) -> [Double] {
+    var out: [Double] = []
+    var k = net.topology.layers[..<l].reduce(0) { $0 + $1.count }
+    for shape in net.topology.layers[l] {
+      let p = net.cores[k]
+      for n in 0..<shape.neurons {
+        var mu = Double(p.leaks[n])
+        var sigma2 = 0.0
+        for a in 0..<shape.axons {
+          let x = source[shape.inputs[a]]
+          let c = Double(p.connections[a * shape.neurons + n])
+          let s = Double(p.weight(axon: a, neuron: n))
+          mu += x * c * s
+          sigma2 += x * c * (1 - x * c) * s * s
+        }
+        out.append(probability(mu: mu, sigma2: sigma2))
+      }
+      k += 1
+    }
+    return out
   }
 
   static func logPhi(_ z: Double) -> Double { log(0.5 * erfc(-z / 2.0.squareRoot())) }
