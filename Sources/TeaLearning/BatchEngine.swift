@@ -206,6 +206,39 @@ final class _BatchEngine: @unchecked Sendable {
     }
   }
 
+  /// Replaces the class-neuron outputs of sample i (i < images) by the mean of samples
+  /// i * draws ..< (i + 1) * draws, the draws of one image (`GradientEngine.lossAndGradient`).
+  func averageDraws(images: Int, draws: Int) {
+    let last = widths.count - 1
+    let width = widths[last]
+    let out = outputs[last]
+    let scale = 1 / Float(draws)
+    // Ascending: image i's rows are at or after row i, and rows below i are already written.
+    for i in 0..<images {
+      for n in 0..<width {
+        var sum: Float = 0
+        for r in 0..<draws { sum += out[(i * draws + r) * width + n] }
+        out[i * width + n] = sum * scale
+      }
+    }
+  }
+
+  /// The inverse of `averageDraws` for the gradient: each draw of image i gets 1 / draws of the
+  /// loss gradient `loss` wrote for sample i.
+  func spreadDraws(images: Int, draws: Int) {
+    let last = widths.count - 1
+    let width = widths[last]
+    let d = dOutputs[last]
+    let scale = 1 / Float(draws)
+    // Descending: image i's rows are at or after row i, and rows below i are still to be read.
+    for i in stride(from: images - 1, through: 0, by: -1) {
+      for n in 0..<width {
+        let v = d[i * width + n] * scale
+        for r in 0..<draws { d[(i * draws + r) * width + n] = v }
+      }
+    }
+  }
+
   /// The forward pass without sampled hidden spikes.
   func forward(count: Int) { forward(count: count, hiddenSpikes: nil as (seed: UInt64, keys: [Int])?) }
 

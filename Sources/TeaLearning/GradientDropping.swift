@@ -178,7 +178,8 @@ public struct GradientDropping: TrainingPlugin {
       // As TernGrad: several local ranks run side by side on single-threaded engines.
       let engineThreads = ranks.count == 1 ? context.threads : 1
       engines = ranks.map { _ in
-        GradientEngine(topology: network.topology, capacity: c, threads: engineThreads, loss: context.loss, softmaxScale: context.softmaxScale)
+        GradientEngine(topology: network.topology, capacity: c, threads: engineThreads, loss: context.loss, softmaxScale: context.softmaxScale,
+          hiddenDraws: context.hiddenDraws)
       }
     }
     if residuals.count != ranks.count {

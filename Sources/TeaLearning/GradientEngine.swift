@@ -55,33 +55,43 @@ public final class GradientEngine {
   public let softmaxScale: Double
   /// The largest batch the engine takes.
   public let capacity: Int
+  /// Draws of the hidden spikes per image when `lossAndGradient` samples them.
+  public let hiddenDraws: Int
   let engine: _BatchEngine
 
   /// An engine for `topology` and batches of up to `capacity` images; `threads` 1 runs on the
   /// calling thread, any other value on all processors (the results are the same).
-  public init(topology: Topology, capacity: Int, threads: Int, loss: LossFunction, softmaxScale: Double) {
+  /// `hiddenDraws` (K) is how many times sampled hidden spikes are drawn per image.
+  public init(topology: Topology, capacity: Int, threads: Int, loss: LossFunction, softmaxScale: Double, hiddenDraws: Int = 1) {
     self.loss = loss
     self.softmaxScale = softmaxScale
     self.capacity = max(capacity, 1)
-    engine = _BatchEngine(topology: topology, capacity: self.capacity, threads: threads)
+    self.hiddenDraws = max(hiddenDraws, 1)
+    engine = _BatchEngine(topology: topology, capacity: self.capacity * self.hiddenDraws, threads: threads)
   }
 
   /// The loss, correct count and mean-loss gradient of `network` on `batch` (at most `capacity`
   /// images; an empty batch gives a zero gradient).
-  /// - Parameter hiddenSpikes: when given, every hidden layer's outputs are drawn as 0/1 spikes
-  ///   (image `batch.indices[i]`'s draws from this seed and that index, so a worker's shard draws
-  ///   what the whole batch would) and the gradient passes through each draw to its probability.
+  /// - Parameter hiddenSpikes: when given, every hidden layer's outputs are drawn as 0/1 spikes,
+  ///   `hiddenDraws` times per image, the loss is taken on the mean of the draws' class-neuron
+  ///   probabilities, and the gradient passes through each draw to its probability. Draw r of image
+  ///   `batch.indices[i]` comes from this seed and `indices[i] * hiddenDraws + r`, so a worker's
+  ///   shard draws what the whole batch would.
   public func lossAndGradient(_ network: ShadowNetwork, on batch: MiniBatch, hiddenSpikes: UInt64? = nil) -> BatchGradient {
     precondition(batch.count <= capacity, "batch larger than the engine")
     var g = ParameterGradient(zeroLike: network)
     let count = batch.count
     guard count > 0 else { return BatchGradient(lossSum: 0, correct: 0, count: 0, gradient: g) }
-    engine.setInputs(batch.images.pixels, rows: batch.indices)
+    let draws = hiddenSpikes == nil ? 1 : hiddenDraws
+    engine.setInputs(batch.images.pixels, rows: batch.indices.lazy.flatMap { repeatElement($0, count: draws) })
     engine.setLabels(batch.indices.lazy.map { batch.images.labels[$0] })
     engine.load(network)
-    engine.forward(count: count, hiddenSpikes: hiddenSpikes.map { ($0, batch.indices) })
+    engine.forward(
+      count: count * draws, hiddenSpikes: hiddenSpikes.map { ($0, batch.indices.lazy.flatMap { i in (0..<draws).lazy.map { i * draws + $0 } }) })
+    if draws > 1 { engine.averageDraws(images: count, draws: draws) }
     let r = engine.loss(count: count, function: loss, softmaxScale: softmaxScale, gradients: true, gradScale: 1 / Float(count))
-    engine.backward(count: count)
+    if draws > 1 { engine.spreadDraws(images: count, draws: draws) }
+    engine.backward(count: count * draws)
     for k in engine.cores.indices { g.cores[k] = engine.gradient(ofCore: k) }
     return BatchGradient(lossSum: r.loss, correct: r.correct, count: count, gradient: g)
   }

@@ -194,7 +194,8 @@ public struct TernGrad: TrainingPlugin {
     // rank per process) uses the run's threads itself.
     let engineThreads = ranks.count == 1 ? context.threads : 1
     engines = ranks.map { _ in
-      GradientEngine(topology: network.topology, capacity: c, threads: engineThreads, loss: context.loss, softmaxScale: context.softmaxScale)
+      GradientEngine(topology: network.topology, capacity: c, threads: engineThreads, loss: context.loss, softmaxScale: context.softmaxScale,
+          hiddenDraws: context.hiddenDraws)
     }
   }
 

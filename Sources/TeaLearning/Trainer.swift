@@ -78,7 +78,9 @@ public final class Trainer {
     for i in self.plugins.indices { self.plugins[i].prepare(&network) }
     initialNetwork = network
     optimizer = Optimizer(kind: options.optimizer, momentum: Float(options.momentum), network: network)
-    engine = GradientEngine(topology: topology, capacity: options.batchSize, threads: options.threads, loss: options.loss, softmaxScale: options.softmaxScale)
+    engine = GradientEngine(
+      topology: topology, capacity: options.batchSize, threads: options.threads, loss: options.loss, softmaxScale: options.softmaxScale,
+      hiddenDraws: max(options.sampleHidden, 1))
   }
 
   /// Continues a run from a checkpoint; the options must match the checkpoint's (except threads).
@@ -159,9 +161,10 @@ public final class Trainer {
       var context = StepContext(
         step: optimizer.steps, epoch: epoch, seed: options.seed, batchSize: count, learningRate: rate, threads: options.threads,
         loss: options.loss, softmaxScale: options.softmaxScale)
-      if options.sampleHidden {
+      if options.sampleHidden > 0 {
         var g = TeaRandom(seed: options.seed, stream: 0x5A4D_0000_0000 + UInt64(optimizer.steps))
         context.hiddenSpikeSeed = g.next()
+        context.hiddenDraws = options.sampleHidden
       }
       let r = try step(batch, context: context)
       lossSum += r.loss

@@ -45,14 +45,15 @@ public struct TrainingOptions: Sendable, Equatable, Codable {
   /// exactly): a smaller file for sharing. The test accuracy is of the rounded network; the
   /// checkpoints stay exact. Left out of the files when nil.
   public var connectionDecimals: Int? = nil
-  /// Train through sampled hidden spikes (docs/training.md): each hidden layer's outputs are drawn
-  /// as 0/1 spikes, as on the chip, and the gradient passes through the draw to the probability
-  /// (straight-through). Written to files only when on.
-  public var sampleHidden: Bool {
-    get { sampleHiddenFlag ?? false }
-    set { sampleHiddenFlag = newValue ? true : nil }
+  /// Train through sampled hidden spikes (docs/training.md): 0 = off; K >= 1 draws every hidden
+  /// layer's outputs as 0/1 spikes, as on the chip, K times per training image, and puts the loss
+  /// on the mean of the K draws' class-neuron probabilities; the gradient passes through each draw
+  /// to its probability (straight-through). Written to files only when on.
+  public var sampleHidden: Int {
+    get { sampleHiddenDraws ?? 0 }
+    set { sampleHiddenDraws = newValue > 0 ? newValue : nil }
   }
-  var sampleHiddenFlag: Bool? = nil
+  var sampleHiddenDraws: Int? = nil
 
   /// The default options.
   public init() {}
@@ -60,7 +61,7 @@ public struct TrainingOptions: Sendable, Equatable, Codable {
   enum CodingKeys: String, CodingKey {
     case topology, epochs, batchSize, learningRate, leakLearningRateScale, optimizer, momentum, schedule, loss, softmaxScale
     case weightTables, seed, validationCount, trainLimit, threads, plugins, initialNetwork, augment, connectionDecimals
-    case sampleHiddenFlag = "sampleHidden"
+    case sampleHiddenDraws = "sampleHidden"
   }
 
   /// Decodes options; fields missing from older files take their defaults.
@@ -86,7 +87,7 @@ public struct TrainingOptions: Sendable, Equatable, Codable {
     initialNetwork = try c.decodeIfPresent(String.self, forKey: .initialNetwork) ?? d.initialNetwork
     augment = try c.decodeIfPresent(Augmentation.self, forKey: .augment) ?? d.augment
     connectionDecimals = try c.decodeIfPresent(Int.self, forKey: .connectionDecimals) ?? d.connectionDecimals
-    sampleHidden = try c.decodeIfPresent(Bool.self, forKey: .sampleHiddenFlag) ?? false
+    sampleHidden = try c.decodeIfPresent(Int.self, forKey: .sampleHiddenDraws) ?? 0
   }
 
   /// Whether a checkpoint written with `other` can be resumed with these options: everything but

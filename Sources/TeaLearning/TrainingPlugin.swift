@@ -20,6 +20,8 @@ public struct StepContext: Sendable {
   /// When the run trains through sampled hidden spikes, this step's seed of the draws (pass it to
   /// `GradientEngine.lossAndGradient`); nil otherwise.
   public var hiddenSpikeSeed: UInt64? = nil
+  /// Draws of the hidden spikes per image when they are sampled (a `GradientEngine`'s `hiddenDraws`).
+  public var hiddenDraws: Int = 1
 
   /// A context from its parts.
   public init(step: Int, epoch: Int, seed: UInt64, batchSize: Int, learningRate: Float, threads: Int = 0, loss: LossFunction = .gaussian,

@@ -7,7 +7,7 @@ import TrueNorthIO
 let trainCommand = Command(
   name: "train",
   summary: "Train a Tea-learning shadow network on MNIST and write it as a network file.",
-  usage: "train --output NET.json [--topology NAME|FILE] [--epochs N] [--batch B] [--lr X] [--seed S] [--augment shift=S[,rotate=D,scale=F]] [--sample-hidden] [--plugin NAME:K=V,...]... [--init NET.json] [--connection-decimals D] [--resume] [--json]",
+  usage: "train --output NET.json [--topology NAME|FILE] [--epochs N] [--batch B] [--lr X] [--seed S] [--augment shift=S[,rotate=D,scale=F]] [--sample-hidden K] [--plugin NAME:K=V,...]... [--init NET.json] [--connection-decimals D] [--resume] [--json]",
   details: """
     Reads the decompressed MNIST files from --data DIR, $TNSIM_DATA or the checkout's data/mnist (`make data`;
     their SHA-256 is checked).
@@ -40,10 +40,11 @@ let trainCommand = Command(
     from the seed, the epoch and the image's index: the same on any thread count and on --resume. Adding
     rotate=D and scale=F (e.g. shift=2,rotate=10,scale=0.1) also turns each image by up to D degrees and
     zooms it by 1-F to 1+F about its centre, resampled bilinearly.
-    --sample-hidden trains through sampled hidden spikes: each hidden layer's outputs are drawn as 0/1
-    spikes (as one copy on the chip draws them in a tick) and the gradient passes through each draw to its
-    probability; meant for fine-tuning (--init) a network for many-copy deployments. Seeded per step and
-    image, so it too gives the same network on any thread count and on --resume.
+    --sample-hidden K trains through sampled hidden spikes: each hidden layer's outputs are drawn as 0/1
+    spikes (as one copy on the chip draws them in a tick), K times per training image, the loss is taken on
+    the mean of the K draws' class-neuron probabilities, and the gradient passes through each draw to its
+    probability; meant for fine-tuning (--init). K = 1 favours single copies on the chip, larger K many.
+    Seeded per step and image: the same network on any thread count and on --resume.
     """,
   options: [
     Option(name: "topology", value: "NAME|FILE", help: "built-in topology name or topology file (default mnist-5core)"),
@@ -64,7 +65,7 @@ let trainCommand = Command(
     Option(name: "checkpoint", value: "FILE", help: "checkpoint file (default NET.json.checkpoint)"),
     Option(name: "plugin", value: "NAME:K=V,...", help: "a training plug-in (probreg, ssl, terngrad, prune, gdrop); repeat to combine", repeatable: true),
     Option(name: "augment", value: "shift=S[,rotate=D,scale=F]", help: "seeded random shifts (up to S pixels), turns (up to D degrees) and zooms (1 +- F) of the training images (default none)"),
-    Option(name: "sample-hidden", value: nil, help: "train through sampled 0/1 hidden spikes (straight-through gradient)"),
+    Option(name: "sample-hidden", value: "K", help: "train through K draws of 0/1 hidden spikes per image (straight-through gradient; default off)"),
     Option(name: "init", value: "NET.json", help: "start from this trained network instead of a fresh initialisation"),
     Option(name: "connection-decimals", value: "D", help: "round the written network's connection probabilities to D decimals (a smaller file)"),
     Option(name: "resume", value: nil, help: "continue from the checkpoint (same options required)"),
@@ -110,7 +111,7 @@ func trainingOptions(_ args: ParsedArguments) throws -> TrainingOptions {
     let a = try Augmentation(parsing: s, source: "--augment")
     o.augment = a.isIdentity ? nil : a
   }
-  o.sampleHidden = args.flag("sample-hidden")
+  o.sampleHidden = try args.int("sample-hidden", in: 1...64) ?? 0
   for p in o.plugins { _ = try pluginFlag { try TrainingPlugins.make(p) } }  // bad settings fail before the data loads
   func choice<T: RawRepresentable & CaseIterable>(_ flag: String, _ current: T) throws(InputError) -> T where T.RawValue == String {
     guard let s = args.string(flag) else { return current }
@@ -131,7 +132,7 @@ func trainingOptions(_ args: ParsedArguments) throws -> TrainingOptions {
 func report(_ event: TrainingEvent, options o: TrainingOptions, bar: ProgressBar, remaining: RemainingTime, terminal: Bool) {
   switch event {
   case .loaded(let train, let validation, let test):
-    printError("train: \(o.initialNetwork.map { "starting from " + $0 } ?? o.topology), \(train) training, \(validation) validation, \(test) test images; \(o.epochs) epochs of batch \(o.batchSize)" + (o.augment.map { ", augment \($0.spec)" } ?? "") + (o.sampleHidden ? ", sampled hidden spikes" : ""))
+    printError("train: \(o.initialNetwork.map { "starting from " + $0 } ?? o.topology), \(train) training, \(validation) validation, \(test) test images; \(o.epochs) epochs of batch \(o.batchSize)" + (o.augment.map { ", augment \($0.spec)" } ?? "") + (o.sampleHidden > 0 ? ", \(o.sampleHidden) draw(s) of the hidden spikes" : ""))
   case .resumed(let done):
     printError("train: resumed after epoch \(done)")
   case .step(let p):
