@@ -137,36 +137,12 @@ import Testing
   }
 
   @Test func sameNetworkOnOneThreadAndAllThreads() throws {
-    let train = syntheticSet(count: 200, seed: 1)
-    let one = Trainer(options: Self.options(threads: 1), topology: TrainerTests.topology, train: train, validation: ImageSet(pixels: [], labels: [], rows: 6, columns: 6))
-    let all = Trainer(options: Self.options(threads: 0), topology: TrainerTests.topology, train: train, validation: ImageSet(pixels: [], labels: [], rows: 6, columns: 6))
-    let plain = Trainer(options: TrainerTests.options(threads: 1), topology: TrainerTests.topology, train: train, validation: ImageSet(pixels: [], labels: [], rows: 6, columns: 6))
-    for _ in 0..<2 {
-      try one.trainEpoch()
-      try all.trainEpoch()
-      try plain.trainEpoch()
-    }
-    #expect(one.network == all.network)
-    #expect(one.history.map(\.trainLoss) == all.history.map(\.trainLoss))
-    #expect(one.network != plain.network, "augmentation changed nothing")
+    try TrainingOptionChecks.sameNetworkOnOneThreadAndAllThreads(Self.options, option: "augmentation")
   }
 
   @Test func resumeEqualsTheUninterruptedRun() throws {
-    let train = syntheticSet(count: 200, seed: 1)
-    let validation = syntheticSet(count: 40, seed: 2)
-    let straight = Trainer(options: Self.options(threads: 1), topology: TrainerTests.topology, train: train, validation: validation)
-    for _ in 0..<3 { try straight.trainEpoch() }
-    let first = Trainer(options: Self.options(threads: 1), topology: TrainerTests.topology, train: train, validation: validation)
-    try first.trainEpoch()
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent("tea-augment-\(getpid()).checkpoint").path
-    defer { try? FileManager.default.removeItem(atPath: path) }
-    try first.checkpoint.write(to: path)
-    let loaded = try Checkpoint.read(from: path)
+    let loaded = try TrainingOptionChecks.resumeEqualsTheUninterruptedRun(Self.options)
     #expect(loaded.options.augment == Augmentation(shift: 1, rotate: 10, scale: 0.1))
-    let resumed = try Trainer(resuming: loaded, options: Self.options(threads: 0), train: train, validation: validation)
-    while resumed.epochsDone < 3 { try resumed.trainEpoch() }
-    #expect(resumed.network == straight.network)
-    #expect(resumed.optimizer == straight.optimizer)
   }
 
   @Test func resumeRefusesOtherAugmentation() throws {

@@ -110,39 +110,16 @@ import Testing
     return o
   }
 
-  static let none = ImageSet(pixels: [], labels: [], rows: 6, columns: 6)
-
   @Test func sameNetworkOnOneThreadAndAllThreads() throws {
-    let train = syntheticSet(count: 200, seed: 1)
-    let one = Trainer(options: Self.options(threads: 1), topology: TrainerTests.topology, train: train, validation: Self.none)
-    let all = Trainer(options: Self.options(threads: 0), topology: TrainerTests.topology, train: train, validation: Self.none)
-    let plain = Trainer(options: TrainerTests.options(threads: 1), topology: TrainerTests.topology, train: train, validation: Self.none)
-    for _ in 0..<2 {
-      try one.trainEpoch()
-      try all.trainEpoch()
-      try plain.trainEpoch()
-    }
-    #expect(one.network == all.network)
-    #expect(one.history.map(\.trainLoss) == all.history.map(\.trainLoss))
-    #expect(one.network != plain.network, "sampling changed nothing")
+    try TrainingOptionChecks.sameNetworkOnOneThreadAndAllThreads(Self.options, option: "sampling")
   }
 
   @Test func resumeEqualsTheUninterruptedRun() throws {
-    let train = syntheticSet(count: 200, seed: 1)
-    let straight = Trainer(options: Self.options(threads: 1), topology: TrainerTests.topology, train: train, validation: Self.none)
-    for _ in 0..<3 { try straight.trainEpoch() }
-    let first = Trainer(options: Self.options(threads: 1), topology: TrainerTests.topology, train: train, validation: Self.none)
-    try first.trainEpoch()
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent("tea-sampled-\(getpid()).checkpoint").path
-    defer { try? FileManager.default.removeItem(atPath: path) }
-    try first.checkpoint.write(to: path)
-    let loaded = try Checkpoint.read(from: path)
+    let loaded = try TrainingOptionChecks.resumeEqualsTheUninterruptedRun(Self.options)
     #expect(loaded.options.sampleHidden == 2)
-    let resumed = try Trainer(resuming: loaded, options: Self.options(threads: 0), train: train, validation: Self.none)
-    while resumed.epochsDone < 3 { try resumed.trainEpoch() }
-    #expect(resumed.network == straight.network)
+    let train = syntheticSet(count: 50, seed: 1)
     do {
-      _ = try Trainer(resuming: loaded, options: TrainerTests.options(threads: 1), train: train, validation: Self.none, file: "x.checkpoint")
+      _ = try Trainer(resuming: loaded, options: TrainerTests.options(threads: 1), train: train, validation: train, file: "x.checkpoint")
       Issue.record("resumed without --sample-hidden")
     } catch {
       #expect(error.description.hasPrefix("x.checkpoint: sample-hidden: "))
