@@ -177,27 +177,34 @@ final class _BatchEngine: @unchecked Sendable {
   }
 
   /// The forward pass of `count` samples (already given by `setInputs`), layer by layer.
-  /// - Parameter hiddenSpikes: a seed and each sample's key: every hidden layer's outputs are then
-  ///   replaced by 0/1 draws, sample i's from its own generator (seed, keys[i], layer), so the draws
-  ///   do not depend on the thread count or on which samples share the batch.
-  func forward<C: Collection>(count: Int, hiddenSpikes: (seed: UInt64, keys: C)? = nil) where C.Element == Int {
-    let chunks = (count + Self.sampleChunk - 1) / Self.sampleChunk
-    let keys = hiddenSpikes.map { Array($0.keys.prefix(count)) }
+  /// - Parameter hiddenSpikes: a seed, the number of draws and each draw's key: the first layer
+  ///   runs on the `count` samples, its outputs are copied to `draws` rows per sample (sample i's
+  ///   at rows i * draws ..< (i + 1) * draws), and every hidden layer's outputs are replaced by 0/1
+  ///   draws, row j's from its own generator (seed, keys[j], layer), so the draws do not depend on
+  ///   the thread count or on which samples share the batch. The layers after the first run on
+  ///   `count * draws` rows.
+  func forward<C: Collection>(count: Int, hiddenSpikes: (seed: UInt64, draws: Int, keys: C)? = nil) where C.Element == Int {
+    let draws = hiddenSpikes?.draws ?? 1
+    let keys = hiddenSpikes.map { Array($0.keys.prefix(count * draws)) }
     var first = 0
     for (l, layer) in topology.layers.enumerated() {
+      let rows = l == 0 ? count : count * draws
+      let chunks = (rows + Self.sampleChunk - 1) / Self.sampleChunk
       let coresInLayer = layer.count
       let base = first
       parallel(chunks * coresInLayer) { unit in
         let core = self.cores[base + unit % coresInLayer]
         let i0 = (unit / coresInLayer) * Self.sampleChunk
-        for i in i0..<min(i0 + Self.sampleChunk, count) { self.forwardSample(core, i, l) }
+        for i in i0..<min(i0 + Self.sampleChunk, rows) { self.forwardSample(core, i, l) }
       }
       first += coresInLayer
       guard let seed = hiddenSpikes?.seed, let keys, l + 1 < topology.layers.count else { continue }
       let width = widths[l + 1]
-      parallel(chunks) { chunk in
+      if l == 0 && draws > 1 { Self.expandDraws(outputs[1], width: width, images: count, draws: draws, scale: 1) }
+      let drawChunks = (count * draws + Self.sampleChunk - 1) / Self.sampleChunk
+      parallel(drawChunks) { chunk in
         let i0 = chunk * Self.sampleChunk
-        for i in i0..<min(i0 + Self.sampleChunk, count) {
+        for i in i0..<min(i0 + Self.sampleChunk, count * draws) {
           var g = TeaRandom(seed: seed, stream: UInt64(keys[i]) << 8 | UInt64(l))
           let out = self.outputs[l + 1] + i * width
           for n in 0..<width { out[n] = g.unitFloat() < out[n] ? 1 : 0 }
@@ -209,38 +216,41 @@ final class _BatchEngine: @unchecked Sendable {
   /// Replaces the class-neuron outputs of sample i (i < images) by the mean of samples
   /// i * draws ..< (i + 1) * draws, the draws of one image (`GradientEngine.lossAndGradient`).
   func averageDraws(images: Int, draws: Int) {
-    let last = widths.count - 1
-    let width = widths[last]
-    let out = outputs[last]
-    let scale = 1 / Float(draws)
-    // Ascending: image i's rows are at or after row i, and rows below i are already written.
-    for i in 0..<images {
-      for n in 0..<width {
-        var sum: Float = 0
-        for r in 0..<draws { sum += out[(i * draws + r) * width + n] }
-        out[i * width + n] = sum * scale
-      }
-    }
+    Self.collapseDraws(outputs[widths.count - 1], width: widths[widths.count - 1], images: images, draws: draws, scale: 1 / Float(draws))
   }
 
   /// The inverse of `averageDraws` for the gradient: each draw of image i gets 1 / draws of the
   /// loss gradient `loss` wrote for sample i.
   func spreadDraws(images: Int, draws: Int) {
-    let last = widths.count - 1
-    let width = widths[last]
-    let d = dOutputs[last]
-    let scale = 1 / Float(draws)
-    // Descending: image i's rows are at or after row i, and rows below i are still to be read.
+    Self.expandDraws(dOutputs[widths.count - 1], width: widths[widths.count - 1], images: images, draws: draws, scale: 1 / Float(draws))
+  }
+
+  /// Row i (i < images) of `p` (rows of `width`) becomes `scale` x the sum of rows
+  /// i * draws ..< (i + 1) * draws. Ascending: image i's rows are at or after row i, and the rows
+  /// below i are already written.
+  static func collapseDraws(_ p: UnsafeMutablePointer<Float>, width: Int, images: Int, draws: Int, scale: Float) {
+    for i in 0..<images {
+      for n in 0..<width {
+        var sum: Float = 0
+        for r in 0..<draws { sum += p[(i * draws + r) * width + n] }
+        p[i * width + n] = sum * scale
+      }
+    }
+  }
+
+  /// Rows i * draws ..< (i + 1) * draws of `p` become `scale` x row i, for i < images. Descending:
+  /// image i's rows are at or after row i, and the rows below i are still to be read.
+  static func expandDraws(_ p: UnsafeMutablePointer<Float>, width: Int, images: Int, draws: Int, scale: Float) {
     for i in stride(from: images - 1, through: 0, by: -1) {
       for n in 0..<width {
-        let v = d[i * width + n] * scale
-        for r in 0..<draws { d[(i * draws + r) * width + n] = v }
+        let v = p[i * width + n] * scale
+        for r in 0..<draws { p[(i * draws + r) * width + n] = v }
       }
     }
   }
 
   /// The forward pass without sampled hidden spikes.
-  func forward(count: Int) { forward(count: count, hiddenSpikes: nil as (seed: UInt64, keys: [Int])?) }
+  func forward(count: Int) { forward(count: count, hiddenSpikes: nil as (seed: UInt64, draws: Int, keys: [Int])?) }
 
   private func forwardSample(_ core: Core, _ i: Int, _ l: Int) {
     let a = core.axons
@@ -326,17 +336,25 @@ final class _BatchEngine: @unchecked Sendable {
 
   // MARK: - Backward
 
-  /// Backpropagates dOutputs of the last layer (set by `loss`) to every core's gradients.
-  func backward(count: Int) {
-    let chunks = (count + Self.sampleChunk - 1) / Self.sampleChunk
+  /// Backpropagates dOutputs of the last layer (set by `loss`) to every core's gradients. With
+  /// `draws` > 1 (a forward pass with sampled hidden spikes) the layers after the first have
+  /// `count * draws` rows; the gradients of a sample's draws into the first layer's outputs are
+  /// summed into its row (its outputs were one value copied to every draw), so the first layer
+  /// runs on the `count` samples.
+  func backward(count: Int, draws: Int = 1) {
     var starts = [0]
     for layer in topology.layers { starts.append(starts.last! + layer.count) }
     for l in stride(from: topology.layers.count - 1, through: 0, by: -1) {
+      let rows = l == 0 ? count : count * draws
+      let chunks = (rows + Self.sampleChunk - 1) / Self.sampleChunk
+      if l == 0 && draws > 1 && topology.layers.count > 1 {
+        Self.collapseDraws(dOutputs[1], width: widths[1], images: count, draws: draws, scale: 1)
+      }
       let range = starts[l]..<starts[l + 1]
       // Per sample: dL/dmu, dL/dsigma2, and dL/dx into the previous layer's dOutputs.
       parallel(chunks) { chunk in
         let i0 = chunk * Self.sampleChunk
-        for i in i0..<min(i0 + Self.sampleChunk, count) {
+        for i in i0..<min(i0 + Self.sampleChunk, rows) {
           if l > 0 {
             let prev = self.dOutputs[l] + i * self.widths[l]
             prev.update(repeating: 0, count: self.widths[l])
@@ -352,7 +370,7 @@ final class _BatchEngine: @unchecked Sendable {
       units.withUnsafeBufferPointer { u in
         parallel(u.count) { j in
           let core = self.cores[u[j].core]
-          self.parameterGradients(core, a0: u[j].a0, count: count)
+          self.parameterGradients(core, a0: u[j].a0, count: rows)
         }
       }
     }

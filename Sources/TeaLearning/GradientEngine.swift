@@ -67,6 +67,7 @@ public final class GradientEngine {
     self.softmaxScale = softmaxScale
     self.capacity = max(capacity, 1)
     self.hiddenDraws = max(hiddenDraws, 1)
+    // The layers after the first run on every draw of every image.
     engine = _BatchEngine(topology: topology, capacity: self.capacity * self.hiddenDraws, threads: threads)
   }
 
@@ -82,16 +83,17 @@ public final class GradientEngine {
     var g = ParameterGradient(zeroLike: network)
     let count = batch.count
     guard count > 0 else { return BatchGradient(lossSum: 0, correct: 0, count: 0, gradient: g) }
-    let draws = hiddenSpikes == nil ? 1 : hiddenDraws
-    engine.setInputs(batch.images.pixels, rows: batch.indices.lazy.flatMap { repeatElement($0, count: draws) })
+    // A network without hidden layers has nothing to draw.
+    let draws = hiddenSpikes == nil || network.topology.layers.count < 2 ? 1 : hiddenDraws
+    engine.setInputs(batch.images.pixels, rows: batch.indices)
     engine.setLabels(batch.indices.lazy.map { batch.images.labels[$0] })
     engine.load(network)
     engine.forward(
-      count: count * draws, hiddenSpikes: hiddenSpikes.map { ($0, batch.indices.lazy.flatMap { i in (0..<draws).lazy.map { i * draws + $0 } }) })
+      count: count, hiddenSpikes: hiddenSpikes.map { ($0, draws, batch.indices.lazy.flatMap { i in (0..<draws).lazy.map { i * draws + $0 } }) })
     if draws > 1 { engine.averageDraws(images: count, draws: draws) }
     let r = engine.loss(count: count, function: loss, softmaxScale: softmaxScale, gradients: true, gradScale: 1 / Float(count))
     if draws > 1 { engine.spreadDraws(images: count, draws: draws) }
-    engine.backward(count: count * draws)
+    engine.backward(count: count, draws: draws)
     for k in engine.cores.indices { g.cores[k] = engine.gradient(ofCore: k) }
     return BatchGradient(lossSum: r.loss, correct: r.correct, count: count, gradient: g)
   }
