@@ -44,18 +44,25 @@ public struct AccuracyPrediction: Sendable {
   public let hiddenDraws: Int
   /// Draws per image: `inputDraws` x `hiddenDraws`.
   public var poolSize: Int { inputDraws * hiddenDraws }
-  /// Class-neuron probabilities x 255 for each image and pool draw.
-  let pool: [UInt8]
+  /// The network's layers, each a one-layer network fed binary spike vectors.
+  let layers: [ShadowNetwork]
+  /// The images, the seed of the pool and the threads its forward passes may use.
+  let images: ImageSet
+  let seed: UInt64
+  let threads: Int
+  /// Images whose pool is drawn at once: the pool's generator runs through a chunk's input draws,
+  /// then its layers' draws, so the chunk size is part of the draws (512 since the pool exists).
+  static let chunk = 512
+  /// Rows (pool draws) a layer's forward pass takes at a time.
+  static let rowBlock = 2048
 
-  /// Builds the pool by sampling through the shadow network, `poolSize` draws per image: by
-  /// default 64 input draws of one hidden draw each for independent inputs (every copy of every
-  /// tick a fresh input draw, up to 64 of them per frame), 8 input draws of 8 hidden draws each
-  /// for shared ones.
+  /// A prediction for `images` by sampling through the shadow network, `poolSize` draws per
+  /// image: by default 64 input draws of one hidden draw each for independent inputs (every copy
+  /// of every tick a fresh input draw, up to 64 of them per frame), 8 input draws of 8 hidden
+  /// draws each for shared ones. The pool is drawn by `accuracies`, a chunk of images at a time.
   public init(network trained: TrainedNetwork, images: ImageSet, inputs: InputSampling = .independent, inputDraws: Int? = nil,
     hiddenDraws: Int? = nil, seed: UInt64 = 1, threads: Int = 0)
   {
-    let inputDraws = inputDraws ?? (inputs == .independent ? 64 : 8)
-    let hiddenDraws = hiddenDraws ?? (inputs == .independent ? 1 : 8)
     let net = trained.network
     let topology = net.topology
     classes = topology.classes
@@ -64,95 +71,171 @@ public struct AccuracyPrediction: Sendable {
     scale = topology.neuronsPerClass.map { trained.score == .mean ? 1 / Double(max($0, 1)) : 1.0 }
     labels = images.labels
     self.inputs = inputs
-    self.inputDraws = inputDraws
-    self.hiddenDraws = hiddenDraws
-    let poolSize = inputDraws * hiddenDraws
-    // One single-layer network per layer, fed binary spike vectors.
+    self.inputDraws = inputDraws ?? (inputs == .independent ? 64 : 8)
+    self.hiddenDraws = hiddenDraws ?? (inputs == .independent ? 1 : 8)
     let starts = net.layerStarts
-    let layers = topology.layers.indices.map { l in
+    layers = topology.layers.indices.map { l in
       ShadowNetwork(
         topology: Topology(name: "\(topology.name)-layer\(l)", inputRows: 1,
           inputColumns: l == 0 ? topology.inputSize : topology.outputs(ofLayer: l - 1), classes: topology.classes,
           layers: [topology.layers[l]]),
         cores: Array(net.cores[starts[l]..<starts[l + 1]]))
     }
+    self.images = images
+    self.seed = seed
+    self.threads = threads
+  }
+
+  /// Draws the pool a chunk of images at a time: `body(first, count, pool)` receives the
+  /// class-neuron probabilities x 255 of images `first ..< first + count`, image after image, each
+  /// `poolSize` draws of `outputs` values. Only one chunk's pool exists at a time.
+  func forEachChunk(_ body: (_ first: Int, _ count: Int, _ pool: [UInt8]) -> Void) {
+    let inputSize = layers[0].topology.inputSize
     var rng = SplitMix64(seed: SplitMix64.mix(seed ^ 0x5EED_9001))
-    var pool = [UInt8](repeating: 0, count: images.count * poolSize * outputs)
-    let chunk = 512
-    for first in Swift.stride(from: 0, to: images.count, by: chunk) {
-      let count = min(chunk, images.count - first)
-      var spikes = [Float](repeating: 0, count: count * poolSize * topology.inputSize)
+    for first in Swift.stride(from: 0, to: images.count, by: Self.chunk) {
+      let count = min(Self.chunk, images.count - first)
+      let rows = count * poolSize
+      // Spike vectors as bytes, a layer's input for every row of the chunk.
+      var spikes = [UInt8](repeating: 0, count: rows * inputSize)
       for i in 0..<count {
         let pixels = images.image(first + i)
         // The hidden draws of an input draw share its spikes (shared inputs: the copies of a tick).
         for r in 0..<inputDraws {
-          let base = (i * poolSize + r * hiddenDraws) * topology.inputSize
+          let base = (i * poolSize + r * hiddenDraws) * inputSize
           for (k, p) in pixels.enumerated() where p > 0 && Float(rng.nextUnit()) < p { spikes[base + k] = 1 }
           for h in 1..<max(hiddenDraws, 1) {
-            let copy = base + h * topology.inputSize
-            for k in 0..<topology.inputSize { spikes[copy + k] = spikes[base + k] }
+            let copy = base + h * inputSize
+            for k in 0..<inputSize { spikes[copy + k] = spikes[base + k] }
           }
         }
       }
-      var width = topology.inputSize
+      var width = inputSize
       for (l, layer) in layers.enumerated() {
-        let batch = ImageSet(pixels: spikes, labels: [UInt8](repeating: 0, count: count * poolSize), rows: 1, columns: width)
-        let p = layer.outputProbabilities(batch, threads: threads)
-        width = topology.outputs(ofLayer: l)
-        if l == layers.count - 1 {
-          for (k, v) in p.enumerated() { pool[first * poolSize * outputs + k] = UInt8((min(max(v, 0), 1) * 255).rounded()) }
-        } else {
-          spikes = p.map { Float(rng.nextUnit()) < $0 ? 1 : 0 }
+        let last = l == layers.count - 1
+        let outputs = layer.topology.outputCount
+        var next = [UInt8](repeating: 0, count: rows * outputs)
+        // Rows a block at a time, in order, so that the generator draws what it drew when the
+        // whole chunk went through at once (a multiple of the shadow network's batches of 256).
+        for start in Swift.stride(from: 0, to: rows, by: Self.rowBlock) {
+          let n = min(Self.rowBlock, rows - start)
+          let pixels = spikes[(start * width)..<((start + n) * width)].map { Float($0) }
+          let batch = ImageSet(pixels: pixels, labels: [UInt8](repeating: 0, count: n), rows: 1, columns: width)
+          let p = layer.outputProbabilities(batch, threads: threads)
+          let o = start * outputs
+          if last {
+            for (k, v) in p.enumerated() { next[o + k] = UInt8((min(max(v, 0), 1) * 255).rounded()) }
+          } else {
+            for (k, v) in p.enumerated() where Float(rng.nextUnit()) < v { next[o + k] = 1 }
+          }
         }
+        if last { body(first, count, next) } else { spikes = next }
+        width = outputs
       }
     }
-    self.pool = pool
   }
 
   /// The predicted accuracy for `copies` copies read over `spf` ticks: with independent inputs
   /// each copy of each tick its own input draw of the pool; with shared inputs each tick one input
-  /// draw shared by every copy, each copy its own hidden draw.
+  /// draw shared by every copy, each copy its own hidden draw. Draws the pool (`accuracies`
+  /// predicts several points from one pool).
   /// - Parameter samples: draws of the class counts per image.
   public func accuracy(copies: Int, spf: Int, samples: Int = 32, seed: UInt64 = 1) -> Double {
-    var rng = SplitMix64(seed: SplitMix64.mix(seed ^ 0xACC0_1234))
+    accuracies([(copies, spf)], samples: samples, seed: seed)[0]
+  }
+
+  /// The predicted accuracy of every (copies, spf) point, each what `accuracy` gives for it, from
+  /// one drawing of the pool: the points are scored chunk by chunk as the pool is drawn, in
+  /// parallel unless `threads` is 1 (each point has its own generator, so the results do not
+  /// depend on it).
+  public func accuracies(_ points: [(copies: Int, spf: Int)], samples: Int = 32, seed: UInt64 = 1) -> [Double] {
+    var scores = points.map { PointScore(self, copies: $0.copies, spf: $0.spf, samples: samples, seed: seed) }
+    guard !points.isEmpty else { return [] }
+    let stride = poolSize * outputs
+    forEachChunk { first, count, pool in
+      scores.withUnsafeMutableBufferPointer { buffer in
+        nonisolated(unsafe) let states = buffer
+        let score = { (p: Int) in
+          for i in 0..<count { states[p].score(image: first + i, pool[(i * stride)..<((i + 1) * stride)], self) }
+        }
+        if threads == 1 || points.count == 1 {
+          for p in 0..<points.count { score(p) }
+        } else {
+          nonisolated(unsafe) let work = score
+          DispatchQueue.concurrentPerform(iterations: points.count) { work($0) }
+        }
+      }
+    }
+    return scores.map { $0.correct / Double(max(labels.count, 1)) }
+  }
+
+  /// One point's scoring: its generator, draw orders and normals, and the right answers so far.
+  struct PointScore {
+    let samples: Int
+    let independent: Bool
+    let copies: Int
+    let spf: Int
+    /// Copy-ticks per frame on their own input draws, and copies per input draw.
+    let ticks: Int
+    let perTick: Int
+    let spread: Double
+    let exact: Bool
+    var rng: SplitMix64
+    var counts: [Double]
+    var moments: ClassMoments
+    var inputsOfFrame: DistinctDraws
+    var hiddenOfTick: DistinctDraws
+    var momentDraws: DistinctDraws
+    /// The sum over the images scored of each one's chance of the right class.
     var correct = 0.0
-    var counts = [Double](repeating: 0, count: classes)
-    // Independent inputs make a frame one copy read over copies x spf ticks, each on its own
-    // input draw; for the normals, one tick of that many copies with the whole pool's moments.
-    let independent = inputs == .independent
-    let (ticks, perTick) = independent ? (copies * spf, 1) : (spf, copies)
-    var moments = independent
-      ? ClassMoments(classes: classes, inputDraws: 1, hiddenDraws: poolSize)
-      : ClassMoments(classes: classes, inputDraws: inputDraws, hiddenDraws: hiddenDraws)
-    var inputsOfFrame = DistinctDraws(inputDraws)
-    var hiddenOfTick = DistinctDraws(hiddenDraws)
-    var momentDraws = DistinctDraws(independent ? 1 : inputDraws)
-    // N copy-ticks on fresh input draws have counts of covariance N (B + W), B between draws, W
-    // the outputs' Bernoulli noise. The mean N m estimated from the pool's M draws already varies
-    // by N^2 B / M from image to image, so the normals add only N B (1 - N / M) of B: the
-    // prediction then averages to the chip's accuracy (at N > M it stays too wide by N / M).
-    // With shared inputs the same holds within a tick: its N copies' hidden draws around an input
-    // draw's mean, estimated from the pool's H hidden draws of it.
-    let spread = max(0, 1 - Double(independent ? ticks : copies) / Double(independent ? poolSize : hiddenDraws))
-    // Few spikes per frame are drawn one by one; many from normals with the pool's moments.
-    let exact = copies * spf <= 8
-    for image in labels.indices {
-      let q = pool[(image * poolSize * outputs)..<((image + 1) * poolSize * outputs)]
-      if !exact { moments.fit(q, outputs: outputs, classOf: classOf, spread: spread) }
+
+    init(_ prediction: AccuracyPrediction, copies: Int, spf: Int, samples: Int, seed: UInt64) {
+      self.samples = samples
+      self.copies = copies
+      self.spf = spf
+      rng = SplitMix64(seed: SplitMix64.mix(seed ^ 0xACC0_1234))
+      counts = [Double](repeating: 0, count: prediction.classes)
+      // Independent inputs make a frame one copy read over copies x spf ticks, each on its own
+      // input draw; for the normals, one tick of that many copies with the whole pool's moments.
+      independent = prediction.inputs == .independent
+      (ticks, perTick) = independent ? (copies * spf, 1) : (spf, copies)
+      moments = independent
+        ? ClassMoments(classes: prediction.classes, inputDraws: 1, hiddenDraws: prediction.poolSize)
+        : ClassMoments(classes: prediction.classes, inputDraws: prediction.inputDraws, hiddenDraws: prediction.hiddenDraws)
+      inputsOfFrame = DistinctDraws(prediction.inputDraws)
+      hiddenOfTick = DistinctDraws(prediction.hiddenDraws)
+      momentDraws = DistinctDraws(independent ? 1 : prediction.inputDraws)
+      // N copy-ticks on fresh input draws have counts of covariance N (B + W), B between draws, W
+      // the outputs' Bernoulli noise. The mean N m estimated from the pool's M draws already varies
+      // by N^2 B / M from image to image, so the normals add only N B (1 - N / M) of B: the
+      // prediction then averages to the chip's accuracy (at N > M it stays too wide by N / M).
+      // With shared inputs the same holds within a tick: its N copies' hidden draws around an input
+      // draw's mean, estimated from the pool's H hidden draws of it.
+      spread = max(0, 1 - Double(independent ? ticks : copies)
+        / Double(independent ? prediction.poolSize : prediction.hiddenDraws))
+      // Few spikes per frame are drawn one by one; many from normals with the pool's moments.
+      exact = copies * spf <= 8
+    }
+
+    /// Adds image `image`'s chance of the right class, from its pool draws `q`.
+    mutating func score(image: Int, _ q: ArraySlice<UInt8>, _ prediction: AccuracyPrediction) {
+      if !exact { moments.fit(q, outputs: prediction.outputs, classOf: prediction.classOf, spread: spread) }
       var hits = 0
       for _ in 0..<samples {
         if exact {
-          drawCounts(q, copies: perTick, spf: ticks, inputs: &inputsOfFrame, hidden: &hiddenOfTick, rng: &rng, into: &counts)
+          prediction.drawCounts(q, copies: perTick, spf: ticks, inputs: &inputsOfFrame, hidden: &hiddenOfTick, rng: &rng,
+            into: &counts)
         } else {
-          moments.draw(copies: independent ? ticks : copies, spf: independent ? 1 : spf, inputs: &momentDraws, rng: &rng, into: &counts)
+          moments.draw(copies: independent ? ticks : copies, spf: independent ? 1 : spf, inputs: &momentDraws, rng: &rng,
+            into: &counts)
         }
         var best = 0
-        for k in 1..<classes where counts[k] * scale[k] > counts[best] * scale[best] { best = k }
-        if best == Int(labels[image]) { hits += 1 }
+        for k in 1..<prediction.classes where counts[k] * prediction.scale[k] > counts[best] * prediction.scale[best] {
+          best = k
+        }
+        if best == Int(prediction.labels[image]) { hits += 1 }
       }
       correct += Double(hits) / Double(samples)
     }
-    return correct / Double(max(labels.count, 1))
   }
 
   /// Draws one frame's class counts exactly: per tick an input draw of the pool shared by the

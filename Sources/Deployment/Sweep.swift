@@ -101,7 +101,8 @@ public struct Sweep {
   /// finish are short; each has its own simulator, with the processors left over when there are
   /// fewer points than workers. Rows are written to the CSV in the order points finish. This
   /// thread starts the points, writes the rows and reports progress.
-  /// - Parameter progress: called before each point starts with (points done, points, the point),
+  /// - Parameter progress: called before the prediction of the points to run and before each
+  ///   point starts with (points done, points, what starts),
   ///   and at the end with (points, points, "done").
   /// - Returns: every row, finished earlier or now, in (copies, spf) order.
   public func run(progress: ((Int, Int, String) -> Void)? = nil) throws -> [[String: String]] {
@@ -116,9 +117,14 @@ public struct Sweep {
     let todo = points.filter { !done.contains("\($0.0),\($0.1)") }.sorted { $0.0 * $0.1 > $1.0 * $1.1 }
     guard !todo.isEmpty else { return Self.sorted(rows) }
     let trained = try TrainedNetwork.read(from: networkPath)
-    let test = try MNIST.load(directory: dataDirectory).test
+    let test = try MNIST.loadTest(directory: dataDirectory)
     let images = test.subset(0..<min(self.images, test.count))
-    let prediction = AccuracyPrediction(network: trained, images: images, inputs: options.inputs, seed: options.seed)
+    progress?(points.count - todo.count, points.count, "predicting the accuracy of \(todo.count) point(s)")
+    // Every point's prediction from one drawing of the pool, before the chip runs: the pool never
+    // exists whole (an ensemble's is over a gigabyte for 10,000 images).
+    let predicted = AccuracyPrediction(network: trained, images: images, inputs: options.inputs, seed: options.seed)
+      .accuracies(todo.map { (copies: $0.0, spf: $0.1) }, seed: options.seed)
+    let predictions = Dictionary(uniqueKeysWithValues: zip(todo.map { "\($0.0),\($0.1)" }, predicted))
     let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: csvPath))
     defer { try? handle.close() }
     try handle.seekToEnd()
@@ -132,7 +138,7 @@ public struct Sweep {
       let chip = try DeployedNetwork.chip(named: nil, for: trained.network, options: o)
       let deployed = try DeployedNetwork(trained, chip: chip, options: o)
       let evaluation = try deployed.evaluate(images: images, spf: s, seed: o.seed, threads: simulatorThreads)
-      let report = EvaluationReport(evaluation: evaluation, predicted: prediction.accuracy(copies: c, spf: s, seed: o.seed), chip: chip.name)
+      let report = EvaluationReport(evaluation: evaluation, predicted: predictions["\(c),\(s)"], chip: chip.name)
       var row = Dictionary(uniqueKeysWithValues: report.fields)
       row["chip"] = chip.name
       return row

@@ -139,15 +139,28 @@ public struct MNIST: Sendable {
   /// - Throws: `InputError` naming the file when it is missing, unreadable, has the wrong
   ///   SHA-256 or a malformed IDX header, with the fix (`run make data`).
   public static func load(directory: String = defaultDirectory) throws(InputError) -> MNIST {
-    var bytes: [[UInt8]] = []
-    for f in files {
-      let path = (directory as NSString).appendingPathComponent(f.name)
-      bytes.append(try readVerified(path: path, sha256: f.sha256))
-    }
-    let paths = files.map { (directory as NSString).appendingPathComponent($0.name) }
-    let train = try imageSet(images: bytes[0], imagesFile: paths[0], labels: bytes[1], labelsFile: paths[1])
-    let test = try imageSet(images: bytes[2], imagesFile: paths[2], labels: bytes[3], labelsFile: paths[3])
-    return MNIST(train: train, test: test)
+    MNIST(train: try set(directory: directory, images: 0, labels: 1), test: try set(directory: directory, images: 2, labels: 3))
+  }
+
+  /// Loads and verifies only the 10,000 test images (the t10k files), what evaluating a network
+  /// needs: without the 60,000 training images' 188 MB of pixels.
+  /// - Throws: as `load(directory:)` does.
+  public static func loadTest(directory: String = defaultDirectory) throws(InputError) -> ImageSet {
+    try set(directory: directory, images: 2, labels: 3)
+  }
+
+  /// Loads the test images from the folder `locate(explicit)` finds.
+  /// - Throws: `InputError` from `locate` or `loadTest(directory:)`.
+  public static func loadTest(locating explicit: String?) throws(InputError) -> ImageSet {
+    try loadTest(directory: try locate(explicit))
+  }
+
+  /// The image set of `files[images]` and `files[labels]` in `directory`, both verified.
+  static func set(directory: String, images: Int, labels: Int) throws(InputError) -> ImageSet {
+    let paths = [images, labels].map { (directory as NSString).appendingPathComponent(files[$0].name) }
+    let imageBytes = try readVerified(path: paths[0], sha256: files[images].sha256)
+    let labelBytes = try readVerified(path: paths[1], sha256: files[labels].sha256)
+    return try imageSet(images: imageBytes, imagesFile: paths[0], labels: labelBytes, labelsFile: paths[1])
   }
 
   /// Reads a file and checks its SHA-256.

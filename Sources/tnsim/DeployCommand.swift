@@ -95,8 +95,8 @@ let deployCommand = Command(
     print("wrote \(output): \(copies) cop\(copies == 1 ? "y" : "ies") of \(net.network.topology.name), \(deployed.coresUsed) cores on \(chip.name), "
       + "\(deployed.model.cores.reduce(0) { $0 + $1.crossbar.synapseCount }) synapses, \(deployed.weightsShrunk) weight-table entries shrunk")
     print(PackingSummary(net.network, deployed.packing))
-    if let data = try? MNIST.load(locating: args.string("data")) {
-      print(VarianceReport(net, images: data.test, options: deployed.options))
+    if let test = try? MNIST.loadTest(locating: args.string("data")) {
+      print(VarianceReport(net, images: test, options: deployed.options))
     }
     print("wrote \(DeploymentManifest.path(forModel: output)): readout of \(manifest.readout.pinClass.count) pins, "
       + "\(manifest.encoding.axons.first?.count ?? 0) input axons per copy, encoding seed \(manifest.encoding.seed), "
@@ -127,8 +127,7 @@ let evalCommand = Command(
   ] + deploymentOptions,
   run: { args in
     let path = try args.onePositional("NET.json")
-    let mnist = try MNIST.load(locating: args.string("data"))
-    let images = try testImages(args, mnist.test)
+    let images = try testImages(args, try MNIST.loadTest(locating: args.string("data")))
     let bar = ProgressBar(label: "eval", enabled: !args.flag("json"))
     let progress: (Int, Int) -> Void = { done, total in bar.update(Double(done) / Double(total), "\(done)/\(total) images") }
     let threads = try args.int("threads", in: 1...1024) ?? 0

@@ -30,8 +30,7 @@ let encodeCommand = Command(
     let manifest = try DeploymentManifest.load(path: path.hasSuffix(".manifest.json") ? path : DeploymentManifest.path(forModel: path))
     let spf = spfFlag ?? manifest.spf ?? 1
     let seed = seedFlag ?? manifest.encoding.seed
-    let mnist = try MNIST.load(locating: args.string("data"))
-    let images = try testImages(args, mnist.test)
+    let images = try testImages(args, try MNIST.loadTest(locating: args.string("data")))
     let spikes = try worded { try manifest.writeInputSpikes(images, spf: spf, seed: seed, to: output) }
     let ticks = images.count * spf + manifest.readout.pipelineDepth
     print("wrote \(output): \(spikes) input spikes, \(images.count) frames x \(spf) spf from tick 0 (seed \(seed)); "

@@ -28,7 +28,7 @@ let ensembleCommand = Command(
     let t = ensemble.network.topology
     print("ensemble         \(t.name): \(t.layers.map { String($0.count) }.joined(separator: " + ")) = \(t.cores.count) cores, \(t.outputCount) class neurons")
     if !args.flag("no-test") {
-      let test = try MNIST.load(locating: args.string("data")).test
+      let test = try MNIST.loadTest(locating: args.string("data"))
       for (network, label) in members.map({ ($0.network.network, $0.file) }) + [(ensemble.network, "the ensemble (10,000 test images)")] {
         print("shadow accuracy  \(String(format: "%.2f%%", 100 * network.accuracy(on: test).accuracy))  \(label)")
       }

@@ -66,6 +66,28 @@ import Testing
     }
   }
 
+  /// `loadTest` reads the test set `load` reads, and nothing of the training files: without
+  /// them it still loads, and without its own files it names the first one missing.
+  @Test func testSetAloneIsTheTestSet() throws {
+    let whole = try MNIST.load(directory: mnistDirectory)
+    let test = try MNIST.loadTest(directory: mnistDirectory)
+    #expect(test.count == 10_000)
+    #expect(test.pixels == whole.test.pixels && test.labels == whole.test.labels)
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tea-test-only-\(getpid())")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    do {
+      _ = try MNIST.loadTest(directory: dir.path)
+      Issue.record("loaded the test set from an empty directory")
+    } catch {
+      #expect(error.file.hasSuffix("t10k-images-idx3-ubyte"))
+    }
+    for name in ["t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"] {
+      try FileManager.default.copyItem(atPath: mnistDirectory + "/" + name, toPath: dir.appendingPathComponent(name).path)
+    }
+    #expect(try MNIST.loadTest(directory: dir.path).labels == test.labels)
+  }
+
   @Test func corruptFileFailsTheDigest() throws {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tea-corrupt-\(getpid())")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
