@@ -114,7 +114,7 @@ public enum Pareto {
     }
     let dominated = joint.filter { !$0 }.count
     s += "\n\(order.count) of \(points.count) points are on the front (no other point is at least as accurate at no more cores, ticks "
-      + "and energy per image); \(dominated) are dominated.\n"
+      + "and energy per image); \(dominated) \(dominated == 1 ? "is" : "are") dominated.\n"
     return s
   }
 

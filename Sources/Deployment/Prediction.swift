@@ -139,15 +139,20 @@ public struct AccuracyPrediction: Sendable {
   /// draw shared by every copy, each copy its own hidden draw. Draws the pool (`accuracies`
   /// predicts several points from one pool).
   /// - Parameter samples: draws of the class counts per image.
-  public func accuracy(copies: Int, spf: Int, samples: Int = 32, seed: UInt64 = 1) -> Double {
-    accuracies([(copies, spf)], samples: samples, seed: seed)[0]
+  public func accuracy(copies: Int, spf: Int, samples: Int = 32, seed: UInt64 = 1,
+    progress: ((_ images: Int, _ of: Int) -> Void)? = nil) -> Double
+  {
+    accuracies([(copies, spf)], samples: samples, seed: seed, progress: progress)[0]
   }
 
   /// The predicted accuracy of every (copies, spf) point, each what `accuracy` gives for it, from
   /// one drawing of the pool: the points are scored chunk by chunk as the pool is drawn, in
   /// parallel unless `threads` is 1 (each point has its own generator, so the results do not
   /// depend on it).
-  public func accuracies(_ points: [(copies: Int, spf: Int)], samples: Int = 32, seed: UInt64 = 1) -> [Double] {
+  /// - Parameter progress: called after each chunk with (images scored, images).
+  public func accuracies(_ points: [(copies: Int, spf: Int)], samples: Int = 32, seed: UInt64 = 1,
+    progress: ((_ images: Int, _ of: Int) -> Void)? = nil) -> [Double]
+  {
     var scores = points.map { PointScore(self, copies: $0.copies, spf: $0.spf, samples: samples, seed: seed) }
     guard !points.isEmpty else { return [] }
     let stride = poolSize * outputs
@@ -164,6 +169,7 @@ public struct AccuracyPrediction: Sendable {
           DispatchQueue.concurrentPerform(iterations: points.count) { work($0) }
         }
       }
+      progress?(first + count, images.count)
     }
     return scores.map { $0.correct / Double(max(labels.count, 1)) }
   }

@@ -101,8 +101,8 @@ public struct Sweep {
   /// finish are short; each has its own simulator, with the processors left over when there are
   /// fewer points than workers. Rows are written to the CSV in the order points finish. This
   /// thread starts the points, writes the rows and reports progress.
-  /// - Parameter progress: called before the prediction of the points to run and before each
-  ///   point starts with (points done, points, what starts),
+  /// - Parameter progress: called as the prediction of the points to run goes (after each chunk
+  ///   of images) and before each point starts with (points done, points, what goes on),
   ///   and at the end with (points, points, "done").
   /// - Returns: every row, finished earlier or now, in (copies, spf) order.
   public func run(progress: ((Int, Int, String) -> Void)? = nil) throws -> [[String: String]] {
@@ -119,11 +119,12 @@ public struct Sweep {
     let trained = try TrainedNetwork.read(from: networkPath)
     let test = try MNIST.loadTest(directory: dataDirectory)
     let images = test.subset(0..<min(self.images, test.count))
-    progress?(points.count - todo.count, points.count, "predicting the accuracy of \(todo.count) point(s)")
     // Every point's prediction from one drawing of the pool, before the chip runs: the pool never
     // exists whole (an ensemble's is over a gigabyte for 10,000 images).
     let predicted = AccuracyPrediction(network: trained, images: images, inputs: options.inputs, seed: options.seed)
-      .accuracies(todo.map { (copies: $0.0, spf: $0.1) }, seed: options.seed)
+      .accuracies(todo.map { (copies: $0.0, spf: $0.1) }, seed: options.seed) { done, of in
+        progress?(points.count - todo.count, points.count, "predicting the accuracy of \(todo.count) point(s): \(done)/\(of) images")
+      }
     let predictions = Dictionary(uniqueKeysWithValues: zip(todo.map { "\($0.0),\($0.1)" }, predicted))
     let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: csvPath))
     defer { try? handle.close() }

@@ -130,6 +130,12 @@ let evalCommand = Command(
     let images = try testImages(args, try MNIST.loadTest(locating: args.string("data")))
     let bar = ProgressBar(label: "eval", enabled: !args.flag("json"))
     let progress: (Int, Int) -> Void = { done, total in bar.update(Double(done) / Double(total), "\(done)/\(total) images") }
+    // The prediction draws its pool through the shadow network: often longer than classifying.
+    let predictBar = ProgressBar(label: "predict", enabled: !args.flag("json"))
+    let predicting: (Int, Int) -> Void = { done, total in
+      bar.finish()
+      predictBar.update(Double(done) / Double(total), "\(done)/\(total) images")
+    }
     let threads = try args.int("threads", in: 1...1024) ?? 0
     let evaluation: ChipEvaluation, predicted: Double?, chip: String
     if DeployedModel.isDeployed(path) {
@@ -140,7 +146,7 @@ let evalCommand = Command(
       evaluation = try worded { try deployed.evaluate(images: images, spf: spf, seed: seed, threads: threads, progress: progress) }
       predicted = deployed.network().map {
         AccuracyPrediction(network: $0, images: images, inputs: deployed.manifest.options.inputs, seed: seed)
-          .accuracy(copies: deployed.manifest.options.copies, spf: spf, seed: seed)
+          .accuracy(copies: deployed.manifest.options.copies, spf: spf, seed: seed, progress: predicting)
       }
       chip = deployed.model.chip.name
     } else {
@@ -153,10 +159,11 @@ let evalCommand = Command(
       let deployed = try worded { try DeployedNetwork(net, chip: definition, options: options) }
       evaluation = try worded { try deployed.evaluate(images: images, spf: spf, seed: options.seed, threads: threads, progress: progress) }
       predicted = AccuracyPrediction(network: net, images: images, inputs: options.inputs, seed: options.seed)
-        .accuracy(copies: copies, spf: spf, seed: options.seed)
+        .accuracy(copies: copies, spf: spf, seed: options.seed, progress: predicting)
       chip = definition.name
     }
     bar.finish()
+    predictBar.finish()
     if let file = args.string("predictions") {
       let csv = evaluation.predictionsCSV(labels: images.labels, firstImage: try args.int("first", in: 0...1_000_000) ?? 0)
       try writeFileAtomically(Array(csv.utf8), to: file)

@@ -196,7 +196,7 @@ func oneHotNetwork() -> TrainedNetwork {
     sweep.copies = [1, 2, 4]
     var ran: [String] = []
     let second = try sweep.run { _, _, point in ran.append(point) }
-    #expect(ran == ["predicting the accuracy of 1 point(s)", "4 copies x 1 spf", "done"])
+    #expect(ran == ["predicting the accuracy of 1 point(s): 30/30 images", "4 copies x 1 spf", "done"])
     #expect(second.map { $0["copies"]! } == ["1", "2", "4"])
     #expect(second[0] == first[0] && second[1] == first[1])
     let lines = try String(contentsOfFile: sweep.csvPath, encoding: .utf8).split(separator: "\n")

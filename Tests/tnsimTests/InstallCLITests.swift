@@ -56,7 +56,8 @@ func temporaryFolder(_ name: String) throws -> String {
     #expect(deploy.status == 0 && deploy.out.contains("deployment variance"), "\(deploy.out)\(deploy.err)")
     let missing = try runElsewhere(tnsim, ["eval", "net.json", "--images", "50"], in: work, environment: ["TNSIM_DATA": work + "/none"])
     #expect(missing.status == 1)
-    for way in ["--data DIR", "TNSIM_DATA=DIR", "make data", work + "/none/train-images-idx3-ubyte"] {
+    // eval reads only the test files: the first of them is the one named.
+    for way in ["--data DIR", "TNSIM_DATA=DIR", "make data", work + "/none/t10k-images-idx3-ubyte"] {
       #expect(missing.err.contains(way), "\(missing.err)")
     }
   }
