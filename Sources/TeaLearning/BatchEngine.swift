@@ -51,6 +51,9 @@ final class _BatchEngine: @unchecked Sendable {
   var sampleLoss: UnsafeMutablePointer<Double>
   var samplePrediction: UnsafeMutablePointer<Int32>
   var labels: UnsafeMutablePointer<Int32>
+  /// Whether the forward pass keeps each neuron's dP/dmu and dP/dsigma2 for a backward pass; an
+  /// engine that only evaluates turns it off and computes the probabilities alone (the same ones).
+  var derivatives = true
   private var allocations: [UnsafeMutableRawPointer] = []
 
   /// An engine for batches of up to `capacity` samples; `threads` 1 runs everything on the calling
@@ -288,6 +291,11 @@ final class _BatchEngine: @unchecked Sendable {
       }
       mu += load(core.leak + nb)
       let sigma2 = s1 - s2
+      guard derivatives else {
+        for lane in 0..<min(8, core.neurons - nb) { out[nb + lane] = GaussianNeuron.probability(mu: mu[lane], sigma2: sigma2[lane]) }
+        nb += 8
+        continue
+      }
       for lane in 0..<8 {
         let n = nb + lane
         let r = GaussianNeuron.evaluate(mu: mu[lane], sigma2: sigma2[lane])

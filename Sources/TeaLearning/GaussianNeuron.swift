@@ -31,6 +31,12 @@ public enum GaussianNeuron {
     return (p, dMu, -0.5 * dMu * z / s)
   }
 
-  /// The spike probability alone (see ``evaluate(mu:sigma2:)``).
-  public static func probability(mu: Float, sigma2: Float) -> Float { evaluate(mu: mu, sigma2: sigma2).p }
+  /// The spike probability alone, without the derivatives' exponential: the `p` of
+  /// ``evaluate(mu:sigma2:)`` to the bit (the same operations in the same order).
+  @inline(__always)
+  public static func probability(mu: Float, sigma2: Float) -> Float {
+    let v = max(sigma2, 0) + varianceFloor
+    let z = mu / v.squareRoot()
+    return 0.5 * (1 + erf(z * 0.707_106_77))
+  }
 }

@@ -6,6 +6,7 @@ extension ShadowNetwork {
   public func forward(image: [Float]) -> [[Float]] {
     precondition(image.count == topology.inputSize, "the image must have topology.inputSize values")
     let engine = _BatchEngine(topology: topology, capacity: 1, threads: 1)
+    engine.derivatives = false
     engine.load(self)
     engine.setInputs(image, rows: [0])
     engine.forward(count: 1)
@@ -57,6 +58,7 @@ extension ShadowNetwork {
   private func evaluate(_ images: ImageSet, threads: Int, labels: Bool = false, _ body: (_BatchEngine, Int) -> Void) {
     let batch = 256
     let engine = _BatchEngine(topology: topology, capacity: batch, threads: threads)
+    engine.derivatives = false
     engine.load(self)
     precondition(images.pixelsPerImage == topology.inputSize, "the images do not match the topology's input size")
     var start = 0

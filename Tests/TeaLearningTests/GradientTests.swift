@@ -39,6 +39,30 @@ import Testing
     }
   }
 
+  /// Evaluation skips the derivatives: `probability` is `evaluate`'s p to the bit, and an engine
+  /// without derivatives gives every layer's outputs to the bit.
+  @Test func probabilitiesWithoutDerivativesAreTheSame() {
+    var g = TeaRandom(seed: 5)
+    for _ in 0..<10_000 {
+      let mu = 40 * g.unitFloat() - 20
+      let sigma2 = g.unitFloat() < 0.1 ? -g.unitFloat() * 1e-3 : 50 * g.unitFloat() * g.unitFloat()
+      #expect(GaussianNeuron.probability(mu: mu, sigma2: sigma2).bitPattern == GaussianNeuron.evaluate(mu: mu, sigma2: sigma2).p.bitPattern)
+    }
+    let net = smallNetwork(seed: 8)
+    let inputs = randomInputs(13, size: 36, seed: 9).flatMap { $0.map(Float.init) }
+    var layers: [[[Float]]] = []
+    for derivatives in [true, false] {
+      let engine = _BatchEngine(topology: net.topology, capacity: 13, threads: 1)
+      engine.derivatives = derivatives
+      engine.load(net)
+      engine.setInputs(inputs, rows: 0..<13)
+      engine.forward(count: 13)
+      layers.append((1..<engine.widths.count).map { engine.outputs(ofLayer: $0, count: 13) })
+    }
+    #expect(layers[0].map { $0.map(\.bitPattern) } == layers[1].map { $0.map(\.bitPattern) })
+    #expect(Set(layers[0].last!).count > 100)
+  }
+
   @Test(arguments: LossFunction.allCases)
   func lossGradientMatchesFiniteDifferences(function: LossFunction) {
     var g = TeaRandom(seed: 11)
