@@ -80,7 +80,7 @@ public struct EvaluationReport: Sendable {
       configuration    \(e.copies) cop\(e.copies == 1 ? "y" : "ies") x \(e.spf) spf on \(chip): \(e.coresUsed) cores
       time             \(e.ticksPerImage) ticks per image, \(e.latencyTicks) ticks latency
       per image        \(String(format: "%.1f", e.spikesPerImage)) spikes, \(String(format: "%.0f", e.synapticEventsPerImage)) synaptic events, \(String(format: "%.3f", e.energyPerImageJoules * 1e6)) uJ
-      wall time        \(String(format: "%.2f", e.wallSeconds)) s
+      wall time        \(String(format: "%.2f", e.wallSeconds)) s classifying (deploying and predicting not counted)
       """
   }
 }
