@@ -74,7 +74,9 @@ extension DeployedNetwork {
         var core = model.emptyCore(x: x, y: y)
         for k in members {
           let slots = (axons: packing.axonSlot[k], neurons: packing.neuronSlot[k])
-          Self.drawSynapses(net.cores[k], table: tables[k], slots: slots, core: &core, seed: options.seed, copy: copy, logicalCore: k)
+          Self.drawSynapses(
+            net.cores[k], table: tables[k], slots: slots, core: &core, seed: options.seed, copy: copy, of: options.copies, logicalCore: k,
+            sampling: options.synapses)
           Self.configureNeurons(net.cores[k], table: tables[k], logicalCore: k, copy: copy, core: &core, wiring: wiring, packing: packing, placement: placement)
         }
         model.cores.append(core)
@@ -131,12 +133,17 @@ extension DeployedNetwork {
   }
 
   /// Draws the synapses of logical core `k` of one copy into its chip core: each synapse present
-  /// with probability c * s / s' from the generator of (seed, copy, core). Every synapse is drawn,
-  /// removed or not, so that packing never changes a live synapse.
+  /// with probability c * s / s' when its draw u is below that. With independent sampling u is the
+  /// next uniform of the generator of (seed, copy, core); stratified, it is (pi(copy) + that
+  /// uniform) / copies, where pi(c) = (alpha c + beta) mod copies is the synapse's permutation of the
+  /// copies (alpha a unit and beta a residue modulo copies, drawn from the generator of (seed, core)
+  /// alone, so every copy finds the same ones). Every synapse is drawn, removed or not, so that
+  /// packing never changes a live synapse.
   static func drawSynapses(_ p: CoreParameters, table: WeightTable, slots: (axons: [Int], neurons: [Int]), core: inout CoreConfig,
-    seed: UInt64, copy: Int, logicalCore k: Int)
+    seed: UInt64, copy: Int, of copies: Int, logicalCore k: Int, sampling: SynapseSampling = .independent)
   {
     var rng = SplitMix64(seed: SplitMix64.mix(seed ^ SplitMix64.mix(UInt64(copy) << 20 | UInt64(k))))
+    var strata = StrataOfCopies(copies: sampling == .stratified ? copies : 1, seed: seed, logicalCore: k)
     for a in 0..<p.axons where slots.axons[a] >= 0 { core.axonTypes[slots.axons[a]] = p.axonTypes[a] }
     for a in 0..<p.axons {
       let g = Int(p.axonTypes[a])
@@ -145,9 +152,36 @@ extension DeployedNetwork {
         guard c > 0 else { continue }
         let s = Double(table.scale[n]) * Double(p.weights[n * 4 + g]), s2 = Double(table.weights[n * 4 + g])
         let probability = s2 == 0 ? 0 : c * s / s2
-        if rng.nextUnit() < probability && slots.axons[a] >= 0 && slots.neurons[n] >= 0 { core.crossbar[slots.axons[a], slots.neurons[n]] = true }
+        let u = strata.draw(copy: copy, own: rng.nextUnit())
+        if u < probability && slots.axons[a] >= 0 && slots.neurons[n] >= 0 { core.crossbar[slots.axons[a], slots.neurons[n]] = true }
       }
     }
+  }
+
+  /// The stratification of one core's synapse draws across the copies (`SynapseSampling.stratified`).
+  struct StrataOfCopies {
+    /// Copies the draws are stratified over (1: independent draws).
+    var copies: Int
+    /// The residues modulo `copies` prime to it: the slopes of the permutations.
+    var units: [Int]
+    /// The generator of (seed, core) the synapses' permutations come from, in synapse order.
+    var generator: SplitMix64
+
+    init(copies: Int, seed: UInt64, logicalCore k: Int) {
+      self.copies = copies
+      units = copies > 1 ? (1..<copies).filter { Self.gcd($0, copies) == 1 } : []
+      generator = SplitMix64(seed: SplitMix64.mix(seed ^ SplitMix64.mix(0x5354_5241_5441_0000 ^ UInt64(k))))
+    }
+
+    /// The draw of `copy` for the next synapse, given the copy's own uniform: the uniform itself
+    /// when there is one stratum, else (pi(copy) + own) / copies with the synapse's permutation pi.
+    mutating func draw(copy: Int, own: Double) -> Double {
+      guard copies > 1 else { return own }
+      let alpha = units[generator.next(below: units.count)], beta = generator.next(below: copies)
+      return (Double((alpha * copy + beta) % copies) + own) / Double(copies)
+    }
+
+    static func gcd(_ a: Int, _ b: Int) -> Int { b == 0 ? a : gcd(b, a % b) }
   }
 
   /// Configures the live neurons of logical core `k` of one copy: McCulloch-Pitts neurons with the

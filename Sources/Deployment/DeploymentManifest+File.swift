@@ -35,6 +35,7 @@ extension DeploymentManifest {
     o.member("shrinkWeights", options.shrinkWeights)
     o.member("pack", options.pack)
     o.member("scale", options.scale)
+    o.member("synapses", options.synapses.rawValue)
     o.endObject()
     writeEncoding(&o)
     writeReadout(&o)
@@ -148,6 +149,11 @@ extension DeploymentManifest {
     options.shrinkWeights = try s.required("shrinkWeights").bool()
     options.pack = try s.required("pack").bool()
     options.scale = try s.required("scale").int(in: 1...WeightTable.largestMagnitude)
+    // Manifests written before the choice existed had independently drawn synapses.
+    if let c = try s.optional("synapses") {
+      guard let sampling = SynapseSampling(rawValue: try c.string()) else { throw c.fail("expected \"independent\" or \"stratified\"") }
+      options.synapses = sampling
+    }
     return options
   }
 

@@ -25,8 +25,12 @@ public struct DeploymentOptions: Sendable, Equatable {
   public var pack: Bool = true
   /// Whether each copy draws its own input spikes (`InputSampling`).
   public var inputs: InputSampling = .independent
+  /// Whether the copies' synapses are drawn independently or stratified across the copies
+  /// (`SynapseSampling`).
+  public var synapses: SynapseSampling = .independent
 
-  /// The defaults: 1 copy, seed 1, floor leaks, shrunk weights, scale 1, packed, independent inputs.
+  /// The defaults: 1 copy, seed 1, floor leaks, shrunk weights, scale 1, packed, independent inputs
+  /// and synapses.
   public init() {}
 
   /// Rounding of the trained leak bias b to the chip's integer leak.
@@ -41,6 +45,19 @@ public struct DeploymentOptions: Sendable, Equatable {
     /// The neuron stays memoryless (a potential of 0 below a threshold of 1 is the rest state).
     case dither
   }
+}
+
+/// How the copies of a deployment draw their synapses. Each copy's synapse of probability p is
+/// present with probability p either way, and the synapses within a copy are independent.
+public enum SynapseSampling: String, Sendable, CaseIterable {
+  /// Every copy draws every synapse independently (the default).
+  case independent
+  /// The copies' draws of one synapse are stratified (Latin hypercube sampling): with N copies,
+  /// copy c draws u = (pi(c) + v) / N, where pi is a random permutation of the copies, one per
+  /// synapse, shared by all copies, and v the copy's own uniform draw. A synapse of probability p
+  /// is then present in floor(pN) or floor(pN) + 1 copies, never more or fewer, so the copies'
+  /// sum has less variance; 1 copy draws exactly what independent sampling draws.
+  case stratified
 }
 
 /// Where the deployed network's parts are on the chip: every copy's cores.

@@ -48,6 +48,7 @@ public struct Sweep {
     "tnsim sweep: network=\(networkPath) fingerprint=\(String(Self.fingerprint(try readFile(networkPath)), radix: 16)) images=\(images) "
       + "seed=\(options.seed) leak=\(options.leak.rawValue) shrink=\(options.shrinkWeights)" + (options.pack ? "" : " pack=false")
       + (options.scale == 1 ? "" : " scale=\(options.scale)") + " inputs=\(options.inputs.rawValue)"
+      + (options.synapses == .independent ? "" : " synapses=\(options.synapses.rawValue)")
   }
 
   /// FNV-1a of a file's bytes: a retrained network under the same name starts a new sweep.

@@ -18,6 +18,7 @@ let deploymentOptions: [Option] = [
   Option(name: "no-pack", value: nil, help: "one chip core per network core (default: drop unused axons and neurons, merge cores that fit)"),
   Option(name: "scale", value: "K", help: "multiply each neuron's weights and leak by up to K, raising its synapse probabilities (default 1)"),
   Option(name: "inputs", value: "independent|shared", help: "each copy draws its own input spikes, or all copies get the same ones (default independent)"),
+  Option(name: "synapses", value: "independent|stratified", help: "each copy draws its synapses alone, or stratified across the copies (default independent)"),
 ]
 
 func parseDeploymentOptions(_ args: ParsedArguments, copies: Int) throws -> DeploymentOptions {
@@ -38,6 +39,12 @@ func parseDeploymentOptions(_ args: ParsedArguments, copies: Int) throws -> Depl
       throw InputError(file: "--inputs", message: "'\(i)' is not allowed; use independent or shared")
     }
     o.inputs = s
+  }
+  if let v = args.string("synapses") {
+    guard let s = SynapseSampling(rawValue: v) else {
+      throw InputError(file: "--synapses", message: "'\(v)' is not allowed; use independent or stratified")
+    }
+    o.synapses = s
   }
   return o
 }
@@ -100,7 +107,8 @@ let deployCommand = Command(
     }
     print("wrote \(DeploymentManifest.path(forModel: output)): readout of \(manifest.readout.pinClass.count) pins, "
       + "\(manifest.encoding.axons.first?.count ?? 0) input axons per copy, encoding seed \(manifest.encoding.seed), "
-      + (manifest.encoding.sampling == .independent ? "each copy drawing its own input spikes" : "input spikes shared by the copies"))
+      + (manifest.encoding.sampling == .independent ? "each copy drawing its own input spikes" : "input spikes shared by the copies")
+      + (manifest.options.synapses == .stratified ? ", synapses stratified across the copies" : ""))
     return 0
   })
 
@@ -197,7 +205,7 @@ func refuseRedeployment(_ args: ParsedArguments, _ manifest: DeploymentManifest)
   if let copies = try args.int("copies", in: 1...65536), copies != manifest.options.copies {
     throw InputError(file: "--copies", message: "the deployed model has \(manifest.options.copies) copies; deploy again to change them")
   }
-  for flag in ["chip", "leak", "scale", "inputs"] where args.string(flag) != nil {
+  for flag in ["chip", "leak", "scale", "inputs", "synapses"] where args.string(flag) != nil {
     throw InputError(file: "--\(flag)", message: "is fixed by the deployed model (see its manifest); deploy again to change it")
   }
   for flag in ["no-shrink", "no-pack"] where args.flag(flag) {
