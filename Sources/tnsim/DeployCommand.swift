@@ -74,7 +74,7 @@ func worded<T>(_ body: () throws -> T) throws -> T {
 let deployCommand = Command(
   name: "deploy",
   summary: "Sample a trained network into a chip model: N copies, integer weights, binary synapses.",
-  usage: "deploy NET.json --copies N --output MODEL.json [--spf S] [--chip CHIPDEF] [--seed S] [--leak floor|round|dither] [--no-shrink] [--no-pack] [--scale K] [--inputs independent|shared]",
+  usage: "deploy NET.json --copies N --output MODEL.json [--spf S] [--chip CHIPDEF] [--seed S] [--leak floor|round|dither] [--no-shrink] [--no-pack] [--scale K] [--inputs independent|shared] [--synapses independent|stratified]",
   details: """
     Every synapse is drawn from its connection probability, each copy independently; neurons become memoryless
     McCulloch-Pitts neurons; layer outputs go to the next layer's axons with delay 1, the last layer to output
@@ -115,7 +115,7 @@ let deployCommand = Command(
 let evalCommand = Command(
   name: "eval",
   summary: "Classify MNIST test images on the simulated chip: a trained network deployed now, or a deployed model.",
-  usage: "eval NET.json|MODEL.json --copies N --spf S [--images K] [--first N] [--seed S] [--threads T] [--json] [--predictions FILE] [--chip CHIPDEF] [--leak ...] [--no-shrink] [--no-pack] [--scale K] [--inputs independent|shared]",
+  usage: "eval NET.json|MODEL.json --copies N --spf S [--images K] [--first N] [--seed S] [--threads T] [--json] [--predictions FILE] [--chip CHIPDEF] [--leak ...] [--no-shrink] [--no-pack] [--scale K] [--inputs independent|shared] [--synapses independent|stratified]",
   details: """
     Prints the accuracy on the chip, cores used, ticks per image, spikes, synaptic events and energy per image,
     and the accuracy predicted from the shadow network without simulation (docs/deployment.md).
