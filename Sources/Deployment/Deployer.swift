@@ -169,7 +169,7 @@ extension DeployedNetwork {
 
     init(copies: Int, seed: UInt64, logicalCore k: Int) {
       self.copies = copies
-      units = copies > 1 ? (1..<copies).filter { Self.gcd($0, copies) == 1 } : []
+      units = copies > 1 ? (1..<copies).filter { greatestCommonDivisor($0, copies) == 1 } : []
       generator = SplitMix64(seed: SplitMix64.mix(seed ^ SplitMix64.mix(0x5354_5241_5441_0000 ^ UInt64(k))))
     }
 
@@ -180,8 +180,6 @@ extension DeployedNetwork {
       let alpha = units[generator.next(below: units.count)], beta = generator.next(below: copies)
       return (Double((alpha * copy + beta) % copies) + own) / Double(copies)
     }
-
-    static func gcd(_ a: Int, _ b: Int) -> Int { b == 0 ? a : gcd(b, a % b) }
   }
 
   /// Configures the live neurons of logical core `k` of one copy: McCulloch-Pitts neurons with the

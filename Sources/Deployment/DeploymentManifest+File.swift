@@ -179,7 +179,7 @@ extension DeploymentManifest {
     var sampling = InputSampling.shared
     let samplingCursor = try e.optional("sampling")
     if let c = samplingCursor {
-      guard let s = InputSampling(rawValue: try c.string()) else { throw c.fail("expected \"independent\" or \"shared\"") }
+      guard let s = InputSampling(rawValue: try c.string()) else { throw c.fail("expected \"independent\", \"shared\" or \"stratified\"") }
       sampling = s
     }
     return InputEncoding(inputSize: inputSize, start: start, axons: axons, seed: seed, sampling: sampling)

@@ -60,6 +60,10 @@ public enum SynapseSampling: String, Sendable, CaseIterable {
   case stratified
 }
 
+/// The greatest common divisor of two non-negative integers (the stratified draws' permutations
+/// alpha c + beta mod N need alpha prime to N).
+func greatestCommonDivisor(_ a: Int, _ b: Int) -> Int { b == 0 ? a : greatestCommonDivisor(b, a % b) }
+
 /// Where the deployed network's parts are on the chip: every copy's cores.
 public struct Placement: Sendable, Equatable {
   /// The chip or board the copies are placed on.

@@ -10,7 +10,8 @@ import TrueNorthIO
 /// draw of the encoding generator per pixel with p > 0, in pixel order, tick after tick, frame
 /// after frame. A spike goes to every axon of a copy that reads the pixel. With independent
 /// sampling (the default) each copy draws its own spikes, copy after copy; with shared sampling
-/// one draw per pixel feeds every copy. Frame f of a stream occupies ticks [f spf, (f + 1) spf).
+/// one draw per pixel feeds every copy; with stratified sampling each copy sees its own spikes,
+/// drawn pixel after pixel and stratified across the copies. Frame f of a stream occupies ticks [f spf, (f + 1) spf).
 public struct InputEncoding: Sendable {
   /// Values of the input vector (pixels).
   public var inputSize: Int
@@ -42,12 +43,13 @@ public struct InputEncoding: Sendable {
   }
 
   /// Draws one tick of a frame: replaces `targets` with the axons of the pixels of `image` that
-  /// spike. Independent sampling lists copy after copy, each in pixel order; shared sampling
-  /// lists pixel after pixel, each in copy order.
+  /// spike. Independent sampling lists copy after copy, each in pixel order; shared and stratified
+  /// sampling list pixel after pixel, each in copy order.
   /// - Parameters:
   ///   - image: the frame's pixels, `inputSize` intensities in [0, 1].
   ///   - rng: the encoding generator, advanced by one draw per pixel with intensity above 0 (per
-  ///     copy, with independent sampling).
+  ///     copy, with independent sampling; stratified: the pixel's permutation of the copies, then
+  ///     one per copy, docs/deployed-format.md).
   public func drawTick(_ image: ArraySlice<Float>, rng: inout SplitMix64, into targets: inout [(core: Int32, axon: Int32)]) {
     targets.removeAll(keepingCapacity: true)
     let first = image.startIndex
@@ -57,6 +59,25 @@ public struct InputEncoding: Sendable {
         for i in 0..<inputSize {
           let p = image[first + i]
           guard p > 0, Float(rng.nextUnit()) < p else { continue }
+          targets.append(contentsOf: axons[copy][start[i]..<start[i + 1]])
+        }
+      }
+    case .stratified:
+      let n = axons.count
+      for i in 0..<inputSize {
+        let p = image[first + i]
+        guard p > 0 else { continue }
+        var alpha = 1, beta = 0
+        if n > 1 {
+          while n > 2 {
+            alpha = 1 + rng.next(below: n - 1)
+            if greatestCommonDivisor(alpha, n) == 1 { break }
+          }
+          beta = rng.next(below: n)
+        }
+        for copy in 0..<n {
+          let u = (Double((alpha * copy + beta) % n) + rng.nextUnit()) / Double(n)
+          guard Float(u) < p else { continue }
           targets.append(contentsOf: axons[copy][start[i]..<start[i + 1]])
         }
       }
@@ -110,4 +131,7 @@ public enum InputSampling: String, Sendable, CaseIterable {
   case independent
   /// One draw per pixel and tick, sent to every copy (deployments before this choice existed).
   case shared
+  /// Each copy sees its own spikes, stratified across the copies (Latin hypercube sampling): per
+  /// tick a pixel of intensity p spikes in floor(pN) or floor(pN) + 1 of the N copies.
+  case stratified
 }

@@ -38,6 +38,9 @@ public struct AccuracyPrediction: Sendable {
   public let labels: [UInt8]
   /// Whether the copies draw their own input spikes or share them, as on the chip.
   public let inputs: InputSampling
+  /// Whether each copy draws its own input spikes: predicted as independent draws (stratified
+  /// draws too: the prediction does not model their stratification, docs/deployment.md).
+  var copiesDrawTheirOwnInputs: Bool { inputs != .shared }
   /// Input spike vectors drawn per image.
   public let inputDraws: Int
   /// Hidden-layer draws per input vector.
@@ -71,8 +74,8 @@ public struct AccuracyPrediction: Sendable {
     scale = topology.neuronsPerClass.map { trained.score == .mean ? 1 / Double(max($0, 1)) : 1.0 }
     labels = images.labels
     self.inputs = inputs
-    self.inputDraws = inputDraws ?? (inputs == .independent ? 64 : 8)
-    self.hiddenDraws = hiddenDraws ?? (inputs == .independent ? 1 : 8)
+    self.inputDraws = inputDraws ?? (inputs != .shared ? 64 : 8)
+    self.hiddenDraws = hiddenDraws ?? (inputs != .shared ? 1 : 8)
     let starts = net.layerStarts
     layers = topology.layers.indices.map { l in
       ShadowNetwork(
@@ -202,7 +205,7 @@ public struct AccuracyPrediction: Sendable {
       counts = [Double](repeating: 0, count: prediction.classes)
       // Independent inputs make a frame one copy read over copies x spf ticks, each on its own
       // input draw; for the normals, one tick of that many copies with the whole pool's moments.
-      independent = prediction.inputs == .independent
+      independent = prediction.copiesDrawTheirOwnInputs
       (ticks, perTick) = independent ? (copies * spf, 1) : (spf, copies)
       moments = independent
         ? ClassMoments(classes: prediction.classes, inputDraws: 1, hiddenDraws: prediction.poolSize)

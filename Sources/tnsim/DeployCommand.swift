@@ -17,7 +17,7 @@ let deploymentOptions: [Option] = [
   Option(name: "no-shrink", value: nil, help: "keep the trained weight tables (default: shrink them to minimise variance)"),
   Option(name: "no-pack", value: nil, help: "one chip core per network core (default: drop unused axons and neurons, merge cores that fit)"),
   Option(name: "scale", value: "K", help: "multiply each neuron's weights and leak by up to K, raising its synapse probabilities (default 1)"),
-  Option(name: "inputs", value: "independent|shared", help: "each copy draws its own input spikes, or all copies get the same ones (default independent)"),
+  Option(name: "inputs", value: "independent|shared|stratified", help: "each copy draws its own input spikes, all copies get the same ones, or their own stratified across the copies (default independent)"),
   Option(name: "synapses", value: "independent|stratified", help: "each copy draws its synapses alone, or stratified across the copies (default independent)"),
 ]
 
@@ -36,7 +36,7 @@ func parseDeploymentOptions(_ args: ParsedArguments, copies: Int) throws -> Depl
   o.scale = try args.int("scale", in: 1...WeightTable.largestMagnitude) ?? 1
   if let i = args.string("inputs") {
     guard let s = InputSampling(rawValue: i) else {
-      throw InputError(file: "--inputs", message: "'\(i)' is not allowed; use independent or shared")
+      throw InputError(file: "--inputs", message: "'\(i)' is not allowed; use independent, shared or stratified")
     }
     o.inputs = s
   }
@@ -47,6 +47,15 @@ func parseDeploymentOptions(_ args: ParsedArguments, copies: Int) throws -> Depl
     o.synapses = s
   }
   return o
+}
+
+/// How `deploy` describes the copies' input spikes.
+func inputWording(_ sampling: InputSampling) -> String {
+  switch sampling {
+  case .independent: "each copy drawing its own input spikes"
+  case .shared: "input spikes shared by the copies"
+  case .stratified: "each copy drawing its own input spikes, stratified across the copies"
+  }
 }
 
 /// A deployment error as the command line words it: the library's description, with the flag
@@ -74,7 +83,7 @@ func worded<T>(_ body: () throws -> T) throws -> T {
 let deployCommand = Command(
   name: "deploy",
   summary: "Sample a trained network into a chip model: N copies, integer weights, binary synapses.",
-  usage: "deploy NET.json --copies N --output MODEL.json [--spf S] [--chip CHIPDEF] [--seed S] [--leak floor|round|dither] [--no-shrink] [--no-pack] [--scale K] [--inputs independent|shared] [--synapses independent|stratified]",
+  usage: "deploy NET.json --copies N --output MODEL.json [--spf S] [--chip CHIPDEF] [--seed S] [--leak floor|round|dither] [--no-shrink] [--no-pack] [--scale K] [--inputs independent|shared|stratified] [--synapses independent|stratified]",
   details: """
     Every synapse is drawn from its connection probability, each copy independently; neurons become memoryless
     McCulloch-Pitts neurons; layer outputs go to the next layer's axons with delay 1, the last layer to output
@@ -107,7 +116,7 @@ let deployCommand = Command(
     }
     print("wrote \(DeploymentManifest.path(forModel: output)): readout of \(manifest.readout.pinClass.count) pins, "
       + "\(manifest.encoding.axons.first?.count ?? 0) input axons per copy, encoding seed \(manifest.encoding.seed), "
-      + (manifest.encoding.sampling == .independent ? "each copy drawing its own input spikes" : "input spikes shared by the copies")
+      + inputWording(manifest.encoding.sampling)
       + (manifest.options.synapses == .stratified ? ", synapses stratified across the copies" : ""))
     return 0
   })
@@ -115,7 +124,7 @@ let deployCommand = Command(
 let evalCommand = Command(
   name: "eval",
   summary: "Classify MNIST test images on the simulated chip: a trained network deployed now, or a deployed model.",
-  usage: "eval NET.json|MODEL.json --copies N --spf S [--images K] [--first N] [--seed S] [--threads T] [--json] [--predictions FILE] [--chip CHIPDEF] [--leak ...] [--no-shrink] [--no-pack] [--scale K] [--inputs independent|shared] [--synapses independent|stratified]",
+  usage: "eval NET.json|MODEL.json --copies N --spf S [--images K] [--first N] [--seed S] [--threads T] [--json] [--predictions FILE] [--chip CHIPDEF] [--leak ...] [--no-shrink] [--no-pack] [--scale K] [--inputs independent|shared|stratified] [--synapses independent|stratified]",
   details: """
     Prints the accuracy on the chip, cores used, ticks per image, spikes, synaptic events and energy per image,
     and the accuracy predicted from the shadow network without simulation (docs/deployment.md).

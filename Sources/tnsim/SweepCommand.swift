@@ -7,7 +7,7 @@ import TrueNorthIO
 let sweepCommand = Command(
   name: "sweep",
   summary: "Evaluate every combination of copies x spf of one or more networks on the chip: CSV, tables, plots, the Pareto front.",
-  usage: "sweep NET.json [NET2.json ...] --copies 1,2,4,8,16,32,64 --spf 1,2,4,8 --output DIR [--images K] [--threads T] [--seed S] [--leak ...] [--no-shrink] [--no-pack] [--scale K] [--inputs independent|shared] [--synapses independent|stratified]",
+  usage: "sweep NET.json [NET2.json ...] --copies 1,2,4,8,16,32,64 --spf 1,2,4,8 --output DIR [--images K] [--threads T] [--seed S] [--leak ...] [--no-shrink] [--no-pack] [--scale K] [--inputs independent|shared|stratified] [--synapses independent|stratified]",
   details: """
     Each result is appended to DIR/sweep.csv (a plain CSV: the header, then one row per point) as soon as it
     finishes; run the same command again to resume an interrupted sweep without repeating finished points

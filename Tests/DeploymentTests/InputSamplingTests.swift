@@ -40,7 +40,7 @@ import TrueNorthIO
     return spikes
   }
 
-  @Test(arguments: InputSampling.allCases)
+  @Test(arguments: [InputSampling.independent, .shared])
   func aTickDrawsAsTheReference(sampling: InputSampling) {
     let e = Self.encoding(copies: 3, pixels: 40, sampling: sampling)
     var source = SplitMix64(seed: 9)
@@ -80,6 +80,62 @@ import TrueNorthIO
     #expect(abs(agree - 4975) < 250, "\(agree) pixels agreed")
   }
 
+  /// Stratified copies: per tick a pixel of intensity p spikes in floor(pN) or floor(pN) + 1 of the
+  /// N copies (independent copies break that bound), each copy sees a pixel spike with chance p,
+  /// and 1 copy draws exactly the independent spikes.
+  @Test(arguments: [5, 12])
+  func stratifiedCopiesSpikeWithinOneOfTheExpectation(copies: Int) {
+    var source = SplitMix64(seed: 6)
+    let image = (0..<100).map { i in i % 7 == 0 ? Float(0) : i % 7 == 1 ? Float(1) : Float(source.nextUnit()) }
+    func counts(_ sampling: InputSampling, ticks: Int) -> [[Int]] {
+      let e = Self.encoding(copies: copies, pixels: 100, sampling: sampling)
+      var rng = InputEncoding.generator(seed: 3)
+      var targets: [(core: Int32, axon: Int32)] = []
+      return (0..<ticks).map { _ in
+        e.drawTick(image[...], rng: &rng, into: &targets)
+        var perPixel = [Int](repeating: 0, count: 100)
+        for t in targets where t.axon < 100 { perPixel[Int(t.axon)] += 1 }
+        return perPixel
+      }
+    }
+    func outside(_ ticks: [[Int]]) -> Int {
+      ticks.reduce(0) { n, tick in
+        n + image.indices.filter { i in
+          let low = Int((Double(image[i]) * Double(copies)).rounded(.down))
+          return tick[i] < low || tick[i] > low + 1
+        }.count
+      }
+    }
+    let stratified = counts(.stratified, ticks: 400)
+    #expect(outside(stratified) == 0)
+    #expect(outside(counts(.independent, ticks: 400)) > 1000)
+    // Copy 0 alone: pixel i spiked in how many of the 400 ticks, against 400 p within 5 sigma.
+    let e = Self.encoding(copies: copies, pixels: 100, sampling: .stratified)
+    var rng = InputEncoding.generator(seed: 8)
+    var targets: [(core: Int32, axon: Int32)] = []
+    var seen = [Int](repeating: 0, count: 100)
+    for _ in 0..<400 {
+      e.drawTick(image[...], rng: &rng, into: &targets)
+      for t in targets where t.core == 0 && t.axon < 100 { seen[Int(t.axon)] += 1 }
+    }
+    for i in image.indices {
+      let p = Double(image[i]), sigma = (400 * p * (1 - p)).squareRoot()
+      #expect(abs(Double(seen[i]) - 400 * p) <= max(5 * sigma, 0), "pixel \(i): \(seen[i]) of 400 ticks at p = \(p)")
+    }
+  }
+
+  @Test func oneStratifiedCopyDrawsTheIndependentSpikes() {
+    var source = SplitMix64(seed: 2)
+    let image = (0..<60).map { _ in Float(source.nextUnit()) }
+    var a = InputEncoding.generator(seed: 5), b = InputEncoding.generator(seed: 5)
+    var ta: [(core: Int32, axon: Int32)] = [], tb: [(core: Int32, axon: Int32)] = []
+    for _ in 0..<10 {
+      Self.encoding(copies: 1, pixels: 60, sampling: .stratified).drawTick(image[...], rng: &a, into: &ta)
+      Self.encoding(copies: 1, pixels: 60, sampling: .independent).drawTick(image[...], rng: &b, into: &tb)
+      #expect(ta.map { [$0.core, $0.axon] } == tb.map { [$0.core, $0.axon] })
+    }
+  }
+
   @Test(arguments: InputSampling.allCases)
   func aManifestKeepsTheSampling(sampling: InputSampling) throws {
     let dir = try temporaryFolder("sampling")
@@ -111,7 +167,7 @@ import TrueNorthIO
       _ = try DeploymentManifest.load(path: path)
       Issue.record("a bad sampling was accepted")
     } catch {
-      #expect(error.file == path && error.path == "encoding.sampling" && error.message == "expected \"independent\" or \"shared\"", "\(error)")
+      #expect(error.file == path && error.path == "encoding.sampling" && error.message == "expected \"independent\", \"shared\" or \"stratified\"", "\(error)")
     }
   }
 }
