@@ -124,7 +124,7 @@ let deployCommand = Command(
 let evalCommand = Command(
   name: "eval",
   summary: "Classify MNIST test images on the simulated chip: a trained network deployed now, or a deployed model.",
-  usage: "eval NET.json|MODEL.json --copies N --spf S [--images K] [--first N] [--seed S] [--threads T] [--json] [--predictions FILE] [--chip CHIPDEF] [--leak ...] [--no-shrink] [--no-pack] [--scale K] [--inputs independent|shared|stratified] [--synapses independent|stratified]",
+  usage: "eval NET.json|MODEL.json --copies N --spf S [--images K] [--first N] [--seed S] [--threads T] [--json] [--predictions FILE] [--no-predict] [--chip CHIPDEF] [--leak ...] [--no-shrink] [--no-pack] [--scale K] [--inputs independent|shared|stratified] [--synapses independent|stratified]",
   details: """
     Prints the accuracy on the chip, cores used, ticks per image, spikes, synaptic events and energy per image,
     and the accuracy predicted from the shadow network without simulation (docs/deployment.md).
@@ -141,6 +141,7 @@ let evalCommand = Command(
     Option(name: "threads", value: "T", help: "simulator threads (default all processors)"),
     Option(name: "json", value: nil, help: "print one JSON object"),
     Option(name: "predictions", value: "FILE", help: "write the class read out for each image: CSV image,label,class"),
+    Option(name: "no-predict", value: nil, help: "skip the predicted accuracy (often longer than classifying)"),
   ] + deploymentOptions,
   run: { args in
     let path = try args.onePositional("NET.json")
@@ -161,7 +162,7 @@ let evalCommand = Command(
       let spf = try args.int("spf", in: 1...1_000_000) ?? deployed.manifest.spf ?? 1
       let seed = try args.uint64("seed") ?? deployed.manifest.encoding.seed
       evaluation = try worded { try deployed.evaluate(images: images, spf: spf, seed: seed, threads: threads, progress: progress) }
-      predicted = deployed.network().map {
+      predicted = args.flag("no-predict") ? nil : deployed.network().map {
         AccuracyPrediction(network: $0, images: images, inputs: deployed.manifest.options.inputs, seed: seed)
           .accuracy(copies: deployed.manifest.options.copies, spf: spf, seed: seed, progress: predicting)
       }
@@ -175,7 +176,7 @@ let evalCommand = Command(
       let definition = try DeployedNetwork.chip(named: args.string("chip"), for: net.network, options: options)
       let deployed = try worded { try DeployedNetwork(net, chip: definition, options: options) }
       evaluation = try worded { try deployed.evaluate(images: images, spf: spf, seed: options.seed, threads: threads, progress: progress) }
-      predicted = AccuracyPrediction(network: net, images: images, inputs: options.inputs, seed: options.seed)
+      predicted = args.flag("no-predict") ? nil : AccuracyPrediction(network: net, images: images, inputs: options.inputs, seed: options.seed)
         .accuracy(copies: copies, spf: spf, seed: options.seed, progress: predicting)
       chip = definition.name
     }
@@ -187,7 +188,7 @@ let evalCommand = Command(
     }
     let report = EvaluationReport(evaluation: evaluation, predicted: predicted, chip: chip)
     print(args.flag("json") ? report.json : report.text)
-    if predicted == nil && !args.flag("json") {
+    if predicted == nil && !args.flag("json") && !args.flag("no-predict") {
       print("prediction       none: the network file named in the manifest is not there")
     }
     return 0

@@ -218,6 +218,13 @@ struct CLI {
     #expect(object?["cores"] as? Int == 10)
     // Far above chance (0.1): 0.44 to 0.51 measured with seeds 1 to 3, inputs independent or shared.
     #expect((object?["accuracy"] as? Double ?? 0) > 0.3)
+    #expect(object?["predictedAccuracy"] is Double)
+    // Without the prediction: the same chip figures, no predicted accuracy.
+    let quick = try CLI.run(["eval", dir + "/net.json", "--copies", "2", "--spf", "2", "--images", "200", "--json", "--no-predict"])
+    let quickObject = try JSONSerialization.jsonObject(with: Data(quick.out.utf8)) as? [String: Any]
+    #expect(quick.status == 0 && quickObject?["correct"] as? Int == object?["correct"] as? Int, "\(quick.err)")
+    #expect(quickObject?["spikesPerImage"] as? Double == object?["spikesPerImage"] as? Double)
+    #expect(quickObject?["predictedAccuracy"] == nil || quickObject?["predictedAccuracy"] is NSNull)
     let sweep = try CLI.run(["sweep", dir + "/net.json", "--copies", "1,2", "--spf", "1", "--images", "100", "--output", dir + "/sweep"])
     #expect(sweep.status == 0, "\(sweep.err)")
     #expect(sweep.out.contains("| 2 | 1 | 10 | truenorth |"))
