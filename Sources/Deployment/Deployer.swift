@@ -46,7 +46,7 @@ public struct DeployedNetwork: Sendable {
 
 extension DeployedNetwork {
   /// Samples `trained` onto `chip`: every synapse drawn from its connection probability, each copy
-  /// independently, neurons configured as memoryless McCulloch-Pitts neurons firing iff their input
+  /// independently or stratified across the copies (`options.synapses`), neurons configured as memoryless McCulloch-Pitts neurons firing iff their input
   /// plus the leak is >= 0, layer l's neurons sent with delay 1 to the axons of layer l + 1 that read
   /// them, the last layer sent to output pins.
   /// - Throws: `DeploymentError` when a core or the copies do not fit the chip, an output feeds
@@ -140,7 +140,7 @@ extension DeployedNetwork {
   /// alone, so every copy finds the same ones). Every synapse is drawn, removed or not, so that
   /// packing never changes a live synapse.
   static func drawSynapses(_ p: CoreParameters, table: WeightTable, slots: (axons: [Int], neurons: [Int]), core: inout CoreConfig,
-    seed: UInt64, copy: Int, of copies: Int, logicalCore k: Int, sampling: SynapseSampling = .independent)
+    seed: UInt64, copy: Int, of copies: Int, logicalCore k: Int, sampling: SynapseSampling)
   {
     var rng = SplitMix64(seed: SplitMix64.mix(seed ^ SplitMix64.mix(UInt64(copy) << 20 | UInt64(k))))
     var strata = StrataOfCopies(copies: sampling == .stratified ? copies : 1, seed: seed, logicalCore: k)

@@ -120,7 +120,7 @@ import TrueNorthIO
     }
     for i in image.indices {
       let p = Double(image[i]), sigma = (400 * p * (1 - p)).squareRoot()
-      #expect(abs(Double(seen[i]) - 400 * p) <= max(5 * sigma, 0), "pixel \(i): \(seen[i]) of 400 ticks at p = \(p)")
+      #expect(abs(Double(seen[i]) - 400 * p) <= 5 * sigma, "pixel \(i): \(seen[i]) of 400 ticks at p = \(p)")
     }
   }
 
