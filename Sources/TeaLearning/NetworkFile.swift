@@ -124,12 +124,14 @@ public struct TrainedNetwork: Sendable, Equatable {
   /// - Throws: `InputError` naming `path` when it cannot be written.
   public func write(to path: String) throws(InputError) { try writeFileAtomically(try encoded(), to: path) }
 
-  /// Reads and validates a network file.
-  /// - Throws: `InputError` naming the file when it cannot be read, the line and column of a JSON
-  ///   syntax error, or the field (`cores[3].connections[17]`), the value and what is allowed.
+  /// Reads and validates a network file, as written or compressed with `gzip` (docs/network-format.md).
+  /// - Throws: `InputError` naming the file when it cannot be read or decompressed, the line and
+  ///   column of a JSON syntax error, or the field (`cores[3].connections[17]`), the value and what
+  ///   is allowed.
   public static func read(from path: String) throws(InputError) -> TrainedNetwork {
-    let bytes: [UInt8]
+    var bytes: [UInt8]
     do { bytes = try readFile(path) } catch { throw InputError(file: path, message: "\(error.message); create one with `tnsim train`") }
+    if Gzip.isCompressed(bytes) { bytes = try Gzip.decompress(bytes, file: path) }
     return try parse(bytes, file: path)
   }
 

@@ -59,11 +59,13 @@ let sweepCommand = Command(
     return 0
   })
 
-/// A label per network file: its name without `.json`, with `-2`, `-3` ... after a repeated name.
+/// A label per network file: its name without `.json` (or `.json.gz`), with `-2`, `-3` ... after a
+/// repeated name.
 func sweepLabels(_ paths: [String]) -> [String] {
   var labels: [String] = []
   for p in paths {
     var base = URL(fileURLWithPath: p).lastPathComponent
+    if base.hasSuffix(".gz") { base.removeLast(3) }
     if base.hasSuffix(".json") { base.removeLast(5) }
     var label = base
     var n = 2

@@ -68,14 +68,14 @@ let infoCommand = Command(
   details: """
     The kind of FILE is detected from its content: a chip definition, a tnsim model, an IBM model.json (on
     --chip, default truenorth), spikes in any format (docs/spike-formats.md; RANC packets on --chip), a trained
-    network, a topology or a sweep's CSV.
+    network (also compressed by gzip), a topology or a sweep's CSV.
     """,
   options: [Option(name: "chip", value: "CHIPDEF", help: "for a model or RANC packets: use this chip definition")],
   run: { args in
     let path = try args.onePositional("FILE")
     let override = try args.string("chip").map { c throws(InputError) in try ChipDefinition.resolve(c) }
     let head = fileHead(path)
-    if TrainedNetwork.isNetworkFile(head: head) {
+    if TrainedNetwork.isNetworkFile(head: head) || Gzip.isCompressed(fileHeadBytes(path)) {
       print(try TrainedNetwork.read(from: path).summaryText)
       return 0
     }
@@ -156,7 +156,12 @@ let generateCommand = Command(
 
 /// The first 4 KiB of a file as text (empty when it cannot be read), for telling kinds apart.
 func fileHead(_ path: String) -> String {
-  guard let h = FileHandle(forReadingAtPath: path) else { return "" }
+  String(decoding: fileHeadBytes(path), as: UTF8.self)
+}
+
+/// The first 4 KiB of a file (empty when it cannot be read).
+func fileHeadBytes(_ path: String) -> [UInt8] {
+  guard let h = FileHandle(forReadingAtPath: path) else { return [] }
   defer { try? h.close() }
-  return String(decoding: (try? h.read(upToCount: FileKind.headLength)) ?? Data(), as: UTF8.self)
+  return [UInt8]((try? h.read(upToCount: FileKind.headLength)) ?? Data())
 }

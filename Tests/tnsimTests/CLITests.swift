@@ -225,6 +225,11 @@ struct CLI {
     #expect(quick.status == 0 && quickObject?["correct"] as? Int == object?["correct"] as? Int, "\(quick.err)")
     #expect(quickObject?["spikesPerImage"] as? Double == object?["spikesPerImage"] as? Double)
     #expect(quickObject?["predictedAccuracy"] == nil || quickObject?["predictedAccuracy"] is NSNull)
+    // The network compressed by gzip is read as it is: the same figures, and info knows it.
+    #expect(try CLI.run(executable: "/usr/bin/env", ["gzip", "-k", dir + "/net.json"]).status == 0)
+    let gz = try CLI.run(["eval", dir + "/net.json.gz", "--copies", "2", "--spf", "2", "--images", "200", "--json", "--no-predict"])
+    #expect(gz.out == quick.out, "\(gz.err)")
+    #expect(try CLI.run(["info", dir + "/net.json.gz"]).out.hasPrefix("trained network  mnist-5core"))
     let sweep = try CLI.run(["sweep", dir + "/net.json", "--copies", "1,2", "--spf", "1", "--images", "100", "--output", dir + "/sweep"])
     #expect(sweep.status == 0, "\(sweep.err)")
     #expect(sweep.out.contains("| 2 | 1 | 10 | truenorth |"))
