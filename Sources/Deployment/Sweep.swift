@@ -25,6 +25,9 @@ public struct Sweep {
   /// Points evaluated at once, each by its own simulator; 0 = one per processor. The results do
   /// not depend on it (every point's simulation is deterministic whatever its threads).
   public var threads = 0
+  /// Whether each point also gets the accuracy predicted without simulation (the `predicted`
+  /// column); without it a point costs only its chip run.
+  public var predict = true
 
   /// A sweep of every combination of `copies` x `spf`, results in `directory`.
   public init(networkPath: String, copies: [Int], spf: [Int], images: Int, options: DeploymentOptions, directory: String) {
@@ -122,7 +125,7 @@ public struct Sweep {
     let images = test.subset(0..<min(self.images, test.count))
     // Every point's prediction from one drawing of the pool, before the chip runs: the pool never
     // exists whole (an ensemble's is over a gigabyte for 10,000 images).
-    let predicted = AccuracyPrediction(network: trained, images: images, inputs: options.inputs, seed: options.seed)
+    let predicted = !predict ? [] : AccuracyPrediction(network: trained, images: images, inputs: options.inputs, seed: options.seed)
       .accuracies(todo.map { (copies: $0.0, spf: $0.1) }, seed: options.seed) { done, of in
         progress?(points.count - todo.count, points.count, "predicting the accuracy of \(todo.count) point(s): \(done)/\(of) images")
       }

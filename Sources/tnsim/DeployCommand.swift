@@ -9,6 +9,9 @@ func loadNetwork(_ path: String) throws -> TrainedNetwork {
   try TrainedNetwork.read(from: path)
 }
 
+/// eval's and sweep's choice to skip the prediction.
+let noPredictOption = Option(name: "no-predict", value: nil, help: "skip the predicted accuracy (often longer than classifying)")
+
 /// The deployment options shared by deploy, eval and sweep.
 let deploymentOptions: [Option] = [
   Option(name: "chip", value: "CHIPDEF", help: "chip or board (default truenorth; ns16e when the copies need more than one chip)"),
@@ -141,7 +144,7 @@ let evalCommand = Command(
     Option(name: "threads", value: "T", help: "simulator threads (default all processors)"),
     Option(name: "json", value: nil, help: "print one JSON object"),
     Option(name: "predictions", value: "FILE", help: "write the class read out for each image: CSV image,label,class"),
-    Option(name: "no-predict", value: nil, help: "skip the predicted accuracy (often longer than classifying)"),
+    noPredictOption,
   ] + deploymentOptions,
   run: { args in
     let path = try args.onePositional("NET.json")

@@ -7,13 +7,15 @@ import TrueNorthIO
 let sweepCommand = Command(
   name: "sweep",
   summary: "Evaluate every combination of copies x spf of one or more networks on the chip: CSV, tables, plots, the Pareto front.",
-  usage: "sweep NET.json [NET2.json ...] --copies 1,2,4,8,16,32,64 --spf 1,2,4,8 --output DIR [--images K] [--threads T] [--seed S] [--leak ...] [--no-shrink] [--no-pack] [--scale K] [--inputs independent|shared|stratified] [--synapses independent|stratified]",
+  usage: "sweep NET.json [NET2.json ...] --copies 1,2,4,8,16,32,64 --spf 1,2,4,8 --output DIR [--images K] [--threads T] [--no-predict] [--seed S] [--leak ...] [--no-shrink] [--no-pack] [--scale K] [--inputs independent|shared|stratified] [--synapses independent|stratified]",
   details: """
     Each result is appended to DIR/sweep.csv (a plain CSV: the header, then one row per point) as soon as it
     finishes; run the same command again to resume an interrupted sweep without repeating finished points
     (DIR/sweep-settings.txt holds the settings a resumed sweep must share). At the end DIR/sweep.md holds the table and
     DIR/accuracy-vs-copies.svg and DIR/accuracy-vs-energy.svg the plots. Copies that need more than one chip go on
-    an NS16e board. With several networks each gets that in DIR/NAME (NAME: its file name without .json).
+    an NS16e board. With several networks each gets that in DIR/NAME (NAME: its file name without .json or .json.gz).
+    --no-predict leaves the predicted column empty and spends the time on the chip alone; a resumed sweep
+    predicts only the points it runs.
     Every sweep also writes the accuracy-cost frontier over all its points: DIR/pareto.md (the points no other
     point beats: at least as accurate at no more cores, ticks and energy per image) and DIR/pareto-cores.svg,
     DIR/pareto-ticks.svg, DIR/pareto-energy.svg (accuracy against each cost, dominated points grey).
@@ -25,6 +27,7 @@ let sweepCommand = Command(
     Option(name: "images", value: "K", help: "the first K test images (default all 10,000)"),
     Option(name: "threads", value: "T", help: "points evaluated at once (default all processors; results do not depend on it)"),
     Option(name: "data", value: "DIR", help: dataHelp),
+    noPredictOption,
   ] + deploymentOptions.filter { $0.name != "chip" },
   run: { args in
     let paths = args.positional
@@ -43,6 +46,7 @@ let sweepCommand = Command(
       var sweep = Sweep(networkPath: path, copies: copies, spf: spf, images: images, options: options, directory: directory)
       sweep.threads = threads
       sweep.dataDirectory = data
+      sweep.predict = !args.flag("no-predict")
       let bar = ProgressBar(label: paths.count == 1 ? "sweep" : "sweep \(label)", quietSeconds: 0)
       let rows = try worded { try sweep.run { done, total, point in bar.update(Double(done) / Double(total), point) } }
       bar.finish()

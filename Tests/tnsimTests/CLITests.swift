@@ -228,11 +228,28 @@ struct CLI {
     // The network compressed by gzip is read as it is: the same figures, and info knows it.
     #expect(try CLI.run(executable: "/usr/bin/env", ["gzip", "-k", dir + "/net.json"]).status == 0)
     let gz = try CLI.run(["eval", dir + "/net.json.gz", "--copies", "2", "--spf", "2", "--images", "200", "--json", "--no-predict"])
-    #expect(gz.out == quick.out, "\(gz.err)")
+    #expect(gz.status == 0 && gz.out.replacing(/"wallSeconds": [0-9.]+/, with: "") == quick.out.replacing(/"wallSeconds": [0-9.]+/, with: ""), "\(gz.err)")
     #expect(try CLI.run(["info", dir + "/net.json.gz"]).out.hasPrefix("trained network  mnist-5core"))
     let sweep = try CLI.run(["sweep", dir + "/net.json", "--copies", "1,2", "--spf", "1", "--images", "100", "--output", dir + "/sweep"])
     #expect(sweep.status == 0, "\(sweep.err)")
     #expect(sweep.out.contains("| 2 | 1 | 10 | truenorth |"))
+    // Without the prediction: the same chip figures, the predicted column empty.
+    let bare = try CLI.run(["sweep", dir + "/net.json", "--copies", "1,2", "--spf", "1", "--images", "100", "--no-predict", "--output", dir + "/bare"])
+    #expect(bare.status == 0, "\(bare.err)")
+    let csv = { (d: String) in (try? String(contentsOfFile: dir + "/" + d + "/sweep.csv", encoding: .utf8))?.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) } ?? [] }
+    let (full, quickRows) = (csv("sweep"), csv("bare"))
+    let predictedColumn = full.first?.firstIndex(of: "predictedAccuracy") ?? 0
+    let wallColumn = full.first?.firstIndex(of: "wallSeconds") ?? 0
+    #expect(full.count == 3 && quickRows.count == 3 && predictedColumn > 0 && wallColumn > predictedColumn)
+    for (a, b) in zip(full.dropFirst(), quickRows.dropFirst()) {
+      #expect(!a[predictedColumn].isEmpty && b[predictedColumn].isEmpty)
+      var (a2, b2) = (a, b)
+      for column in [wallColumn, predictedColumn] {
+        a2.remove(at: column)
+        b2.remove(at: column)
+      }
+      #expect(a2 == b2)
+    }
     #expect(FileManager.default.fileExists(atPath: dir + "/sweep/accuracy-vs-copies.svg"))
     #expect(FileManager.default.fileExists(atPath: dir + "/sweep/pareto.md") && FileManager.default.fileExists(atPath: dir + "/sweep/pareto-energy.svg"))
     // Several networks: one sweep folder each (a repeated name numbered), one frontier over all.
