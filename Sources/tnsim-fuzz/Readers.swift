@@ -84,6 +84,9 @@ enum FuzzTargets {
       FuzzTarget(name: "network", fileExtension: "json", seeds: [net, try docsNetwork(root: root)]) { p in
         _ = try TrainedNetwork.read(from: p)
       },
+      FuzzTarget(name: "network-gz", fileExtension: "gz", seeds: [try gzip(net, level: 9), try gzip(try docsNetwork(root: root), level: 1)]) { p in
+        _ = try TrainedNetwork.read(from: p)
+      },
       FuzzTarget(name: "topology", fileExtension: "json", seeds: Topology.builtinFiles.map { Array($0.json.utf8) }) { p in
         _ = try Topology.resolve(p)
       },
@@ -124,6 +127,22 @@ enum FuzzTargets {
       options: TrainingOptions(), network: n, optimizer: Optimizer(kind: .adam, momentum: 0.9, network: n), epochsDone: 1, history: [],
       elapsedSeconds: 1
     ).encoded()
+  }
+
+  /// `bytes` compressed by the system's `gzip` at `level`: the seeds of compressed network files.
+  static func gzip(_ bytes: [UInt8], level: Int) throws -> [UInt8] {
+    let path = NSTemporaryDirectory() + "tnsim-fuzz-seed-\(getpid())-\(level)"
+    defer { unlink(path); unlink(path + ".gz") }
+    guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else { throw FuzzSetupError(message: "\(path): cannot write a seed") }
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    p.arguments = ["gzip", "-\(level)", "-n", path]
+    try p.run()
+    p.waitUntilExit()
+    guard p.terminationStatus == 0, let d = FileManager.default.contents(atPath: path + ".gz") else {
+      throw FuzzSetupError(message: "gzip -\(level) \(path) failed: the network-gz seeds need gzip on the PATH")
+    }
+    return [UInt8](d)
   }
 
   /// The example of docs/network-format.md.

@@ -114,6 +114,21 @@ import Testing
     #expect(message(reserved).contains("block type 3"))
   }
 
+  /// 300 MiB of zeros in 300 KB: refused once the output passes `Gzip.largestOutput`.
+  @Test func refusesAFileThatDecompressesBeyondTheLimit() throws {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/bin/sh")
+    p.arguments = ["-c", "head -c 314572800 /dev/zero | gzip -1"]
+    let out = Pipe()
+    p.standardOutput = out
+    try p.run()
+    let bomb = [UInt8](out.fileHandleForReading.readDataToEndOfFile())
+    p.waitUntilExit()
+    #expect(bomb.count < 2_000_000 && Gzip.isCompressed(bomb))
+    #expect(throws: InputError.self) { _ = try Gzip.decompress(bomb, file: "bomb.gz") }
+    do { _ = try Gzip.decompress(bomb, file: "bomb.gz") } catch { #expect(error.message.contains("decompresses to more than 268435456 bytes"), "\(error)") }
+  }
+
   /// Changes of one to three bytes past the header, and cuts of a compressed file: each must
   /// throw (the CRC-32 and length catch what the code checks let through), none may crash (a crash
   /// here would end the test run).

@@ -15,7 +15,7 @@ import Testing
     let r = try CLI.run(executable: Self.fuzzer, ["--cases", "500", "--seed", "15", "--root", CLI.root, "--failures", failures])
     #expect(r.status == 0, "\(r.out)\n\(r.err)")
     #expect(r.out.contains("tnsim-fuzz: no failures"), "\(r.out)")
-    let formats = ["model", "chipdef", "spike-csv", "tnspk", "ibm-model", "sfti", "sfri", "sfro", "ranc-input", "ranc-config", "ranc-output", "network", "topology", "checkpoint"]
+    let formats = ["model", "chipdef", "spike-csv", "tnspk", "ibm-model", "sfti", "sfri", "sfro", "ranc-input", "ranc-config", "ranc-output", "network", "network-gz", "topology", "checkpoint"]
     for f in formats {
       #expect(r.out.contains("| \(f) | 500 |"), "\(f) did not run 500 cases:\n\(r.out)")
     }
