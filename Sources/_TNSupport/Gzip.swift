@@ -6,7 +6,7 @@ public enum Gzip {
   /// The two bytes every gzip file starts with.
   public static let magic: [UInt8] = [0x1f, 0x8b]
 
-  /// The most a file may decompress to (256 MiB): twenty times the largest shipped network, and a
+  /// The most a file may decompress to (256 MiB): 37 times the largest shipped network, and a
   /// bound on what a small hostile file can make tnsim allocate (DEFLATE expands up to 1032-fold),
   /// inside the 1 GiB a file may cost to read (docs/robustness.md).
   public static let largestOutput = 1 << 28
