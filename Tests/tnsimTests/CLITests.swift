@@ -252,10 +252,11 @@ struct CLI {
     }
     #expect(FileManager.default.fileExists(atPath: dir + "/sweep/accuracy-vs-copies.svg"))
     #expect(FileManager.default.fileExists(atPath: dir + "/sweep/pareto.md") && FileManager.default.fileExists(atPath: dir + "/sweep/pareto-energy.svg"))
-    // Several networks: one sweep folder each (a repeated name numbered), one frontier over all.
+    // Several networks: one sweep folder each (a repeated name numbered, net.json.gz named net),
+    // one frontier over all.
     try FileManager.default.createDirectory(atPath: dir + "/b", withIntermediateDirectories: true)
     try FileManager.default.copyItem(atPath: dir + "/net.json", toPath: dir + "/b/net.json")
-    let both = try CLI.run(["sweep", dir + "/net.json", dir + "/b/net.json", "--copies", "1", "--spf", "1,2", "--images", "50", "--output", dir + "/front"])
+    let both = try CLI.run(["sweep", dir + "/net.json", dir + "/net.json.gz", "--copies", "1", "--spf", "1,2", "--images", "50", "--output", dir + "/front"])
     #expect(both.status == 0, "\(both.err)")
     #expect(both.out.contains("## net\n") && both.out.contains("## net-2\n") && both.out.contains("## Pareto front"))
     for f in ["net/sweep.csv", "net-2/sweep.csv", "pareto.md", "pareto-cores.svg", "pareto-ticks.svg", "pareto-energy.svg"] {
