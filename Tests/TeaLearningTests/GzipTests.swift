@@ -125,8 +125,12 @@ import Testing
     let bomb = [UInt8](out.fileHandleForReading.readDataToEndOfFile())
     p.waitUntilExit()
     #expect(bomb.count < 2_000_000 && Gzip.isCompressed(bomb))
-    #expect(throws: InputError.self) { _ = try Gzip.decompress(bomb, file: "bomb.gz") }
-    do { _ = try Gzip.decompress(bomb, file: "bomb.gz") } catch { #expect(error.message.contains("decompresses to more than 268435456 bytes"), "\(error)") }
+    do {
+      _ = try Gzip.decompress(bomb, file: "bomb.gz")
+      Issue.record("300 MiB decompressed")
+    } catch {
+      #expect(error.message.contains("decompresses to more than 268435456 bytes"), "\(error)")
+    }
   }
 
   /// Changes of one to three bytes past the header, and cuts of a compressed file: each must
