@@ -241,7 +241,9 @@ struct CLI {
     let predictedColumn = full.first?.firstIndex(of: "predictedAccuracy") ?? 0
     let wallColumn = full.first?.firstIndex(of: "wallSeconds") ?? 0
     #expect(full.count == 3 && quickRows.count == 3 && predictedColumn > 0 && wallColumn > predictedColumn)
-    for (a, b) in zip(full.dropFirst(), quickRows.dropFirst()) {
+    // Rows are appended as points finish: compare them in (copies, spf) order.
+    func ordered(_ rows: [[Substring]]) -> [[Substring]] { rows.dropFirst().sorted { $0.prefix(2).joined(separator: ",") < $1.prefix(2).joined(separator: ",") } }
+    for (a, b) in zip(ordered(full), ordered(quickRows)) {
       #expect(!a[predictedColumn].isEmpty && b[predictedColumn].isEmpty)
       var (a2, b2) = (a, b)
       for column in [wallColumn, predictedColumn] {
