@@ -144,6 +144,16 @@ public struct PluginSpec: Sendable, Equatable {
     }
     return out
   }
+
+  /// A list of integers separated by `/` at `key` (or `fallback`), each in `range`.
+  public func ints(_ key: String, default fallback: [Int], in range: ClosedRange<Int>) throws(PluginSpecError) -> [Int] {
+    guard let s = value(key) else { return fallback }
+    let values = s.split(separator: "/", omittingEmptySubsequences: false).map { Int($0) }
+    guard !values.isEmpty, values.allSatisfy({ $0.map(range.contains) ?? false }) else {
+      throw badValue(key, s, allowed: "give integers in \(range.lowerBound)...\(range.upperBound) separated by /")
+    }
+    return values.map { $0! }
+  }
 }
 
 extension StringProtocol {
@@ -155,7 +165,7 @@ extension StringProtocol {
 /// The plug-ins a training run can name.
 public enum TrainingPlugins {
   /// Their names.
-  public static let names = ["probreg", "ssl", "terngrad", "prune", "gdrop"]
+  public static let names = ["probreg", "ssl", "terngrad", "prune", "gdrop", "tie"]
 
   /// Makes the plug-in `text` names.
   /// - Throws: `PluginSpecError` for an unknown name or a bad setting; `InputError` when a file
@@ -168,6 +178,7 @@ public enum TrainingPlugins {
     case "terngrad": return try TernGrad(spec)
     case "prune": return try MagnitudePruning(spec)
     case "gdrop": return try GradientDropping(spec)
+    case "tie": return try TiedCores(spec)
     default:
       throw PluginSpecError(.unknownPlugin, plugin: spec.name, allowed: names.joined(separator: ", "))
     }

@@ -66,6 +66,7 @@ public enum TrainingRun {
     var topology: Topology
     if let initial { topology = initial.topology } else { topology = try Topology.resolve(options.topology) }
     for case let ssl as StructuredSparsity in plugins { try ssl.validate(topology: topology) }
+    for case let tie as TiedCores in plugins { try tie.validate(topology: topology, file: options.topology) }
     let checkpointPath = checkpoint ?? defaultCheckpoint(for: output)
     // Between processes each process keeps only its own ranks' residuals, and one process writes
     // the checkpoint: the others' would be lost (every process decides alike, before any work).

@@ -29,6 +29,8 @@ let trainCommand = Command(
                                              layer in steps (every E epochs) to the sparsity (per layer: 0.9/0.5)
       gdrop:workers=4,keep=0.01,momentum=0   data-parallel workers sending each gradient's largest fraction
                                              (index, value), the rest kept as residual; momentum: DGC's correction
+      tie:layers=0                           weight sharing: the cores of each layer given (0-based, 0/1 for two)
+                                             hold one set of parameters, like a convolution's kernel
     The checkpoint also holds prune's mask and gdrop's residuals, so such runs resume exactly too
     (gdrop across MPI ranks excepted: each rank keeps its own residuals).
     --init NET.json starts from a trained network (its topology and weight tables), e.g. to fine-tune
