@@ -125,21 +125,9 @@ import Testing
     for k in net.cores.indices {
       let picks = (0..<25).map { _ in (true, g.below(net.cores[k].connections.count)) } + (0..<6).map { _ in (false, g.below(net.cores[k].leaks.count)) }
       for (isConnection, i) in picks {
-        let h = isConnection ? 1e-3 : 1e-3
-        var up = net
-        var down = net
-        if isConnection {
-          up.cores[k].connections[i] += Float(h)
-          down.cores[k].connections[i] -= Float(h)
-        } else {
-          up.cores[k].leaks[i] += Float(h)
-          down.cores[k].leaks[i] -= Float(h)
+        let fd = centralDifference(net, cores: [k], connection: isConnection, index: i) {
+          Reference.meanLoss($0, inputs, labels, function)
         }
-        // The perturbation as actually stored in Float.
-        let step = isConnection
-          ? Double(up.cores[k].connections[i]) - Double(down.cores[k].connections[i])
-          : Double(up.cores[k].leaks[i]) - Double(down.cores[k].leaks[i])
-        let fd = (Reference.meanLoss(up, inputs, labels, function) - Reference.meanLoss(down, inputs, labels, function)) / step
         let a = Double(isConnection ? analytic.cores[k].connections[i] : analytic.cores[k].leaks[i])
         let err = abs(a - fd) / (1e-4 + abs(fd))
         worst = max(worst, min(err, abs(a - fd) / 1e-4))

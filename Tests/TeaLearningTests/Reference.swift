@@ -105,3 +105,24 @@ var mnistDirectory: String {
   URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     .appendingPathComponent("data/mnist").path
 }
+
+/// The central finite difference of `loss` in connection `i` (or leak `i`) of every core in
+/// `cores` moved together by +-1e-3, divided by the step as actually stored in Float.
+func centralDifference(_ net: ShadowNetwork, cores: [Int], connection isConnection: Bool, index i: Int, loss: (ShadowNetwork) -> Double) -> Double {
+  var up = net
+  var down = net
+  for k in cores {
+    if isConnection {
+      up.cores[k].connections[i] += 1e-3
+      down.cores[k].connections[i] -= 1e-3
+    } else {
+      up.cores[k].leaks[i] += 1e-3
+      down.cores[k].leaks[i] -= 1e-3
+    }
+  }
+  let k = cores[0]
+  let step = isConnection
+    ? Double(up.cores[k].connections[i]) - Double(down.cores[k].connections[i])
+    : Double(up.cores[k].leaks[i]) - Double(down.cores[k].leaks[i])
+  return (loss(up) - loss(down)) / step
+}

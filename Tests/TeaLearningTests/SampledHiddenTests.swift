@@ -68,19 +68,7 @@ import Testing
     for k in net.cores.indices {
       let picks = (0..<20).map { _ in (true, g.below(net.cores[k].connections.count)) } + (0..<5).map { _ in (false, g.below(net.cores[k].leaks.count)) }
       for (isConnection, i) in picks {
-        var up = net
-        var down = net
-        if isConnection {
-          up.cores[k].connections[i] += 1e-3
-          down.cores[k].connections[i] -= 1e-3
-        } else {
-          up.cores[k].leaks[i] += 1e-3
-          down.cores[k].leaks[i] -= 1e-3
-        }
-        let step = isConnection
-          ? Double(up.cores[k].connections[i]) - Double(down.cores[k].connections[i])
-          : Double(up.cores[k].leaks[i]) - Double(down.cores[k].leaks[i])
-        let fd = (loss(up) - loss(down)) / step
+        let fd = centralDifference(net, cores: [k], connection: isConnection, index: i, loss: loss)
         let a = Double(isConnection ? fast.gradient.cores[k].connections[i] : fast.gradient.cores[k].leaks[i])
         #expect(abs(a - fd) <= 2e-5 + 2e-3 * abs(fd), "core \(k) \(isConnection ? "c" : "b")[\(i)]: \(a) vs \(fd)")
         checked += 1

@@ -66,21 +66,9 @@ import Testing
     for isConnection in [true, false] {
       for _ in 0..<12 {
         let i = g.below(isConnection ? net.cores[0].connections.count : net.cores[0].leaks.count)
-        var up = net
-        var down = net
-        for k in 0..<3 {
-          if isConnection {
-            up.cores[k].connections[i] += 1e-3
-            down.cores[k].connections[i] -= 1e-3
-          } else {
-            up.cores[k].leaks[i] += 1e-3
-            down.cores[k].leaks[i] -= 1e-3
-          }
+        let fd = centralDifference(net, cores: [0, 1, 2], connection: isConnection, index: i) {
+          Reference.meanLoss($0, inputs, labels, .gaussian)
         }
-        let step = isConnection
-          ? Double(up.cores[0].connections[i]) - Double(down.cores[0].connections[i])
-          : Double(up.cores[0].leaks[i]) - Double(down.cores[0].leaks[i])
-        let fd = (Reference.meanLoss(up, inputs, labels, .gaussian) - Reference.meanLoss(down, inputs, labels, .gaussian)) / step
         for k in 0..<3 {
           let a = Double(isConnection ? gradient.cores[k].connections[i] : gradient.cores[k].leaks[i])
           #expect(abs(a - fd) <= 2e-5 + 2e-3 * abs(fd), "core \(k) \(isConnection ? "c" : "b")[\(i)]: \(a) vs \(fd)")
