@@ -51,6 +51,8 @@ final class _BatchEngine: @unchecked Sendable {
   var sampleLoss: UnsafeMutablePointer<Double>
   var samplePrediction: UnsafeMutablePointer<Int32>
   var labels: UnsafeMutablePointer<Int32>
+  /// A teacher's per-class targets of each sample (`classes` per sample), set by `setTargets`.
+  var softTargets: UnsafeMutablePointer<Float>
   /// Whether the forward pass keeps each neuron's dP/dmu and dP/dsigma2 for a backward pass; an
   /// engine that only evaluates turns it off and computes the probabilities alone (the same ones).
   var derivatives = true
@@ -78,6 +80,7 @@ final class _BatchEngine: @unchecked Sendable {
     sampleLoss = make(Double.self, cap)
     samplePrediction = make(Int32.self, cap)
     labels = make(Int32.self, cap)
+    softTargets = make(Float.self, cap * classes)
     widths = [topology.inputSize] + (0..<topology.layers.count).map { topology.outputs(ofLayer: $0) }
     for wdt in widths {
       outputs.append(make(Float.self, cap * wdt))
@@ -317,7 +320,10 @@ final class _BatchEngine: @unchecked Sendable {
   /// The loss of `count` samples whose labels are in `labels`; fills the last layer's dOutputs
   /// with dLoss/dP scaled by `gradScale` when `gradients` is true. Returns the loss summed in
   /// sample order and the number of correct predictions.
-  func loss(count: Int, function: LossFunction, softmaxScale: Double, gradients: Bool, gradScale: Float) -> (loss: Double, correct: Int) {
+  /// With `distill` (weight, temperature), the loss distils the targets `setTargets` wrote.
+  func loss(count: Int, function: LossFunction, softmaxScale: Double, gradients: Bool, gradScale: Float, distill: (weight: Double, temperature: Double)? = nil)
+    -> (loss: Double, correct: Int)
+  {
     let last = widths.count - 1
     let width = widths[last]
     let classes = topology.classes
@@ -328,7 +334,8 @@ final class _BatchEngine: @unchecked Sendable {
         let r = Self.sampleLoss(
           function, softmaxScale: softmaxScale, p: self.outputs[last] + i * width, count: width, classes: classes,
           perClass: self.perClass, label: Int(self.labels[i]), grad: gradients ? self.dOutputs[last] + i * width : nil,
-          gradScale: gradScale, work: self.lossScratch + 3 * classes * i)
+          gradScale: gradScale, work: self.lossScratch + 3 * classes * i,
+          soft: distill.map { SoftTargets(targets: self.softTargets + classes * i, weight: $0.weight, temperature: $0.temperature) })
         self.sampleLoss[i] = r.loss
         self.samplePrediction[i] = Int32(r.predicted)
       }
@@ -340,6 +347,20 @@ final class _BatchEngine: @unchecked Sendable {
       if samplePrediction[i] == labels[i] { correct += 1 }
     }
     return (total, correct)
+  }
+
+  /// Sets each of the first `count` samples' distillation targets from `teacher`'s class-neuron
+  /// probabilities after its forward pass on the same samples (`classTargets`).
+  func setTargets(from teacher: _BatchEngine, count: Int, function: LossFunction, softmaxScale: Double, temperature: Double) {
+    precondition(teacher.topology.classes == topology.classes && count <= capacity && count <= teacher.capacity)
+    let last = teacher.widths.count - 1
+    let width = teacher.widths[last]
+    let classes = topology.classes
+    for i in 0..<count {
+      Self.classTargets(
+        function, softmaxScale: softmaxScale, temperature: temperature, p: teacher.outputs[last] + i * width, count: width, classes: classes,
+        perClass: teacher.perClass, work: teacher.lossScratch, out: softTargets + classes * i)
+    }
   }
 
   // MARK: - Backward

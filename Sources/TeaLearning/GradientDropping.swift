@@ -179,7 +179,7 @@ public struct GradientDropping: TrainingPlugin {
       let engineThreads = ranks.count == 1 ? context.threads : 1
       engines = ranks.map { _ in
         GradientEngine(topology: network.topology, capacity: c, threads: engineThreads, loss: context.loss, softmaxScale: context.softmaxScale,
-          hiddenDraws: context.hiddenDraws)
+          hiddenDraws: context.hiddenDraws, teacher: context.teacher)
       }
     }
     if residuals.count != ranks.count {

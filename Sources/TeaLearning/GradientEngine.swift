@@ -57,18 +57,33 @@ public final class GradientEngine {
   public let capacity: Int
   /// Draws of the hidden spikes per image when `lossAndGradient` samples them.
   public let hiddenDraws: Int
+  /// The teacher the loss distils, if any (`Distillation`).
+  public let teacher: Teacher?
   let engine: _BatchEngine
+  let teacherEngine: _BatchEngine?
 
   /// An engine for `topology` and batches of up to `capacity` images; `threads` 1 runs on the
   /// calling thread, any other value on all processors (the results are the same).
-  /// `hiddenDraws` (K) is how many times sampled hidden spikes are drawn per image.
-  public init(topology: Topology, capacity: Int, threads: Int, loss: LossFunction, softmaxScale: Double, hiddenDraws: Int = 1) {
+  /// `hiddenDraws` (K) is how many times sampled hidden spikes are drawn per image; with a
+  /// `teacher` the loss also distils its outputs on the same images.
+  public init(
+    topology: Topology, capacity: Int, threads: Int, loss: LossFunction, softmaxScale: Double, hiddenDraws: Int = 1, teacher: Teacher? = nil
+  ) {
+    precondition(teacher == nil || teacher!.network.topology.classes == topology.classes, "the teacher has other classes")
     self.loss = loss
     self.softmaxScale = softmaxScale
     self.capacity = max(capacity, 1)
     self.hiddenDraws = max(hiddenDraws, 1)
+    self.teacher = teacher
     // The layers after the first run on every draw of every image.
     engine = _BatchEngine(topology: topology, capacity: self.capacity * self.hiddenDraws, threads: threads)
+    let teacherCapacity = self.capacity
+    teacherEngine = teacher.map { t in
+      let e = _BatchEngine(topology: t.network.topology, capacity: teacherCapacity, threads: threads)
+      e.derivatives = false
+      e.load(t.network)
+      return e
+    }
   }
 
   /// The loss, correct count and mean-loss gradient of `network` on `batch` (at most `capacity`
@@ -91,7 +106,14 @@ public final class GradientEngine {
     engine.forward(
       count: count, hiddenSpikes: hiddenSpikes.map { ($0, draws, batch.indices.lazy.flatMap { i in (0..<draws).lazy.map { i * draws + $0 } }) })
     if draws > 1 { engine.averageDraws(images: count, draws: draws) }
-    let r = engine.loss(count: count, function: loss, softmaxScale: softmaxScale, gradients: true, gradScale: 1 / Float(count))
+    if let teacher, let teacherEngine {
+      teacherEngine.setInputs(batch.images.pixels, rows: batch.indices)
+      teacherEngine.forward(count: count)
+      engine.setTargets(from: teacherEngine, count: count, function: loss, softmaxScale: softmaxScale, temperature: teacher.temperature)
+    }
+    let r = engine.loss(
+      count: count, function: loss, softmaxScale: softmaxScale, gradients: true, gradScale: 1 / Float(count),
+      distill: teacher.map { ($0.weight, $0.temperature) })
     if draws > 1 { engine.spreadDraws(images: count, draws: draws) }
     engine.backward(count: count, draws: draws)
     for k in engine.cores.indices { g.cores[k] = engine.gradient(ofCore: k) }

@@ -195,7 +195,7 @@ public struct TernGrad: TrainingPlugin {
     let engineThreads = ranks.count == 1 ? context.threads : 1
     engines = ranks.map { _ in
       GradientEngine(topology: network.topology, capacity: c, threads: engineThreads, loss: context.loss, softmaxScale: context.softmaxScale,
-          hiddenDraws: context.hiddenDraws)
+          hiddenDraws: context.hiddenDraws, teacher: context.teacher)
     }
   }
 

@@ -53,6 +53,8 @@ public final class Trainer {
   public private(set) var lastRegularization: Double = 0
 
   let engine: GradientEngine
+  /// The teacher the loss distils (`options.distill`, loaded), if any.
+  public let teacher: Teacher?
   /// The network the run started from, handed to the plug-ins' `begin`.
   let initialNetwork: ShadowNetwork
   var pluginsBegun = false
@@ -65,9 +67,12 @@ public final class Trainer {
   ///   - plugins: applied in order at every step.
   ///   - initial: the network to start from (fine-tuning) instead of the seeded initialisation;
   ///     its topology must be `topology`.
+  ///   - teacher: the teacher the loss distils (`Teacher.load(options.distill!, ...)`); nil
+  ///     without distillation.
   public init(options: TrainingOptions, topology: Topology, train: ImageSet, validation: ImageSet,
-    plugins: [any TrainingPlugin] = [ClipParameters()], initial: ShadowNetwork? = nil)
+    plugins: [any TrainingPlugin] = [ClipParameters()], initial: ShadowNetwork? = nil, teacher: Teacher? = nil)
   {
+    precondition((teacher == nil) == (options.distill == nil), "a teacher goes with options.distill")
     precondition(train.pixelsPerImage == topology.inputSize, "images do not match the topology's input")
     self.options = options
     self.train = train
@@ -80,7 +85,8 @@ public final class Trainer {
     optimizer = Optimizer(kind: options.optimizer, momentum: Float(options.momentum), network: network)
     engine = GradientEngine(
       topology: topology, capacity: options.batchSize, threads: options.threads, loss: options.loss, softmaxScale: options.softmaxScale,
-      hiddenDraws: max(options.sampleHidden, 1))
+      hiddenDraws: max(options.sampleHidden, 1), teacher: teacher)
+    self.teacher = teacher
   }
 
   /// Continues a run from a checkpoint; the options must match the checkpoint's (except threads).
@@ -88,8 +94,8 @@ public final class Trainer {
   /// - Throws: `InputError` naming the first option that differs, or a plug-in state that does
   ///   not fit.
   public convenience init(resuming checkpoint: Checkpoint, options: TrainingOptions, train: ImageSet, validation: ImageSet,
-    plugins: [any TrainingPlugin] = [ClipParameters()], initial: ShadowNetwork? = nil, file: String = "checkpoint") throws(InputError)
-  {
+    plugins: [any TrainingPlugin] = [ClipParameters()], initial: ShadowNetwork? = nil, teacher: Teacher? = nil, file: String = "checkpoint"
+  ) throws(InputError) {
     if let field = options.firstDifference(from: checkpoint.options) {
       throw InputError(
         file: file, path: field,
@@ -104,7 +110,7 @@ public final class Trainer {
     if let initial, initial.topology != topology {
       throw InputError(file: file, path: "topology", message: "differs from the topology of the network to fine-tune")
     }
-    self.init(options: options, topology: topology, train: train, validation: validation, plugins: plugins, initial: initial)
+    self.init(options: options, topology: topology, train: train, validation: validation, plugins: plugins, initial: initial, teacher: teacher)
     network = checkpoint.network
     optimizer = checkpoint.optimizer
     epochsDone = checkpoint.epochsDone
@@ -141,9 +147,10 @@ public final class Trainer {
     let steps = stepsPerEpoch
     let total = steps * options.epochs
     if !pluginsBegun {
-      let context = StepContext(
+      var context = StepContext(
         step: optimizer.steps, epoch: epoch, seed: options.seed, batchSize: options.batchSize, learningRate: Float(options.learningRate),
         threads: options.threads, loss: options.loss, softmaxScale: options.softmaxScale)
+      context.teacher = teacher
       for i in plugins.indices { plugins[i].begin(initial: initialNetwork, context: context) }
       pluginsBegun = true
     }
@@ -161,6 +168,7 @@ public final class Trainer {
       var context = StepContext(
         step: optimizer.steps, epoch: epoch, seed: options.seed, batchSize: count, learningRate: rate, threads: options.threads,
         loss: options.loss, softmaxScale: options.softmaxScale)
+      context.teacher = teacher
       if options.sampleHidden > 0 {
         var g = TeaRandom(seed: options.seed, stream: 0x5A4D_0000_0000 + UInt64(optimizer.steps))
         context.hiddenSpikeSeed = g.next()

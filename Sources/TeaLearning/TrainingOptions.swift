@@ -54,13 +54,16 @@ public struct TrainingOptions: Sendable, Equatable, Codable {
     set { sampleHiddenDraws = newValue > 0 ? newValue : nil }
   }
   var sampleHiddenDraws: Int? = nil
+  /// Distil a trained teacher network's outputs (nil: off; `Distillation`). Left out of the
+  /// files when nil.
+  public var distill: Distillation? = nil
 
   /// The default options.
   public init() {}
 
   enum CodingKeys: String, CodingKey {
     case topology, epochs, batchSize, learningRate, leakLearningRateScale, optimizer, momentum, schedule, loss, softmaxScale
-    case weightTables, seed, validationCount, trainLimit, threads, plugins, initialNetwork, augment, connectionDecimals
+    case weightTables, seed, validationCount, trainLimit, threads, plugins, initialNetwork, augment, connectionDecimals, distill
     case sampleHiddenDraws = "sampleHidden"
   }
 
@@ -88,6 +91,7 @@ public struct TrainingOptions: Sendable, Equatable, Codable {
     augment = try c.decodeIfPresent(Augmentation.self, forKey: .augment) ?? d.augment
     connectionDecimals = try c.decodeIfPresent(Int.self, forKey: .connectionDecimals) ?? d.connectionDecimals
     sampleHidden = try c.decodeIfPresent(Int.self, forKey: .sampleHiddenDraws) ?? 0
+    distill = try c.decodeIfPresent(Distillation.self, forKey: .distill)
   }
 
   /// Whether a checkpoint written with `other` can be resumed with these options: everything but
@@ -112,6 +116,7 @@ public struct TrainingOptions: Sendable, Equatable, Codable {
       ("seed", a.seed == b.seed), ("validation", a.validationCount == b.validationCount), ("trainLimit", a.trainLimit == b.trainLimit),
       ("plugins", a.plugins == b.plugins), ("init", a.initialNetwork == b.initialNetwork),
       ("augment", (a.augment ?? Augmentation()) == (b.augment ?? Augmentation())), ("sample-hidden", a.sampleHidden == b.sampleHidden),
+      ("teacher", a.distill == b.distill),
     ]
     return pairs.first { !$0.1 }?.0 ?? "options"
   }

@@ -22,6 +22,8 @@ public struct StepContext: Sendable {
   public var hiddenSpikeSeed: UInt64? = nil
   /// Draws of the hidden spikes per image when they are sampled (a `GradientEngine`'s `hiddenDraws`).
   public var hiddenDraws: Int = 1
+  /// The teacher the run distils (pass it to a `GradientEngine`), if any.
+  public var teacher: Teacher? = nil
 
   /// A context from its parts.
   public init(step: Int, epoch: Int, seed: UInt64, batchSize: Int, learningRate: Float, threads: Int = 0, loss: LossFunction = .gaussian,

@@ -67,6 +67,7 @@ public enum TrainingRun {
     if let initial { topology = initial.topology } else { topology = try Topology.resolve(options.topology) }
     for case let ssl as StructuredSparsity in plugins { try ssl.validate(topology: topology) }
     for case let tie as TiedCores in plugins { try tie.validate(topology: topology, file: options.topology) }
+    let teacher = try options.distill.map { d throws(InputError) in try Teacher.load(d, for: topology) }
     let checkpointPath = checkpoint ?? defaultCheckpoint(for: output)
     // Between processes each process keeps only its own ranks' residuals, and one process writes
     // the checkpoint: the others' would be lost (every process decides alike, before any work).
@@ -88,13 +89,14 @@ public enum TrainingRun {
     let trainer: Trainer
     if resume {
       trainer = try Trainer(resuming: try Checkpoint.read(from: checkpointPath), options: options, train: train, validation: validation,
-        plugins: plugins, initial: initial, file: checkpointPath)
+        plugins: plugins, initial: initial, teacher: teacher, file: checkpointPath)
       guard trainer.network.topology == topology else {
         throw InputError(file: checkpointPath, path: "topology", message: "differs from \(options.topology); start a fresh run instead of resuming")
       }
       progress(.resumed(epochsDone: trainer.epochsDone))
     } else {
-      trainer = Trainer(options: options, topology: topology, train: train, validation: validation, plugins: plugins, initial: initial)
+      trainer = Trainer(
+        options: options, topology: topology, train: train, validation: validation, plugins: plugins, initial: initial, teacher: teacher)
     }
     while trainer.epochsDone < options.epochs {
       let record = try trainer.trainEpoch { progress(.step($0)) }

@@ -7,7 +7,7 @@ import TrueNorthIO
 let trainCommand = Command(
   name: "train",
   summary: "Train a Tea-learning shadow network on MNIST and write it as a network file.",
-  usage: "train --output NET.json [--topology NAME|FILE] [--epochs N] [--batch B] [--lr X] [--seed S] [--augment shift=S[,rotate=D,scale=F]] [--sample-hidden K] [--plugin NAME:K=V,...]... [--init NET.json] [--connection-decimals D] [--resume] [--json]",
+  usage: "train --output NET.json [--topology NAME|FILE] [--epochs N] [--batch B] [--lr X] [--seed S] [--augment shift=S[,rotate=D,scale=F]] [--sample-hidden K] [--teacher NET.json [--teacher-weight A] [--teacher-temperature T]] [--plugin NAME:K=V,...]... [--init NET.json] [--connection-decimals D] [--resume] [--json]",
   details: """
     Reads the decompressed MNIST files from --data DIR, $TNSIM_DATA or the checkout's data/mnist (`make data`;
     their SHA-256 is checked).
@@ -47,6 +47,10 @@ let trainCommand = Command(
     the mean of the K draws' class-neuron probabilities, and the gradient passes through each draw to its
     probability; meant for fine-tuning (--init). K = 1 favours single copies on the chip, larger K many.
     Seeded per step and image: the same network on any thread count and on --resume.
+    --teacher NET.json distils a trained network (e.g. an ensemble from `tnsim ensemble`): the teacher runs
+    forward on the same (augmented) images and the loss becomes (1 - A) times the loss on the labels plus
+    A * T^2 times the loss on the teacher's class outputs at temperature T (--teacher-weight A, default 0.5;
+    --teacher-temperature T, default 1; docs/training.md). Any topology of the same input and classes teaches.
     """,
   options: [
     Option(name: "topology", value: "NAME|FILE", help: "built-in topology name or topology file (default mnist-5core)"),
@@ -68,6 +72,9 @@ let trainCommand = Command(
     Option(name: "plugin", value: "NAME:K=V,...", help: "a training plug-in (probreg, ssl, terngrad, prune, gdrop); repeat to combine", repeatable: true),
     Option(name: "augment", value: "shift=S[,rotate=D,scale=F]", help: "seeded random shifts (up to S pixels), turns (up to D degrees) and zooms (1 +- F) of the training images (default none)"),
     Option(name: "sample-hidden", value: "K", help: "train through K draws of 0/1 hidden spikes per image (straight-through gradient; default off)"),
+    Option(name: "teacher", value: "NET.json", help: "distil this trained network's outputs (default off)"),
+    Option(name: "teacher-weight", value: "A", help: "weight of the teacher's term, 0 to 1 (default 0.5)"),
+    Option(name: "teacher-temperature", value: "T", help: "temperature of the teacher's and the network's outputs (default 1)"),
     Option(name: "init", value: "NET.json", help: "start from this trained network instead of a fresh initialisation"),
     Option(name: "connection-decimals", value: "D", help: "round the written network's connection probabilities to D decimals (a smaller file)"),
     Option(name: "resume", value: nil, help: "continue from the checkpoint (same options required)"),
@@ -114,6 +121,12 @@ func trainingOptions(_ args: ParsedArguments) throws -> TrainingOptions {
     o.augment = a.isIdentity ? nil : a
   }
   o.sampleHidden = try args.int("sample-hidden", in: 1...64) ?? 0
+  let weight = try args.double("teacher-weight", in: 0...1), temperature = try args.double("teacher-temperature", in: 0.01...100)
+  if let teacher = args.string("teacher") {
+    o.distill = Distillation(teacher: teacher, weight: weight ?? 0.5, temperature: temperature ?? 1)
+  } else if weight != nil || temperature != nil {
+    throw InputError(file: weight != nil ? "--teacher-weight" : "--teacher-temperature", message: "needs --teacher NET.json")
+  }
   for p in o.plugins { _ = try pluginFlag { try TrainingPlugins.make(p) } }  // bad settings fail before the data loads
   func choice<T: RawRepresentable & CaseIterable>(_ flag: String, _ current: T) throws(InputError) -> T where T.RawValue == String {
     guard let s = args.string(flag) else { return current }
@@ -134,7 +147,8 @@ func trainingOptions(_ args: ParsedArguments) throws -> TrainingOptions {
 func report(_ event: TrainingEvent, options o: TrainingOptions, bar: ProgressBar, remaining: RemainingTime, terminal: Bool) {
   switch event {
   case .loaded(let train, let validation, let test):
-    printError("train: \(o.initialNetwork.map { "starting from " + $0 } ?? o.topology), \(train) training, \(validation) validation, \(test) test images; \(o.epochs) epochs of batch \(o.batchSize)" + (o.augment.map { ", augment \($0.spec)" } ?? "") + (o.sampleHidden > 0 ? ", \(o.sampleHidden) draw(s) of the hidden spikes" : ""))
+    printError("train: \(o.initialNetwork.map { "starting from " + $0 } ?? o.topology), \(train) training, \(validation) validation, \(test) test images; \(o.epochs) epochs of batch \(o.batchSize)" + (o.augment.map { ", augment \($0.spec)" } ?? "") + (o.sampleHidden > 0 ? ", \(o.sampleHidden) draw(s) of the hidden spikes" : "")
+      + (o.distill.map { ", distilling \($0.teacher) (weight \($0.weight), temperature \($0.temperature))" } ?? ""))
   case .resumed(let done):
     printError("train: resumed after epoch \(done)")
   case .step(let p):

@@ -363,4 +363,21 @@ struct CLI {
     let clean = try CLI.run(["train", "--topology", "mnist-5core", "--epochs", "1", "--train-limit", "200", "--validation", "100", "--output", net])
     #expect(clean.status == 0 && !clean.err.contains("warning"), "\(clean.err)")
   }
+
+  /// `--teacher` distils a shipped network into a run; its settings alone are refused.
+  @Test func trainDistilsATeacher() throws {
+    let net = CLI.temporary("distilled-net.json")
+    defer { for p in [net, net + ".checkpoint"] { try? FileManager.default.removeItem(atPath: p) } }
+    let lone = try CLI.run(["train", "--teacher-temperature", "2", "--output", net])
+    #expect(lone.status != 0 && lone.err.contains("--teacher-temperature: needs --teacher NET.json"), "\(lone.err)")
+    let teacher = CLI.root + "/examples/networks/mnist-21core-aug.json"
+    let r = try CLI.run([
+      "train", "--topology", "mnist-5core", "--epochs", "1", "--train-limit", "1000", "--validation", "100", "--teacher", teacher, "--teacher-weight",
+      "0.7", "--output", net,
+    ])
+    #expect(r.status == 0, "\(r.err)")
+    #expect(r.err.contains("distilling \(teacher) (weight 0.7, temperature 1.0)"), "\(r.err)")
+    let written = try String(contentsOfFile: net, encoding: .utf8)
+    #expect(written.contains("\"distill\""), "the options in the file name the teacher")
+  }
 }
