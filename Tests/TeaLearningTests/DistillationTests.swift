@@ -147,6 +147,27 @@ import Testing
     }
   }
 
+  /// The data-parallel plug-ins' workers distil too: each worker's engine gets the teacher, so a
+  /// run with one moves elsewhere than the same run without.
+  @Test(arguments: ["gdrop:workers=2,keep=1", "terngrad:workers=2"])
+  func dataParallelWorkersDistil(plugin: String) throws {
+    let mnist = try MNIST.load(directory: mnistDirectory)
+    let train = mnist.train.subset(0..<256)
+    let none = ImageSet(pixels: [], labels: [], rows: 28, columns: 28)
+    let topology = try Topology.resolve("mnist-5core")
+    let teacher = Teacher(network: ShadowNetwork(topology: topology, style: .pytruenorth, seed: 8), weight: 0.8, temperature: 2)
+    var options = TrainingOptions()
+    options.epochs = 1
+    options.plugins = [plugin]
+    let plain = Trainer(options: options, topology: topology, train: train, validation: none, plugins: try TrainingPlugins.make(for: options))
+    try plain.trainEpoch()
+    options.distill = Distillation(teacher: "teacher.json", weight: 0.8, temperature: 2)
+    let taught = Trainer(
+      options: options, topology: topology, train: train, validation: none, plugins: try TrainingPlugins.make(for: options), teacher: teacher)
+    try taught.trainEpoch()
+    #expect(taught.network != plain.network)
+  }
+
   /// A teacher that cannot be read or reads other images is refused before the data loads,
   /// naming its file.
   @Test func refusesTeachersThatCannotTeach() throws {
