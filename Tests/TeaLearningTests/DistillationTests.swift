@@ -9,14 +9,7 @@ import Testing
   static func referenceLoss(
     _ function: LossFunction, _ p: [Double], classes: Int, label: Int, targets: [Double], weight a: Double, temperature t: Double
   ) -> Double {
-    var sum = [Double](repeating: 0, count: classes)
-    var second = [Double](repeating: 0, count: classes)
-    var count = [Double](repeating: 0, count: classes)
-    for (j, v) in p.enumerated() {
-      sum[j % classes] += v
-      second[j % classes] += v * (1 - v)
-      count[j % classes] += 1
-    }
+    let (sum, second, count) = Reference.classSums(p, classes: classes)
     var soft = 0.0
     switch function {
     case .softmax:
@@ -106,14 +99,18 @@ import Testing
     #expect(Self.targets(.softmax, of: p, classes: 4, temperature: 8).max()! < softmax.max()!)
   }
 
+  /// The first `images` training images, an empty validation set and a seeded (untrained)
+  /// mnist-5core teacher at temperature 2.
+  static func setting(images: Int, teacherSeed: UInt64, weight: Double) throws -> (train: ImageSet, none: ImageSet, teacher: Teacher) {
+    let mnist = try MNIST.load(directory: mnistDirectory)
+    let network = ShadowNetwork(topology: try Topology.resolve("mnist-5core"), style: .pytruenorth, seed: teacherSeed)
+    return (mnist.train.subset(0..<images), ImageSet(pixels: [], labels: [], rows: 28, columns: 28), Teacher(network: network, weight: weight, temperature: 2))
+  }
+
   /// A run with a teacher (another topology) moves the network elsewhere than the same run
   /// without, gives the same network on one thread and on all, and resumes bit for bit.
   @Test func aRunWithATeacherIsReproducible() throws {
-    let mnist = try MNIST.load(directory: mnistDirectory)
-    let train = mnist.train.subset(0..<500)
-    let none = ImageSet(pixels: [], labels: [], rows: 28, columns: 28)
-    let teacherTopology = try Topology.resolve("mnist-5core")
-    let teacher = Teacher(network: ShadowNetwork(topology: teacherTopology, style: .pytruenorth, seed: 9), weight: 0.5, temperature: 2)
+    let (train, none, teacher) = try Self.setting(images: 500, teacherSeed: 9, weight: 0.5)
     var options = TrainingOptions()
     options.topology = "mnist-21core"
     options.epochs = 2
@@ -151,11 +148,8 @@ import Testing
   /// run with one moves elsewhere than the same run without.
   @Test(arguments: ["gdrop:workers=2,keep=1", "terngrad:workers=2"])
   func dataParallelWorkersDistil(plugin: String) throws {
-    let mnist = try MNIST.load(directory: mnistDirectory)
-    let train = mnist.train.subset(0..<256)
-    let none = ImageSet(pixels: [], labels: [], rows: 28, columns: 28)
-    let topology = try Topology.resolve("mnist-5core")
-    let teacher = Teacher(network: ShadowNetwork(topology: topology, style: .pytruenorth, seed: 8), weight: 0.8, temperature: 2)
+    let (train, none, teacher) = try Self.setting(images: 256, teacherSeed: 8, weight: 0.8)
+    let topology = teacher.network.topology
     var options = TrainingOptions()
     options.epochs = 1
     options.plugins = [plugin]

@@ -41,8 +41,9 @@ enum Reference {
 
   static func logPhi(_ z: Double) -> Double { log(0.5 * erfc(-z / 2.0.squareRoot())) }
 
-  /// The loss of one sample from the class-neuron probabilities.
-  static func loss(_ function: LossFunction, _ p: [Double], classes: Int, label: Int, softmaxScale: Double = 1) -> Double {
+  /// Each class's sum of its neurons' probabilities, of p (1 - p), and its neuron count (neuron j
+  /// votes for class j % classes).
+  static func classSums(_ p: [Double], classes: Int) -> (sum: [Double], second: [Double], count: [Double]) {
     var sum = [Double](repeating: 0, count: classes)
     var second = [Double](repeating: 0, count: classes)
     var count = [Double](repeating: 0, count: classes)
@@ -51,6 +52,12 @@ enum Reference {
       second[j % classes] += v * (1 - v)
       count[j % classes] += 1
     }
+    return (sum, second, count)
+  }
+
+  /// The loss of one sample from the class-neuron probabilities.
+  static func loss(_ function: LossFunction, _ p: [Double], classes: Int, label: Int, softmaxScale: Double = 1) -> Double {
+    let (sum, second, count) = classSums(p, classes: classes)
     switch function {
     case .softmax:
       let z = sum.map { $0 * softmaxScale }
