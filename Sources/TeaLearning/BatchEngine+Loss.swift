@@ -139,16 +139,18 @@ extension _BatchEngine {
     for j in p.indices { perClass[j % classes] += 1 }
     var grad = [Float](repeating: 0, count: p.count)
     var work = [Double](repeating: 0, count: 3 * classes)
+    // The targets' pointer lives only inside its closure: the call runs there.
+    let targets = teacher?.targets ?? [0]
     let r = p.withUnsafeBufferPointer { pp in
       perClass.withUnsafeBufferPointer { pc in
         grad.withUnsafeMutableBufferPointer { g in
           work.withUnsafeMutableBufferPointer { w in
-            sampleLoss(
-              function, softmaxScale: softmaxScale, p: pp.baseAddress!, count: p.count, classes: classes, perClass: pc.baseAddress!, label: label,
-              grad: g.baseAddress!, gradScale: gradScale, work: w.baseAddress!,
-              soft: teacher.map { t in
-                t.targets.withUnsafeBufferPointer { SoftTargets(targets: $0.baseAddress!, weight: t.weight, temperature: t.temperature) }
-              })
+            targets.withUnsafeBufferPointer { t in
+              sampleLoss(
+                function, softmaxScale: softmaxScale, p: pp.baseAddress!, count: p.count, classes: classes, perClass: pc.baseAddress!, label: label,
+                grad: g.baseAddress!, gradScale: gradScale, work: w.baseAddress!,
+                soft: teacher.map { SoftTargets(targets: t.baseAddress!, weight: $0.weight, temperature: $0.temperature) })
+            }
           }
         }
       }
