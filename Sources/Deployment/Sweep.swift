@@ -28,6 +28,9 @@ public struct Sweep {
   /// Whether each point also gets the accuracy predicted without simulation (the `predicted`
   /// column); without it a point costs only its chip run.
   public var predict = true
+  /// The network read from `networkPath`, when the caller has read it already (`run` reads the
+  /// file otherwise, once it has points to run).
+  public var trained: TrainedNetwork?
 
   /// A sweep of every combination of `copies` x `spf`, results in `directory`.
   public init(networkPath: String, copies: [Int], spf: [Int], images: Int, options: DeploymentOptions, directory: String) {
@@ -120,7 +123,7 @@ public struct Sweep {
     let points = copies.flatMap { c in spf.map { (c, $0) } }
     let todo = points.filter { !done.contains("\($0.0),\($0.1)") }.sorted { $0.0 * $0.1 > $1.0 * $1.1 }
     guard !todo.isEmpty else { return Self.sorted(rows) }
-    let trained = try TrainedNetwork.read(from: networkPath)
+    let trained = try self.trained ?? TrainedNetwork.read(from: networkPath)
     let test = try MNIST.loadTest(directory: dataDirectory)
     let images = test.subset(0..<min(self.images, test.count))
     // Every point's prediction from one drawing of the pool, before the chip runs: the pool never

@@ -47,10 +47,12 @@ let sweepCommand = Command(
       sweep.threads = threads
       sweep.dataDirectory = data
       sweep.predict = !args.flag("no-predict")
+      let trained = try loadNetwork(path)
+      sweep.trained = trained
       let bar = ProgressBar(label: paths.count == 1 ? "sweep" : "sweep \(label)", quietSeconds: 0)
       let rows = try worded { try sweep.run { done, total, point in bar.update(Double(done) / Double(total), point) } }
       bar.finish()
-      let topology = try loadNetwork(path).network.topology.name
+      let topology = trained.network.topology.name
       try sweep.writeReports(rows, topology: topology)
       if paths.count > 1 { print("## \(label)\n") }
       print(Sweep.markdown(rows, topology: topology), terminator: "")

@@ -239,6 +239,12 @@ func oneHotNetwork() -> TrainedNetwork {
     // An old file of other settings is refused, naming the CSV.
     try ("# tnsim sweep: other\n" + csv).write(toFile: sweep.csvPath, atomically: true, encoding: .utf8)
     #expect(throws: DeploymentError.sweepSettingsDiffer(file: sweep.csvPath, found: "# tnsim sweep: other")) { try sweep.run() }
+    // Handed the network already read (as `tnsim sweep` does), a sweep gives the same figures.
+    var handed = sweep
+    handed.directory = dir + "/handed"
+    handed.trained = net
+    let rows = try handed.run()
+    #expect(rows.map { $0.filter { $0.key != "wallSeconds" } } == first.map { $0.filter { $0.key != "wallSeconds" } })
   }
 
   /// 2,000 noisy one-hot images: the label's pixel spikes with probability `label`, every other
