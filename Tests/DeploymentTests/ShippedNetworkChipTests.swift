@@ -14,7 +14,9 @@ import TeaLearning
   @Test(arguments: [("mnist-21core-aug-probreg.json", 1, 1, InputSampling.independent, 9574), ("mnist-21core-aug.json", 1, 1, .independent, 9430),
                     ("mnist-21core-aug.json", 4, 2, .independent, 9846), ("mnist-21core-aug.json", 4, 2, .shared, 9808),
                     ("mnist-54core-aug.json", 1, 1, .independent, 9694), ("mnist-54core-mix-aug.json", 1, 1, .independent, 9801),
-                    ("mnist-54core-mix-distilled.json", 1, 1, .independent, 9858)])
+                    ("mnist-54core-mix-distilled.json", 1, 1, .independent, 9858),
+                    ("mnist-54core-mix-distilled-w09.json", 1, 1, .independent, 9818),
+                    ("mnist-54core-mix-distilled-w09.json", 64, 1, .independent, 9943)])
   func shippedNetworksGiveTheDocumentedChipAccuracy(file: String, copies: Int, spf: Int, inputs: InputSampling, correct: Int) throws {
     let mnist = try MNIST.load(locating: nil)
     let trained = try TrainedNetwork.read(from: Self.folder.appendingPathComponent(file).path)

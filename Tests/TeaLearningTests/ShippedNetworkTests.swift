@@ -17,6 +17,7 @@ import Testing
     ("mnist-54core-aug-s2.json", "mnist-54core", 9936),
     ("mnist-54core-mix-aug.json", "mnist-54core-mix", 9938),
     ("mnist-54core-mix-distilled.json", "mnist-54core-mix", 9938),
+    ("mnist-54core-mix-distilled-w09.json", "mnist-54core-mix", 9938),
   ]
 
   @Test func everyShippedNetworkIsDocumentedHere() throws {
