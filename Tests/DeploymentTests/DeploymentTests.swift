@@ -245,6 +245,10 @@ func oneHotNetwork() -> TrainedNetwork {
     handed.trained = net
     let rows = try handed.run()
     #expect(rows.map { $0.filter { $0.key != "wallSeconds" } } == first.map { $0.filter { $0.key != "wallSeconds" } })
+    // and it is the handed network that runs: another one (not what a caller should hand) shows.
+    handed.directory = dir + "/other"
+    handed.trained = TrainedNetwork(network: ShadowNetwork(topology: try Topology.resolve("mnist-5core"), style: .pytruenorth, seed: 3), score: .sum, training: nil)
+    #expect(try handed.run()[0]["spikesPerImage"] != first[0]["spikesPerImage"])
   }
 
   /// 2,000 noisy one-hot images: the label's pixel spikes with probability `label`, every other
