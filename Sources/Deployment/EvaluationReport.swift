@@ -59,6 +59,13 @@ public struct EvaluationReport: Sendable {
     var w = JSONTextWriter()
     w.beginObject()
     w.member("chip", chip)
+    writeFigures(into: &w)
+    w.endObject()
+    return w.text
+  }
+
+  /// Every figure of `fields` as a member of the object `w` is writing.
+  func writeFigures(into w: inout JSONTextWriter) {
     for (name, figure) in zip(Self.fieldNames, figures) {
       switch figure {
       case .integer(let v): w.member(name, v)
@@ -68,8 +75,6 @@ public struct EvaluationReport: Sendable {
         w.null()
       }
     }
-    w.endObject()
-    return w.text
   }
 
   /// A few lines for people: accuracy beside the prediction, configuration, time and cost.

@@ -182,6 +182,25 @@ struct ParsedArguments: Sendable {
     return out
   }
 
+  /// A comma-separated list of seeds, each a 64-bit integer or a range `A-B` of them, e.g.
+  /// `--seeds 1-5` or `--seeds 1,2,7`; at most `limit` seeds.
+  func seedList(_ name: String, limit: Int = 1000) throws(UsageError) -> [UInt64]? {
+    guard let s = values[name] else { return nil }
+    let allowed = "seeds or ranges A-B, e.g. 1-5 or 1,2,7"
+    var out: [UInt64] = []
+    for part in s.split(separator: ",", omittingEmptySubsequences: false) {
+      let bounds = part.split(separator: "-", omittingEmptySubsequences: false).map { UInt64($0.trimmingCharacters(in: .whitespaces)) }
+      guard (1...2).contains(bounds.count), let low = bounds.first!, let high = bounds.last!, low <= high else {
+        throw UsageError(flag: name, value: String(part), allowed: allowed, message: "'\(part)' is not a seed or a range A-B of seeds (A <= B)")
+      }
+      guard high - low < UInt64(limit), out.count + Int(high - low) < limit else {
+        throw UsageError(flag: name, value: s, allowed: "at most \(limit) seeds", message: "value '\(s)' gives more than \(limit) seeds")
+      }
+      out += Array(low...high)
+    }
+    return out
+  }
+
   /// The single positional argument, named `what` in the error.
   func onePositional(_ what: String) throws(UsageError) -> String {
     guard positional.count == 1 else {

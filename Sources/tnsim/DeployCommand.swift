@@ -127,13 +127,16 @@ let deployCommand = Command(
 let evalCommand = Command(
   name: "eval",
   summary: "Classify MNIST test images on the simulated chip: a trained network deployed now, or a deployed model.",
-  usage: "eval NET.json|MODEL.json --copies N --spf S [--images K] [--first N] [--seed S] [--threads T] [--json] [--predictions FILE] [--no-predict] [--chip CHIPDEF] [--leak ...] [--no-shrink] [--no-pack] [--scale K] [--inputs independent|shared|stratified] [--synapses independent|stratified]",
+  usage: "eval NET.json|MODEL.json --copies N --spf S [--images K] [--first N] [--seed S | --seeds LIST] [--threads T] [--json] [--predictions FILE] [--no-predict] [--chip CHIPDEF] [--leak ...] [--no-shrink] [--no-pack] [--scale K] [--inputs independent|shared|stratified] [--synapses independent|stratified]",
   details: """
     Prints the accuracy on the chip, cores used, ticks per image, spikes, synaptic events and energy per image,
     and the accuracy predicted from the shadow network without simulation (docs/deployment.md).
     A model written by deploy (detected by MODEL.manifest.json beside it) is classified without redeploying,
     with the settings it was deployed with: the same figures as eval NET.json with those settings; --seed
     defaults to the deployment's seed and --spf to the one given to deploy (docs/deployed-format.md).
+    With --seeds the same configuration is deployed and classified once per seed, and the mean, lowest,
+    highest and standard deviation of the accuracies are printed after each seed's line (a deployed
+    model keeps its synapses: each seed draws its input spikes and the chip's random numbers).
     """,
   options: [
     Option(name: "copies", value: "N", help: "independent copies of the network (default 1)"),
@@ -144,30 +147,37 @@ let evalCommand = Command(
     Option(name: "threads", value: "T", help: "simulator threads (default all processors)"),
     Option(name: "json", value: nil, help: "print one JSON object"),
     Option(name: "predictions", value: "FILE", help: "write the class read out for each image: CSV image,label,class"),
+    Option(name: "seeds", value: "LIST", help: "classify once per seed, e.g. 1-5 or 1,2,7, and print the spread (instead of --seed)"),
     noPredictOption,
   ] + deploymentOptions,
   run: { args in
     let path = try args.onePositional("NET.json")
+    let seeds = try args.seedList("seeds")
+    if seeds != nil {
+      if args.string("seed") != nil { throw InputError(file: "--seeds", message: "give --seed or --seeds, not both") }
+      if args.string("predictions") != nil {
+        throw InputError(file: "--predictions", message: "writes one seed's classes; give it with --seed, not --seeds")
+      }
+    }
     let images = try testImages(args, try MNIST.loadTest(locating: args.string("data")))
-    let bar = ProgressBar(label: "eval", enabled: !args.flag("json"))
-    let progress: (Int, Int) -> Void = { done, total in bar.update(Double(done) / Double(total), "\(done)/\(total) images") }
+    let threads = try args.int("threads", in: 1...1024) ?? 0
     // The prediction draws its pool through the shadow network: often longer than classifying.
     let predictBar = ProgressBar(label: "predict", enabled: !args.flag("json"))
-    let predicting: (Int, Int) -> Void = { done, total in
-      bar.finish()
-      predictBar.update(Double(done) / Double(total), "\(done)/\(total) images")
-    }
-    let threads = try args.int("threads", in: 1...1024) ?? 0
-    let evaluation: ChipEvaluation, predicted: Double?, chip: String
+    let predicting: (Int, Int) -> Void = { done, total in predictBar.update(Double(done) / Double(total), "\(done)/\(total) images") }
+    // What one seed's classification needs: the configuration, fixed before the first seed.
+    let classify: (UInt64, @escaping (Int, Int) -> Void) throws -> ChipEvaluation
+    let predict: (UInt64) -> Double?, chip: String, firstSeed: UInt64
     if DeployedModel.isDeployed(path) {
       let deployed = try DeployedModel(path: path)
       try refuseRedeployment(args, deployed.manifest)
       let spf = try args.int("spf", in: 1...1_000_000) ?? deployed.manifest.spf ?? 1
-      let seed = try args.uint64("seed") ?? deployed.manifest.encoding.seed
-      evaluation = try worded { try deployed.evaluate(images: images, spf: spf, seed: seed, threads: threads, progress: progress) }
-      predicted = args.flag("no-predict") ? nil : deployed.network().map {
-        AccuracyPrediction(network: $0, images: images, inputs: deployed.manifest.options.inputs, seed: seed)
-          .accuracy(copies: deployed.manifest.options.copies, spf: spf, seed: seed, progress: predicting)
+      firstSeed = try args.uint64("seed") ?? deployed.manifest.encoding.seed
+      classify = { seed, progress in try worded { try deployed.evaluate(images: images, spf: spf, seed: seed, threads: threads, progress: progress) } }
+      predict = { seed in
+        deployed.network().map {
+          AccuracyPrediction(network: $0, images: images, inputs: deployed.manifest.options.inputs, seed: seed)
+            .accuracy(copies: deployed.manifest.options.copies, spf: spf, seed: seed, progress: predicting)
+        }
       }
       chip = deployed.model.chip.name
     } else {
@@ -177,20 +187,39 @@ let evalCommand = Command(
       try DeployedNetwork.checkReadsMNIST(net, file: path)
       let options = try parseDeploymentOptions(args, copies: copies)
       let definition = try DeployedNetwork.chip(named: args.string("chip"), for: net.network, options: options)
-      let deployed = try worded { try DeployedNetwork(net, chip: definition, options: options) }
-      evaluation = try worded { try deployed.evaluate(images: images, spf: spf, seed: options.seed, threads: threads, progress: progress) }
-      predicted = args.flag("no-predict") ? nil : AccuracyPrediction(network: net, images: images, inputs: options.inputs, seed: options.seed)
-        .accuracy(copies: copies, spf: spf, seed: options.seed, progress: predicting)
+      firstSeed = options.seed
+      classify = { seed, progress in
+        var seeded = options
+        seeded.seed = seed
+        let deployed = try worded { try DeployedNetwork(net, chip: definition, options: seeded) }
+        return try worded { try deployed.evaluate(images: images, spf: spf, seed: seed, threads: threads, progress: progress) }
+      }
+      predict = { seed in
+        AccuracyPrediction(network: net, images: images, inputs: options.inputs, seed: seed)
+          .accuracy(copies: copies, spf: spf, seed: seed, progress: predicting)
+      }
       chip = definition.name
     }
-    bar.finish()
+    var runs: [SeedSpreadReport.Run] = []
+    for seed in seeds ?? [firstSeed] {
+      let bar = ProgressBar(label: seeds == nil ? "eval" : "eval seed \(seed)", enabled: !args.flag("json"))
+      let evaluation = try classify(seed) { done, total in bar.update(Double(done) / Double(total), "\(done)/\(total) images") }
+      bar.finish()
+      runs.append(SeedSpreadReport.Run(seed: seed, evaluation: evaluation))
+    }
+    let predicted = args.flag("no-predict") ? nil : predict(runs[0].seed)
     predictBar.finish()
     if let file = args.string("predictions") {
-      let csv = evaluation.predictionsCSV(labels: images.labels, firstImage: try args.int("first", in: 0...1_000_000) ?? 0)
+      let csv = runs[0].evaluation.predictionsCSV(labels: images.labels, firstImage: try args.int("first", in: 0...1_000_000) ?? 0)
       try writeFileAtomically(Array(csv.utf8), to: file)
     }
-    let report = EvaluationReport(evaluation: evaluation, predicted: predicted, chip: chip)
-    print(args.flag("json") ? report.json : report.text)
+    if seeds != nil {
+      let report = SeedSpreadReport(runs: runs, predicted: predicted, chip: chip)
+      print(args.flag("json") ? report.json : report.text)
+    } else {
+      let report = EvaluationReport(evaluation: runs[0].evaluation, predicted: predicted, chip: chip)
+      print(args.flag("json") ? report.json : report.text)
+    }
     if predicted == nil && !args.flag("json") && !args.flag("no-predict") {
       print("prediction       none: the network file named in the manifest is not there")
     }

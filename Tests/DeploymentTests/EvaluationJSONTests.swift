@@ -19,6 +19,31 @@ import TrueNorthIO
     _ = try JSONNode.parse(report.json)
   }
 
+  @Test func seedSpreadIsTheSeedsFiguresAndTheirSpread() throws {
+    var (a, b, c) = (Self.evaluation, Self.evaluation, Self.evaluation)
+    (b.correct, c.correct) = (195, 188)
+    c.energyPerImageJoules = 1.3e-6
+    let report = SeedSpreadReport(runs: [.init(seed: 1, evaluation: a), .init(seed: 7, evaluation: b), .init(seed: 3, evaluation: c)],
+      predicted: 0.95126, chip: "truenorth")
+    // 0.955, 0.975 and 0.94: mean 0.9566667; deviations -0.0016667, 0.0183333, -0.0166667, whose
+    // squares sum to 6.1667e-4; over n - 1 = 2: 3.0833e-4, the square root 0.0175594.
+    #expect(abs(report.meanAccuracy - 0.9566667) < 1e-7)
+    #expect(report.minAccuracy == 0.94 && report.maxAccuracy == 0.975)
+    #expect(abs(report.standardDeviation - 0.0175594) < 1e-7)
+    #expect(report.text.split(separator: "\n").prefix(4) == [
+      "seed 1           95.50% on the chip (191 of 200 images), 1.235 uJ per image",
+      "seed 7           97.50% on the chip (195 of 200 images), 1.235 uJ per image",
+      "seed 3           94.00% on the chip (188 of 200 images), 1.300 uJ per image",
+      "accuracy         95.67% mean of 3 seeds (min 94.00%, max 97.50%, standard deviation 1.756 points), predicted 95.13%",
+    ])
+    #expect(report.json.hasPrefix(#"{"chip": "truenorth", "meanAccuracy": 0.956667, "minAccuracy": 0.9400, "maxAccuracy": 0.9750, "accuracyStandardDeviation": 0.017559, "predictedAccuracy": 0.9513, "seeds": ["#))
+    // Each seed's object is its EvaluationReport's figures after the seed.
+    #expect(report.json.contains(#"{"seed": 7, "copies": 2, "spf": 4, "images": 200, "correct": 195, "accuracy": 0.9750, "predictedAccuracy": null, "cores": 10"#))
+    _ = try JSONNode.parse(report.json)
+    // One seed: no spread.
+    #expect(SeedSpreadReport(runs: [.init(seed: 1, evaluation: a)], predicted: nil, chip: "x").standardDeviation == 0)
+  }
+
   @Test func benchmarkObjectIsExactAndEscaped() throws {
     let r = Benchmark.Result(name: "x\\y", threads: 2, cores: 5, ticks: 1000, frames: 990, synapticEvents: 123_456_789, spikes: 4321,
       wallSeconds: 0.5, stateBytes: 1024, peakResidentBytes: 2048)

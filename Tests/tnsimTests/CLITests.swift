@@ -225,6 +225,31 @@ struct CLI {
     #expect(quick.status == 0 && quickObject?["correct"] as? Int == object?["correct"] as? Int, "\(quick.err)")
     #expect(quickObject?["spikesPerImage"] as? Double == object?["spikesPerImage"] as? Double)
     #expect(quickObject?["predictedAccuracy"] == nil || quickObject?["predictedAccuracy"] is NSNull)
+    // --seeds: each seed's figures are what --seed gives alone (seed 1: the run above), and the
+    // spread is theirs.
+    let spread = try CLI.run(["eval", dir + "/net.json", "--copies", "2", "--spf", "2", "--images", "200", "--json", "--no-predict", "--seeds", "1,3-4"])
+    #expect(spread.status == 0, "\(spread.err)")
+    let spreadObject = try JSONSerialization.jsonObject(with: Data(spread.out.utf8)) as? [String: Any]
+    let runs = spreadObject?["seeds"] as? [[String: Any]] ?? []
+    #expect(runs.map { $0["seed"] as? Int } == [1, 3, 4])
+    var counts: [Int] = []
+    for (seed, run) in zip([1, 3, 4], runs) {
+      let alone = try CLI.run(["eval", dir + "/net.json", "--copies", "2", "--spf", "2", "--images", "200", "--json", "--no-predict", "--seed", "\(seed)"])
+      let aloneObject = try JSONSerialization.jsonObject(with: Data(alone.out.utf8)) as? [String: Any]
+      #expect(run["correct"] as? Int == aloneObject?["correct"] as? Int, "seed \(seed)")
+      #expect(run["energyPerImageMicrojoules"] as? Double == aloneObject?["energyPerImageMicrojoules"] as? Double, "seed \(seed)")
+      counts.append(run["correct"] as? Int ?? -1)
+    }
+    #expect(counts[0] == quickObject?["correct"] as? Int)
+    #expect(abs((spreadObject?["meanAccuracy"] as? Double ?? 0) - Double(counts.reduce(0, +)) / 600) < 1e-6)
+    #expect(spreadObject?["minAccuracy"] as? Double == Double(counts.min()!) / 200)
+    let text = try CLI.run(["eval", dir + "/net.json", "--copies", "2", "--spf", "2", "--images", "200", "--no-predict", "--seeds", "1,3-4"])
+    #expect(text.out.hasPrefix("seed 1 ") && text.out.contains("mean of 3 seeds"), "\(text.out)")
+    for (bad, message) in [(["--seeds", "4-3"], "'4-3' is not a seed or a range"), (["--seeds", "1-2", "--seed", "1"], "give --seed or --seeds"),
+                           (["--seeds", "1-2", "--predictions", dir + "/p.csv"], "--predictions: writes one seed's classes")] {
+      let refused = try CLI.run(["eval", dir + "/net.json", "--images", "10"] + bad)
+      #expect(refused.status != 0 && refused.err.contains(message), "\(refused.err)")
+    }
     // The network compressed by gzip is read as it is: the same figures, and info knows it.
     #expect(try CLI.run(executable: "/usr/bin/env", ["gzip", "-k", dir + "/net.json"]).status == 0)
     let gz = try CLI.run(["eval", dir + "/net.json.gz", "--copies", "2", "--spf", "2", "--images", "200", "--json", "--no-predict"])
